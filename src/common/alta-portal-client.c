@@ -1,0 +1,459 @@
+/* alta-portal-client.c: the one door to the portal's HTTP API
+ *
+ * Copyright 2026 The MyAltaMed for Linux authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "alta-portal-client"
+
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "alta-portal-client.h"
+#include "alta-portal-error.h"
+
+#define DEFAULT_TIMEOUT_S 30
+
+struct _AltaPortalClient
+{
+  GObject      parent_instance;
+
+  SoupSession *session;
+  GUri        *base_uri;
+  char        *base_url;
+
+  /* Secret: never logged */
+  char        *access_token;
+
+  char        *language;
+};
+
+G_DEFINE_FINAL_TYPE (AltaPortalClient, alta_portal_client, G_TYPE_OBJECT)
+
+static void
+alta_portal_client_dispose (GObject *object)
+{
+  AltaPortalClient *self = (AltaPortalClient *)object;
+
+  if (self->session != NULL)
+    soup_session_abort (self->session);
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (alta_portal_client_parent_class)->dispose (object);
+}
+
+static void
+alta_portal_client_finalize (GObject *object)
+{
+  AltaPortalClient *self = (AltaPortalClient *)object;
+
+  g_clear_pointer (&self->base_uri, g_uri_unref);
+  g_clear_pointer (&self->base_url, g_free);
+  if (self->access_token != NULL)
+    memset (self->access_token, 0, strlen (self->access_token));
+  g_clear_pointer (&self->access_token, g_free);
+  g_clear_pointer (&self->language, g_free);
+
+  G_OBJECT_CLASS (alta_portal_client_parent_class)->finalize (object);
+}
+
+static void
+alta_portal_client_class_init (AltaPortalClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = alta_portal_client_dispose;
+  object_class->finalize = alta_portal_client_finalize;
+}
+
+static void
+alta_portal_client_init (AltaPortalClient *self)
+{
+  self->language = g_strdup ("en");
+}
+
+/**
+ * alta_portal_client_is_loopback_uri:
+ * @uri: a #GUri
+ *
+ * Returns: %TRUE when @uri names this machine by a loopback address or "localhost"
+ */
+gboolean
+alta_portal_client_is_loopback_uri (GUri *uri)
+{
+  g_autoptr (GInetAddress) address = NULL;
+  const char *host = g_uri_get_host (uri);
+
+  if (host == NULL)
+    return FALSE;
+
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+/**
+ * alta_portal_client_new:
+ * @base_url: the portal's address, such as `https://portal.example.net`
+ * @tls_database: (nullable): extra certificate authorities to trust; the system's trust
+ *   store is used when %NULL
+ * @error: return location for a #GError
+ *
+ * Plain `http:` is refused unless @base_url is a loopback address.
+ *
+ * Returns: (transfer full) (nullable): a new #AltaPortalClient
+ */
+AltaPortalClient *
+alta_portal_client_new (const char    *base_url,
+                        GTlsDatabase  *tls_database,
+                        GError       **error)
+{
+  g_autoptr (AltaPortalClient) self = NULL;
+  g_autoptr (GUri) uri = NULL;
+  const char *scheme;
+
+  g_return_val_if_fail (base_url != NULL, NULL);
+  g_return_val_if_fail (tls_database == NULL || G_IS_TLS_DATABASE (tls_database), NULL);
+
+  uri = g_uri_parse (base_url, SOUP_HTTP_URI_FLAGS, error);
+  if (uri == NULL)
+    return NULL;
+
+  scheme = g_uri_get_scheme (uri);
+  if (g_strcmp0 (scheme, "https") != 0 &&
+      !(g_strcmp0 (scheme, "http") == 0 && alta_portal_client_is_loopback_uri (uri)))
+    {
+      g_set_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_NETWORK,
+                   "Refusing %s: the portal must be reached over HTTPS", scheme);
+      return NULL;
+    }
+
+  self = g_object_new (ALTA_TYPE_PORTAL_CLIENT, NULL);
+  self->base_uri = g_steal_pointer (&uri);
+  self->base_url = g_uri_to_string (self->base_uri);
+  while (g_str_has_suffix (self->base_url, "/"))
+    self->base_url[strlen (self->base_url) - 1] = '\0';
+
+  self->session = soup_session_new_with_options ("timeout", DEFAULT_TIMEOUT_S,
+                                                 "idle-timeout", 60,
+                                                 "user-agent", "MyAltaMed/" PACKAGE_VERSION,
+                                                 NULL);
+  if (tls_database != NULL)
+    soup_session_set_tls_database (self->session, tls_database);
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+alta_portal_client_get_base_url (AltaPortalClient *self)
+{
+  g_return_val_if_fail (ALTA_IS_PORTAL_CLIENT (self), NULL);
+
+  return self->base_url;
+}
+
+/**
+ * alta_portal_client_get_access_token:
+ * @self: an #AltaPortalClient
+ *
+ * Returns: (nullable): the bearer token sent with requests
+ */
+const char *
+alta_portal_client_get_access_token (AltaPortalClient *self)
+{
+  g_return_val_if_fail (ALTA_IS_PORTAL_CLIENT (self), NULL);
+
+  return self->access_token;
+}
+
+/**
+ * alta_portal_client_set_access_token:
+ * @self: an #AltaPortalClient
+ * @access_token: (nullable): a bearer token, or %NULL to sign out
+ */
+void
+alta_portal_client_set_access_token (AltaPortalClient *self,
+                                     const char       *access_token)
+{
+  g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
+
+  if (self->access_token != NULL)
+    memset (self->access_token, 0, strlen (self->access_token));
+  g_free (self->access_token);
+  self->access_token = g_strdup (access_token);
+}
+
+const char *
+alta_portal_client_get_language (AltaPortalClient *self)
+{
+  g_return_val_if_fail (ALTA_IS_PORTAL_CLIENT (self), NULL);
+
+  return self->language;
+}
+
+/**
+ * alta_portal_client_set_language:
+ * @self: an #AltaPortalClient
+ * @language: "en" or "es", sent as Accept-Language
+ */
+void
+alta_portal_client_set_language (AltaPortalClient *self,
+                                 const char       *language)
+{
+  g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
+  g_return_if_fail (language != NULL);
+
+  g_free (self->language);
+  self->language = g_strdup (language);
+}
+
+/**
+ * alta_portal_client_set_timeout:
+ * @self: an #AltaPortalClient
+ * @seconds: how long to wait for an answer before giving up
+ */
+void
+alta_portal_client_set_timeout (AltaPortalClient *self,
+                                guint             seconds)
+{
+  g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
+
+  g_object_set (self->session, "timeout", seconds, NULL);
+}
+
+static void
+send_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  SoupSession *session = (SoupSession *)object;
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GError) error = NULL;
+  SoupMessage *msg = g_task_get_task_data (task);
+
+  body = soup_session_send_and_read_finish (session, result, &error);
+  if (body == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+
+      g_debug ("%s %s: no answer: %s", soup_message_get_method (msg),
+               g_uri_get_path (soup_message_get_uri (msg)), error->message);
+      g_task_return_new_error (task, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_NETWORK,
+                               "%s", error->message);
+      return;
+    }
+
+  g_debug ("%s %s: %u (request %s)", soup_message_get_method (msg),
+           g_uri_get_path (soup_message_get_uri (msg)), soup_message_get_status (msg),
+           soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                         "X-Request-Id"));
+
+  g_task_return_pointer (task,
+                         alta_portal_response_new (soup_message_get_status (msg),
+                                                   soup_message_get_response_headers (msg),
+                                                   body),
+                         g_object_unref);
+}
+
+/**
+ * alta_portal_client_send_async:
+ * @self: an #AltaPortalClient
+ * @method: an HTTP method
+ * @path: the path below the base URL, with its query, such as `/api/v1/me`
+ * @body: (nullable): the request body
+ * @content_type: (nullable): the body's type; JSON when %NULL
+ * @flags: #AltaRequestFlags
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the answer
+ * @user_data: data for @callback
+ *
+ * Sends one request as it is. Any HTTP answer is a success here; only a request that got
+ * no answer fails, with %ALTA_PORTAL_ERROR_NETWORK.
+ */
+void
+alta_portal_client_send_async (AltaPortalClient    *self,
+                               const char          *method,
+                               const char          *path,
+                               GBytes              *body,
+                               const char          *content_type,
+                               AltaRequestFlags     flags,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autofree char *url = NULL;
+  SoupMessageHeaders *headers;
+
+  g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
+  g_return_if_fail (method != NULL);
+  g_return_if_fail (path != NULL && path[0] == '/');
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, alta_portal_client_send_async);
+
+  url = g_strconcat (self->base_url, path, NULL);
+  msg = soup_message_new (method, url);
+  if (msg == NULL)
+    {
+      g_task_return_new_error (task, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_INVALID_REQUEST,
+                               "Not a valid request path");
+      return;
+    }
+
+  headers = soup_message_get_request_headers (msg);
+  soup_message_headers_replace (headers, "Accept-Language", self->language);
+  soup_message_headers_replace (headers, "Accept", "application/json, application/fhir+json");
+  if (self->access_token != NULL && !(flags & ALTA_REQUEST_NO_AUTH))
+    {
+      g_autofree char *authorization = g_strconcat ("Bearer ", self->access_token, NULL);
+
+      soup_message_headers_replace (headers, "Authorization", authorization);
+    }
+  if (flags & ALTA_REQUEST_BACKGROUND)
+    soup_message_headers_replace (headers, "X-Portal-Activity", "background");
+
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (msg,
+                                              content_type != NULL ? content_type
+                                                                   : "application/json; charset=utf-8",
+                                              body);
+
+  g_task_set_task_data (task, g_object_ref (msg), g_object_unref);
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
+                                    send_cb, g_steal_pointer (&task));
+}
+
+/**
+ * alta_portal_client_send_finish:
+ * @self: an #AltaPortalClient
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the answer, whatever its status
+ */
+AltaPortalResponse *
+alta_portal_client_send_finish (AltaPortalClient  *self,
+                                GAsyncResult      *result,
+                                GError           **error)
+{
+  g_return_val_if_fail (ALTA_IS_PORTAL_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+call_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  AltaPortalClient *self = (AltaPortalClient *)object;
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (AltaPortalResponse) response = NULL;
+  g_autoptr (GError) error = NULL;
+  GBytes *body;
+  JsonNode *json;
+
+  if (!(response = alta_portal_client_send_finish (self, result, &error)) ||
+      !alta_portal_response_check (response, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  body = alta_portal_response_get_body (response);
+  if (g_bytes_get_size (body) == 0)
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+
+  json = alta_portal_response_get_json (response);
+  if (json == NULL)
+    {
+      g_warning ("Request %s: the answer is not valid JSON",
+                 alta_portal_response_get_request_id (response));
+      g_task_return_new_error (task, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_INVALID_RESPONSE,
+                               "The answer is not valid JSON");
+      return;
+    }
+
+  g_task_return_pointer (task, json_node_ref (json), (GDestroyNotify)json_node_unref);
+}
+
+/**
+ * alta_portal_client_call_async:
+ * @self: an #AltaPortalClient
+ * @method: an HTTP method
+ * @path: the path below the base URL, with its query
+ * @body: (nullable): a JSON body
+ * @flags: #AltaRequestFlags
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the answer
+ * @user_data: data for @callback
+ *
+ * Like alta_portal_client_send_async(), but an answer that is not 2xx becomes an
+ * #ALTA_PORTAL_ERROR carrying the API's error code.
+ */
+void
+alta_portal_client_call_async (AltaPortalClient    *self,
+                               const char          *method,
+                               const char          *path,
+                               JsonNode            *body,
+                               AltaRequestFlags     flags,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+
+  g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, alta_portal_client_call_async);
+
+  if (body != NULL)
+    {
+      gsize length;
+      char *text = json_to_string (body, FALSE);
+
+      length = strlen (text);
+      bytes = g_bytes_new_take (text, length);
+    }
+
+  alta_portal_client_send_async (self, method, path, bytes, NULL, flags, cancellable, call_cb,
+                                 g_steal_pointer (&task));
+}
+
+/**
+ * alta_portal_client_call_finish:
+ * @self: an #AltaPortalClient
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the JSON body, or %NULL with no error for an empty
+ *   success such as 204
+ */
+JsonNode *
+alta_portal_client_call_finish (AltaPortalClient  *self,
+                                GAsyncResult      *result,
+                                GError           **error)
+{
+  g_return_val_if_fail (ALTA_IS_PORTAL_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

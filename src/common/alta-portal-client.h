@@ -1,0 +1,67 @@
+/* alta-portal-client.h: the one door to the portal's HTTP API
+ *
+ * Copyright 2026 The MyAltaMed for Linux authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "alta-portal-response.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  ALTA_REQUEST_NONE       = 0,
+  /* Sent on the app's own initiative (a refresh): does not count as patient activity. */
+  ALTA_REQUEST_BACKGROUND = 1 << 0,
+  /* Do not send the access token even when one is set. */
+  ALTA_REQUEST_NO_AUTH    = 1 << 1,
+} AltaRequestFlags;
+
+#define ALTA_TYPE_PORTAL_CLIENT (alta_portal_client_get_type ())
+
+G_DECLARE_FINAL_TYPE (AltaPortalClient, alta_portal_client, ALTA, PORTAL_CLIENT, GObject)
+
+AltaPortalClient   *alta_portal_client_new              (const char           *base_url,
+                                                         GTlsDatabase         *tls_database,
+                                                         GError              **error);
+const char         *alta_portal_client_get_base_url     (AltaPortalClient     *self);
+const char         *alta_portal_client_get_access_token (AltaPortalClient     *self);
+void                alta_portal_client_set_access_token (AltaPortalClient     *self,
+                                                         const char           *access_token);
+const char         *alta_portal_client_get_language     (AltaPortalClient     *self);
+void                alta_portal_client_set_language     (AltaPortalClient     *self,
+                                                         const char           *language);
+void                alta_portal_client_set_timeout      (AltaPortalClient     *self,
+                                                         guint                 seconds);
+void                alta_portal_client_send_async       (AltaPortalClient     *self,
+                                                         const char           *method,
+                                                         const char           *path,
+                                                         GBytes               *body,
+                                                         const char           *content_type,
+                                                         AltaRequestFlags      flags,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+AltaPortalResponse *alta_portal_client_send_finish      (AltaPortalClient     *self,
+                                                         GAsyncResult         *result,
+                                                         GError              **error);
+void                alta_portal_client_call_async       (AltaPortalClient     *self,
+                                                         const char           *method,
+                                                         const char           *path,
+                                                         JsonNode             *body,
+                                                         AltaRequestFlags      flags,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+JsonNode           *alta_portal_client_call_finish      (AltaPortalClient     *self,
+                                                         GAsyncResult         *result,
+                                                         GError              **error);
+gboolean            alta_portal_client_is_loopback_uri  (GUri                 *uri);
+
+G_END_DECLS

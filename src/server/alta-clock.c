@@ -1,0 +1,122 @@
+/* alta-clock.c: the server's idea of "now", which tests can move
+ *
+ * Copyright 2026 The MyAltaMed for Linux authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "alta-clock"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "alta-clock.h"
+
+/* Expiry rules are measured in days (activation codes) and birthdays (proxy access), so
+ * tests move the clock instead of waiting. The offset is read from a file named only in the
+ * [testing] group of the configuration, and re-read whenever that file changes.
+ */
+
+static char *offset_file;
+static gint64 offset_s;
+static gint64 offset_mtime = -1;
+
+/**
+ * alta_clock_set_offset_file:
+ * @path: (nullable): a file holding a number of seconds to add to the real clock
+ */
+void
+alta_clock_set_offset_file (const char *path)
+{
+  g_free (offset_file);
+  offset_file = g_strdup (path);
+  offset_s = 0;
+  offset_mtime = -1;
+}
+
+static void
+update_offset (void)
+{
+  g_autofree char *text = NULL;
+  GStatBuf st;
+  gint64 mtime;
+
+  if (offset_file == NULL)
+    return;
+
+  if (g_stat (offset_file, &st) != 0)
+    {
+      offset_s = 0;
+      offset_mtime = -1;
+      return;
+    }
+
+  mtime = (gint64)st.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + st.st_mtim.tv_nsec;
+  if (mtime == offset_mtime)
+    return;
+
+  if (g_file_get_contents (offset_file, &text, NULL, NULL))
+    {
+      offset_s = g_ascii_strtoll (g_strstrip (text), NULL, 10);
+      offset_mtime = mtime;
+      g_message ("Test clock moved by %" G_GINT64_FORMAT " s", offset_s);
+    }
+}
+
+/**
+ * alta_clock_now:
+ *
+ * Returns: the server's time, in seconds since the epoch
+ */
+gint64
+alta_clock_now (void)
+{
+  update_offset ();
+
+  return g_get_real_time () / G_USEC_PER_SEC + offset_s;
+}
+
+/**
+ * alta_clock_date_of:
+ * @unix_time: seconds since the epoch
+ * @out_date: (out): the local calendar day of @unix_time
+ */
+void
+alta_clock_date_of (gint64  unix_time,
+                    GDate  *out_date)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_from_unix_local (unix_time);
+
+  g_date_clear (out_date, 1);
+  g_date_set_dmy (out_date,
+                  (GDateDay)g_date_time_get_day_of_month (now),
+                  (GDateMonth)g_date_time_get_month (now),
+                  (GDateYear)g_date_time_get_year (now));
+}
+
+/**
+ * alta_clock_get_today:
+ * @out_date: (out): the clinic's calendar day today (local time)
+ *
+ * Ages, and so portal and proxy access, are computed on this day.
+ */
+void
+alta_clock_get_today (GDate *out_date)
+{
+  alta_clock_date_of (alta_clock_now (), out_date);
+}
+
+/**
+ * alta_clock_format_iso8601:
+ * @unix_time: seconds since the epoch
+ *
+ * Returns: (transfer full): @unix_time as `2026-11-25T10:00:00Z`
+ */
+char *
+alta_clock_format_iso8601 (gint64 unix_time)
+{
+  g_autoptr (GDateTime) time = g_date_time_new_from_unix_utc (unix_time);
+
+  return g_date_time_format (time, "%Y-%m-%dT%H:%M:%SZ");
+}

@@ -1,0 +1,163 @@
+/* alta-config.c: the portal server's configuration (a GKeyFile)
+ *
+ * Copyright 2026 The MyAltaMed for Linux authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "alta-config"
+
+#include "config.h"
+
+#include "alta-config.h"
+
+/**
+ * alta_config_new_default:
+ *
+ * Returns: (transfer full): the FAQ's defaults: 15 minutes idle, 12 hours at most, codes
+ *   valid 14 days, five wrong passwords in 15 minutes lock for 15 minutes
+ */
+AltaConfig *
+alta_config_new_default (void)
+{
+  AltaConfig *config = g_new0 (AltaConfig, 1);
+
+  config->listen = g_strdup ("127.0.0.1:8443");
+  config->clinic_name = g_strdup ("MyAltaMed");
+  config->idle_timeout_s = 15 * 60;
+  config->session_max_s = 12 * 60 * 60;
+  config->activation_code_ttl_days = 14;
+  config->reset_token_ttl_s = 60 * 60;
+  config->lockout_threshold = 5;
+  config->lockout_window_s = 15 * 60;
+  config->lockout_duration_s = 15 * 60;
+  config->rate_limit_per_address = 60;
+  config->rate_limit_per_account = 20;
+  config->smtp_port = 25;
+  config->mail_from = g_strdup ("MyAltaMed <no-reply@myaltamed.net>");
+  config->mail_retry_s = 60;
+
+  return config;
+}
+
+static gboolean
+read_int (GKeyFile    *file,
+          const char  *group,
+          const char  *key,
+          int          min,
+          int          max,
+          int         *value,
+          GError     **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  int read;
+
+  if (!g_key_file_has_key (file, group, key, NULL))
+    return TRUE;
+
+  read = g_key_file_get_integer (file, group, key, &local_error);
+  if (local_error != NULL)
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "[%s] %s: %s", group, key, local_error->message);
+      return FALSE;
+    }
+
+  if (read < min || read > max)
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "[%s] %s: %d is outside %d…%d", group, key, read, min, max);
+      return FALSE;
+    }
+
+  *value = read;
+  return TRUE;
+}
+
+static void
+read_string (GKeyFile   *file,
+             const char *group,
+             const char *key,
+             char      **value)
+{
+  g_autofree char *read = g_key_file_get_string (file, group, key, NULL);
+
+  if (read == NULL)
+    return;
+
+  g_strstrip (read);
+  g_free (*value);
+  *value = read[0] != '\0' ? g_steal_pointer (&read) : NULL;
+}
+
+/**
+ * alta_config_load:
+ * @path: (nullable): a configuration file, or %NULL for the defaults
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the configuration, or %NULL when the file cannot be
+ *   read or a value is out of range
+ */
+AltaConfig *
+alta_config_load (const char  *path,
+                  GError     **error)
+{
+  g_autoptr (AltaConfig) config = alta_config_new_default ();
+  g_autoptr (GKeyFile) file = NULL;
+
+  if (path == NULL)
+    return g_steal_pointer (&config);
+
+  file = g_key_file_new ();
+  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, error))
+    return NULL;
+
+  read_string (file, "server", "listen", &config->listen);
+  read_string (file, "server", "tls_cert", &config->tls_cert);
+  read_string (file, "server", "tls_key", &config->tls_key);
+  read_string (file, "server", "clinic_name", &config->clinic_name);
+  read_string (file, "mail", "smtp_host", &config->smtp_host);
+  read_string (file, "mail", "from", &config->mail_from);
+  read_string (file, "testing", "clock_offset_file", &config->clock_offset_file);
+
+  if (config->clinic_name == NULL)
+    config->clinic_name = g_strdup ("MyAltaMed");
+  if (config->mail_from == NULL)
+    config->mail_from = g_strdup ("MyAltaMed <no-reply@myaltamed.net>");
+
+  if (!read_int (file, "policy", "idle_timeout_s", 10, 24 * 3600, &config->idle_timeout_s, error) ||
+      !read_int (file, "policy", "session_max_s", 60, 7 * 24 * 3600, &config->session_max_s, error) ||
+      !read_int (file, "policy", "activation_code_ttl_days", 1, 365,
+                 &config->activation_code_ttl_days, error) ||
+      !read_int (file, "policy", "reset_token_ttl_s", 60, 7 * 24 * 3600,
+                 &config->reset_token_ttl_s, error) ||
+      !read_int (file, "policy", "lockout_threshold", 1, 100, &config->lockout_threshold, error) ||
+      !read_int (file, "policy", "lockout_window_s", 1, 24 * 3600, &config->lockout_window_s, error) ||
+      !read_int (file, "policy", "lockout_duration_s", 1, 24 * 3600,
+                 &config->lockout_duration_s, error) ||
+      !read_int (file, "rate-limit", "per_address_per_minute", 1, 1000000,
+                 &config->rate_limit_per_address, error) ||
+      !read_int (file, "rate-limit", "per_account_per_minute", 1, 1000000,
+                 &config->rate_limit_per_account, error) ||
+      !read_int (file, "mail", "smtp_port", 1, 65535, &config->smtp_port, error) ||
+      !read_int (file, "mail", "retry_s", 1, 3600, &config->mail_retry_s, error))
+    return NULL;
+
+  return g_steal_pointer (&config);
+}
+
+void
+alta_config_free (AltaConfig *config)
+{
+  if (config == NULL)
+    return;
+
+  g_free (config->listen);
+  g_free (config->tls_cert);
+  g_free (config->tls_key);
+  g_free (config->clinic_name);
+  g_free (config->smtp_host);
+  g_free (config->mail_from);
+  g_free (config->clock_offset_file);
+  g_free (config);
+}

@@ -1,0 +1,52 @@
+/* alta-config.h: the portal server's configuration (a GKeyFile)
+ *
+ * Copyright 2026 The MyAltaMed for Linux authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  /* [server] */
+  char   *listen;                     /* ADDR:PORT */
+  char   *tls_cert;
+  char   *tls_key;
+  char   *clinic_name;
+
+  /* [policy]: the FAQ's numbers, adjustable for tests and clinics */
+  int     idle_timeout_s;             /* 900 */
+  int     session_max_s;              /* 43200 */
+  int     activation_code_ttl_days;   /* 14 */
+  int     reset_token_ttl_s;          /* 3600 */
+  int     lockout_threshold;          /* 5 */
+  int     lockout_window_s;           /* 900 */
+  int     lockout_duration_s;         /* 900 */
+
+  /* [rate-limit]: requests per minute to the public account routes */
+  int     rate_limit_per_address;     /* 60 */
+  int     rate_limit_per_account;     /* 20 */
+
+  /* [mail] */
+  char   *smtp_host;                  /* NULL: the maildir outbox */
+  int     smtp_port;                  /* 25 */
+  char   *mail_from;                  /* "MyAltaMed <no-reply@myaltamed.net>" */
+  int     mail_retry_s;               /* 60: first retry; doubles up to an hour */
+
+  /* [testing] */
+  char   *clock_offset_file;          /* seconds to add to the real clock, re-read on change */
+} AltaConfig;
+
+AltaConfig *alta_config_new_default (void);
+AltaConfig *alta_config_load        (const char  *path,
+                                     GError     **error);
+void        alta_config_free        (AltaConfig  *config);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AltaConfig, alta_config_free)
+
+G_END_DECLS

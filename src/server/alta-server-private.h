@@ -1,0 +1,118 @@
+/* alta-server-private.h: what the API areas of the server share
+ *
+ * Copyright 2026 The MyAltaMed for Linux authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "alta-config.h"
+#include "alta-mailer.h"
+#include "alta-rate-limiter.h"
+#include "alta-server.h"
+#include "alta-store.h"
+
+G_BEGIN_DECLS
+
+struct _AltaServer
+{
+  GObject          parent_instance;
+
+  char            *data_dir;
+  AltaConfig      *config;
+  AltaStore       *store;
+  AltaMailer      *mailer;
+  SoupServer      *soup;
+  AltaRateLimiter *limiter;
+  GPtrArray       *routes;      /* const AltaRoute * */
+  guint            sweep_id;
+};
+
+/* One request being handled. Lives on the stack of the dispatcher. */
+typedef struct
+{
+  AltaServer        *server;
+  SoupServerMessage *msg;
+  const char        *path;
+  char              *request_id;
+  const char        *language;          /* of the answer: "en" or "es" */
+  char              *client_address;
+  gint64             now;
+  gboolean           background;        /* X-Portal-Activity: background */
+  JsonObject        *body;              /* the parsed body, for routes that take one */
+
+  /* Set once the bearer token is checked */
+  AltaSessionRecord *session;
+  AltaAccount       *account;
+  char              *actor;             /* "account:12", or "address:…" before sign-in */
+
+  /* Extras for an error answer */
+  gint64             retry_after;       /* seconds, for 423 and 429 */
+} AltaRequest;
+
+typedef gboolean (*AltaRouteFunc) (AltaRequest  *request,
+                                   GError      **error);
+
+typedef enum
+{
+  ALTA_ROUTE_PUBLIC,
+  ALTA_ROUTE_PUBLIC_LIMITED,   /* public, and counted per address against guessing */
+  ALTA_ROUTE_SIGNED_IN,
+  ALTA_ROUTE_STAFF,
+} AltaRouteAccess;
+
+typedef struct
+{
+  const char      *method;
+  const char      *path;
+  AltaRouteAccess  access;
+  gboolean         has_body;
+  AltaRouteFunc    func;
+} AltaRoute;
+
+void      alta_server_add_routes         (AltaServer        *self,
+                                          const AltaRoute   *routes,
+                                          guint              n_routes);
+void      alta_server_accounts_register  (AltaServer        *self);
+void      alta_server_staff_register     (AltaServer        *self);
+
+void      alta_request_reply_json        (AltaRequest       *request,
+                                          guint              status,
+                                          JsonNode          *body);
+void      alta_request_reply_empty       (AltaRequest       *request,
+                                          guint              status);
+void      alta_request_audit             (AltaRequest       *request,
+                                          const char        *action,
+                                          const char        *target,
+                                          const char        *outcome);
+gboolean  alta_request_limit_account     (AltaRequest       *request,
+                                          const char        *account_key,
+                                          GError           **error);
+gboolean  alta_request_store_failed      (AltaRequest       *request,
+                                          GError            *store_error,
+                                          GError           **error);
+
+gboolean  alta_server_patient_has_access (AltaServer        *self,
+                                          const AltaPatient *patient,
+                                          gint64             now);
+JsonNode *alta_server_build_account      (AltaServer        *self,
+                                          const AltaAccount *account,
+                                          gint64             now,
+                                          GError           **error);
+gboolean  alta_server_issue_activation_code (AltaServer     *self,
+                                          AltaRequest       *request,
+                                          const AltaPatient *patient,
+                                          const char        *email,
+                                          char             **out_code,
+                                          gint64            *out_expires_at,
+                                          GError           **error);
+gboolean  alta_server_send_reset_token   (AltaServer        *self,
+                                          AltaRequest       *request,
+                                          const AltaAccount *account,
+                                          GError           **error);
+
+G_END_DECLS

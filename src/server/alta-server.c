@@ -1,0 +1,859 @@
+/* alta-server.c: the portal server (SoupServer): routing, authentication, replies
+ *
+ * Copyright 2026 The MyAltaMed for Linux authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "alta-server"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "alta-clock.h"
+#include "alta-i18n.h"
+#include "alta-portal-error.h"
+#include "alta-request-body.h"
+#include "alta-rules.h"
+#include "alta-secrets.h"
+#include "alta-server-private.h"
+
+#define SWEEP_INTERVAL_S 30
+
+G_DEFINE_FINAL_TYPE (AltaServer, alta_server, G_TYPE_OBJECT)
+
+static const char *
+status_reason (guint status)
+{
+  const char *phrase = soup_status_get_phrase (status);
+
+  return phrase != NULL ? phrase : "Error";
+}
+
+static void
+set_json_body (SoupServerMessage *msg,
+               guint              status,
+               const char        *content_type,
+               JsonNode          *body)
+{
+  char *text = json_to_string (body, FALSE);
+
+  soup_server_message_set_status (msg, status, status_reason (status));
+  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_TAKE, text, strlen (text));
+}
+
+/**
+ * alta_request_reply_json:
+ * @request: the request
+ * @status: the HTTP status
+ * @body: the JSON to send
+ */
+void
+alta_request_reply_json (AltaRequest *request,
+                         guint        status,
+                         JsonNode    *body)
+{
+  set_json_body (request->msg, status, "application/json; charset=utf-8", body);
+}
+
+/**
+ * alta_request_reply_empty:
+ * @request: the request
+ * @status: the HTTP status, such as 204
+ */
+void
+alta_request_reply_empty (AltaRequest *request,
+                          guint        status)
+{
+  soup_server_message_set_status (request->msg, status, status_reason (status));
+}
+
+/**
+ * alta_request_audit:
+ * @request: the request
+ * @action: what happened
+ * @target: (nullable): to what
+ * @outcome: "success" or an error code
+ *
+ * Writes to the audit trail; inside the request's transaction when one is open. A failure to
+ * write the audit trail is logged, and fails the transaction it is part of at commit.
+ */
+void
+alta_request_audit (AltaRequest *request,
+                    const char  *action,
+                    const char  *target,
+                    const char  *outcome)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!alta_store_audit (request->server->store, request->now, request->request_id,
+                         request->actor, action, target, outcome, &error))
+    g_warning ("Request %s: the audit trail could not be written: %s",
+               request->request_id, error->message);
+}
+
+/**
+ * alta_request_limit_account:
+ * @request: the request
+ * @account_key: what the request is about (a folded username or e-mail address)
+ * @error: return location for a #GError
+ *
+ * Counts the request against @account_key's per-minute limit, so that guesses spread over
+ * many addresses still slow down.
+ *
+ * Returns: %FALSE with %ALTA_PORTAL_ERROR_RATE_LIMITED when over the limit
+ */
+gboolean
+alta_request_limit_account (AltaRequest  *request,
+                            const char   *account_key,
+                            GError      **error)
+{
+  g_autofree char *key = g_strconcat ("account:", account_key, NULL);
+  gint64 retry_after;
+
+  if (alta_rate_limiter_hit (request->server->limiter, key,
+                             request->server->config->rate_limit_per_account,
+                             g_get_monotonic_time () / G_USEC_PER_SEC, &retry_after))
+    return TRUE;
+
+  request->retry_after = retry_after;
+  g_set_error_literal (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_RATE_LIMITED,
+                       "Too many requests for one account");
+  return FALSE;
+}
+
+/**
+ * alta_request_store_failed:
+ * @request: the request
+ * @store_error: (transfer none): what the store said
+ * @error: return location for a #GError
+ *
+ * Logs a storage failure for the operator, rolls back the request's transaction and gives
+ * the person a plain 500.
+ *
+ * Returns: %FALSE, always
+ */
+gboolean
+alta_request_store_failed (AltaRequest  *request,
+                           GError       *store_error,
+                           GError      **error)
+{
+  g_warning ("Request %s: storage failed: %s", request->request_id,
+             store_error != NULL ? store_error->message : "unknown error");
+  alta_store_rollback (request->server->store);
+  g_set_error_literal (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_INTERNAL, "Storage failed");
+  return FALSE;
+}
+
+/* The format comes from our own catalog, whose formats msgfmt --check-format checks. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static char *
+format_field_message (const char *language,
+                      const char *format,
+                      const char *field)
+{
+  return g_strdup_printf (alta_i18n_gettext (language, format), field);
+}
+#pragma GCC diagnostic pop
+
+static void
+reply_error (AltaRequest  *request,
+             const GError *error)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr (JsonNode) body = NULL;
+  AltaPortalError code = ALTA_PORTAL_ERROR_INTERNAL;
+  const char *field = alta_request_body_error_field (error);
+  g_autofree char *message = NULL;
+  guint status;
+
+  if (error->domain == ALTA_PORTAL_ERROR)
+    code = error->code;
+
+  status = alta_portal_error_get_status (code);
+  if (status == 0)
+    status = 500;
+
+  if (field != NULL)
+    /* Translators: %s is the name of a field of the request, such as "birth_date" */
+    message = format_field_message (request->language,
+                                    N_("The field “%s” is missing or not valid."), field);
+  else
+    message = g_strdup (alta_i18n_gettext (request->language,
+                                           alta_portal_error_get_message (code)));
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_add_string_value (builder, alta_portal_error_to_code (code));
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, message);
+  if (field != NULL)
+    {
+      json_builder_set_member_name (builder, "field");
+      json_builder_add_string_value (builder, field);
+    }
+  if (request->retry_after > 0)
+    {
+      json_builder_set_member_name (builder, "retry_after_s");
+      json_builder_add_int_value (builder, request->retry_after);
+    }
+  json_builder_end_object (builder);
+
+  if (request->retry_after > 0)
+    {
+      g_autofree char *seconds = g_strdup_printf ("%" G_GINT64_FORMAT, request->retry_after);
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (request->msg),
+                                    "Retry-After", seconds);
+    }
+
+  body = json_builder_get_root (builder);
+  alta_request_reply_json (request, status, body);
+
+  if (status >= 500)
+    g_warning ("Request %s: %s %s → %u %s", request->request_id,
+               soup_server_message_get_method (request->msg), request->path, status,
+               alta_portal_error_to_code (code));
+  else
+    g_message ("Request %s: %s %s → %u %s", request->request_id,
+               soup_server_message_get_method (request->msg), request->path, status,
+               alta_portal_error_to_code (code));
+}
+
+/**
+ * alta_server_patient_has_access:
+ * @self: an #AltaServer
+ * @patient: a patient
+ * @now: the time of the request
+ *
+ * Returns: %FALSE for patients aged 12–17 on the day of @now
+ */
+gboolean
+alta_server_patient_has_access (AltaServer        *self,
+                                const AltaPatient *patient,
+                                gint64             now)
+{
+  GDate birth_date, today;
+
+  if (!alta_rules_parse_date (patient->birth_date, &birth_date))
+    return FALSE;
+
+  alta_clock_date_of (now, &today);
+  return alta_rules_has_portal_access (&birth_date, &today);
+}
+
+static void
+end_session (AltaRequest *request,
+             const char  *reason,
+             const char  *action)
+{
+  g_autoptr (GError) error = NULL;
+  AltaStore *store = request->server->store;
+
+  if (!alta_store_begin (store, &error) ||
+      !alta_store_end_session (store, request->session->id, request->now, reason, &error))
+    {
+      g_warning ("Request %s: the session could not be ended: %s", request->request_id,
+                 error->message);
+      alta_store_rollback (store);
+      return;
+    }
+
+  alta_request_audit (request, action, request->actor, "success");
+  if (!alta_store_commit (store, &error))
+    g_warning ("Request %s: the session could not be ended: %s", request->request_id,
+               error->message);
+}
+
+/* Checks the bearer token and loads the session and account. Ends sessions past their
+ * idle or absolute limit. Counts the request as activity unless it says it is background.
+ */
+static gboolean
+authenticate (AltaRequest  *request,
+              GError      **error)
+{
+  AltaServer *self = request->server;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (request->msg);
+  const char *authorization = soup_message_headers_get_one (headers, "Authorization");
+  g_autofree char *token_hash = NULL;
+  g_autoptr (GError) store_error = NULL;
+
+  if (authorization == NULL || g_ascii_strncasecmp (authorization, "Bearer ", 7) != 0 ||
+      authorization[7] == '\0' || strlen (authorization) > 200)
+    {
+      g_set_error_literal (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_SESSION_EXPIRED,
+                           "No bearer token");
+      return FALSE;
+    }
+
+  token_hash = alta_secrets_hash ("session", authorization + 7);
+  request->session = alta_store_find_session (self->store, token_hash, &store_error);
+  if (request->session == NULL)
+    {
+      if (store_error != NULL)
+        return alta_request_store_failed (request, store_error, error);
+
+      g_set_error_literal (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_SESSION_EXPIRED,
+                           "Unknown token");
+      return FALSE;
+    }
+
+  request->actor = g_strdup_printf ("account:%" G_GINT64_FORMAT, request->session->account_id);
+
+  if (request->session->ended_at != 0)
+    {
+      g_set_error_literal (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_SESSION_EXPIRED,
+                           "The session has ended");
+      return FALSE;
+    }
+
+  if (request->now >= request->session->expires_at)
+    {
+      end_session (request, "expired", "session.expire");
+      g_set_error_literal (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_SESSION_EXPIRED,
+                           "The session reached its absolute limit");
+      return FALSE;
+    }
+
+  if (request->now - request->session->last_activity_at >= self->config->idle_timeout_s)
+    {
+      end_session (request, "idle", "session.timeout");
+      g_set_error_literal (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_SESSION_EXPIRED,
+                           "The session was idle too long");
+      return FALSE;
+    }
+
+  request->account = alta_store_get_account (self->store, request->session->account_id,
+                                             &store_error);
+  if (request->account == NULL)
+    return alta_request_store_failed (request, store_error, error);
+
+  /* Ages change on birthdays: a patient who turned 12 during a session loses access. */
+  if (request->account->patient_id != NULL)
+    {
+      g_autoptr (AltaPatient) patient = alta_store_get_patient (self->store,
+                                                                request->account->patient_id,
+                                                                &store_error);
+
+      if (patient == NULL)
+        return alta_request_store_failed (request, store_error, error);
+
+      if (!alta_server_patient_has_access (self, patient, request->now))
+        {
+          end_session (request, "no-portal-access", "session.end");
+          g_set_error_literal (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_NO_PORTAL_ACCESS,
+                               "Patient aged 12 to 17");
+          return FALSE;
+        }
+    }
+
+  /* Only a person's requests keep the session alive. Writing once a second at most keeps
+   * a busy page from writing on every request.
+   */
+  if (!request->background && request->now > request->session->last_activity_at &&
+      !alta_store_touch_session (self->store, request->session->id, request->now, &store_error))
+    return alta_request_store_failed (request, store_error, error);
+
+  return TRUE;
+}
+
+static void
+handle_early (SoupServer        *soup,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  goffset length = soup_message_headers_get_content_length (headers);
+
+  /* Refuse a body that is too big before reading it. */
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      length > ALTA_MAX_BODY_BYTES)
+    {
+      g_autoptr (JsonBuilder) builder = json_builder_new_immutable ();
+      g_autoptr (JsonNode) body = NULL;
+      const char *language = alta_i18n_language_from_header (
+        soup_message_headers_get_one (headers, "Accept-Language"));
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "error");
+      json_builder_add_string_value (builder, "payload_too_large");
+      json_builder_set_member_name (builder, "message");
+      json_builder_add_string_value (builder,
+                                     alta_i18n_gettext (language,
+                                                        alta_portal_error_get_message (ALTA_PORTAL_ERROR_PAYLOAD_TOO_LARGE)));
+      json_builder_end_object (builder);
+      body = json_builder_get_root (builder);
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Connection", "close");
+      set_json_body (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                     "application/json; charset=utf-8", body);
+      g_message ("%s %s → 413 (Content-Length %" G_GOFFSET_FORMAT ")",
+                 soup_server_message_get_method (msg), path, length);
+    }
+}
+
+static const AltaRoute *
+find_route (AltaServer  *self,
+            const char  *method,
+            const char  *path,
+            GString     *allowed)
+{
+  const AltaRoute *found = NULL;
+
+  for (guint i = 0; i < self->routes->len; i++)
+    {
+      const AltaRoute *route = g_ptr_array_index (self->routes, i);
+
+      if (strcmp (route->path, path) != 0)
+        continue;
+
+      if (allowed->len > 0)
+        g_string_append (allowed, ", ");
+      g_string_append (allowed, route->method);
+
+      if (strcmp (route->method, method) == 0)
+        found = route;
+    }
+
+  return found;
+}
+
+static void
+request_clear (AltaRequest *request)
+{
+  g_clear_pointer (&request->request_id, g_free);
+  g_clear_pointer (&request->client_address, g_free);
+  g_clear_pointer (&request->body, json_object_unref);
+  g_clear_pointer (&request->session, alta_session_record_free);
+  g_clear_pointer (&request->account, alta_account_free);
+  g_clear_pointer (&request->actor, g_free);
+}
+
+static gboolean
+run_route (AltaRequest      *request,
+           const AltaRoute  *route,
+           GError          **error)
+{
+  AltaServer *self = request->server;
+
+  if (route->access == ALTA_ROUTE_PUBLIC_LIMITED)
+    {
+      g_autofree char *key = g_strconcat ("address:", request->client_address, NULL);
+      gint64 retry_after;
+
+      if (!alta_rate_limiter_hit (self->limiter, key, self->config->rate_limit_per_address,
+                                  g_get_monotonic_time () / G_USEC_PER_SEC, &retry_after))
+        {
+          request->retry_after = retry_after;
+          g_set_error_literal (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_RATE_LIMITED,
+                               "Too many requests from one address");
+          return FALSE;
+        }
+    }
+
+  if (route->has_body)
+    {
+      SoupMessageBody *body = soup_server_message_get_request_body (request->msg);
+      g_autoptr (GBytes) bytes = NULL;
+      gsize length;
+      const char *data;
+
+      if (body->length > ALTA_MAX_BODY_BYTES)
+        {
+          g_set_error_literal (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_PAYLOAD_TOO_LARGE,
+                               "The body is over 1 MiB");
+          return FALSE;
+        }
+
+      bytes = soup_message_body_flatten (body);
+      data = g_bytes_get_data (bytes, &length);
+      request->body = alta_request_body_parse (data, length, error);
+      if (request->body == NULL)
+        return FALSE;
+    }
+
+  if (route->access == ALTA_ROUTE_SIGNED_IN || route->access == ALTA_ROUTE_STAFF)
+    {
+      if (!authenticate (request, error))
+        return FALSE;
+
+      if (route->access == ALTA_ROUTE_STAFF && g_strcmp0 (request->account->role, "staff") != 0)
+        {
+          g_set_error_literal (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_FORBIDDEN,
+                               "Staff only");
+          return FALSE;
+        }
+    }
+
+  return route->func (request, error);
+}
+
+static void
+handle_request (SoupServer        *soup,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  AltaServer *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *method = soup_server_message_get_method (msg);
+  g_autoptr (GString) allowed = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  GSocketAddress *remote;
+  const AltaRoute *route;
+  AltaRequest request = { 0 };
+
+  /* An early handler already answered a body that was too large. */
+  if (soup_server_message_get_status (msg) == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE)
+    return;
+
+  request.server = self;
+  request.msg = msg;
+  request.path = path;
+  request.request_id = alta_secrets_new_request_id ();
+  request.language = alta_i18n_language_from_header (
+    soup_message_headers_get_one (headers, "Accept-Language"));
+  request.now = alta_clock_now ();
+  request.background = g_strcmp0 (soup_message_headers_get_one (headers, "X-Portal-Activity"),
+                                  "background") == 0;
+
+  remote = soup_server_message_get_remote_address (msg);
+  if (G_IS_INET_SOCKET_ADDRESS (remote))
+    request.client_address = g_inet_address_to_string (
+      g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+  else
+    request.client_address = g_strdup ("unknown");
+  request.actor = g_strconcat ("address:", request.client_address, NULL);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "X-Request-Id", request.request_id);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Cache-Control", "no-store");
+
+  route = find_route (self, method, path, allowed);
+  if (route == NULL && allowed->len > 0)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Allow", allowed->str);
+      g_set_error_literal (&error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_METHOD_NOT_ALLOWED,
+                           "Method not allowed");
+    }
+  else if (route == NULL)
+    g_set_error_literal (&error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_NOT_FOUND, "No such route");
+  else
+    {
+      if (run_route (&request, route, &error))
+        g_debug ("Request %s: %s %s → %u", request.request_id, method, path,
+                 soup_server_message_get_status (msg));
+    }
+
+  /* A handler that failed half-way must leave nothing written. */
+  alta_store_rollback (self->store);
+
+  if (error != NULL)
+    reply_error (&request, error);
+
+  request_clear (&request);
+}
+
+/* Ends sessions that went idle or reached their absolute limit while nobody asked, so the
+ * audit trail records every timeout.
+ */
+static gboolean
+sweep_cb (gpointer user_data)
+{
+  AltaServer *self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) stale = NULL;
+  gint64 now = alta_clock_now ();
+
+  alta_rate_limiter_prune (self->limiter, g_get_monotonic_time () / G_USEC_PER_SEC);
+
+  stale = alta_store_list_stale_sessions (self->store, now - self->config->idle_timeout_s, now,
+                                          &error);
+  if (stale == NULL || stale->len == 0)
+    {
+      if (error != NULL)
+        g_warning ("Cannot list stale sessions: %s", error->message);
+      return G_SOURCE_CONTINUE;
+    }
+
+  if (!alta_store_begin (self->store, &error))
+    {
+      g_warning ("Cannot end stale sessions: %s", error->message);
+      return G_SOURCE_CONTINUE;
+    }
+
+  for (guint i = 0; i < stale->len; i++)
+    {
+      AltaSessionRecord *session = &g_array_index (stale, AltaSessionRecord, i);
+      gboolean expired = now >= session->expires_at;
+      g_autofree char *actor = g_strdup_printf ("account:%" G_GINT64_FORMAT, session->account_id);
+
+      if (!alta_store_end_session (self->store, session->id, now, expired ? "expired" : "idle",
+                                   &error) ||
+          !alta_store_audit (self->store, now, NULL, actor,
+                             expired ? "session.expire" : "session.timeout", actor, "success",
+                             &error))
+        {
+          g_warning ("Cannot end stale sessions: %s", error->message);
+          alta_store_rollback (self->store);
+          return G_SOURCE_CONTINUE;
+        }
+    }
+
+  if (!alta_store_commit (self->store, &error))
+    g_warning ("Cannot end stale sessions: %s", error->message);
+  else
+    g_debug ("Ended %u stale sessions", stale->len);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+alta_server_dispose (GObject *object)
+{
+  AltaServer *self = (AltaServer *)object;
+
+  g_clear_handle_id (&self->sweep_id, g_source_remove);
+  if (self->soup != NULL)
+    soup_server_disconnect (self->soup);
+  g_clear_object (&self->soup);
+  g_clear_object (&self->mailer);
+  if (self->store != NULL)
+    alta_store_close (self->store);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (alta_server_parent_class)->dispose (object);
+}
+
+static void
+alta_server_finalize (GObject *object)
+{
+  AltaServer *self = (AltaServer *)object;
+
+  g_clear_pointer (&self->data_dir, g_free);
+  g_clear_pointer (&self->config, alta_config_free);
+  g_clear_pointer (&self->limiter, alta_rate_limiter_free);
+  g_clear_pointer (&self->routes, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (alta_server_parent_class)->finalize (object);
+}
+
+static void
+alta_server_class_init (AltaServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = alta_server_dispose;
+  object_class->finalize = alta_server_finalize;
+}
+
+static void
+alta_server_init (AltaServer *self)
+{
+  self->routes = g_ptr_array_new ();
+  self->limiter = alta_rate_limiter_new (60);
+}
+
+/**
+ * alta_server_add_routes:
+ * @self: an #AltaServer
+ * @routes: (array length=n_routes): routes that live as long as the program
+ * @n_routes: their number
+ */
+void
+alta_server_add_routes (AltaServer      *self,
+                        const AltaRoute *routes,
+                        guint            n_routes)
+{
+  for (guint i = 0; i < n_routes; i++)
+    g_ptr_array_add (self->routes, (gpointer)&routes[i]);
+}
+
+/**
+ * alta_server_new:
+ * @data_dir: the server's folder: database, key, outbox
+ * @config: (transfer full): the configuration
+ * @error: return location for a #GError
+ *
+ * Opens the data directory. The server answers nothing until alta_server_listen().
+ *
+ * Returns: (transfer full) (nullable): the server
+ */
+AltaServer *
+alta_server_new (const char  *data_dir,
+                 AltaConfig  *config,
+                 GError     **error)
+{
+  g_autoptr (AltaServer) self = g_object_new (ALTA_TYPE_SERVER, NULL);
+  g_autofree char *db_path = NULL;
+  g_autofree char *key_path = NULL;
+
+  g_return_val_if_fail (data_dir != NULL, NULL);
+  g_return_val_if_fail (config != NULL, NULL);
+
+  self->config = config;
+  self->data_dir = g_strdup (data_dir);
+
+  if (g_mkdir_with_parents (data_dir, 0700) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                   "Cannot make the data directory %s: %s", data_dir, g_strerror (errno));
+      return NULL;
+    }
+
+  alta_clock_set_offset_file (config->clock_offset_file);
+
+  key_path = g_build_filename (data_dir, "hash.key", NULL);
+  if (!alta_secrets_init (key_path, error))
+    return NULL;
+
+  db_path = g_build_filename (data_dir, "portal.db", NULL);
+  self->store = alta_store_open (db_path, error);
+  if (self->store == NULL)
+    return NULL;
+
+  self->mailer = alta_mailer_new (self->store, config, data_dir);
+
+  alta_server_accounts_register (self);
+  alta_server_staff_register (self);
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * alta_server_get_store:
+ * @self: an #AltaServer
+ *
+ * Returns: (transfer none): the server's store
+ */
+AltaStore *
+alta_server_get_store (AltaServer *self)
+{
+  g_return_val_if_fail (ALTA_IS_SERVER (self), NULL);
+
+  return self->store;
+}
+
+/**
+ * alta_server_listen:
+ * @self: an #AltaServer
+ * @address: `ADDR:PORT`; port 0 picks a free one
+ * @certificate: (nullable): the TLS certificate, or %NULL for plain HTTP (loopback only)
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when the server listens
+ */
+gboolean
+alta_server_listen (AltaServer       *self,
+                    const char       *address,
+                    GTlsCertificate  *certificate,
+                    GError          **error)
+{
+  g_autoptr (GSocketConnectable) connectable = NULL;
+  g_autoptr (GSocketAddressEnumerator) enumerator = NULL;
+  g_autoptr (GSocketAddress) socket_address = NULL;
+  GInetAddress *inet;
+
+  g_return_val_if_fail (ALTA_IS_SERVER (self), FALSE);
+  g_return_val_if_fail (self->soup == NULL, FALSE);
+
+  connectable = g_network_address_parse (address, 8443, error);
+  if (connectable == NULL)
+    return FALSE;
+
+  enumerator = g_socket_connectable_enumerate (connectable);
+  socket_address = g_socket_address_enumerator_next (enumerator, NULL, error);
+  if (socket_address == NULL)
+    return FALSE;
+
+  inet = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (socket_address));
+  if (certificate == NULL && !g_inet_address_get_is_loopback (inet))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   "Plain HTTP is only allowed on a loopback address, not on %s", address);
+      return FALSE;
+    }
+
+  self->soup = soup_server_new ("server-header", "myaltamed-portald/" PACKAGE_VERSION " ",
+                                "tls-certificate", certificate,
+                                NULL);
+  soup_server_add_early_handler (self->soup, NULL, handle_early, self, NULL);
+  soup_server_add_handler (self->soup, NULL, handle_request, self, NULL);
+
+  if (!soup_server_listen (self->soup, socket_address,
+                           certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
+    {
+      g_clear_object (&self->soup);
+      return FALSE;
+    }
+
+  self->sweep_id = g_timeout_add_seconds (SWEEP_INTERVAL_S, sweep_cb, self);
+  alta_mailer_start (self->mailer);
+
+  return TRUE;
+}
+
+/**
+ * alta_server_dup_url:
+ * @self: an #AltaServer
+ *
+ * Returns: (transfer full) (nullable): the base URL the server listens on, without a final
+ *   slash
+ */
+char *
+alta_server_dup_url (AltaServer *self)
+{
+  GSList *uris;
+  char *url = NULL;
+
+  g_return_val_if_fail (ALTA_IS_SERVER (self), NULL);
+
+  if (self->soup == NULL)
+    return NULL;
+
+  uris = soup_server_get_uris (self->soup);
+  if (uris != NULL)
+    {
+      g_autofree char *text = g_uri_to_string (uris->data);
+
+      if (g_str_has_suffix (text, "/"))
+        text[strlen (text) - 1] = '\0';
+      url = g_steal_pointer (&text);
+    }
+  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
+
+  return url;
+}
+
+/**
+ * alta_server_shutdown:
+ * @self: an #AltaServer
+ *
+ * Stops listening, delivers what mail it can and closes the database cleanly. Requests are
+ * handled whole on the main loop, so none is half-done when this runs.
+ */
+void
+alta_server_shutdown (AltaServer *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_return_if_fail (ALTA_IS_SERVER (self));
+
+  g_clear_handle_id (&self->sweep_id, g_source_remove);
+  if (self->soup != NULL)
+    soup_server_disconnect (self->soup);
+
+  if (self->mailer != NULL && !alta_mailer_flush_sync (self->mailer, &error))
+    g_message ("Mail not yet delivered stays queued: %s", error->message);
+
+  alta_store_close (self->store);
+}

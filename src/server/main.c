@@ -1,0 +1,250 @@
+/* main.c: myaltamed-portald, the MyAltaMed portal server
+ *
+ * Copyright 2026 The MyAltaMed for Linux authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "myaltamed-portald"
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <locale.h>
+#include <stdio.h>
+
+#include "alta-admin.h"
+#include "alta-demo.h"
+#include "alta-server.h"
+
+static const char usage[] =
+  "Usage:\n"
+  "  myaltamed-portald serve --data-dir DIR [--listen ADDR:PORT] [--tls-cert F --tls-key F]\n"
+  "                          [--config F] [--insecure-http]\n"
+  "  myaltamed-portald demo [--data-dir DIR] [--port N] [--config F]\n"
+  "  myaltamed-portald admin --data-dir DIR COMMAND ...   (admin --help lists the commands)\n"
+  "  myaltamed-portald --version\n";
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  GMainLoop *loop = user_data;
+
+  g_message ("Stopping");
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* Serves until SIGTERM or SIGINT. Handlers run whole on the main loop, so when the loop
+ * stops no request is half-done; the shutdown then closes the database cleanly.
+ */
+static int
+run_server (AltaServer      *server,
+            const char      *listen,
+            GTlsCertificate *certificate)
+{
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  if (!alta_server_listen (server, listen, certificate, &error))
+    {
+      g_printerr ("myaltamed-portald: cannot listen on %s: %s\n", listen, error->message);
+      return 1;
+    }
+
+  url = alta_server_dup_url (server);
+  g_print ("Listening on %s\n", url);
+  fflush (stdout);
+
+  g_unix_signal_add (SIGTERM, quit_cb, loop);
+  g_unix_signal_add (SIGINT, quit_cb, loop);
+  g_main_loop_run (loop);
+
+  alta_server_shutdown (server);
+  return 0;
+}
+
+static int
+serve (int    argc,
+       char **argv)
+{
+  g_autofree char *data_dir = NULL;
+  g_autofree char *listen = NULL;
+  g_autofree char *tls_cert = NULL;
+  g_autofree char *tls_key = NULL;
+  g_autofree char *config_path = NULL;
+  gboolean insecure_http = FALSE;
+  g_autoptr (GOptionContext) context = g_option_context_new ("- serve the portal");
+  g_autoptr (GTlsCertificate) certificate = NULL;
+  g_autoptr (AltaServer) server = NULL;
+  g_autoptr (GError) error = NULL;
+  AltaConfig *config;
+  const GOptionEntry entries[] = {
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "The server's data folder", "DIR" },
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, "Address and port (default 127.0.0.1:8443)", "ADDR:PORT" },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "TLS certificate (PEM)", "F" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "TLS private key (PEM)", "F" },
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_path, "Configuration file", "F" },
+    { "insecure-http", 0, 0, G_OPTION_ARG_NONE, &insecure_http, "Plain HTTP (loopback only)", NULL },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("myaltamed-portald serve: %s\n", error->message);
+      return 2;
+    }
+
+  if (data_dir == NULL)
+    {
+      g_printerr ("myaltamed-portald serve: --data-dir is required\n");
+      return 2;
+    }
+
+  config = alta_config_load (config_path, &error);
+  if (config == NULL)
+    {
+      g_printerr ("myaltamed-portald: %s: %s\n", config_path, error->message);
+      return 2;
+    }
+
+  if (listen == NULL)
+    listen = g_strdup (config->listen);
+  if (tls_cert == NULL && config->tls_cert != NULL)
+    tls_cert = g_strdup (config->tls_cert);
+  if (tls_key == NULL && config->tls_key != NULL)
+    tls_key = g_strdup (config->tls_key);
+
+  if (tls_cert != NULL || tls_key != NULL)
+    {
+      if (tls_cert == NULL || tls_key == NULL)
+        {
+          g_printerr ("myaltamed-portald: --tls-cert and --tls-key go together\n");
+          alta_config_free (config);
+          return 2;
+        }
+
+      certificate = g_tls_certificate_new_from_files (tls_cert, tls_key, &error);
+      if (certificate == NULL)
+        {
+          g_printerr ("myaltamed-portald: cannot load the TLS certificate: %s\n", error->message);
+          alta_config_free (config);
+          return 1;
+        }
+    }
+  else if (!insecure_http)
+    {
+      g_printerr ("myaltamed-portald: HTTPS needs --tls-cert and --tls-key "
+                  "(plain HTTP on loopback needs --insecure-http)\n");
+      alta_config_free (config);
+      return 2;
+    }
+
+  server = alta_server_new (data_dir, config, &error);
+  if (server == NULL)
+    {
+      g_printerr ("myaltamed-portald: %s\n", error->message);
+      return 1;
+    }
+
+  return run_server (server, listen, certificate);
+}
+
+static int
+demo (int    argc,
+      char **argv)
+{
+  g_autofree char *data_dir = NULL;
+  g_autofree char *config_path = NULL;
+  g_autofree char *listen = NULL;
+  int port = 8443;
+  g_autoptr (GOptionContext) context = g_option_context_new ("- run a demo clinic on loopback");
+  g_autoptr (GTlsCertificate) certificate = NULL;
+  g_autoptr (AltaServer) server = NULL;
+  g_autoptr (GError) error = NULL;
+  AltaConfig *config;
+  const GOptionEntry entries[] = {
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "The demo's data folder (default ./demo-data)", "DIR" },
+    { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (default 8443; 0 picks one)", "N" },
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_path, "Configuration file", "F" },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("myaltamed-portald demo: %s\n", error->message);
+      return 2;
+    }
+
+  if (data_dir == NULL)
+    data_dir = g_strdup ("demo-data");
+  if (port < 0 || port > 65535)
+    {
+      g_printerr ("myaltamed-portald demo: --port must be 0…65535\n");
+      return 2;
+    }
+
+  config = alta_config_load (config_path, &error);
+  if (config == NULL)
+    {
+      g_printerr ("myaltamed-portald: %s: %s\n", config_path, error->message);
+      return 2;
+    }
+
+  server = alta_server_new (data_dir, config, &error);
+  if (server == NULL)
+    {
+      g_printerr ("myaltamed-portald: %s\n", error->message);
+      return 1;
+    }
+
+  certificate = alta_demo_prepare (server, data_dir, &error);
+  if (certificate == NULL)
+    {
+      g_printerr ("myaltamed-portald: cannot make the demo clinic: %s\n", error->message);
+      return 1;
+    }
+
+  alta_demo_print_summary (data_dir);
+
+  listen = g_strdup_printf ("127.0.0.1:%d", port);
+  return run_server (server, listen, certificate);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+
+  if (argc < 2)
+    {
+      g_printerr ("%s", usage);
+      return 2;
+    }
+
+  if (g_str_equal (argv[1], "--version"))
+    {
+      g_print ("myaltamed-portald %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+    {
+      g_print ("%s", usage);
+      return 0;
+    }
+
+  if (g_str_equal (argv[1], "serve"))
+    return serve (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "demo"))
+    return demo (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "admin"))
+    return alta_admin_run (argc - 1, argv + 1);
+
+  g_printerr ("myaltamed-portald: unknown command “%s”\n%s", argv[1], usage);
+  return 2;
+}
