@@ -517,7 +517,7 @@ find_word (const char *mail_text,
 static gboolean
 is_activation_code (const char *word)
 {
-  const char *alphabet = "ACDEFGHJKLMNPQRTWXY34679";
+  const char *alphabet = "ACDEFGHJKMNPQRTWXY34679";
 
   if (strlen (word) != 11 || word[5] != '-')
     return FALSE;

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <gio/gio.h>
 #include <string.h>
 
 #include "alta-i18n.h"
@@ -40,7 +41,7 @@ static void
 test_mo_garbage (void)
 {
   g_autoptr (GError) error = NULL;
-  guint8 garbage[64] = { 0xde, 0x12, 0x04, 0x95, 0xff, 0xff, 0xff, 0x7f };
+  guint8 garbage[64] = { 0xde, 0x12, 0x04, 0x95, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0x7f };
   GHashTable *table;
 
   table = alta_i18n_parse_mo (garbage, sizeof garbage, &error);

@@ -11,10 +11,10 @@
 
 G_BEGIN_DECLS
 
-/* Activation codes: no look-alike characters (0/O, 1/I/L, 2/Z, 5/S, 8/B, U/V are kept apart
- * by dropping one of each pair), shown as two groups of five.
+/* Activation codes: 23 characters none of which looks like another (no 0 O 1 I L 2 Z 5 S
+ * 8 B U V), 10 of them (about 45 bits), shown as two groups of five.
  */
-#define ALTA_ACTIVATION_CODE_ALPHABET "ACDEFGHJKLMNPQRTWXY34679"
+#define ALTA_ACTIVATION_CODE_ALPHABET "ACDEFGHJKMNPQRTWXY34679"
 #define ALTA_ACTIVATION_CODE_LENGTH   10
 
 #define ALTA_PASSWORD_MIN_LENGTH      8

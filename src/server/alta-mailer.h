@@ -1,0 +1,52 @@
+/* alta-mailer.h: the portal server's outgoing mail (SMTP relay or maildir outbox)
+ *
+ * Copyright 2026 The MyAltaMed for Linux authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "alta-config.h"
+#include "alta-store.h"
+
+G_BEGIN_DECLS
+
+#define ALTA_MAILER_ERROR (alta_mailer_error_quark ())
+
+typedef enum
+{
+  ALTA_MAILER_ERROR_REFUSED,    /* the relay answered 4xx or 5xx */
+  ALTA_MAILER_ERROR_PROTOCOL,   /* the relay's answer could not be read, or it hung up */
+  ALTA_MAILER_ERROR_INVALID,    /* a queued message or address we cannot send as it is */
+} AltaMailerError;
+
+#define ALTA_TYPE_MAILER (alta_mailer_get_type ())
+
+G_DECLARE_FINAL_TYPE (AltaMailer, alta_mailer, ALTA, MAILER, GObject)
+
+GQuark      alta_mailer_error_quark           (void);
+
+char       *alta_mail_compose_activation_code (const char        *language,
+                                               const char        *from,
+                                               const char        *to,
+                                               const char        *formatted_code,
+                                               const char        *expires_on,
+                                               gint64             now);
+char       *alta_mail_compose_password_reset  (const char        *language,
+                                               const char        *from,
+                                               const char        *to,
+                                               const char        *token,
+                                               gint64             now);
+
+AltaMailer *alta_mailer_new                   (AltaStore         *store,
+                                               const AltaConfig  *config,
+                                               const char        *data_dir);
+void        alta_mailer_kick                  (AltaMailer        *self);
+void        alta_mailer_start                 (AltaMailer        *self);
+gboolean    alta_mailer_flush_sync            (AltaMailer        *self,
+                                               GError           **error);
+
+G_END_DECLS
