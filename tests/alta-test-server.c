@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "alta-test-server.h"
 
@@ -100,6 +101,13 @@ write_config (AltaTestServer *self,
     g_error ("Cannot write the test configuration: %s", error->message);
 }
 
+/* A test that aborts must not leave its server running. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 static void
 launch (AltaTestServer *self)
 {
@@ -109,6 +117,7 @@ launch (AltaTestServer *self)
   g_autofree char *line = NULL;
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   self->process = g_subprocess_launcher_spawn (launcher, &error, portald_path (), "demo",
                                                "--data-dir", self->data_dir, "--port", "0",
                                                "--config", self->config_path, NULL);
