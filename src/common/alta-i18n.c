@@ -137,7 +137,7 @@ load_spanish_catalog (void)
 /**
  * alta_i18n_gettext:
  * @language: "en" or "es" (anything else means English)
- * @msgid: an English message marked with N_()
+ * @msgid: an English message marked for translation
  *
  * Returns: (transfer none): @msgid in @language, or @msgid itself when it has no
  *   translation
