@@ -30,6 +30,10 @@ struct _AltaServer
   AltaRateLimiter *limiter;
   GPtrArray       *routes;      /* const AltaRoute * */
   guint            sweep_id;
+
+  /* Requests between "request-started" and "request-finished", for a graceful stop */
+  guint            n_active_requests;
+  gint64           last_request_change;
 };
 
 /* One request being handled. Lives on the stack of the dispatcher. */

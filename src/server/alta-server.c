@@ -618,6 +618,25 @@ sweep_cb (gpointer user_data)
 }
 
 static void
+on_request_started_cb (SoupServer        *soup,
+                       SoupServerMessage *msg,
+                       AltaServer        *self)
+{
+  self->n_active_requests++;
+  self->last_request_change = g_get_monotonic_time ();
+}
+
+static void
+on_request_ended_cb (SoupServer        *soup,
+                     SoupServerMessage *msg,
+                     AltaServer        *self)
+{
+  g_assert (self->n_active_requests > 0);
+  self->n_active_requests--;
+  self->last_request_change = g_get_monotonic_time ();
+}
+
+static void
 alta_server_dispose (GObject *object)
 {
   AltaServer *self = (AltaServer *)object;
@@ -788,6 +807,9 @@ alta_server_listen (AltaServer       *self,
                                 NULL);
   soup_server_add_early_handler (self->soup, NULL, handle_early, self, NULL);
   soup_server_add_handler (self->soup, NULL, handle_request, self, NULL);
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started_cb), self);
+  g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_ended_cb), self);
+  g_signal_connect (self->soup, "request-aborted", G_CALLBACK (on_request_ended_cb), self);
 
   if (!soup_server_listen (self->soup, socket_address,
                            certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
@@ -832,6 +854,26 @@ alta_server_dup_url (AltaServer *self)
   g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
 
   return url;
+}
+
+/**
+ * alta_server_is_quiet:
+ * @self: an #AltaServer
+ * @quiet_ms: how long nothing must have happened
+ *
+ * A stopping server waits for this before it stops, so that requests in flight, and
+ * requests on connections already opened, get their answers.
+ *
+ * Returns: %TRUE when no request is under way and none started or ended for @quiet_ms
+ */
+gboolean
+alta_server_is_quiet (AltaServer *self,
+                      guint       quiet_ms)
+{
+  g_return_val_if_fail (ALTA_IS_SERVER (self), TRUE);
+
+  return self->n_active_requests == 0 &&
+         g_get_monotonic_time () - self->last_request_change >= (gint64)quiet_ms * 1000;
 }
 
 /**

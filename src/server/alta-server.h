@@ -29,6 +29,8 @@ gboolean    alta_server_listen        (AltaServer    *self,
                                        GTlsCertificate *certificate,
                                        GError       **error);
 char       *alta_server_dup_url       (AltaServer    *self);
+gboolean    alta_server_is_quiet      (AltaServer    *self,
+                                       guint          quiet_ms);
 void        alta_server_shutdown      (AltaServer    *self);
 
 G_END_DECLS

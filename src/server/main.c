@@ -25,18 +25,47 @@ static const char usage[] =
   "  myaltamed-portald admin --data-dir DIR COMMAND ...   (admin --help lists the commands)\n"
   "  myaltamed-portald --version\n";
 
-static gboolean
-quit_cb (gpointer user_data)
-{
-  GMainLoop *loop = user_data;
+#define DRAIN_QUIET_MS   200
+#define DRAIN_TIMEOUT_MS 10000
 
-  g_message ("Stopping");
-  g_main_loop_quit (loop);
+typedef struct
+{
+  GMainLoop  *loop;
+  AltaServer *server;
+  gint64      stop_requested;
+} Stopping;
+
+static gboolean
+drain_cb (gpointer user_data)
+{
+  Stopping *stopping = user_data;
+  gint64 waited_ms = (g_get_monotonic_time () - stopping->stop_requested) / 1000;
+
+  if (!alta_server_is_quiet (stopping->server, DRAIN_QUIET_MS) && waited_ms < DRAIN_TIMEOUT_MS)
+    return G_SOURCE_CONTINUE;
+
+  g_main_loop_quit (stopping->loop);
   return G_SOURCE_REMOVE;
 }
 
-/* Serves until SIGTERM or SIGINT. Handlers run whole on the main loop, so when the loop
- * stops no request is half-done; the shutdown then closes the database cleanly.
+/* SIGTERM or SIGINT: answer what is under way, then stop. */
+static gboolean
+stop_cb (gpointer user_data)
+{
+  Stopping *stopping = user_data;
+
+  if (stopping->stop_requested != 0)
+    return G_SOURCE_CONTINUE;
+
+  g_message ("Stopping once the requests under way are answered");
+  stopping->stop_requested = g_get_monotonic_time ();
+  g_timeout_add (50, drain_cb, stopping);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Serves until SIGTERM or SIGINT. Handlers run whole on the main loop, so no request is
+ * ever half-done; the loop stops once the requests under way are answered, and the
+ * shutdown then closes the database cleanly.
  */
 static int
 run_server (AltaServer      *server,
@@ -46,6 +75,8 @@ run_server (AltaServer      *server,
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr (GError) error = NULL;
   g_autofree char *url = NULL;
+  Stopping stopping = { loop, server, 0 };
+  guint sigterm_id, sigint_id;
 
   if (!alta_server_listen (server, listen, certificate, &error))
     {
@@ -57,11 +88,14 @@ run_server (AltaServer      *server,
   g_print ("Listening on %s\n", url);
   fflush (stdout);
 
-  g_unix_signal_add (SIGTERM, quit_cb, loop);
-  g_unix_signal_add (SIGINT, quit_cb, loop);
+  sigterm_id = g_unix_signal_add (SIGTERM, stop_cb, &stopping);
+  sigint_id = g_unix_signal_add (SIGINT, stop_cb, &stopping);
   g_main_loop_run (loop);
+  g_source_remove (sigterm_id);
+  g_source_remove (sigint_id);
 
   alta_server_shutdown (server);
+  g_message ("Stopped");
   return 0;
 }
 
