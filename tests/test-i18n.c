@@ -24,6 +24,10 @@ test_accept_language (void)
   g_assert_cmpstr (alta_i18n_language_from_header ("fr-FR"), ==, "en");
   g_assert_cmpstr (alta_i18n_language_from_header ("esperanto"), ==, "en");
   g_assert_cmpstr (alta_i18n_language_from_header ("es;q=0"), ==, "en");
+  /* Empty ranges, found by the fuzzer: they crashed the server once. */
+  g_assert_cmpstr (alta_i18n_language_from_header ("es,"), ==, "es");
+  g_assert_cmpstr (alta_i18n_language_from_header (",,;,"), ==, "en");
+  g_assert_cmpstr (alta_i18n_language_from_header (""), ==, "en");
 }
 
 static void

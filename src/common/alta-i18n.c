@@ -183,8 +183,13 @@ alta_i18n_language_from_header (const char *accept_language)
   for (guint i = 0; ranges[i] != NULL; i++)
     {
       g_auto (GStrv) parts = g_strsplit (ranges[i], ";", 4);
-      const char *tag = g_strstrip (parts[0]);
+      const char *tag;
       double q = 1.0;
+
+      /* An empty range ("en,", ",,") splits into no parts at all. */
+      if (parts[0] == NULL)
+        continue;
+      tag = g_strstrip (parts[0]);
 
       for (guint j = 1; parts[j] != NULL; j++)
         {
