@@ -17,6 +17,7 @@ done
 [ -x "$portald" ] || { echo "bench-me: build first (meson compile -C $BUILD)"; exit 1; }
 
 work=$(mktemp -d)
+chmod 755 "$work"   # nginx workers run as nobody and must read me.json
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -42,7 +43,7 @@ token=$(curl -s --cacert "$ca" -d '{"username":"grace","password":"Orchard-Lante
 curl -s --cacert "$ca" -H "Authorization: Bearer $token" -o "$work/me.json" "$portal_url/api/v1/me"
 size=$(stat -c %s "$work/me.json")
 
-start_nginx() {  # start_nginx NAME WORKERS -> prints its URL
+start_nginx() {  # start_nginx NAME WORKERS -> sets nginx_url (no subshell: the EXIT trap must stay ours)
   local name=$1 workers=$2 port
   port=$(free_port)
   mkdir -p "$work/$name/logs"
@@ -64,10 +65,10 @@ CONF
   nginx -p "$work/$name" -c "$work/$name/nginx.conf" -g 'daemon off;' 2>>"$work/$name/logs/error.log" &
   pids+=($!)
   for _ in $(seq 50); do curl -s -k -o /dev/null "https://127.0.0.1:$port/api/v1/me" && break; sleep 0.1; done
-  echo "https://127.0.0.1:$port"
+  nginx_url="https://127.0.0.1:$port"
 }
-nginx1_url=$(start_nginx nginx1 1)
-nginx2_url=$(start_nginx nginx2 auto)
+start_nginx nginx1 1; nginx1_url=$nginx_url
+start_nginx nginx2 auto; nginx2_url=$nginx_url
 
 run_wrk() {  # run_wrk NAME URL [HEADER...] -> appends "rps p50_ms p99_ms" to $work/NAME.txt
   local name=$1 url=$2; shift 2
