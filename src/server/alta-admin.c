@@ -14,6 +14,9 @@
 
 #include "alta-admin.h"
 #include "alta-clock.h"
+#include "alta-fhir-import.h"
+#include "alta-fhir-resource.h"
+#include "alta-fhir-store.h"
 #include "alta-mailer.h"
 #include "alta-rules.h"
 #include "alta-secrets.h"
@@ -31,7 +34,11 @@ static const char admin_usage[] =
   "  grant-proxy --proxy-username U --patient-id ID --relationship child|dependent-adult\n"
   "              --consent-form-id C\n"
   "  unlock --username U                            ends a lockout after wrong passwords\n"
-  "  audit [--since YYYY-MM-DD|UNIX-TIME]           prints the audit trail\n";
+  "  audit [--since YYYY-MM-DD|UNIX-TIME]           prints the audit trail\n"
+  "  add-result --patient-id ID --panel 'LOINC|NAME' --observation 'LOINC|NAME|VALUE|UNIT[|LOW|HIGH]'...\n"
+  "             [--performer Practitioner/ID] [--date YYYY-MM-DD]\n"
+  "                                                 a report held until released; prints its id\n"
+  "  release-result --report-id ID                  shows a report and its values to the patient\n";
 
 typedef struct
 {
@@ -147,6 +154,7 @@ add_patient (Admin  *admin,
   target = g_strconcat ("patient:", id, NULL);
   if (!alta_store_begin (admin->store, &error) ||
       !alta_store_insert_patient (admin->store, &patient, &error) ||
+      !alta_fhir_import_patient (admin->store, &patient, admin->now, &error) ||
       !alta_store_audit (admin->store, admin->now, NULL, "admin-cli", "patient.add", target,
                          "success", &error))
     return report_failure (admin, "add-patient", error);
@@ -472,6 +480,331 @@ audit (Admin  *admin,
  *
  * Returns: the process's exit status: 0 done, 1 failed, 2 wrong usage
  */
+
+static JsonNode *
+make_coding_concept (const char *system,
+                     const char *code,
+                     const char *display)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new_immutable ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "coding");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "system");
+  json_builder_add_string_value (builder, system);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, code);
+  json_builder_set_member_name (builder, "display");
+  json_builder_add_string_value (builder, display);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "text");
+  json_builder_add_string_value (builder, display);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static JsonNode *
+make_quantity (double      value,
+               const char *unit)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new_immutable ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "value");
+  json_builder_add_double_value (builder, value);
+  json_builder_set_member_name (builder, "unit");
+  json_builder_add_string_value (builder, unit);
+  json_builder_set_member_name (builder, "system");
+  json_builder_add_string_value (builder, "http://unitsofmeasure.org");
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, unit);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static gboolean
+parse_number (const char *text,
+              double     *out)
+{
+  char *end = NULL;
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  *out = g_ascii_strtod (text, &end);
+  return *end == '\0';
+}
+
+static gboolean
+put_new_resource (Admin       *admin,
+                  JsonObject  *resource,
+                  const char  *id,
+                  const char  *patient_id,
+                  GError     **error)
+{
+  g_autoptr (AltaFhirIndex) index = alta_fhir_index_resource (resource, error);
+
+  return index != NULL &&
+         alta_fhir_store_put (admin->store, resource, index, id, patient_id, NULL, 0, FALSE,
+                              admin->now, NULL, error);
+}
+
+/* add-result: a DiagnosticReport and its Observations, final from the laboratory but not
+ * shown to the patient until a clinician releases them.
+ */
+static int
+add_result (Admin  *admin,
+            int     argc,
+            char  **argv)
+{
+  g_autofree char *patient_id = NULL;
+  g_autofree char *panel = NULL;
+  g_autofree char *performer = NULL;
+  g_autofree char *date = NULL;
+  g_auto (GStrv) observations = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AltaPatient) patient = NULL;
+  g_autoptr (JsonObject) report = json_object_new ();
+  g_autoptr (JsonArray) results = json_array_new ();
+  g_auto (GStrv) panel_parts = NULL;
+  g_autofree char *report_id = g_uuid_string_random ();
+  g_autofree char *subject = NULL;
+  g_autofree char *effective = NULL;
+  g_autofree char *target = NULL;
+  GOptionEntry entries[] = {
+    { "patient-id", 0, 0, G_OPTION_ARG_STRING, &patient_id, "Patient id", "ID" },
+    { "panel", 0, 0, G_OPTION_ARG_STRING, &panel, "The report's LOINC code and name", "LOINC|NAME" },
+    { "observation", 0, 0, G_OPTION_ARG_STRING_ARRAY, &observations, "A value", "LOINC|NAME|VALUE|UNIT[|LOW|HIGH]" },
+    { "performer", 0, 0, G_OPTION_ARG_STRING, &performer, "Who reported it", "Practitioner/ID" },
+    { "date", 0, 0, G_OPTION_ARG_STRING, &date, "When the sample was taken (default today)", "YYYY-MM-DD" },
+    { NULL }
+  };
+  gint64 start, end;
+
+  if (!parse_options ("add-result", entries, &argc, &argv))
+    return 2;
+
+  if (patient_id == NULL || panel == NULL || observations == NULL ||
+      (panel_parts = g_strsplit (panel, "|", 2))[1] == NULL ||
+      (date != NULL && !alta_fhir_parse_date_range (date, &start, &end)) ||
+      (performer != NULL && !alta_fhir_split_reference (performer, NULL, NULL)))
+    {
+      g_printerr ("admin add-result: --patient-id, --panel 'LOINC|NAME' and at least one "
+                  "--observation are required (and --date YYYY-MM-DD, --performer Type/ID)\n");
+      return 2;
+    }
+
+  patient = alta_store_get_patient (admin->store, patient_id, &error);
+  if (patient == NULL)
+    {
+      g_printerr ("admin add-result: no patient %s\n", patient_id);
+      return 1;
+    }
+
+  subject = g_strconcat ("Patient/", patient_id, NULL);
+  effective = date != NULL ? g_strconcat (date, "T08:00:00Z", NULL)
+                           : alta_fhir_format_instant (admin->now);
+
+  if (!alta_store_begin (admin->store, &error))
+    return report_failure (admin, "add-result", error);
+
+  for (guint i = 0; observations[i] != NULL; i++)
+    {
+      g_auto (GStrv) parts = g_strsplit (observations[i], "|", 6);
+      g_autoptr (JsonObject) observation = json_object_new ();
+      g_autofree char *id = g_uuid_string_random ();
+      g_autofree char *reference = g_strconcat ("Observation/", id, NULL);
+      JsonObject *subject_object = json_object_new ();
+      JsonObject *result_reference = json_object_new ();
+      double value, low = 0, high = 0;
+      gboolean has_range;
+
+      if (g_strv_length (parts) < 4 || !parse_number (parts[2], &value) ||
+          (g_strv_length (parts) == 6 && (!parse_number (parts[4], &low) ||
+                                          !parse_number (parts[5], &high))) ||
+          g_strv_length (parts) == 5)
+        {
+          alta_store_rollback (admin->store);
+          g_printerr ("admin add-result: “%s” is not LOINC|NAME|VALUE|UNIT[|LOW|HIGH]\n",
+                      observations[i]);
+          return 2;
+        }
+      has_range = g_strv_length (parts) == 6;
+
+      json_object_set_string_member (observation, "resourceType", "Observation");
+      json_object_set_string_member (observation, "status", "final");
+      json_object_set_member (observation, "category",
+                              json_node_init_array (json_node_alloc (), json_array_new ()));
+      json_array_add_element (json_object_get_array_member (observation, "category"),
+                              make_coding_concept ("http://terminology.hl7.org/CodeSystem/observation-category",
+                                                   "laboratory", "Laboratory"));
+      json_object_set_member (observation, "code",
+                              make_coding_concept ("http://loinc.org", parts[0], parts[1]));
+      json_object_set_string_member (subject_object, "reference", subject);
+      json_object_set_object_member (observation, "subject", subject_object);
+      json_object_set_string_member (observation, "effectiveDateTime", effective);
+      json_object_set_member (observation, "valueQuantity", make_quantity (value, parts[3]));
+      if (has_range)
+        {
+          JsonObject *range = json_object_new ();
+          JsonArray *ranges = json_array_new ();
+
+          json_object_set_member (range, "low", make_quantity (low, parts[3]));
+          json_object_set_member (range, "high", make_quantity (high, parts[3]));
+          json_array_add_object_element (ranges, range);
+          json_object_set_array_member (observation, "referenceRange", ranges);
+          if (value < low || value > high)
+            {
+              JsonArray *interpretation = json_array_new ();
+
+              json_array_add_element (interpretation,
+                                      make_coding_concept ("http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation",
+                                                           value < low ? "L" : "H",
+                                                           value < low ? "Low" : "High"));
+              json_object_set_array_member (observation, "interpretation", interpretation);
+            }
+        }
+
+      if (!put_new_resource (admin, observation, id, patient_id, &error))
+        return report_failure (admin, "add-result", error);
+
+      json_object_set_string_member (result_reference, "reference", reference);
+      json_array_add_object_element (results, result_reference);
+    }
+
+  json_object_set_string_member (report, "resourceType", "DiagnosticReport");
+  json_object_set_string_member (report, "status", "final");
+  json_object_set_member (report, "category",
+                          json_node_init_array (json_node_alloc (), json_array_new ()));
+  json_array_add_element (json_object_get_array_member (report, "category"),
+                          make_coding_concept ("http://terminology.hl7.org/CodeSystem/v2-0074",
+                                               "LAB", "Laboratory"));
+  json_object_set_member (report, "code",
+                          make_coding_concept ("http://loinc.org", panel_parts[0], panel_parts[1]));
+  {
+    JsonObject *subject_object = json_object_new ();
+
+    json_object_set_string_member (subject_object, "reference", subject);
+    json_object_set_object_member (report, "subject", subject_object);
+  }
+  json_object_set_string_member (report, "effectiveDateTime", effective);
+  json_object_set_string_member (report, "issued", effective);
+  if (performer != NULL)
+    {
+      JsonArray *performers = json_array_new ();
+      JsonObject *reference = json_object_new ();
+
+      json_object_set_string_member (reference, "reference", performer);
+      json_array_add_object_element (performers, reference);
+      json_object_set_array_member (report, "performer", performers);
+    }
+  json_object_set_array_member (report, "result", json_array_ref (results));
+
+  target = g_strconcat ("DiagnosticReport/", report_id, NULL);
+  if (!put_new_resource (admin, report, report_id, patient_id, &error) ||
+      !alta_store_audit (admin->store, admin->now, NULL, "admin-cli", "result.add", target,
+                         "success", &error))
+    return report_failure (admin, "add-result", error);
+
+  if (commit_and_mail (admin, "add-result") != 0)
+    return 1;
+
+  g_print ("%s\n", report_id);
+  return 0;
+}
+
+static int
+release_result (Admin  *admin,
+                int     argc,
+                char  **argv)
+{
+  g_autofree char *report_id = NULL;
+  g_autofree char *target = NULL;
+  g_autoptr (GError) error = NULL;
+  GOptionEntry entries[] = {
+    { "report-id", 0, 0, G_OPTION_ARG_STRING, &report_id, "DiagnosticReport id", "ID" },
+    { NULL }
+  };
+
+  if (!parse_options ("release-result", entries, &argc, &argv))
+    return 2;
+
+  if (report_id == NULL)
+    {
+      g_printerr ("admin release-result: --report-id is required\n");
+      return 2;
+    }
+
+  target = g_strconcat ("DiagnosticReport/", report_id, NULL);
+  if (!alta_store_begin (admin->store, &error) ||
+      !alta_fhir_store_release_report (admin->store, report_id, admin->now, &error) ||
+      !alta_store_audit (admin->store, admin->now, NULL, "admin-cli", "result.release", target,
+                         "success", &error))
+    return report_failure (admin, "release-result", error);
+
+  return commit_and_mail (admin, "release-result");
+}
+
+/**
+ * alta_admin_import:
+ *
+ * `myaltamed-portald import --data-dir DIR FILE...`
+ */
+int
+alta_admin_import (int    argc,
+                   char **argv)
+{
+  g_autofree char *data_dir = NULL;
+  g_autofree char *config_path = NULL;
+  g_autoptr (GOptionContext) context = g_option_context_new ("FILE... - import FHIR R4 Bundles and NDJSON");
+  g_autoptr (AltaServer) server = NULL;
+  g_autoptr (GError) error = NULL;
+  AltaConfig *config;
+  const GOptionEntry entries[] = {
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "The server's data folder", "DIR" },
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_path, "Configuration file", "F" },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("import: %s\n", error->message);
+      return 2;
+    }
+
+  if (data_dir == NULL || argc < 2)
+    {
+      g_printerr ("Usage: myaltamed-portald import --data-dir DIR FILE...\n");
+      return 2;
+    }
+
+  config = alta_config_load (config_path, &error);
+  if (config == NULL)
+    {
+      g_printerr ("import: %s: %s\n", config_path, error->message);
+      return 2;
+    }
+
+  server = alta_server_new (data_dir, config, &error);
+  if (server == NULL)
+    {
+      g_printerr ("import: %s\n", error->message);
+      return 1;
+    }
+
+  if (!alta_fhir_import_files (alta_server_get_store (server), (const char * const *)argv + 1,
+                               alta_clock_now (), FALSE, NULL, &error))
+    {
+      g_printerr ("import: %s\n", error->message);
+      return 1;
+    }
+
+  return 0;
+}
+
 int
 alta_admin_run (int    argc,
                 char **argv)
@@ -543,6 +876,10 @@ alta_admin_run (int    argc,
     return unlock (&admin, argc, argv);
   if (g_str_equal (command, "audit"))
     return audit (&admin, argc, argv);
+  if (g_str_equal (command, "add-result"))
+    return add_result (&admin, argc, argv);
+  if (g_str_equal (command, "release-result"))
+    return release_result (&admin, argc, argv);
 
   g_printerr ("admin: unknown command “%s”\n%s", command, admin_usage);
   return 2;

@@ -11,7 +11,9 @@
 
 G_BEGIN_DECLS
 
-int alta_admin_run (int    argc,
-                    char **argv);
+int alta_admin_run    (int    argc,
+                       char **argv);
+int alta_admin_import (int    argc,
+                       char **argv);
 
 G_END_DECLS

@@ -12,7 +12,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
-#include "alta-store.h"
+#include "alta-store-private.h"
 
 /* Every statement is prepared once and kept; every value goes through a bind, never
  * through the SQL text. Writes of one request run inside one BEGIN IMMEDIATE transaction
@@ -119,6 +119,50 @@ static const char *migrations[] = {
   "  created_at INTEGER NOT NULL,"
   "  next_attempt_at INTEGER NOT NULL,"
   "  attempts INTEGER NOT NULL DEFAULT 0);",
+
+  /* 2: the clinical record, FHIR R4 resources with the columns their searches need */
+  "CREATE TABLE fhir_resources ("
+  "  rid INTEGER PRIMARY KEY,"
+  "  type TEXT NOT NULL,"
+  "  id TEXT NOT NULL,"
+  "  version INTEGER NOT NULL,"
+  "  last_updated INTEGER NOT NULL,"
+  "  patient_id TEXT,"
+  "  date_start INTEGER,"
+  "  date_end INTEGER,"
+  "  status TEXT,"
+  "  clinical_status TEXT,"
+  "  released_at INTEGER,"
+  "  source TEXT,"
+  "  content_hash TEXT NOT NULL,"
+  "  json TEXT NOT NULL,"
+  "  UNIQUE (type, id));"
+  "CREATE INDEX fhir_resources_patient ON fhir_resources (type, patient_id, date_start, rid);"
+  "CREATE UNIQUE INDEX fhir_resources_source ON fhir_resources (source) WHERE source IS NOT NULL;"
+  "CREATE TABLE fhir_tokens ("
+  "  rid INTEGER NOT NULL REFERENCES fhir_resources (rid) ON DELETE CASCADE,"
+  "  param TEXT NOT NULL,"
+  "  system TEXT,"
+  "  code TEXT NOT NULL);"
+  "CREATE INDEX fhir_tokens_lookup ON fhir_tokens (param, code, rid);"
+  "CREATE INDEX fhir_tokens_rid ON fhir_tokens (rid);"
+  "CREATE TABLE fhir_refs ("
+  "  rid INTEGER NOT NULL REFERENCES fhir_resources (rid) ON DELETE CASCADE,"
+  "  param TEXT NOT NULL,"
+  "  target TEXT NOT NULL);"
+  "CREATE INDEX fhir_refs_target ON fhir_refs (target, param);"
+  "CREATE INDEX fhir_refs_rid ON fhir_refs (rid);"
+  "CREATE TABLE fhir_identifiers ("
+  "  rid INTEGER NOT NULL REFERENCES fhir_resources (rid) ON DELETE CASCADE,"
+  "  system TEXT,"
+  "  value TEXT NOT NULL);"
+  "CREATE INDEX fhir_identifiers_lookup ON fhir_identifiers (value, system);"
+  "CREATE INDEX fhir_identifiers_rid ON fhir_identifiers (rid);"
+  "CREATE TABLE fhir_import_seen ("
+  "  type TEXT NOT NULL,"
+  "  id TEXT NOT NULL,"
+  "  content_hash TEXT NOT NULL,"
+  "  PRIMARY KEY (type, id, content_hash)) WITHOUT ROWID;",
 };
 
 /**
@@ -605,6 +649,45 @@ alta_store_insert_patient (AltaStore          *self,
   sqlite3_stmt *stmt = prepare (self,
                                 "INSERT INTO patients (" PATIENT_COLUMNS ") "
                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  bind_text (stmt, 1, patient->id);
+  bind_text (stmt, 2, patient->given_name);
+  bind_text (stmt, 3, patient->family_name);
+  bind_text (stmt, 4, patient->birth_date);
+  bind_text (stmt, 5, patient->email);
+  bind_text (stmt, 6, patient->phone);
+  bind_text (stmt, 7, patient->language != NULL ? patient->language : "en");
+  bind_text (stmt, 8, patient->address_json);
+  return step_done (self, stmt, error);
+}
+
+/**
+ * alta_store_put_patient:
+ * @self: an #AltaStore
+ * @patient: a patient, as an import read it from a FHIR Patient
+ * @error: return location for a #GError
+ *
+ * Adds the patient, or updates the name, birth date and contact details of one already
+ * there (an account's own choices, such as its language, stay).
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+alta_store_put_patient (AltaStore          *self,
+                        const AltaPatient  *patient,
+                        GError            **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT INTO patients (" PATIENT_COLUMNS ") "
+                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+                                "ON CONFLICT (id) DO UPDATE SET given_name = ?2,"
+                                " family_name = ?3, birth_date = ?4,"
+                                " email = coalesce (?5, email), phone = coalesce (?6, phone),"
+                                " address_json = coalesce (?8, address_json)",
                                 error);
 
   if (stmt == NULL)
@@ -1880,4 +1963,59 @@ alta_store_mark_mail_failed (AltaStore  *self,
   sqlite3_bind_int64 (stmt, 1, mail_id);
   sqlite3_bind_int64 (stmt, 2, next_attempt_at);
   return step_done (self, stmt, error);
+}
+
+/* For the other parts of the store (alta-fhir-store.c): see alta-store-private.h. */
+
+sqlite3 *
+alta_store_get_db (AltaStore *self)
+{
+  return self->db;
+}
+
+sqlite3_stmt *
+alta_store_prepare (AltaStore   *self,
+                    const char  *static_sql,
+                    GError     **error)
+{
+  return prepare (self, static_sql, error);
+}
+
+gboolean
+alta_store_step_done (AltaStore     *self,
+                      sqlite3_stmt  *stmt,
+                      GError       **error)
+{
+  return step_done (self, stmt, error);
+}
+
+gboolean
+alta_store_step_row (AltaStore     *self,
+                     sqlite3_stmt  *stmt,
+                     GError       **error)
+{
+  return step_row (self, stmt, error);
+}
+
+gboolean
+alta_store_set_sqlite_error (AltaStore  *self,
+                             int         rc,
+                             GError    **error)
+{
+  return set_sqlite_error (self, rc, error);
+}
+
+void
+alta_store_bind_text (sqlite3_stmt *stmt,
+                      int           index,
+                      const char   *text)
+{
+  bind_text (stmt, index, text);
+}
+
+char *
+alta_store_column_dup_text (sqlite3_stmt *stmt,
+                            int           column)
+{
+  return column_dup_text (stmt, column);
 }

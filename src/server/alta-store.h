@@ -153,6 +153,9 @@ gboolean            alta_store_set_meta               (AltaStore          *self,
 gboolean            alta_store_insert_patient         (AltaStore          *self,
                                                        const AltaPatient  *patient,
                                                        GError            **error);
+gboolean            alta_store_put_patient            (AltaStore          *self,
+                                                       const AltaPatient  *patient,
+                                                       GError            **error);
 AltaPatient        *alta_store_get_patient            (AltaStore          *self,
                                                        const char         *patient_id,
                                                        GError            **error);

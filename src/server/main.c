@@ -21,8 +21,9 @@ static const char usage[] =
   "Usage:\n"
   "  myaltamed-portald serve --data-dir DIR [--listen ADDR:PORT] [--tls-cert F --tls-key F]\n"
   "                          [--config F] [--insecure-http]\n"
-  "  myaltamed-portald demo [--data-dir DIR] [--port N] [--config F]\n"
+  "  myaltamed-portald demo [--data-dir DIR] [--port N] [--config F] [--import FILE...]\n"
   "  myaltamed-portald admin --data-dir DIR COMMAND ...   (admin --help lists the commands)\n"
+  "  myaltamed-portald import --data-dir DIR FILE...       (FHIR R4 Bundles and NDJSON)\n"
   "  myaltamed-portald --version\n";
 
 #define DRAIN_QUIET_MS   200
@@ -278,6 +279,8 @@ main (int    argc,
     return demo (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "admin"))
     return alta_admin_run (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "import"))
+    return alta_admin_import (argc - 1, argv + 1);
 
   g_printerr ("myaltamed-portald: unknown command “%s”\n%s", argv[1], usage);
   return 2;
