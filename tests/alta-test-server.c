@@ -22,6 +22,7 @@
  */
 
 static char *template_dir;
+static gboolean template_imported;
 
 static const char *
 portald_path (void)
@@ -108,19 +109,58 @@ die_with_parent (gpointer user_data)
   prctl (PR_SET_PDEATHSIG, SIGTERM);
 }
 
+/* The sample FHIR files of tests/data/fhir, for `demo --import` */
 static void
-launch (AltaTestServer *self)
+add_sample_files (GPtrArray *argv)
 {
+  const char *folders[] = { "bundles", "ndjson" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (folders); i++)
+    {
+      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "fhir", folders[i], NULL);
+      g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+      g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+      const char *name;
+
+      g_assert_nonnull (dir);
+      while ((name = g_dir_read_name (dir)) != NULL)
+        if (g_str_has_suffix (name, ".json") || g_str_has_suffix (name, ".ndjson"))
+          g_ptr_array_add (names, g_build_filename (path, name, NULL));
+      g_ptr_array_sort (names, (GCompareFunc)g_strcmp0);
+      for (guint j = 0; j < names->len; j++)
+        g_ptr_array_add (argv, g_strdup (g_ptr_array_index (names, j)));
+    }
+}
+
+static void
+launch_full (AltaTestServer *self,
+             gboolean        import)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GSubprocessLauncher) launcher = NULL;
   g_autoptr (GDataInputStream) lines = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *line = NULL;
 
+  g_ptr_array_add (argv, g_strdup (portald_path ()));
+  g_ptr_array_add (argv, g_strdup ("demo"));
+  g_ptr_array_add (argv, g_strdup ("--data-dir"));
+  g_ptr_array_add (argv, g_strdup (self->data_dir));
+  g_ptr_array_add (argv, g_strdup ("--port"));
+  g_ptr_array_add (argv, g_strdup ("0"));
+  g_ptr_array_add (argv, g_strdup ("--config"));
+  g_ptr_array_add (argv, g_strdup (self->config_path));
+  if (import)
+    {
+      g_ptr_array_add (argv, g_strdup ("--import"));
+      add_sample_files (argv);
+    }
+  g_ptr_array_add (argv, NULL);
+
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  self->process = g_subprocess_launcher_spawn (launcher, &error, portald_path (), "demo",
-                                               "--data-dir", self->data_dir, "--port", "0",
-                                               "--config", self->config_path, NULL);
+  self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *)argv->pdata,
+                                                &error);
   if (self->process == NULL)
     g_error ("Cannot start myaltamed-portald: %s", error->message);
 
@@ -141,22 +181,33 @@ launch (AltaTestServer *self)
 }
 
 static void
-ensure_template (void)
+launch (AltaTestServer *self)
+{
+  launch_full (self, FALSE);
+}
+
+static void
+ensure_template (gboolean import)
 {
   AltaTestServer maker = { 0 };
 
-  if (template_dir != NULL)
+  if (template_dir != NULL && template_imported == import)
     return;
+
+  if (template_dir != NULL)
+    remove_tree (template_dir);
+  else
+    atexit (remove_template);
 
   template_dir = g_dir_make_tmp ("alta-demo-template-XXXXXX", NULL);
   g_assert_nonnull (template_dir);
-  atexit (remove_template);
+  template_imported = import;
 
   maker.data_dir = g_build_filename (template_dir, "data", NULL);
   maker.config_path = g_build_filename (template_dir, "template.conf", NULL);
   maker.clock_path = g_build_filename (template_dir, "clock", NULL);
   write_config (&maker, NULL);
-  launch (&maker);
+  launch_full (&maker, import);
   alta_test_server_stop (&maker);
 
   g_free (maker.data_dir);
@@ -177,13 +228,27 @@ ensure_template (void)
 AltaTestServer *
 alta_test_server_new_demo (const char *extra_config)
 {
+  return alta_test_server_new_demo_full (extra_config, FALSE);
+}
+
+/**
+ * alta_test_server_new_demo_full:
+ * @extra_config: (nullable): configuration lines to add
+ * @import: also import tests/data/fhir (`demo --import`), with accounts for its patients
+ *
+ * Returns: (transfer full): the running server
+ */
+AltaTestServer *
+alta_test_server_new_demo_full (const char *extra_config,
+                                gboolean    import)
+{
   AltaTestServer *self = g_new0 (AltaTestServer, 1);
   g_autofree char *root = NULL;
   g_autofree char *template_data = NULL;
   g_autofree char *ca_path = NULL;
   g_autoptr (GError) error = NULL;
 
-  ensure_template ();
+  ensure_template (import);
 
   root = g_dir_make_tmp ("alta-test-server-XXXXXX", NULL);
   self->data_dir = g_build_filename (root, "data", NULL);
@@ -363,6 +428,50 @@ alta_test_server_admin (AltaTestServer *self,
   if (!g_subprocess_communicate_utf8 (process, standard_input, NULL, &standard_output, NULL,
                                       &error))
     g_error ("admin: %s", error->message);
+
+  if (out_status != NULL)
+    *out_status = g_subprocess_get_exit_status (process);
+
+  return standard_output;
+}
+
+/**
+ * alta_test_server_run:
+ * @self: a server
+ * @out_status: (out) (optional): the exit status
+ * @out_stderr: (out) (optional): what it printed on standard error
+ * @...: the command and its arguments after `myaltamed-portald`, then %NULL; the string
+ *   "@DATA" stands for the server's data folder
+ *
+ * Returns: (transfer full): what it printed on standard output
+ */
+char *
+alta_test_server_run (AltaTestServer  *self,
+                      int             *out_status,
+                      char           **out_stderr,
+                      ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GError) error = NULL;
+  char *standard_output = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer)portald_path ());
+  va_start (args, out_stderr);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, g_str_equal (arg, "@DATA") ? self->data_dir : (gpointer)arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *)argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               &error);
+  g_assert_no_error (error);
+
+  if (!g_subprocess_communicate_utf8 (process, NULL, NULL, &standard_output, out_stderr, &error))
+    g_error ("myaltamed-portald: %s", error->message);
 
   if (out_status != NULL)
     *out_status = g_subprocess_get_exit_status (process);

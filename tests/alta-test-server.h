@@ -26,6 +26,12 @@ typedef struct
 } AltaTestServer;
 
 AltaTestServer     *alta_test_server_new_demo        (const char         *extra_config);
+AltaTestServer     *alta_test_server_new_demo_full   (const char         *extra_config,
+                                                      gboolean            import);
+char               *alta_test_server_run             (AltaTestServer     *self,
+                                                      int                *out_status,
+                                                      char              **out_stderr,
+                                                      ...) G_GNUC_NULL_TERMINATED;
 void                alta_test_server_start           (AltaTestServer     *self);
 void                alta_test_server_stop            (AltaTestServer     *self);
 void                alta_test_server_kill            (AltaTestServer     *self);

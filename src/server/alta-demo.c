@@ -15,7 +15,9 @@
 #include <string.h>
 
 #include "alta-clock.h"
+#include "alta-demo-records.h"
 #include "alta-demo.h"
+#include "alta-fhir-import.h"
 #include "alta-mailer.h"
 #include "alta-rules.h"
 #include "alta-secrets.h"
@@ -229,6 +231,40 @@ add_entry (JsonBuilder *builder,
   json_builder_end_object (builder);
 }
 
+/* Each demo patient's clinical record: a Bundle made for today, imported as any other. */
+static gboolean
+add_records (AltaStore  *store,
+             gint64      now,
+             GError    **error)
+{
+  AltaDemoRecordsPatient patients[G_N_ELEMENTS (demo_patients)];
+  g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (AltaFhirImportStats) stats = alta_fhir_import_stats_new ();
+  g_autofree char *bundle = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (demo_patients); i++)
+    {
+      GDate date;
+
+      alta_clock_get_today (&date);
+      g_date_subtract_days (&date, demo_patients[i].days_past_birthday);
+      g_date_subtract_years (&date, demo_patients[i].age_years);
+      g_ptr_array_add (ids, g_strdup_printf ("demo-%s", demo_patients[i].key));
+      patients[i] = (AltaDemoRecordsPatient) {
+        .key = demo_patients[i].key,
+        .patient_id = g_ptr_array_index (ids, i),
+        .language = demo_patients[i].language,
+        .birth_year = g_date_get_year (&date),
+        .birth_month = g_date_get_month (&date),
+        .birth_day = g_date_get_day (&date),
+      };
+    }
+
+  bundle = alta_demo_records_build_bundle (patients, G_N_ELEMENTS (patients), now);
+  return alta_fhir_import_data (store, "demo records", bundle, -1, ALTA_FHIR_IMPORT_STRICT, now,
+                                stats, error);
+}
+
 static gboolean
 create_clinic (AltaServer  *server,
                const char  *data_dir,
@@ -267,7 +303,8 @@ create_clinic (AltaServer  *server,
       };
       gint64 account_id = 0;
 
-      if (!alta_store_insert_patient (store, &patient, error))
+      if (!alta_store_insert_patient (store, &patient, error) ||
+          !alta_fhir_import_patient (store, &patient, now, error))
         goto failed;
 
       if (demo->username != NULL &&
@@ -290,6 +327,9 @@ create_clinic (AltaServer  *server,
       add_entry (builder, demo->username, demo->password, "patient", id, name, birth_date,
                  demo->age_years, demo->language, demo->shows, code);
     }
+
+  if (!add_records (store, now, error))
+    goto failed;
 
   g_assert (parent_account_id != 0 && child_patient_id != NULL);
   if (!alta_store_insert_proxy_grant (store, parent_account_id, child_patient_id, "child",
@@ -316,6 +356,147 @@ create_clinic (AltaServer  *server,
   if (!json_generator_to_file (generator, json_path, error))
     return FALSE;
 
+  return TRUE;
+
+failed:
+  alta_store_rollback (store);
+  return FALSE;
+}
+
+/* "Carolyne559" → "carolyne" (Synthea numbers its names) */
+static char *
+username_for (const char *given_name)
+{
+  GString *name = g_string_new (NULL);
+
+  for (const char *p = given_name; *p != '\0' && *p != ' '; p++)
+    if (g_ascii_isalpha (*p))
+      g_string_append_c (name, g_ascii_tolower (*p));
+
+  if (name->len < 3)
+    g_string_append (name, "patient");
+  return g_string_free (name, FALSE);
+}
+
+/**
+ * alta_demo_import:
+ * @server: a server on the demo's data folder, already prepared
+ * @data_dir: the data folder
+ * @paths: FHIR Bundles and NDJSON files
+ * @error: return location for a #GError
+ *
+ * Imports the files and gives each imported patient who has none an account (children aged
+ * 0–11 are added to the demo parent's account by proxy instead), listed in
+ * `demo-accounts.json` with the rest.
+ *
+ * Returns: %TRUE when every file was imported
+ */
+gboolean
+alta_demo_import (AltaServer          *server,
+                  const char          *data_dir,
+                  const char * const  *paths,
+                  GError             **error)
+{
+  AltaStore *store = alta_server_get_store (server);
+  g_autofree char *json_path = g_build_filename (data_dir, "demo-accounts.json", NULL);
+  g_autoptr (GPtrArray) patient_ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (AltaAccount) parent = NULL;
+  g_autoptr (GError) import_error = NULL;
+  JsonArray *existing;
+  gint64 now = alta_clock_now ();
+  GDate today;
+
+  alta_clock_get_today (&today);
+  alta_fhir_import_files (store, paths, now, FALSE, patient_ids, &import_error);
+
+  if (!json_parser_load_from_file (parser, json_path, error))
+    return FALSE;
+  existing = json_node_get_array (json_parser_get_root (parser));
+
+  parent = alta_store_get_account_by_username (store, "daniel", NULL);
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < json_array_get_length (existing); i++)
+    json_builder_add_value (builder, json_node_copy (json_array_get_element (existing, i)));
+
+  if (!alta_store_begin (store, error))
+    return FALSE;
+
+  for (guint i = 0; i < patient_ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (patient_ids, i);
+      g_autoptr (AltaPatient) patient = alta_store_get_patient (store, id, NULL);
+      g_autoptr (AltaAccount) account = NULL;
+      g_autofree char *base = NULL;
+      g_autofree char *username = NULL;
+      g_autofree char *password = NULL;
+      g_autofree char *name = NULL;
+      g_autofree char *shows = NULL;
+      GDate birth_date;
+      int age;
+
+      if (patient == NULL || !alta_rules_parse_date (patient->birth_date, &birth_date))
+        continue;
+      account = alta_store_get_account_by_patient (store, id, NULL);
+      if (account != NULL)
+        continue;
+
+      age = alta_rules_age_on (&birth_date, &today);
+      name = g_strdup_printf ("%s %s", patient->given_name, patient->family_name);
+
+      if (age < 12 && parent != NULL)
+        {
+          if (!alta_store_insert_proxy_grant (store, parent->id, id, "child", "DEMO-IMPORT",
+                                              now, error))
+            goto failed;
+          add_entry (builder, NULL, NULL, "patient", id, name, patient->birth_date, age,
+                     patient->language, "Imported child aged 0–11: seen through daniel's account",
+                     NULL);
+          continue;
+        }
+
+      base = username_for (patient->given_name);
+      username = g_strdup (base);
+      for (int n = 2; ; n++)
+        {
+          g_autoptr (AltaAccount) taken = alta_store_get_account_by_username (store, username, NULL);
+
+          if (taken == NULL)
+            break;
+          g_free (username);
+          username = g_strdup_printf ("%s%d", base, n);
+        }
+      password = g_strdup_printf ("Imported-%s-Record-1", username);
+      if (add_account (store, username, password, "patient", id, patient->email,
+                       patient->language, now, error) == 0)
+        goto failed;
+
+      shows = age >= 12 && age <= 17
+                ? g_strdup ("Imported patient aged 12–17: sign-in is refused")
+                : g_strdup ("An imported Synthea patient's record");
+      add_entry (builder, username, password, "patient", id, name, patient->birth_date, age,
+                 patient->language, shows, NULL);
+    }
+
+  if (!alta_store_commit (store, error))
+    goto failed;
+
+  json_builder_end_array (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  if (!json_generator_to_file (generator, json_path, error))
+    return FALSE;
+
+  if (import_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&import_error));
+      return FALSE;
+    }
   return TRUE;
 
 failed:

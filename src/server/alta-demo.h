@@ -17,5 +17,9 @@ GTlsCertificate *alta_demo_prepare        (AltaServer  *server,
                                            const char  *data_dir,
                                            GError     **error);
 void             alta_demo_print_summary  (const char  *data_dir);
+gboolean         alta_demo_import         (AltaServer          *server,
+                                           const char          *data_dir,
+                                           const char * const  *paths,
+                                           GError             **error);
 
 G_END_DECLS

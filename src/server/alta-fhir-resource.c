@@ -439,7 +439,7 @@ add_tokens_of (AltaFhirIndex *index,
                JsonNode      *node,
                int            depth)
 {
-  if (node == NULL || depth > 2)
+  if (node == NULL || depth > 4)
     return;
 
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)

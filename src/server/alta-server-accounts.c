@@ -174,6 +174,56 @@ alta_server_build_account (AltaServer         *self,
 }
 
 /**
+ * alta_server_list_record_ids:
+ * @self: an #AltaServer
+ * @account: a patient's account
+ * @now: the time of the request, for the age rules of proxy access
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type utf8): the patient ids of the records @account may
+ *   see today, the same as the `records` of alta_server_build_account()
+ */
+GPtrArray *
+alta_server_list_record_ids (AltaServer         *self,
+                             const AltaAccount  *account,
+                             gint64              now,
+                             GError            **error)
+{
+  g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) grants = NULL;
+  GDate today;
+
+  if (account->patient_id == NULL)
+    return g_steal_pointer (&ids);
+
+  alta_clock_date_of (now, &today);
+  g_ptr_array_add (ids, g_strdup (account->patient_id));
+
+  grants = alta_store_list_proxy_grants (self->store, account->id, error);
+  if (grants == NULL)
+    return NULL;
+
+  for (guint i = 0; i < grants->len; i++)
+    {
+      AltaProxyGrant *grant = g_ptr_array_index (grants, i);
+      g_autoptr (AltaPatient) patient = NULL;
+      AltaRelationship relationship;
+      GDate birth_date;
+
+      patient = alta_store_get_patient (self->store, grant->patient_id, error);
+      if (patient == NULL)
+        return NULL;
+
+      if (alta_rules_parse_relationship (grant->relationship, &relationship) &&
+          alta_rules_parse_date (patient->birth_date, &birth_date) &&
+          alta_rules_proxy_allowed (relationship, &birth_date, &today))
+        g_ptr_array_add (ids, g_strdup (patient->id));
+    }
+
+  return g_steal_pointer (&ids);
+}
+
+/**
  * alta_server_issue_activation_code:
  * @self: an #AltaServer
  * @request: (nullable): the request that asked, or %NULL for the admin command

@@ -11,6 +11,7 @@
 #include <libsoup/soup.h>
 
 #include "alta-config.h"
+#include "alta-portal-error.h"
 #include "alta-mailer.h"
 #include "alta-rate-limiter.h"
 #include "alta-server.h"
@@ -56,6 +57,7 @@ typedef struct
 
   /* Extras for an error answer */
   gint64             retry_after;       /* seconds, for 423 and 429 */
+  char              *diagnostics;       /* translated text that says more than the code */
 } AltaRequest;
 
 typedef gboolean (*AltaRouteFunc) (AltaRequest  *request,
@@ -83,6 +85,15 @@ void      alta_server_add_routes         (AltaServer        *self,
                                           guint              n_routes);
 void      alta_server_accounts_register  (AltaServer        *self);
 void      alta_server_staff_register     (AltaServer        *self);
+void      alta_server_fhir_register      (AltaServer        *self);
+void      alta_server_fhir_reply_outcome (AltaRequest       *request,
+                                          guint              status,
+                                          AltaPortalError    code,
+                                          const char        *message);
+GPtrArray *alta_server_list_record_ids   (AltaServer        *self,
+                                          const AltaAccount *account,
+                                          gint64             now,
+                                          GError           **error);
 
 void      alta_request_reply_json        (AltaRequest       *request,
                                           guint              status,

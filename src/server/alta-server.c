@@ -185,6 +185,18 @@ reply_error (AltaRequest  *request,
     message = g_strdup (alta_i18n_gettext (request->language,
                                            alta_portal_error_get_message (code)));
 
+  if (request->diagnostics != NULL)
+    {
+      g_free (message);
+      message = g_strdup (request->diagnostics);
+    }
+
+  if (g_str_has_prefix (request->path, "/fhir/"))
+    {
+      alta_server_fhir_reply_outcome (request, status, code, message);
+      goto logged;
+    }
+
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "error");
   json_builder_add_string_value (builder, alta_portal_error_to_code (code));
@@ -213,6 +225,7 @@ reply_error (AltaRequest  *request,
   body = json_builder_get_root (builder);
   alta_request_reply_json (request, status, body);
 
+logged:
   if (status >= 500)
     g_warning ("Request %s: %s %s → %u %s", request->request_id,
                soup_server_message_get_method (request->msg), request->path, status,
@@ -405,12 +418,25 @@ find_route (AltaServer  *self,
             GString     *allowed)
 {
   const AltaRoute *found = NULL;
+  gboolean exact = FALSE;
 
+  /* A route path ending in '*' takes every path under it; an exact route wins over it. */
   for (guint i = 0; i < self->routes->len; i++)
     {
       const AltaRoute *route = g_ptr_array_index (self->routes, i);
 
-      if (strcmp (route->path, path) != 0)
+      if (strcmp (route->path, path) == 0)
+        exact = TRUE;
+    }
+
+  for (guint i = 0; i < self->routes->len; i++)
+    {
+      const AltaRoute *route = g_ptr_array_index (self->routes, i);
+      gsize length = strlen (route->path);
+      gboolean prefix = length > 0 && route->path[length - 1] == '*';
+
+      if (prefix ? exact || strncmp (route->path, path, length - 1) != 0
+                 : strcmp (route->path, path) != 0)
         continue;
 
       if (allowed->len > 0)
@@ -433,6 +459,7 @@ request_clear (AltaRequest *request)
   g_clear_pointer (&request->session, alta_session_record_free);
   g_clear_pointer (&request->account, alta_account_free);
   g_clear_pointer (&request->actor, g_free);
+  g_clear_pointer (&request->diagnostics, g_free);
 }
 
 static gboolean
@@ -744,6 +771,7 @@ alta_server_new (const char  *data_dir,
 
   alta_server_accounts_register (self);
   alta_server_staff_register (self);
+  alta_server_fhir_register (self);
 
   return g_steal_pointer (&self);
 }

@@ -195,7 +195,8 @@ demo (int    argc,
   g_autofree char *config_path = NULL;
   g_autofree char *listen = NULL;
   int port = 8443;
-  g_autoptr (GOptionContext) context = g_option_context_new ("- run a demo clinic on loopback");
+  gboolean import = FALSE;
+  g_autoptr (GOptionContext) context = g_option_context_new ("[--import FILE...] - run a demo clinic on loopback");
   g_autoptr (GTlsCertificate) certificate = NULL;
   g_autoptr (AltaServer) server = NULL;
   g_autoptr (GError) error = NULL;
@@ -204,6 +205,7 @@ demo (int    argc,
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "The demo's data folder (default ./demo-data)", "DIR" },
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (default 8443; 0 picks one)", "N" },
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_path, "Configuration file", "F" },
+    { "import", 0, 0, G_OPTION_ARG_NONE, &import, "Import the FHIR files named after the options, with accounts", NULL },
     { NULL }
   };
 
@@ -242,6 +244,11 @@ demo (int    argc,
       g_printerr ("myaltamed-portald: cannot make the demo clinic: %s\n", error->message);
       return 1;
     }
+
+  if (import && argc > 1 &&
+      !alta_demo_import (server, data_dir, (const char * const *)argv + 1, &error))
+    g_printerr ("myaltamed-portald demo: %s\n", error->message);
+  g_clear_error (&error);
 
   alta_demo_print_summary (data_dir);
 

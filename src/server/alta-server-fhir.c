@@ -1,0 +1,543 @@
+/* alta-server-fhir.c: the clinical record, a FHIR R4 REST API under /fhir/R4
+ *
+ * Copyright 2026 The MyAltaMed for Linux authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "alta-server-fhir"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "alta-fhir-resource.h"
+#include "alta-fhir-search.h"
+#include "alta-fhir-store.h"
+#include "alta-i18n.h"
+#include "alta-server-private.h"
+
+#define FHIR_BASE       "/fhir/R4/"
+#define FHIR_JSON       "application/fhir+json; charset=utf-8"
+
+/* Who may see what (portal-api.md): a patient their own record and those reachable by proxy
+ * today; staff every record. Unreleased results are invisible to patients. Every read of a
+ * record is in the audit trail.
+ */
+
+static const char *
+issue_code_for (AltaPortalError code)
+{
+  switch (code)
+    {
+    case ALTA_PORTAL_ERROR_INVALID_REQUEST:
+    case ALTA_PORTAL_ERROR_INVALID_FIELD:
+      return "invalid";
+    case ALTA_PORTAL_ERROR_NOT_FOUND:
+      return "not-found";
+    case ALTA_PORTAL_ERROR_FORBIDDEN:
+    case ALTA_PORTAL_ERROR_NO_PORTAL_ACCESS:
+      return "forbidden";
+    case ALTA_PORTAL_ERROR_SESSION_EXPIRED:
+    case ALTA_PORTAL_ERROR_INVALID_CREDENTIALS:
+      return "login";
+    case ALTA_PORTAL_ERROR_METHOD_NOT_ALLOWED:
+      return "not-supported";
+    case ALTA_PORTAL_ERROR_PAYLOAD_TOO_LARGE:
+      return "too-long";
+    case ALTA_PORTAL_ERROR_RATE_LIMITED:
+      return "throttled";
+    case ALTA_PORTAL_ERROR_CONFLICT:
+      return "conflict";
+    case ALTA_PORTAL_ERROR_NETWORK:
+    case ALTA_PORTAL_ERROR_INVALID_RESPONSE:
+    case ALTA_PORTAL_ERROR_CODE_INVALID:
+    case ALTA_PORTAL_ERROR_CODE_EXPIRED:
+    case ALTA_PORTAL_ERROR_CODE_USED:
+    case ALTA_PORTAL_ERROR_USERNAME_TAKEN:
+    case ALTA_PORTAL_ERROR_WEAK_PASSWORD:
+    case ALTA_PORTAL_ERROR_ACCOUNT_LOCKED:
+    case ALTA_PORTAL_ERROR_TOKEN_INVALID:
+    case ALTA_PORTAL_ERROR_TOKEN_EXPIRED:
+    case ALTA_PORTAL_ERROR_HAS_ACCOUNT:
+    case ALTA_PORTAL_ERROR_PROXY_NOT_ALLOWED:
+      return "processing";
+    case ALTA_PORTAL_ERROR_INTERNAL:
+    case ALTA_PORTAL_ERROR_UNAVAILABLE:
+    default:
+      return "exception";
+    }
+}
+
+static void
+set_fhir_body (SoupServerMessage *msg,
+               guint              status,
+               char              *text)
+{
+  gsize length = strlen (text);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, FHIR_JSON, SOUP_MEMORY_TAKE, text, length);
+}
+
+/**
+ * alta_server_fhir_reply_outcome:
+ * @request: a request under /fhir/
+ * @status: the HTTP status
+ * @code: what went wrong
+ * @message: the translated text for the person
+ *
+ * Answers with an OperationOutcome, as FHIR servers do.
+ */
+void
+alta_server_fhir_reply_outcome (AltaRequest     *request,
+                                guint            status,
+                                AltaPortalError  code,
+                                const char      *message)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr (JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "resourceType");
+  json_builder_add_string_value (builder, "OperationOutcome");
+  json_builder_set_member_name (builder, "issue");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "severity");
+  json_builder_add_string_value (builder, status >= 500 ? "fatal" : "error");
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, issue_code_for (code));
+  json_builder_set_member_name (builder, "details");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "text");
+  json_builder_add_string_value (builder, alta_portal_error_to_code (code));
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "diagnostics");
+  json_builder_add_string_value (builder, message);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  set_fhir_body (request->msg, status, json_to_string (root, FALSE));
+}
+
+/* The format comes from our own catalog, whose formats msgfmt --check-format checks. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static gboolean
+fail (AltaRequest      *request,
+      AltaPortalError   code,
+      const char       *format,
+      const char       *argument,
+      GError          **error)
+{
+  request->diagnostics = g_strdup_printf (alta_i18n_gettext (request->language, format), argument);
+  g_set_error_literal (error, ALTA_PORTAL_ERROR, code, request->diagnostics);
+  return FALSE;
+}
+#pragma GCC diagnostic pop
+
+static char *
+dup_base_url (AltaRequest *request)
+{
+  GUri *uri = soup_server_message_get_uri (request->msg);
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (request->msg);
+  const char *host = soup_message_headers_get_one (headers, "Host");
+  int port = g_uri_get_port (uri);
+
+  /* The Host header says how the client reached us (a proxy may stand between). */
+  if (host != NULL && host[0] != '\0' && strpbrk (host, "/\"\\ ") == NULL && strlen (host) < 256)
+    return g_strdup_printf ("%s://%s/fhir/R4", g_uri_get_scheme (uri), host);
+
+  if (port > 0)
+    return g_strdup_printf ("%s://%s:%d/fhir/R4", g_uri_get_scheme (uri), g_uri_get_host (uri),
+                            port);
+  return g_strdup_printf ("%s://%s/fhir/R4", g_uri_get_scheme (uri), g_uri_get_host (uri));
+}
+
+static void
+append_json_string (GString    *text,
+                    const char *value)
+{
+  g_autoptr (JsonNode) node = json_node_init_string (json_node_alloc (), value);
+  g_autofree char *encoded = json_to_string (node, FALSE);
+
+  g_string_append (text, encoded);
+}
+
+/* The viewer of a request: staff, or the records the account may see today */
+typedef struct
+{
+  AltaFhirViewer  viewer;
+  GPtrArray      *patient_ids;
+  char           *patient_ids_json;
+} Viewer;
+
+static void
+viewer_clear (Viewer *viewer)
+{
+  g_clear_pointer (&viewer->patient_ids, g_ptr_array_unref);
+  g_clear_pointer (&viewer->patient_ids_json, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Viewer, viewer_clear)
+
+static gboolean
+load_viewer (AltaRequest  *request,
+             Viewer       *viewer,
+             GError      **error)
+{
+  g_autoptr (GError) store_error = NULL;
+  g_autoptr (JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr (JsonNode) root = NULL;
+
+  viewer->viewer.now = request->now;
+  viewer->viewer.staff = g_strcmp0 (request->account->role, "staff") == 0;
+
+  viewer->patient_ids = alta_server_list_record_ids (request->server, request->account,
+                                                     request->now, &store_error);
+  if (viewer->patient_ids == NULL)
+    return alta_request_store_failed (request, store_error, error);
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < viewer->patient_ids->len; i++)
+    json_builder_add_string_value (builder, g_ptr_array_index (viewer->patient_ids, i));
+  json_builder_end_array (builder);
+  root = json_builder_get_root (builder);
+  viewer->patient_ids_json = json_to_string (root, FALSE);
+  viewer->viewer.patient_ids_json = viewer->patient_ids_json;
+  return TRUE;
+}
+
+static gboolean
+viewer_has_record (Viewer     *viewer,
+                   const char *patient_id)
+{
+  if (viewer->viewer.staff)
+    return TRUE;
+
+  for (guint i = 0; i < viewer->patient_ids->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (viewer->patient_ids, i), patient_id) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Every read of a record is in the audit trail: who, whose record, which type. */
+static gboolean
+audit_read (AltaRequest  *request,
+            const char   *action,
+            const char   *type,
+            const char   *patient_id,
+            GError      **error)
+{
+  g_autoptr (GError) store_error = NULL;
+  g_autofree char *full_action = g_strconcat (action, ":", type, NULL);
+  g_autofree char *target = patient_id != NULL ? g_strconcat ("Patient/", patient_id, NULL) : NULL;
+  AltaStore *store = request->server->store;
+
+  if (!alta_store_begin (store, &store_error) ||
+      !alta_store_audit (store, request->now, request->request_id, request->actor, full_action,
+                         target, "success", &store_error) ||
+      !alta_store_commit (store, &store_error))
+    return alta_request_store_failed (request, store_error, error);
+
+  return TRUE;
+}
+
+static gboolean
+handle_read (AltaRequest             *request,
+             Viewer                  *viewer,
+             const AltaFhirTypeInfo  *info,
+             const char              *id,
+             GError                 **error)
+{
+  g_autoptr (AltaFhirRecord) record = NULL;
+  g_autoptr (GError) store_error = NULL;
+  g_autofree char *etag = NULL;
+  gboolean visible;
+
+  if (!alta_fhir_id_is_valid (id))
+    return fail (request, ALTA_PORTAL_ERROR_NOT_FOUND,
+                 N_("There is no %s with that id."), info->type, error);
+
+  /* Another patient's record is refused outright; its resources are simply not found. */
+  if (strcmp (info->type, "Patient") == 0 && !viewer_has_record (viewer, id))
+    return fail (request, ALTA_PORTAL_ERROR_FORBIDDEN,
+                 N_("This account cannot see the record of patient %s."), id, error);
+
+  record = alta_fhir_store_get (request->server->store, info->type, id, &store_error);
+  if (record == NULL)
+    {
+      if (!g_error_matches (store_error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_NOT_FOUND))
+        return alta_request_store_failed (request, store_error, error);
+      return fail (request, ALTA_PORTAL_ERROR_NOT_FOUND,
+                   N_("There is no %s with that id."), info->type, error);
+    }
+
+  visible = alta_fhir_store_can_see (request->server->store, &viewer->viewer, record, &store_error);
+  if (store_error != NULL)
+    return alta_request_store_failed (request, store_error, error);
+  if (!visible)
+    return fail (request, ALTA_PORTAL_ERROR_NOT_FOUND,
+                 N_("There is no %s with that id."), info->type, error);
+
+  if (record->patient_id != NULL && !audit_read (request, "record.read", info->type,
+                                                 record->patient_id, error))
+    return FALSE;
+
+  etag = g_strdup_printf ("W/\"%d\"", record->version);
+  soup_message_headers_replace (soup_server_message_get_response_headers (request->msg),
+                                "ETag", etag);
+  set_fhir_body (request->msg, SOUP_STATUS_OK, g_steal_pointer (&record->json));
+  return TRUE;
+}
+
+static gboolean
+handle_search (AltaRequest             *request,
+               Viewer                  *viewer,
+               const AltaFhirTypeInfo  *info,
+               GError                 **error)
+{
+  GUri *uri = soup_server_message_get_uri (request->msg);
+  const char *query = g_uri_get_query (uri);
+  g_autoptr (AltaFhirSearch) search = NULL;
+  g_autoptr (AltaFhirPage) page = NULL;
+  g_autoptr (GError) search_error = NULL;
+  g_autoptr (GError) store_error = NULL;
+  g_autofree char *bad_param = NULL;
+  g_autofree char *base = dup_base_url (request);
+  g_autofree char *self_url = NULL;
+  g_autofree char *bundle_id = g_uuid_string_random ();
+  g_autofree char *now_text = alta_fhir_format_instant (request->now);
+  GString *text;
+
+  search = alta_fhir_search_parse (info->type, query, &bad_param, &search_error);
+  if (search == NULL)
+    return fail (request, ALTA_PORTAL_ERROR_INVALID_REQUEST,
+                 N_("The search parameter “%s” is not supported here, or its value is not valid."),
+                 bad_param != NULL ? bad_param : "?", error);
+
+  if (info->scope == ALTA_FHIR_SCOPE_PATIENT && strcmp (info->type, "Patient") != 0 &&
+      search->patient_id == NULL && !viewer->viewer.staff)
+    return fail (request, ALTA_PORTAL_ERROR_INVALID_REQUEST,
+                 N_("A search of %s must name the record with patient=."), info->type, error);
+
+  if (search->patient_id != NULL && !viewer_has_record (viewer, search->patient_id))
+    return fail (request, ALTA_PORTAL_ERROR_FORBIDDEN,
+                 N_("This account cannot see the record of patient %s."), search->patient_id,
+                 error);
+
+  page = alta_fhir_store_search (request->server->store, &viewer->viewer, search, &store_error);
+  if (page == NULL)
+    return alta_request_store_failed (request, store_error, error);
+
+  if (info->scope == ALTA_FHIR_SCOPE_PATIENT &&
+      !audit_read (request, "record.search", info->type, search->patient_id, error))
+    return FALSE;
+
+  self_url = query != NULL && query[0] != '\0'
+               ? g_strdup_printf ("%s/%s?%s", base, info->type, query)
+               : g_strdup_printf ("%s/%s", base, info->type);
+
+  text = g_string_sized_new (4096);
+  g_string_append (text, "{\"resourceType\":\"Bundle\",\"id\":");
+  append_json_string (text, bundle_id);
+  g_string_append (text, ",\"meta\":{\"lastUpdated\":");
+  append_json_string (text, now_text);
+  g_string_append_printf (text, "},\"type\":\"searchset\",\"total\":%u,\"link\":[", page->total);
+  g_string_append (text, "{\"relation\":\"self\",\"url\":");
+  append_json_string (text, self_url);
+  g_string_append (text, "}");
+  if (page->has_more)
+    {
+      g_autofree char *cursor = alta_fhir_search_encode_cursor (page->next_key, page->next_rid);
+      g_autofree char *next_url =
+        g_strdup_printf ("%s/%s?%s%s_page=%s", base, info->type, search->query_without_page,
+                         search->query_without_page[0] != '\0' ? "&" : "", cursor);
+
+      g_string_append (text, ",{\"relation\":\"next\",\"url\":");
+      append_json_string (text, next_url);
+      g_string_append (text, "}");
+    }
+  g_string_append (text, "]");
+
+  if (page->records->len > 0)
+    {
+      g_string_append (text, ",\"entry\":[");
+      for (guint i = 0; i < page->records->len; i++)
+        {
+          AltaFhirRecord *record = g_ptr_array_index (page->records, i);
+          g_autofree char *full_url = g_strdup_printf ("%s/%s/%s", base, record->type, record->id);
+
+          if (i > 0)
+            g_string_append_c (text, ',');
+          g_string_append (text, "{\"fullUrl\":");
+          append_json_string (text, full_url);
+          g_string_append (text, ",\"resource\":");
+          g_string_append (text, record->json);
+          g_string_append (text, ",\"search\":{\"mode\":\"match\"}}");
+        }
+      g_string_append (text, "]");
+    }
+  g_string_append (text, "}");
+
+  set_fhir_body (request->msg, SOUP_STATUS_OK, g_string_free (text, FALSE));
+  return TRUE;
+}
+
+static gboolean
+handle_fhir_get (AltaRequest  *request,
+                 GError      **error)
+{
+  const char *rest = request->path + strlen (FHIR_BASE);
+  g_auto (GStrv) parts = g_strsplit (rest, "/", 3);
+  g_auto (Viewer) viewer = { 0 };
+  const AltaFhirTypeInfo *info;
+
+  if (parts[0] == NULL || parts[0][0] == '\0' || (parts[1] != NULL && parts[2] != NULL))
+    return fail (request, ALTA_PORTAL_ERROR_NOT_FOUND,
+                 N_("There is nothing at %s."), request->path, error);
+
+  info = alta_fhir_type_lookup (parts[0]);
+  if (info == NULL)
+    return fail (request, ALTA_PORTAL_ERROR_NOT_FOUND,
+                 N_("The resource type %s is not served here."), parts[0], error);
+
+  if (!load_viewer (request, &viewer, error))
+    return FALSE;
+
+  if (parts[1] != NULL && parts[1][0] != '\0')
+    return handle_read (request, &viewer, info, parts[1], error);
+
+  return handle_search (request, &viewer, info, error);
+}
+
+static gboolean
+handle_metadata (AltaRequest  *request,
+                 GError      **error)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *base = dup_base_url (request);
+  g_autofree char *date = alta_fhir_format_instant (request->now);
+  const AltaFhirTypeInfo *types;
+  guint n_types;
+
+  types = alta_fhir_type_get_all (&n_types);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "resourceType");
+  json_builder_add_string_value (builder, "CapabilityStatement");
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, "active");
+  json_builder_set_member_name (builder, "date");
+  json_builder_add_string_value (builder, date);
+  json_builder_set_member_name (builder, "publisher");
+  json_builder_add_string_value (builder, "MyAltaMed");
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, "instance");
+  json_builder_set_member_name (builder, "software");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, "myaltamed-portald");
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_string_value (builder, PACKAGE_VERSION);
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "implementation");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "description");
+  json_builder_add_string_value (builder, "MyAltaMed patient portal: the clinical record");
+  json_builder_set_member_name (builder, "url");
+  json_builder_add_string_value (builder, base);
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "fhirVersion");
+  json_builder_add_string_value (builder, "4.0.1");
+  json_builder_set_member_name (builder, "format");
+  json_builder_begin_array (builder);
+  json_builder_add_string_value (builder, "json");
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "rest");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "mode");
+  json_builder_add_string_value (builder, "server");
+  json_builder_set_member_name (builder, "documentation");
+  json_builder_add_string_value (builder,
+                                 "Every search of a patient's record names it with patient=. "
+                                 "Searches take _count (default 50, at most 500) and, where a "
+                                 "type has a date, _sort by that date; unknown parameters are "
+                                 "refused with 400.");
+  json_builder_set_member_name (builder, "security");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "description");
+  json_builder_add_string_value (builder,
+                                 "A bearer token from POST /api/v1/sessions. Patients see their "
+                                 "own record and those they hold by proxy; staff see every "
+                                 "record. Results are visible to patients once released.");
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "resource");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n_types; i++)
+    {
+      g_autoptr (GPtrArray) params = alta_fhir_search_list_params (types[i].type);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, types[i].type);
+      json_builder_set_member_name (builder, "interaction");
+      json_builder_begin_array (builder);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "code");
+      json_builder_add_string_value (builder, "read");
+      json_builder_end_object (builder);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "code");
+      json_builder_add_string_value (builder, "search-type");
+      json_builder_end_object (builder);
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "versioning");
+      json_builder_add_string_value (builder, "versioned");
+      json_builder_set_member_name (builder, "readHistory");
+      json_builder_add_boolean_value (builder, FALSE);
+      json_builder_set_member_name (builder, "searchParam");
+      json_builder_begin_array (builder);
+      for (guint j = 0; j < params->len; j++)
+        {
+          const AltaFhirSearchParamInfo *param = g_ptr_array_index (params, j);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "name");
+          json_builder_add_string_value (builder, param->name);
+          json_builder_set_member_name (builder, "type");
+          json_builder_add_string_value (builder, param->kind);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  set_fhir_body (request->msg, SOUP_STATUS_OK, json_to_string (root, FALSE));
+  return TRUE;
+}
+
+static const AltaRoute fhir_routes[] = {
+  { "GET", "/fhir/R4/metadata", ALTA_ROUTE_PUBLIC, FALSE, handle_metadata },
+  { "GET", "/fhir/R4/*", ALTA_ROUTE_SIGNED_IN, FALSE, handle_fhir_get },
+};
+
+void
+alta_server_fhir_register (AltaServer *self)
+{
+  alta_server_add_routes (self, fhir_routes, G_N_ELEMENTS (fhir_routes));
+}
