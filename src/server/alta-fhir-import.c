@@ -15,6 +15,10 @@
 #include "alta-fhir-import.h"
 #include "alta-fhir-resource.h"
 #include "alta-fhir-store.h"
+#include "alta-request-body.h"
+
+/* FHIR resources nest a dozen levels; a Bundle adds three */
+#define MAX_DEPTH 64
 
 /* A file is one transaction: it is imported whole or not at all. Within a Bundle, every
  * `urn:uuid:` (or other fullUrl) reference becomes the server's "Type/id"; a conditional
@@ -675,6 +679,14 @@ import_json_text (Import      *import,
   JsonObject *object;
   const char *type;
 
+  if (!alta_request_body_check_depth (data, length >= 0 ? (gsize)length : strlen (data),
+                                      MAX_DEPTH))
+    {
+      g_set_error (error, ALTA_FHIR_ERROR, ALTA_FHIR_ERROR_INVALID,
+                   "%s: it nests deeper than %d levels", import->name, MAX_DEPTH);
+      return FALSE;
+    }
+
   if (!json_parser_load_from_data (parser, data, length, &parse_error))
     {
       g_set_error (error, ALTA_FHIR_ERROR, ALTA_FHIR_ERROR_INVALID,
@@ -734,6 +746,14 @@ import_ndjson (Import        *import,
       g_strstrip (line);
       if (line[0] == '\0')
         continue;
+
+      if (!alta_request_body_check_depth (line, strlen (line), MAX_DEPTH))
+        {
+          g_set_error (error, ALTA_FHIR_ERROR, ALTA_FHIR_ERROR_INVALID,
+                       "%s: line %u: it nests deeper than %d levels", import->name, number,
+                       MAX_DEPTH);
+          return FALSE;
+        }
 
       if (!json_parser_load_from_data (parser, line, -1, &parse_error))
         {

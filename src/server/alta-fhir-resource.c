@@ -275,8 +275,12 @@ alta_fhir_parse_date_range (const char *text,
   if (*p == '\0')
     {
       *out_start = unix_of (year, 1, 1, 0, 0, 0, 0, &ok);
-      *out_end = unix_of (year + 1 <= 9999 ? year + 1 : 9999, year + 1 <= 9999 ? 1 : 12,
-                          year + 1 <= 9999 ? 1 : 31, 0, 0, 0, 0, &ok) + (year == 9999 ? 86400 : 0);
+      if (!ok)
+        return FALSE;
+      if (year == 9999)
+        *out_end = unix_of (9999, 12, 31, 0, 0, 0, 0, &ok) + 86400;
+      else
+        *out_end = unix_of (year + 1, 1, 1, 0, 0, 0, 0, &ok);
       return ok;
     }
 

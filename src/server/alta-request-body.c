@@ -49,12 +49,21 @@ alta_request_body_error_field (const GError *error)
   return error->message + strlen (ALTA_FIELD_ERROR_PREFIX);
 }
 
-/* json-glib's parser recurses once per nesting level, so a megabyte of "[[[[" would run it
- * off the stack. Count the depth first, outside strings.
+/**
+ * alta_request_body_check_depth:
+ * @data: JSON text
+ * @length: its length in bytes
+ * @max_depth: the deepest nesting allowed
+ *
+ * json-glib's parser recurses once per nesting level, so a megabyte of "[[[[" would run it
+ * off the stack. This counts the depth first, outside strings.
+ *
+ * Returns: %FALSE when @data nests deeper than @max_depth
  */
-static gboolean
-check_depth (const char *data,
-             gsize       length)
+gboolean
+alta_request_body_check_depth (const char *data,
+                               gsize       length,
+                               int         max_depth)
 {
   gboolean in_string = FALSE;
   int depth = 0;
@@ -76,7 +85,7 @@ check_depth (const char *data,
         in_string = TRUE;
       else if (c == '{' || c == '[')
         {
-          if (++depth > ALTA_MAX_BODY_DEPTH)
+          if (++depth > max_depth)
             return FALSE;
         }
       else if (c == '}' || c == ']')
@@ -119,7 +128,7 @@ alta_request_body_parse (const char  *data,
       return NULL;
     }
 
-  if (!check_depth (data, length))
+  if (!alta_request_body_check_depth (data, length, ALTA_MAX_BODY_DEPTH))
     {
       g_set_error_literal (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_INVALID_REQUEST,
                            "The body is nested too deeply");
