@@ -912,6 +912,50 @@ test_errors (Fixture       *fixture,
   }
 }
 
+/* PATCH /api/v1/me also updates the FHIR Patient, keeping what an import put there */
+static void
+test_profile_updates_patient (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  g_autoptr (AltaPortalClient) carolyne = alta_test_server_new_client (fixture->server);
+  g_autofree char *id = g_strdup (patient_id_of (fixture, "carolyne"));
+  g_autofree char *path = g_strdup_printf ("Patient/%s", id);
+  g_autoptr (AltaPortalResponse) patched = NULL;
+  g_autoptr (AltaPortalResponse) before = NULL;
+  g_autoptr (AltaPortalResponse) after = NULL;
+  JsonObject *patient;
+  JsonObject *address;
+
+  alta_test_sign_in (carolyne, "carolyne", "Imported-carolyne-Record-1");
+  before = get (carolyne, path);
+  alta_assert_status (before, 200);
+
+  patched = alta_test_request (carolyne, "PATCH", "/api/v1/me",
+                               "{\"phone\":\"(626) 555-0199\",\"address\":{\"line\":[\"12 Orange Grove Ave\"],"
+                               "\"city\":\"Pasadena\",\"state\":\"CA\",\"postal_code\":\"91105\"}}",
+                               ALTA_REQUEST_NONE);
+  alta_assert_status (patched, 200);
+
+  after = get (carolyne, path);
+  alta_assert_status (after, 200);
+  patient = alta_test_response_object (after);
+  address = json_array_get_object_element (json_object_get_array_member (patient, "address"), 0);
+  g_assert_cmpstr (json_object_get_string_member (address, "city"), ==, "Pasadena");
+  g_assert_cmpstr (json_object_get_string_member (address, "postalCode"), ==, "91105");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (patient, "meta"),
+                                                  "versionId"), ==, "2");
+  /* What Synthea put there stays: its identifiers, gender, extensions */
+  g_assert_true (json_object_has_member (patient, "identifier"));
+  g_assert_true (json_object_has_member (patient, "gender"));
+  g_assert_true (json_object_has_member (patient, "extension"));
+  {
+    g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), patient);
+    g_autofree char *text = json_to_string (node, FALSE);
+
+    g_assert_nonnull (strstr (text, "(626) 555-0199"));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -932,6 +976,7 @@ main (int    argc,
   ADD ("/fhir/unreleased-results", test_unreleased_results);
   ADD ("/fhir/audit", test_audit);
   ADD ("/fhir/errors", test_errors);
+  ADD ("/fhir/profile-updates-patient", test_profile_updates_patient);
 
   return g_test_run ();
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "alta-clock.h"
+#include "alta-fhir-import.h"
 #include "alta-i18n.h"
 #include "alta-mailer.h"
 #include "alta-portal-error.h"
@@ -919,6 +920,19 @@ handle_get_me (AltaRequest  *request,
   return reply_account (request, error);
 }
 
+/* The address, phone, e-mail and language of the account side also go to the FHIR Patient. */
+static gboolean
+sync_fhir_patient (AltaRequest  *request,
+                   const char   *patient_id,
+                   GError      **error)
+{
+  g_autoptr (AltaPatient) patient = alta_store_get_patient (request->server->store, patient_id,
+                                                            error);
+
+  return patient != NULL &&
+         alta_fhir_import_patient (request->server->store, patient, request->now, error);
+}
+
 /* PATCH /api/v1/me */
 static gboolean
 handle_patch_me (AltaRequest  *request,
@@ -959,7 +973,9 @@ handle_patch_me (AltaRequest  *request,
       (account->patient_id != NULL &&
        !alta_store_update_patient_contact (self->store, account->patient_id, update.email,
                                            update.phone, update.address_json, update.language,
-                                           &store_error)))
+                                           &store_error)) ||
+      (account->patient_id != NULL && !sync_fhir_patient (request, account->patient_id,
+                                                          &store_error)))
     {
       alta_profile_update_clear (&update);
       return alta_request_store_failed (request, store_error, error);
