@@ -373,7 +373,9 @@ alta_store_class_init (AltaStoreClass *klass)
 static void
 alta_store_init (AltaStore *self)
 {
-  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+  /* Keyed by the address of the SQL text: every statement is a literal, and hashing the
+   * text on each use cost more than running many of them. */
+  self->statements = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                             finalize_statement);
 }
 
@@ -1963,6 +1965,24 @@ alta_store_mark_mail_failed (AltaStore  *self,
   sqlite3_bind_int64 (stmt, 1, mail_id);
   sqlite3_bind_int64 (stmt, 2, next_attempt_at);
   return step_done (self, stmt, error);
+}
+
+/**
+ * alta_store_set_relaxed:
+ * @self: an #AltaStore, outside any transaction
+ * @relaxed: %TRUE for the commits that follow to skip the fsync
+ *
+ * Commits are durable (synchronous = FULL) unless relaxed: a relaxed commit survives the
+ * server's crash but not the machine losing power, and costs no fsync. For writes that
+ * are many and small (the audit trail of record reads); set it back right after.
+ */
+void
+alta_store_set_relaxed (AltaStore *self,
+                        gboolean   relaxed)
+{
+  g_return_if_fail (self->depth == 0);
+
+  exec (self, relaxed ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL", NULL);
 }
 
 /* For the other parts of the store (alta-fhir-store.c): see alta-store-private.h. */
