@@ -21,6 +21,10 @@
  * program and copied for each test.
  */
 
+static void store_result_cb (GObject      *object,
+                             GAsyncResult *result,
+                             gpointer      user_data);
+
 static char *template_dir;
 static gboolean template_imported;
 
@@ -453,6 +457,7 @@ alta_test_server_run (AltaTestServer  *self,
 {
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   char *standard_output = NULL;
   const char *arg;
@@ -470,7 +475,12 @@ alta_test_server_run (AltaTestServer  *self,
                                &error);
   g_assert_no_error (error);
 
-  if (!g_subprocess_communicate_utf8 (process, NULL, NULL, &standard_output, out_stderr, &error))
+  /* The main context keeps running meanwhile, as in an app: an HTTP client's idle timers
+   * must fire on time, not all at once on its next request. */
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  if (!g_subprocess_communicate_utf8_finish (process, result, &standard_output, out_stderr, &error))
     g_error ("myaltamed-portald: %s", error->message);
 
   if (out_status != NULL)
