@@ -35,7 +35,10 @@ typedef struct
   AltaFhirImportMode   mode;
   gint64               now;
   AltaFhirImportStats *stats;
-  GHashTable          *map;       /* reference as written → "Type/id" */
+  GHashTable          *map;          /* reference as written → "Type/id" */
+  GHashTable          *identifiers;  /* "Type|system|value" (system "*": any) → "Type/id",
+                                      * for the file's own entries */
+  GPtrArray           *held_reports; /* ids of the file's reports that wait for release */
 } Import;
 
 AltaFhirImportStats *
@@ -56,6 +59,7 @@ alta_fhir_import_stats_free (AltaFhirImportStats *stats)
 
   g_hash_table_unref (stats->skipped);
   g_ptr_array_unref (stats->patient_ids);
+  g_free (stats->unresolved);
   g_free (stats);
 }
 
@@ -124,19 +128,17 @@ get_string (JsonObject *object,
 }
 
 /* "Organization?identifier=system|value" → the id of the one Organization with it */
+/* "Organization?identifier=system|value" → its parts (system %NULL when not given) */
 static gboolean
-resolve_conditional (Import      *import,
-                     JsonObject  *reference_object,
-                     const char  *reference,
-                     GError     **error)
+split_conditional (const char  *reference,
+                   char       **out_type,
+                   char       **out_system,
+                   char       **out_value,
+                   GError     **error)
 {
   const char *question = strchr (reference, '?');
   g_autofree char *type = g_strndup (reference, question - reference);
   g_autofree char *query = NULL;
-  g_autofree char *system = NULL;
-  g_autofree char *value = NULL;
-  g_autofree char *id = NULL;
-  g_autoptr (GError) store_error = NULL;
   const char *bar;
 
   if (!g_str_has_prefix (question + 1, "identifier=") || !alta_fhir_type_is_r4 (type))
@@ -156,8 +158,41 @@ resolve_conditional (Import      *import,
     }
 
   bar = strchr (query, '|');
-  system = bar != NULL && bar != query ? g_strndup (query, bar - query) : NULL;
-  value = g_strdup (bar != NULL ? bar + 1 : query);
+  *out_system = bar != NULL && bar != query ? g_strndup (query, bar - query) : NULL;
+  *out_value = g_strdup (bar != NULL ? bar + 1 : query);
+  *out_type = g_steal_pointer (&type);
+  return TRUE;
+}
+
+/* "Organization?identifier=system|value" → the id of the one Organization with it */
+static gboolean
+resolve_conditional (Import      *import,
+                     JsonObject  *reference_object,
+                     const char  *reference,
+                     GError     **error)
+{
+  g_autofree char *type = NULL;
+  g_autofree char *system = NULL;
+  g_autofree char *value = NULL;
+  g_autofree char *id = NULL;
+  g_autoptr (GError) store_error = NULL;
+
+  if (!split_conditional (reference, &type, &system, &value, error))
+    return FALSE;
+
+  /* An entry of the same file first, then what is stored */
+  if (import->identifiers != NULL)
+    {
+      g_autofree char *key = g_strdup_printf ("%s|%s|%s", type, system != NULL ? system : "*",
+                                              value);
+      const char *target = g_hash_table_lookup (import->identifiers, key);
+
+      if (target != NULL)
+        {
+          json_object_set_string_member (reference_object, "reference", target);
+          return TRUE;
+        }
+    }
 
   id = alta_fhir_store_find_identifier (import->store, type, system, value, &store_error);
   if (store_error != NULL)
@@ -176,6 +211,8 @@ resolve_conditional (Import      *import,
 
   if (import->mode == ALTA_FHIR_IMPORT_STRICT)
     {
+      g_free (import->stats->unresolved);
+      import->stats->unresolved = g_strdup (reference);
       g_set_error (error, ALTA_FHIR_ERROR, ALTA_FHIR_ERROR_UNRESOLVED,
                    "no %s has the identifier of “%.200s”", type, reference);
       return FALSE;
@@ -447,6 +484,12 @@ put_resource (Import      *import,
   /* Past results arrive reviewed; ones still preliminary wait for a clinician. */
   if (index->info->is_result && !is_held_status (index->status))
     released_at = import->now;
+  else if (strcmp (index->info->type, "DiagnosticReport") == 0)
+    {
+      if (import->held_reports == NULL)
+        import->held_reports = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (import->held_reports, g_strdup (id));
+    }
 
   if (!alta_fhir_store_put (import->store, resource, index, id, patient_id, source, released_at,
                             TRUE, import->now, &result, error))
@@ -524,6 +567,44 @@ choose_id (Import      *import,
   return g_uuid_string_random ();
 }
 
+/* The identifiers of a file's entry, for conditional references within the file */
+static void
+add_identifiers (Import      *import,
+                 JsonObject  *resource,
+                 const char  *type,
+                 const char  *id)
+{
+  JsonNode *node = json_object_get_member (resource, "identifier");
+  JsonArray *array;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return;
+
+  if (import->identifiers == NULL)
+    import->identifiers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array) && i < 64; i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      const char *system;
+      const char *value;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      system = get_string (json_node_get_object (element), "system");
+      value = get_string (json_node_get_object (element), "value");
+      if (value == NULL)
+        continue;
+
+      if (system != NULL)
+        g_hash_table_replace (import->identifiers, g_strdup_printf ("%s|%s|%s", type, system, value),
+                              g_strconcat (type, "/", id, NULL));
+      g_hash_table_replace (import->identifiers, g_strdup_printf ("%s|*|%s", type, value),
+                            g_strconcat (type, "/", id, NULL));
+    }
+}
+
 static gboolean
 import_bundle (Import      *import,
                JsonObject  *bundle,
@@ -596,6 +677,27 @@ import_bundle (Import      *import,
 
       if (full_url != NULL)
         g_hash_table_replace (import->map, g_strdup (full_url), g_strconcat (type, "/", id, NULL));
+      add_identifiers (import, resource, type, id);
+    }
+
+  /* Then every reference, before anything is written: a file that must wait for another
+   * one fails here, cheaply. */
+  for (guint i = 0; i < n_entries; i++)
+    {
+      JsonObject *resource = json_object_get_object_member (json_array_get_object_element (entries, i),
+                                                            "resource");
+      const char *type = get_string (resource, "resourceType");
+      g_autoptr (JsonNode) root = NULL;
+
+      if (alta_fhir_type_lookup (type) == NULL)
+        continue;
+
+      root = json_node_init_object (json_node_alloc (), resource);
+      if (!rewrite_references (import, root, 0, error))
+        {
+          prefix_error (error, import->name, "entry", i, type);
+          return FALSE;
+        }
     }
 
   for (guint i = 0; i < n_entries; i++)
@@ -605,8 +707,8 @@ import_bundle (Import      *import,
       const char *type = get_string (resource, "resourceType");
       const char *full_url = get_string (entry, "fullUrl");
       const char *own_id = get_string (resource, "id");
-      g_autoptr (JsonNode) root = NULL;
       g_autofree char *type_copy = g_strdup (type);
+      g_autofree char *source = NULL;
 
       if (alta_fhir_type_lookup (type) == NULL)
         {
@@ -614,11 +716,8 @@ import_bundle (Import      *import,
           continue;
         }
 
-      root = json_node_init_object (json_node_alloc (), resource);
-      if (!rewrite_references (import, root, 0, error) ||
-          !put_resource (import, resource, g_ptr_array_index (ids, i),
-                         own_id != NULL && alta_fhir_id_is_valid (own_id) ? NULL : full_url,
-                         error))
+      source = own_id != NULL && alta_fhir_id_is_valid (own_id) ? NULL : g_strdup (full_url);
+      if (!put_resource (import, resource, g_ptr_array_index (ids, i), source, error))
         {
           prefix_error (error, import->name, "entry", i, type_copy);
           return FALSE;
@@ -781,8 +880,9 @@ finish (Import    *import,
         gboolean   ok,
         GError   **error)
 {
-  if (ok && !alta_fhir_store_hold_unreleased_results (import->store, error))
-    ok = FALSE;
+  for (guint i = 0; ok && import->held_reports != NULL && i < import->held_reports->len; i++)
+    ok = alta_fhir_store_hold_report_results (import->store,
+                                              g_ptr_array_index (import->held_reports, i), error);
 
   if (ok && !alta_store_commit (import->store, error))
     ok = FALSE;
@@ -791,6 +891,8 @@ finish (Import    *import,
     alta_store_rollback (import->store);
 
   g_hash_table_unref (import->map);
+  g_clear_pointer (&import->identifiers, g_hash_table_unref);
+  g_clear_pointer (&import->held_reports, g_ptr_array_unref);
   return ok;
 }
 
@@ -811,7 +913,7 @@ alta_fhir_import_data (AltaStore            *store,
                        GError              **error)
 {
   Import import = { store, name, mode, now, stats,
-                    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free) };
+                    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free), NULL, NULL };
 
   if (!alta_store_begin (store, error))
     {
@@ -868,7 +970,7 @@ alta_fhir_import_file (AltaStore            *store,
   g_autoptr (GFileInputStream) input = NULL;
   g_autoptr (GBytes) head = NULL;
   g_autoptr (GError) io_error = NULL;
-  Import import = { store, path, mode, now, stats, NULL };
+  Import import = { store, path, mode, now, stats, NULL, NULL, NULL };
   gboolean ok;
 
   input = g_file_read (file, NULL, &io_error);
@@ -936,6 +1038,22 @@ alta_fhir_import_file (AltaStore            *store,
   return finish (&import, ok, error);
 }
 
+static gboolean
+conditional_resolves (AltaStore  *store,
+                      const char *reference)
+{
+  g_autofree char *type = NULL;
+  g_autofree char *system = NULL;
+  g_autofree char *value = NULL;
+  g_autofree char *id = NULL;
+
+  if (reference == NULL || !split_conditional (reference, &type, &system, &value, NULL))
+    return FALSE;
+
+  id = alta_fhir_store_find_identifier (store, type, system, value, NULL);
+  return id != NULL;
+}
+
 /**
  * alta_fhir_import_files:
  * @paths: the files, in any order
@@ -966,6 +1084,7 @@ alta_fhir_import_files (AltaStore           *store,
   while (waiting->len > 0)
     {
       g_autoptr (GPtrArray) unresolved = g_ptr_array_new ();
+      g_autoptr (GPtrArray) references = g_ptr_array_new_with_free_func (g_free);
 
       for (guint i = 0; i < waiting->len; i++)
         {
@@ -989,7 +1108,10 @@ alta_fhir_import_files (AltaStore           *store,
                   g_ptr_array_add (patient_ids, g_strdup (g_ptr_array_index (stats->patient_ids, j)));
             }
           else if (g_error_matches (file_error, ALTA_FHIR_ERROR, ALTA_FHIR_ERROR_UNRESOLVED))
-            g_ptr_array_add (unresolved, (gpointer)path);
+            {
+              g_ptr_array_add (unresolved, (gpointer)path);
+              g_ptr_array_add (references, g_steal_pointer (&stats->unresolved));
+            }
           else
             {
               g_printerr ("%s\n", file_error->message);
@@ -997,9 +1119,12 @@ alta_fhir_import_files (AltaStore           *store,
             }
         }
 
-      /* No file got in this round: what is still unresolved matches nothing anywhere. */
-      if (unresolved->len == waiting->len)
-        mode = ALTA_FHIR_IMPORT_LENIENT;
+      /* When no reference that held a file back resolves now, none ever will: what is
+       * still unresolved matches nothing anywhere. */
+      mode = ALTA_FHIR_IMPORT_LENIENT;
+      for (guint i = 0; i < references->len; i++)
+        if (conditional_resolves (store, g_ptr_array_index (references, i)))
+          mode = ALTA_FHIR_IMPORT_STRICT;
 
       g_ptr_array_set_size (waiting, 0);
       g_ptr_array_extend (waiting, unresolved, NULL, NULL);

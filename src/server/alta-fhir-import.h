@@ -19,6 +19,7 @@ typedef struct
   guint       logical_refs;    /* conditional references that matched nothing, kept by identifier */
   GHashTable *skipped;         /* resourceType → count (GUINT_TO_POINTER) of types not kept */
   GPtrArray  *patient_ids;     /* ids of the Patients in the file */
+  char       *unresolved;      /* the conditional reference a strict import could not resolve */
 } AltaFhirImportStats;
 
 typedef enum

@@ -488,24 +488,29 @@ alta_fhir_store_find_identifier (AltaStore   *store,
 }
 
 /**
- * alta_fhir_store_hold_unreleased_results:
+ * alta_fhir_store_hold_report_results:
+ * @report_id: a DiagnosticReport not released
  *
- * The observations of a report that is not released are not released either.
+ * The Observations an unreleased report lists are not released either.
  */
 gboolean
-alta_fhir_store_hold_unreleased_results (AltaStore  *store,
-                                         GError    **error)
+alta_fhir_store_hold_report_results (AltaStore   *store,
+                                     const char  *report_id,
+                                     GError     **error)
 {
   sqlite3_stmt *stmt = alta_store_prepare (store,
                                            "UPDATE fhir_resources SET released_at = NULL"
-                                           " WHERE type = 'Observation' AND released_at IS NOT NULL"
-                                           "  AND 'Observation/' || id IN ("
-                                           "   SELECT f.target FROM fhir_refs f"
-                                           "   JOIN fhir_resources d ON d.rid = f.rid"
-                                           "   WHERE d.type = 'DiagnosticReport' AND f.param = 'result'"
-                                           "    AND d.released_at IS NULL)", error);
+                                           " WHERE type = 'Observation' AND id IN ("
+                                           "  SELECT substr (f.target, 13) FROM fhir_refs f"
+                                           "  JOIN fhir_resources d ON d.rid = f.rid"
+                                           "  WHERE d.type = 'DiagnosticReport' AND d.id = ?1"
+                                           "   AND d.released_at IS NULL AND f.param = 'result'"
+                                           "   AND f.target LIKE 'Observation/%')", error);
 
-  return stmt != NULL && alta_store_step_done (store, stmt, error);
+  if (stmt == NULL)
+    return FALSE;
+  alta_store_bind_text (stmt, 1, report_id);
+  return alta_store_step_done (store, stmt, error);
 }
 
 /**
@@ -542,11 +547,11 @@ alta_fhir_store_release_report (AltaStore   *store,
 
   stmt = alta_store_prepare (store,
                              "UPDATE fhir_resources SET released_at = ?2"
-                             " WHERE type = 'Observation' AND released_at IS NULL"
-                             "  AND 'Observation/' || id IN ("
-                             "   SELECT f.target FROM fhir_refs f JOIN fhir_resources d"
-                             "   ON d.rid = f.rid WHERE d.type = 'DiagnosticReport'"
-                             "   AND d.id = ?1 AND f.param = 'result')", error);
+                             " WHERE type = 'Observation' AND released_at IS NULL AND id IN ("
+                             "  SELECT substr (f.target, 13) FROM fhir_refs f"
+                             "  JOIN fhir_resources d ON d.rid = f.rid"
+                             "  WHERE d.type = 'DiagnosticReport' AND d.id = ?1"
+                             "   AND f.param = 'result' AND f.target LIKE 'Observation/%')", error);
   if (stmt == NULL)
     return FALSE;
   alta_store_bind_text (stmt, 1, report_id);

@@ -72,7 +72,8 @@ char               *alta_fhir_store_find_identifier  (AltaStore            *stor
                                                       const char           *system,
                                                       const char           *value,
                                                       GError              **error);
-gboolean            alta_fhir_store_hold_unreleased_results (AltaStore     *store,
+gboolean            alta_fhir_store_hold_report_results (AltaStore         *store,
+                                                      const char           *report_id,
                                                       GError              **error);
 gboolean            alta_fhir_store_release_report   (AltaStore            *store,
                                                       const char           *report_id,
