@@ -412,7 +412,7 @@ alta_store_open (const char  *path,
   if (!exec (self, "PRAGMA journal_mode = WAL", error) ||
       !exec (self, "PRAGMA synchronous = FULL", error) ||
       /* 64 MiB of pages: imports and searches of large records stay in memory */
-      !exec (self, "PRAGMA cache_size = -262144", error) ||
+      !exec (self, "PRAGMA cache_size = -65536", error) ||
       !exec (self, "PRAGMA foreign_keys = ON", error) ||
       !migrate (self, error))
     return NULL;
