@@ -15,7 +15,7 @@
 #include "alta-fhir-import.h"
 #include "alta-fhir-resource.h"
 #include "alta-fhir-store.h"
-#include "alta-request-body.h"
+#include "alta-json.h"
 
 /* FHIR resources nest a dozen levels; a Bundle adds three */
 #define MAX_DEPTH 64
@@ -778,7 +778,7 @@ import_json_text (Import      *import,
   JsonObject *object;
   const char *type;
 
-  if (!alta_request_body_check_depth (data, length >= 0 ? (gsize)length : strlen (data),
+  if (!alta_json_check_depth (data, length >= 0 ? (gsize)length : strlen (data),
                                       MAX_DEPTH))
     {
       g_set_error (error, ALTA_FHIR_ERROR, ALTA_FHIR_ERROR_INVALID,
@@ -846,7 +846,7 @@ import_ndjson (Import        *import,
       if (line[0] == '\0')
         continue;
 
-      if (!alta_request_body_check_depth (line, strlen (line), MAX_DEPTH))
+      if (!alta_json_check_depth (line, strlen (line), MAX_DEPTH))
         {
           g_set_error (error, ALTA_FHIR_ERROR, ALTA_FHIR_ERROR_INVALID,
                        "%s: line %u: it nests deeper than %d levels", import->name, number,

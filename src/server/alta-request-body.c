@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "alta-portal-error.h"
+#include "alta-json.h"
 #include "alta-request-body.h"
 #include "alta-rules.h"
 
@@ -50,52 +51,6 @@ alta_request_body_error_field (const GError *error)
 }
 
 /**
- * alta_request_body_check_depth:
- * @data: JSON text
- * @length: its length in bytes
- * @max_depth: the deepest nesting allowed
- *
- * json-glib's parser recurses once per nesting level, so a megabyte of "[[[[" would run it
- * off the stack. This counts the depth first, outside strings.
- *
- * Returns: %FALSE when @data nests deeper than @max_depth
- */
-gboolean
-alta_request_body_check_depth (const char *data,
-                               gsize       length,
-                               int         max_depth)
-{
-  gboolean in_string = FALSE;
-  int depth = 0;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
-
-      if (c == '"')
-        in_string = TRUE;
-      else if (c == '{' || c == '[')
-        {
-          if (++depth > max_depth)
-            return FALSE;
-        }
-      else if (c == '}' || c == ']')
-        depth--;
-    }
-
-  return TRUE;
-}
-
-/**
  * alta_request_body_parse:
  * @data: the request body
  * @length: its length in bytes
@@ -128,7 +83,7 @@ alta_request_body_parse (const char  *data,
       return NULL;
     }
 
-  if (!alta_request_body_check_depth (data, length, ALTA_MAX_BODY_DEPTH))
+  if (!alta_json_check_depth (data, length, ALTA_MAX_BODY_DEPTH))
     {
       g_set_error_literal (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_INVALID_REQUEST,
                            "The body is nested too deeply");

@@ -116,8 +116,4 @@ gboolean    alta_request_body_read_proxy_grant   (JsonObject                *bod
                                                   GError                   **error);
 const char *alta_request_body_error_field        (const GError              *error);
 
-gboolean     alta_request_body_check_depth (const char *data,
-                                           gsize       length,
-                                           int         max_depth);
-
 G_END_DECLS

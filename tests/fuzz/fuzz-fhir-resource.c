@@ -11,7 +11,7 @@
 
 #include "alta-fhir-import.h"
 #include "alta-fhir-resource.h"
-#include "alta-request-body.h"
+#include "alta-json.h"
 #include "alta-store.h"
 
 int LLVMFuzzerTestOneInput (const guint8 *data,
@@ -48,7 +48,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   (void)alta_fhir_import_data (store, "fuzz", (const char *)data, size, ALTA_FHIR_IMPORT_LENIENT,
                                1700000000, stats, NULL);
 
-  if (!alta_request_body_check_depth ((const char *)data, size, 64) ||
+  if (!alta_json_check_depth ((const char *)data, size, 64) ||
       !json_parser_load_from_data (parser, (const char *)data, size, NULL))
     return 0;
 
