@@ -1,0 +1,399 @@
+/* test-fhir-model.c: FHIR resources into the app's model objects
+ *
+ * Copyright 2026 The MyAltaMed for Linux authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "alta-allergy.h"
+#include "alta-fhir-bundle.h"
+#include "alta-immunization.h"
+#include "alta-lab-report.h"
+#include "alta-lab-result.h"
+#include "alta-medication.h"
+#include "alta-portal-error.h"
+#include "alta-problem.h"
+
+static GBytes *
+read_sample (const char *folder,
+             const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "fhir", folder, name, NULL);
+  g_autoptr (GError) error = NULL;
+  char *contents;
+  gsize length;
+
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, length);
+}
+
+static GType
+model_types (guint i)
+{
+  GType types[] = {
+    ALTA_TYPE_ALLERGY, ALTA_TYPE_IMMUNIZATION, ALTA_TYPE_MEDICATION, ALTA_TYPE_PROBLEM,
+    ALTA_TYPE_LAB_RESULT, ALTA_TYPE_LAB_REPORT,
+  };
+
+  return types[i];
+}
+
+#define N_MODEL_TYPES 6
+
+/* Every item of a page has what a list row needs */
+static void
+assert_items_usable (GListModel *items)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr (AltaRecordItem) item = g_list_model_get_item (items, i);
+
+      g_assert_nonnull (alta_record_item_get_id (item));
+      g_assert_nonnull (alta_record_item_get_title (item));
+    }
+}
+
+/* The patient bundles of tests/data/fhir, with the counts of its README */
+static void
+test_sample_bundles (void)
+{
+  static const struct
+  {
+    const char *name;
+    guint       counts[N_MODEL_TYPES];
+  } files[] = {
+    { "Carolyne559_Koelpin146.json", { 0, 59, 3, 3, 712, 80 } },
+    { "Francisco472_Guardado953.json", { 0, 44, 0, 0, 28, 36 } },
+    { "Leta870_Kihn564.json", { 0, 25, 0, 3, 16, 2 } },
+    { "Philip822_Schultz619.json", { 0, 25, 0, 6, 16, 2 } },
+  };
+
+  for (guint f = 0; f < G_N_ELEMENTS (files); f++)
+    {
+      g_autoptr (GBytes) body = read_sample ("bundles", files[f].name);
+
+      for (guint t = 0; t < N_MODEL_TYPES; t++)
+        {
+          g_autoptr (GError) error = NULL;
+          g_autoptr (AltaRecordPage) page = alta_fhir_bundle_parse (body, model_types (t), &error);
+
+          g_assert_no_error (error);
+          g_test_message ("%s %s", files[f].name, g_type_name (model_types (t)));
+          g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (page->items)), ==,
+                            files[f].counts[t]);
+          assert_items_usable (G_LIST_MODEL (page->items));
+        }
+    }
+}
+
+/* Carolyne's scrambled LOINC codes and survey categories still read as results */
+static void
+test_scrambled_codes (void)
+{
+  g_autoptr (GBytes) body = read_sample ("bundles", "Carolyne559_Koelpin146.json");
+  g_autoptr (AltaRecordPage) page = alta_fhir_bundle_parse (body, ALTA_TYPE_LAB_RESULT, NULL);
+  guint with_value = 0, with_date = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (page->items)); i++)
+    {
+      g_autoptr (AltaLabResult) result = g_list_model_get_item (G_LIST_MODEL (page->items), i);
+
+      with_value += alta_lab_result_get_has_value (result) ||
+                    alta_lab_result_get_value_text (result) != NULL;
+      with_date += alta_record_item_get_date (ALTA_RECORD_ITEM (result)) != NULL;
+      g_assert_nonnull (alta_lab_result_get_code (result));
+    }
+
+  g_assert_cmpuint (with_date, ==, 712);
+  g_assert_cmpuint (with_value, >, 600);
+}
+
+/* The bulk export: one resource a line, each read on its own */
+static void
+test_sample_ndjson (void)
+{
+  static const struct
+  {
+    const char *name;
+    GType     (*get_type) (void);
+    guint       count;
+  } files[] = {
+    { "AllergyIntolerance.ndjson", alta_allergy_get_type, 8 },
+    { "Immunization.ndjson", alta_immunization_get_type, 80 },
+    { "MedicationRequest.ndjson", alta_medication_get_type, 607 },
+    { "Condition.ndjson", alta_problem_get_type, 175 },
+  };
+
+  for (guint f = 0; f < G_N_ELEMENTS (files); f++)
+    {
+      g_autoptr (GBytes) body = read_sample ("ndjson", files[f].name);
+      g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+      g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+      guint count = 0;
+
+      for (guint i = 0; lines[i] != NULL; i++)
+        {
+          g_autoptr (AltaRecordItem) item = NULL;
+          g_autoptr (GError) error = NULL;
+
+          if (lines[i][0] == '\0')
+            continue;
+          item = alta_fhir_resource_parse (lines[i], -1, files[f].get_type (), &error);
+          g_assert_no_error (error);
+          g_assert_nonnull (alta_record_item_get_title (item));
+          count++;
+        }
+
+      g_assert_cmpuint (count, ==, files[f].count);
+    }
+
+  /* A resource of another type is refused, clearly */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (AltaRecordItem) item = alta_fhir_resource_parse ("{\"resourceType\":\"Patient\"}", -1,
+                                                                ALTA_TYPE_ALLERGY, &error);
+
+    g_assert_null (item);
+    g_assert_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_INVALID_RESPONSE);
+  }
+}
+
+static AltaRecordItem *
+parse (const char *json,
+       GType       type)
+{
+  g_autoptr (GError) error = NULL;
+  AltaRecordItem *item = alta_fhir_resource_parse (json, -1, type, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (item);
+  return item;
+}
+
+static void
+test_details (void)
+{
+  g_autoptr (AltaRecordItem) allergy = parse (
+    "{\"resourceType\":\"AllergyIntolerance\",\"id\":\"a1\",\"criticality\":\"high\","
+    "\"clinicalStatus\":{\"coding\":[{\"code\":\"active\"}]},"
+    "\"code\":{\"coding\":[{\"system\":\"http://snomed.info/sct\",\"code\":\"764146007\",\"display\":\"Penicillin\"}]},"
+    "\"recordedDate\":\"2019-04-02\",\"reaction\":["
+    "{\"manifestation\":[{\"text\":\"Hives\"},{\"text\":\"Itching\"}],\"severity\":\"mild\"},"
+    "{\"manifestation\":[{\"text\":\"Hives\"}],\"severity\":\"moderate\"}]}", ALTA_TYPE_ALLERGY);
+  g_autoptr (AltaRecordItem) medication = parse (
+    "{\"resourceType\":\"MedicationRequest\",\"id\":\"m1\",\"status\":\"active\","
+    "\"medicationCodeableConcept\":{\"text\":\"Metformin 500 mg tablet\"},"
+    "\"authoredOn\":\"2025-03-01T10:00:00-08:00\",\"requester\":{\"reference\":\"Practitioner/p\",\"display\":\"Dr. Ana Torres\"},"
+    "\"dosageInstruction\":[{\"text\":\"Take 1 tablet twice a day\"}],"
+    "\"dispenseRequest\":{\"numberOfRepeatsAllowed\":3}}", ALTA_TYPE_MEDICATION);
+  g_autoptr (AltaRecordItem) problem = parse (
+    "{\"resourceType\":\"Condition\",\"id\":\"c1\",\"clinicalStatus\":{\"coding\":[{\"code\":\"resolved\"}]},"
+    "\"code\":{\"text\":\"Acute bronchitis\"},\"onsetDateTime\":\"2024-01\",\"abatementDateTime\":\"2024-02-10\"}",
+    ALTA_TYPE_PROBLEM);
+  g_autoptr (AltaRecordItem) high = parse (
+    "{\"resourceType\":\"Observation\",\"id\":\"o1\",\"status\":\"final\","
+    "\"category\":[{\"coding\":[{\"code\":\"laboratory\"}]}],"
+    "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"4548-4\",\"display\":\"Hemoglobin A1c\"}]},"
+    "\"effectiveDateTime\":\"2025-06-01T08:30:00Z\",\"valueQuantity\":{\"value\":7.2,\"unit\":\"%\"},"
+    "\"referenceRange\":[{\"low\":{\"value\":4},\"high\":{\"value\":5.6}}]}", ALTA_TYPE_LAB_RESULT);
+  g_autoptr (AltaRecordItem) critical = parse (
+    "{\"resourceType\":\"Observation\",\"id\":\"o2\",\"code\":{\"text\":\"Potassium\"},"
+    "\"valueQuantity\":{\"value\":2,\"code\":\"mmol/L\"},"
+    "\"interpretation\":[{\"coding\":[{\"code\":\"LL\"}]}]}", ALTA_TYPE_LAB_RESULT);
+  g_autoptr (AltaRecordItem) pressure = parse (
+    "{\"resourceType\":\"Observation\",\"id\":\"o3\",\"code\":{\"text\":\"Blood pressure\"},"
+    "\"component\":[{\"code\":{\"text\":\"Systolic\"},\"valueQuantity\":{\"value\":120,\"unit\":\"mm[Hg]\"}},"
+    "{\"code\":{\"text\":\"Diastolic\"},\"valueQuantity\":{\"value\":80,\"unit\":\"mm[Hg]\"}}]}",
+    ALTA_TYPE_LAB_RESULT);
+  g_autoptr (AltaRecordItem) report = parse (
+    "{\"resourceType\":\"DiagnosticReport\",\"id\":\"r1\",\"status\":\"final\",\"code\":{\"text\":\"Lipid panel\"},"
+    "\"performer\":[{\"display\":\"MyAltaMed Laboratory\"}],\"effectiveDateTime\":\"2025-06-01\","
+    "\"result\":[{\"reference\":\"Observation/o1\"},{\"reference\":\"urn:uuid:x\"},{\"reference\":\"Observation/o2\"}]}",
+    ALTA_TYPE_LAB_REPORT);
+  const char * const *ids;
+
+  g_assert_cmpstr (alta_record_item_get_title (allergy), ==, "Penicillin");
+  g_assert_cmpstr (alta_allergy_get_reaction (ALTA_ALLERGY (allergy)), ==, "Hives, Itching");
+  g_assert_cmpstr (alta_allergy_get_severity (ALTA_ALLERGY (allergy)), ==, "moderate");
+  g_assert_cmpstr (alta_allergy_get_criticality (ALTA_ALLERGY (allergy)), ==, "high");
+  g_assert_cmpstr (alta_record_item_get_status (allergy), ==, "active");
+  g_assert_cmpint (g_date_time_get_year (alta_record_item_get_date (allergy)), ==, 2019);
+
+  g_assert_cmpstr (alta_medication_get_instructions (ALTA_MEDICATION (medication)), ==,
+                   "Take 1 tablet twice a day");
+  g_assert_cmpstr (alta_medication_get_prescriber (ALTA_MEDICATION (medication)), ==, "Dr. Ana Torres");
+  g_assert_cmpint (alta_medication_get_refills (ALTA_MEDICATION (medication)), ==, 3);
+  g_assert_cmpint (g_date_time_get_hour (alta_record_item_get_date (medication)), ==, 10);
+
+  g_assert_cmpstr (alta_record_item_get_status (problem), ==, "resolved");
+  g_assert_cmpint (g_date_time_get_month (alta_record_item_get_date (problem)), ==, 1);
+  g_assert_cmpint (g_date_time_get_day_of_month (alta_problem_get_resolved_date (ALTA_PROBLEM (problem))), ==, 10);
+
+  g_assert_true (alta_lab_result_get_has_value (ALTA_LAB_RESULT (high)));
+  g_assert_cmpfloat (alta_lab_result_get_value (ALTA_LAB_RESULT (high)), ==, 7.2);
+  g_assert_cmpstr (alta_lab_result_get_unit (ALTA_LAB_RESULT (high)), ==, "%");
+  g_assert_cmpfloat (alta_lab_result_get_high (ALTA_LAB_RESULT (high)), ==, 5.6);
+  g_assert_cmpint (alta_lab_result_get_flag (ALTA_LAB_RESULT (high)), ==, ALTA_RESULT_FLAG_HIGH);
+  g_assert_cmpstr (alta_lab_result_get_code (ALTA_LAB_RESULT (high)), ==, "4548-4");
+  g_assert_cmpstr (alta_lab_result_get_code_system (ALTA_LAB_RESULT (high)), ==, "http://loinc.org");
+  g_assert_cmpstr (alta_lab_result_get_category (ALTA_LAB_RESULT (high)), ==, "laboratory");
+
+  g_assert_cmpint (alta_lab_result_get_flag (ALTA_LAB_RESULT (critical)), ==, ALTA_RESULT_FLAG_CRITICAL_LOW);
+  g_assert_cmpstr (alta_lab_result_get_unit (ALTA_LAB_RESULT (critical)), ==, "mmol/L");
+
+  g_assert_false (alta_lab_result_get_has_value (ALTA_LAB_RESULT (pressure)));
+  g_assert_cmpstr (alta_lab_result_get_value_text (ALTA_LAB_RESULT (pressure)), ==,
+                   "Systolic 120 mm[Hg], Diastolic 80 mm[Hg]");
+  g_assert_cmpint (alta_lab_result_get_flag (ALTA_LAB_RESULT (pressure)), ==, ALTA_RESULT_FLAG_NONE);
+
+  g_assert_cmpstr (alta_lab_report_get_performer (ALTA_LAB_REPORT (report)), ==, "MyAltaMed Laboratory");
+  ids = alta_lab_report_get_result_ids (ALTA_LAB_REPORT (report));
+  g_assert_cmpuint (g_strv_length ((GStrv)ids), ==, 2);
+  g_assert_cmpstr (ids[0], ==, "o1");
+  g_assert_cmpstr (ids[1], ==, "o2");
+
+  /* Properties, for the list rows' expressions */
+  {
+    g_autofree char *title = NULL;
+    AltaResultFlag flag;
+
+    g_object_get (high, "title", &title, "flag", &flag, NULL);
+    g_assert_cmpstr (title, ==, "Hemoglobin A1c");
+    g_assert_cmpint (flag, ==, ALTA_RESULT_FLAG_HIGH);
+  }
+}
+
+/* Whatever arrives shows what it can and never crashes */
+static void
+test_malformed (void)
+{
+  static const char *resources[][2] = {
+    { "AllergyIntolerance", "{\"resourceType\":\"AllergyIntolerance\"}" },
+    { "AllergyIntolerance", "{\"resourceType\":\"AllergyIntolerance\",\"id\":5,\"code\":\"peanut\","
+                            "\"reaction\":\"bad\",\"clinicalStatus\":[1,2],\"recordedDate\":20190101}" },
+    { "AllergyIntolerance", "{\"resourceType\":\"AllergyIntolerance\",\"reaction\":[null,1,{\"manifestation\":{}},"
+                            "{\"manifestation\":[null,{\"coding\":\"x\"},{\"coding\":[null,{\"display\":7}]}],"
+                            "\"severity\":[\"severe\"]}]}" },
+    { "Immunization", "{\"resourceType\":\"Immunization\",\"vaccineCode\":{\"coding\":[{\"system\":\"urn:x\",\"code\":\"ZZZ\"}]},"
+                      "\"occurrenceDateTime\":\"not a date\",\"extension\":[{\"url\":\"x\",\"valueString\":\"y\"}]}" },
+    { "Immunization", "{\"resourceType\":\"Immunization\",\"occurrenceDateTime\":\"2020-02-30\",\"location\":\"Clinic\"}" },
+    { "MedicationRequest", "{\"resourceType\":\"MedicationRequest\",\"dosageInstruction\":{\"text\":\"x\"},"
+                           "\"dispenseRequest\":{\"numberOfRepeatsAllowed\":-4},\"medicationReference\":{\"display\":\"Pill\"}}" },
+    { "MedicationRequest", "{\"resourceType\":\"MedicationRequest\",\"dispenseRequest\":{\"numberOfRepeatsAllowed\":1.5e300}}" },
+    { "Condition", "{\"resourceType\":\"Condition\",\"onsetPeriod\":{\"start\":[]},\"abatementDateTime\":true,"
+                   "\"code\":{\"text\":\"\"}}" },
+    { "Observation", "{\"resourceType\":\"Observation\",\"valueQuantity\":{\"value\":\"7.2\",\"unit\":5},"
+                     "\"referenceRange\":[{\"low\":{\"value\":null},\"high\":\"x\"}],\"interpretation\":[{\"coding\":[{\"code\":\"WEIRD\"}]}]}" },
+    { "Observation", "{\"resourceType\":\"Observation\",\"valueQuantity\":{\"value\":1e308},\"referenceRange\":[{\"low\":{\"value\":-1e308}}],"
+                     "\"component\":\"x\",\"valueBoolean\":true}" },
+    { "Observation", "{\"resourceType\":\"Observation\",\"component\":[null,{\"code\":{},\"valueQuantity\":{\"value\":1}},{}]}" },
+    { "DiagnosticReport", "{\"resourceType\":\"DiagnosticReport\",\"result\":[\"Observation/1\",{\"reference\":\"Observation/\"},"
+                          "{\"reference\":3}],\"performer\":{}}" },
+  };
+  GType types[G_N_ELEMENTS (resources)];
+  g_autoptr (GString) huge = g_string_new ("{\"resourceType\":\"Condition\",\"code\":{\"text\":\"");
+
+  for (guint i = 0; i < G_N_ELEMENTS (resources); i++)
+    {
+      g_autoptr (AltaRecordItem) item = NULL;
+      g_autoptr (GError) error = NULL;
+
+      types[i] = g_str_equal (resources[i][0], "AllergyIntolerance") ? ALTA_TYPE_ALLERGY
+               : g_str_equal (resources[i][0], "Immunization") ? ALTA_TYPE_IMMUNIZATION
+               : g_str_equal (resources[i][0], "MedicationRequest") ? ALTA_TYPE_MEDICATION
+               : g_str_equal (resources[i][0], "Condition") ? ALTA_TYPE_PROBLEM
+               : g_str_equal (resources[i][0], "Observation") ? ALTA_TYPE_LAB_RESULT
+               : ALTA_TYPE_LAB_REPORT;
+      g_test_message ("%s", resources[i][1]);
+      item = alta_fhir_resource_parse (resources[i][1], -1, types[i], &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (item);
+    }
+
+  /* A wrong value leaves the property empty, not made up */
+  {
+    g_autoptr (AltaRecordItem) item = alta_fhir_resource_parse (resources[8][1], -1,
+                                                                ALTA_TYPE_LAB_RESULT, NULL);
+
+    g_assert_false (alta_lab_result_get_has_value (ALTA_LAB_RESULT (item)));
+    g_assert_false (alta_lab_result_get_has_low (ALTA_LAB_RESULT (item)));
+    g_assert_cmpint (alta_lab_result_get_flag (ALTA_LAB_RESULT (item)), ==, ALTA_RESULT_FLAG_NONE);
+  }
+  {
+    g_autoptr (AltaRecordItem) item = alta_fhir_resource_parse (resources[6][1], -1,
+                                                                ALTA_TYPE_MEDICATION, NULL);
+
+    g_assert_cmpint (alta_medication_get_refills (ALTA_MEDICATION (item)), ==, -1);
+  }
+
+  /* A megabyte of name is cut to something a row can show */
+  for (guint i = 0; i < 100000; i++)
+    g_string_append (huge, "abcdefghiñ");
+  g_string_append (huge, "\"}}");
+  {
+    g_autoptr (AltaRecordItem) item = alta_fhir_resource_parse (huge->str, huge->len,
+                                                                ALTA_TYPE_PROBLEM, NULL);
+
+    g_assert_cmpuint (strlen (alta_record_item_get_title (item)), <=, ALTA_RECORD_MAX_TEXT + 3);
+    g_assert_true (g_utf8_validate (alta_record_item_get_title (item), -1, NULL));
+  }
+}
+
+static void
+test_bad_bundles (void)
+{
+  const char *bad[] = {
+    "", "null", "[]", "{", "{\"resourceType\":\"Patient\"}", "\"Bundle\"",
+    "{\"resourceType\":\"Bundle\",\"entry\":[" "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]" "]}",
+  };
+  const char *odd[] = {
+    "{\"resourceType\":\"Bundle\"}",
+    "{\"resourceType\":\"Bundle\",\"entry\":{}}",
+    "{\"resourceType\":\"Bundle\",\"total\":\"many\",\"link\":[null,{\"relation\":\"next\"}],"
+    "\"entry\":[null,{},{\"resource\":null},{\"resource\":{\"resourceType\":\"OperationOutcome\"}},"
+    "{\"resource\":{\"resourceType\":\"Observation\",\"id\":\"x\"}}]}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GBytes) body = g_bytes_new_static (bad[i], strlen (bad[i]));
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AltaRecordPage) page = alta_fhir_bundle_parse (body, ALTA_TYPE_LAB_RESULT, &error);
+
+      g_assert_null (page);
+      g_assert_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_INVALID_RESPONSE);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (odd); i++)
+    {
+      g_autoptr (GBytes) body = g_bytes_new_static (odd[i], strlen (odd[i]));
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AltaRecordPage) page = alta_fhir_bundle_parse (body, ALTA_TYPE_LAB_RESULT, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (page->total, ==, -1);
+      g_assert_null (page->next_url);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (page->items)), ==, i == 2 ? 1 : 0);
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/fhir-model/sample-bundles", test_sample_bundles);
+  g_test_add_func ("/fhir-model/scrambled-codes", test_scrambled_codes);
+  g_test_add_func ("/fhir-model/sample-ndjson", test_sample_ndjson);
+  g_test_add_func ("/fhir-model/details", test_details);
+  g_test_add_func ("/fhir-model/malformed", test_malformed);
+  g_test_add_func ("/fhir-model/bad-bundles", test_bad_bundles);
+
+  return g_test_run ();
+}
