@@ -12,6 +12,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "alta-fhir-bundle.h"
 #include "alta-portal-client.h"
 #include "alta-portal-error.h"
 
@@ -248,8 +249,17 @@ send_cb (GObject      *object,
 
       g_debug ("%s %s: no answer: %s", soup_message_get_method (msg),
                g_uri_get_path (soup_message_get_uri (msg)), error->message);
-      g_task_return_new_error (task, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_NETWORK,
-                               "%s", error->message);
+      /* Each has its own screen: a certificate problem is not fixed by trying again. */
+      if (error->domain == G_TLS_ERROR ||
+          soup_message_get_tls_peer_certificate_errors (msg) != 0)
+        g_task_return_new_error (task, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_CERTIFICATE,
+                                 "%s", error->message);
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+        g_task_return_new_error (task, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_TIMEOUT,
+                                 "%s", error->message);
+      else
+        g_task_return_new_error (task, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_NETWORK,
+                                 "%s", error->message);
       return;
     }
 
@@ -451,6 +461,155 @@ JsonNode *
 alta_portal_client_call_finish (AltaPortalClient  *self,
                                 GAsyncResult      *result,
                                 GError           **error)
+{
+  g_return_val_if_fail (ALTA_IS_PORTAL_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* A search in progress: the pages read so far */
+typedef struct
+{
+  GType             type;
+  AltaRequestFlags  flags;
+  GListStore       *items;
+  guint             n_pages;
+} Search;
+
+static void
+search_free (gpointer data)
+{
+  Search *search = data;
+
+  g_clear_object (&search->items);
+  g_free (search);
+}
+
+static void search_page_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data);
+
+/* The path of a `next` link, which must point back at this portal */
+static char *
+path_of_link (AltaPortalClient *self,
+              const char       *url)
+{
+  gsize length = strlen (self->base_url);
+
+  if (strncmp (url, self->base_url, length) != 0 || url[length] != '/')
+    return NULL;
+
+  return g_strdup (url + length);
+}
+
+static void
+search_page_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  AltaPortalClient *self = (AltaPortalClient *)object;
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (AltaPortalResponse) response = NULL;
+  g_autoptr (AltaRecordPage) page = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *next = NULL;
+  Search *search = g_task_get_task_data (task);
+  GCancellable *cancellable;
+
+  if (!(response = alta_portal_client_send_finish (self, result, &error)) ||
+      !alta_portal_response_check (response, &error) ||
+      !(page = alta_fhir_bundle_parse (alta_portal_response_get_body (response), search->type,
+                                       &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (page->items)); i++)
+    {
+      g_autoptr (GObject) item = g_list_model_get_item (G_LIST_MODEL (page->items), i);
+
+      g_list_store_append (search->items, item);
+    }
+
+  search->n_pages++;
+  if (page->next_url != NULL && search->n_pages < ALTA_PORTAL_CLIENT_MAX_PAGES)
+    {
+      next = path_of_link (self, page->next_url);
+      if (next == NULL)
+        {
+          g_warning ("Request %s: a next link points away from the portal; not followed",
+                     alta_portal_response_get_request_id (response));
+          g_task_return_new_error (task, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_INVALID_RESPONSE,
+                                   "A next link points away from the portal");
+          return;
+        }
+
+      cancellable = g_task_get_cancellable (task);
+      alta_portal_client_send_async (self, "GET", next, NULL, NULL, search->flags, cancellable,
+                                     search_page_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  g_task_return_pointer (task, g_object_ref (search->items), g_object_unref);
+}
+
+/**
+ * alta_portal_client_search_async:
+ * @self: an #AltaPortalClient
+ * @path: a FHIR search below the base URL, such as
+ *   `/fhir/R4/AllergyIntolerance?patient=12`
+ * @type: the #AltaRecordItem subclass of the results
+ * @flags: #AltaRequestFlags, for every page
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the results
+ * @user_data: data for @callback
+ *
+ * Runs a search and follows its `next` links (at most %ALTA_PORTAL_CLIENT_MAX_PAGES
+ * pages), so the results are the whole list.
+ */
+void
+alta_portal_client_search_async (AltaPortalClient    *self,
+                                 const char          *path,
+                                 GType                type,
+                                 AltaRequestFlags     flags,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  Search *search;
+
+  g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
+  g_return_if_fail (path != NULL && path[0] == '/');
+  g_return_if_fail (g_type_is_a (type, ALTA_TYPE_RECORD_ITEM));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, alta_portal_client_search_async);
+
+  search = g_new0 (Search, 1);
+  search->type = type;
+  search->flags = flags;
+  search->items = g_list_store_new (type);
+  g_task_set_task_data (task, search, search_free);
+
+  alta_portal_client_send_async (self, "GET", path, NULL, NULL, flags, cancellable,
+                                 search_page_cb, g_steal_pointer (&task));
+}
+
+/**
+ * alta_portal_client_search_finish:
+ * @self: an #AltaPortalClient
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): a #GListStore of the results
+ */
+GListStore *
+alta_portal_client_search_finish (AltaPortalClient  *self,
+                                  GAsyncResult      *result,
+                                  GError           **error)
 {
   g_return_val_if_fail (ALTA_IS_PORTAL_CLIENT (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);

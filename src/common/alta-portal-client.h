@@ -14,6 +14,9 @@
 
 G_BEGIN_DECLS
 
+/* A search follows at most this many pages of `next` links (at 500 a page: 50,000 results) */
+#define ALTA_PORTAL_CLIENT_MAX_PAGES 100
+
 typedef enum
 {
   ALTA_REQUEST_NONE       = 0,
@@ -60,6 +63,16 @@ void                alta_portal_client_call_async       (AltaPortalClient     *s
                                                          GAsyncReadyCallback   callback,
                                                          gpointer              user_data);
 JsonNode           *alta_portal_client_call_finish      (AltaPortalClient     *self,
+                                                         GAsyncResult         *result,
+                                                         GError              **error);
+void                alta_portal_client_search_async     (AltaPortalClient     *self,
+                                                         const char           *path,
+                                                         GType                 type,
+                                                         AltaRequestFlags      flags,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+GListStore         *alta_portal_client_search_finish    (AltaPortalClient     *self,
                                                          GAsyncResult         *result,
                                                          GError              **error);
 gboolean            alta_portal_client_is_loopback_uri  (GUri                 *uri);

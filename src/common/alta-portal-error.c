@@ -76,6 +76,10 @@ static const ErrorEntry error_table[] = {
     N_("Something went wrong on the portal. Please try again later.") },
   { ALTA_PORTAL_ERROR_UNAVAILABLE, "unavailable", 503,
     N_("The portal is not available right now. Please try again later.") },
+  { ALTA_PORTAL_ERROR_CERTIFICATE, "certificate", 0,
+    N_("The portal's security certificate could not be verified, so the connection was not made. Your information was not sent.") },
+  { ALTA_PORTAL_ERROR_TIMEOUT, "timeout", 0,
+    N_("The portal took too long to answer. Check your connection and try again.") },
 };
 
 G_DEFINE_QUARK (alta-portal-error-quark, alta_portal_error)

@@ -20,7 +20,7 @@ G_BEGIN_DECLS
  */
 typedef enum
 {
-  ALTA_PORTAL_ERROR_NETWORK,            /* client side: no answer, TLS, timeout */
+  ALTA_PORTAL_ERROR_NETWORK,            /* client side: no answer (unreachable, refused) */
   ALTA_PORTAL_ERROR_INVALID_RESPONSE,   /* client side: an answer we cannot read */
   ALTA_PORTAL_ERROR_INVALID_REQUEST,
   ALTA_PORTAL_ERROR_RATE_LIMITED,
@@ -45,6 +45,8 @@ typedef enum
   ALTA_PORTAL_ERROR_CONFLICT,
   ALTA_PORTAL_ERROR_INTERNAL,
   ALTA_PORTAL_ERROR_UNAVAILABLE,
+  ALTA_PORTAL_ERROR_CERTIFICATE,        /* client side: the server's certificate is not trusted */
+  ALTA_PORTAL_ERROR_TIMEOUT,            /* client side: no answer in time */
 } AltaPortalError;
 
 #define ALTA_PORTAL_ERROR (alta_portal_error_quark ())

@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include "alta-json.h"
 #include "alta-portal-error.h"
 #include "alta-portal-response.h"
 
@@ -170,11 +171,13 @@ alta_portal_response_get_error_code (AltaPortalResponse *self)
     return NULL;
 
   object = json_node_get_object (json);
-  if (!json_object_has_member (object, "error") ||
-      json_node_get_value_type (json_object_get_member (object, "error")) != G_TYPE_STRING)
-    return NULL;
+  if (alta_json_get_string (object, "error") != NULL)
+    return alta_json_get_string (object, "error");
 
-  return json_object_get_string_member (object, "error");
+  /* The FHIR half answers with an OperationOutcome, whose issue carries the same code. */
+  return alta_json_get_string (alta_json_get_object (alta_json_array_get_object (
+                                 alta_json_get_array (object, "issue"), 0), "details"),
+                               "text");
 }
 
 static const char *

@@ -1,0 +1,350 @@
+/* test-portal-client.c: the app's HTTP client against the real server and against trouble
+ *
+ * Copyright 2026 The MyAltaMed for Linux authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "alta-allergy.h"
+#include "alta-immunization.h"
+#include "alta-lab-report.h"
+#include "alta-lab-result.h"
+#include "alta-medication.h"
+#include "alta-portal-error.h"
+#include "alta-problem.h"
+#include "alta-test-server.h"
+
+static void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+static GListStore *
+search (AltaPortalClient  *client,
+        const char        *path,
+        GType              type,
+        GError           **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  alta_portal_client_search_async (client, path, type, ALTA_REQUEST_BACKGROUND, NULL,
+                                   store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return alta_portal_client_search_finish (client, result, error);
+}
+
+static JsonNode *
+call (AltaPortalClient  *client,
+      const char        *path,
+      GError           **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  alta_portal_client_call_async (client, "GET", path, NULL, ALTA_REQUEST_NONE, NULL,
+                                 store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return alta_portal_client_call_finish (client, result, error);
+}
+
+static gint64
+server_total (AltaPortalClient *client,
+              const char       *path)
+{
+  g_autofree char *counted = g_strdup_printf ("%s&_count=0", path);
+  g_autoptr (AltaPortalResponse) response = alta_test_request (client, "GET", counted, NULL,
+                                                               ALTA_REQUEST_NONE);
+
+  alta_assert_status (response, 200);
+  return json_object_get_int_member (alta_test_response_object (response), "total");
+}
+
+/* Every list of the record, whole, with what the server counts */
+static void
+test_record_lists (void)
+{
+  g_autoptr (AltaTestServer) server = alta_test_server_new_demo_full (NULL, TRUE);
+  g_autoptr (AltaPortalClient) grace = alta_test_server_new_client (server);
+  g_autoptr (AltaPortalClient) carolyne = alta_test_server_new_client (server);
+  g_autoptr (JsonObject) carolyne_account = alta_test_server_demo_account (server, "carolyne");
+  g_autofree char *carolyne_path = NULL;
+  const struct
+  {
+    const char *path;
+    GType       type;
+  } lists[] = {
+    { "/fhir/R4/AllergyIntolerance?patient=demo-adult", ALTA_TYPE_ALLERGY },
+    { "/fhir/R4/Immunization?patient=demo-adult&_sort=-date", ALTA_TYPE_IMMUNIZATION },
+    { "/fhir/R4/MedicationRequest?patient=demo-adult", ALTA_TYPE_MEDICATION },
+    { "/fhir/R4/Condition?patient=demo-adult", ALTA_TYPE_PROBLEM },
+    { "/fhir/R4/Observation?patient=demo-adult&category=laboratory&_count=7", ALTA_TYPE_LAB_RESULT },
+    { "/fhir/R4/DiagnosticReport?patient=demo-adult&_sort=-date&_count=5", ALTA_TYPE_LAB_REPORT },
+  };
+
+  alta_test_sign_in (grace, "grace", "Orchard-Lantern-42");
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GListStore) items = search (grace, lists[i].path, lists[i].type, &error);
+
+      g_assert_no_error (error);
+      g_test_message ("%s", lists[i].path);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (items)), ==,
+                        server_total (grace, lists[i].path));
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (items)), >, 0);
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (items)); j++)
+        {
+          g_autoptr (AltaRecordItem) item = g_list_model_get_item (G_LIST_MODEL (items), j);
+
+          g_assert_nonnull (alta_record_item_get_title (item));
+        }
+    }
+
+  /* 712 results in pages of 50 */
+  alta_test_sign_in (carolyne, "carolyne", "Imported-carolyne-Record-1");
+  carolyne_path = g_strdup_printf ("/fhir/R4/Observation?patient=%s&_sort=-date&_count=50",
+                                   json_object_get_string_member (carolyne_account, "patient_id"));
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GListStore) items = search (carolyne, carolyne_path, ALTA_TYPE_LAB_RESULT, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (items)), ==, 712);
+  }
+
+  /* Someone else's record: the server's 403, read from its OperationOutcome */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GListStore) items = search (carolyne, "/fhir/R4/AllergyIntolerance?patient=demo-adult",
+                                           ALTA_TYPE_ALLERGY, &error);
+
+    g_assert_null (items);
+    g_assert_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_FORBIDDEN);
+  }
+
+  /* A token that is no longer good */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GListStore) items = NULL;
+
+    alta_portal_client_set_access_token (carolyne, "not-a-token");
+    items = search (carolyne, carolyne_path, ALTA_TYPE_LAB_RESULT, &error);
+    g_assert_null (items);
+    g_assert_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_SESSION_EXPIRED);
+  }
+}
+
+/* A certificate that no trusted authority signed: its own error, not a network one */
+static void
+test_bad_certificate (void)
+{
+  g_autoptr (AltaTestServer) server = alta_test_server_new_demo (NULL);
+  g_autoptr (AltaPortalClient) client = alta_portal_client_new (server->url, NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) info = call (client, "/api/v1/info", &error);
+
+  g_assert_null (info);
+  g_assert_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_CERTIFICATE);
+}
+
+static guint16
+closed_port (void)
+{
+  g_autoptr (GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                             G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, address, FALSE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static void
+test_unreachable (void)
+{
+  g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u", closed_port ());
+  g_autoptr (AltaPortalClient) client = alta_portal_client_new (url, NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) info = call (client, "/api/v1/info", &error);
+
+  g_assert_null (info);
+  g_assert_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_NETWORK);
+}
+
+static gboolean
+on_incoming_cb (GSocketService    *service,
+                GSocketConnection *connection,
+                GObject           *source_object,
+                gpointer           user_data)
+{
+  /* Keep the connection open and say nothing */
+  g_ptr_array_add (user_data, g_object_ref (connection));
+  return TRUE;
+}
+
+static void
+test_timeout (void)
+{
+  g_autoptr (GSocketService) service = g_socket_service_new ();
+  g_autoptr (GPtrArray) connections = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (AltaPortalClient) client = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) info = NULL;
+  g_autofree char *url = NULL;
+  guint16 port;
+
+  port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (service), NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (service, "incoming", G_CALLBACK (on_incoming_cb), connections);
+
+  url = g_strdup_printf ("http://127.0.0.1:%u", port);
+  client = alta_portal_client_new (url, NULL, &error);
+  g_assert_no_error (error);
+  alta_portal_client_set_timeout (client, 1);
+
+  info = call (client, "/api/v1/info", &error);
+  g_assert_null (info);
+  g_assert_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_TIMEOUT);
+  g_socket_service_stop (service);
+}
+
+static void
+handle_trouble (SoupServer        *soup,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  const char *base = user_data;
+
+  if (g_str_equal (path, "/fail"))
+    soup_server_message_set_status (msg, 500, NULL);
+  else if (g_str_equal (path, "/busy"))
+    {
+      soup_server_message_set_status (msg, 503, NULL);
+      soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC,
+                                        "<h1>Maintenance</h1>", 20);
+    }
+  else if (g_str_equal (path, "/garbage"))
+    {
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/fhir+json", SOUP_MEMORY_STATIC,
+                                        "{\"resourceType\":\"Bund", 21);
+    }
+  else if (g_str_equal (path, "/elsewhere"))
+    {
+      g_autofree char *body = g_strdup_printf (
+        "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":2,"
+        "\"link\":[{\"relation\":\"next\",\"url\":\"https://evil.example/fhir/R4/Observation\"}],"
+        "\"entry\":[{\"resource\":{\"resourceType\":\"Observation\",\"id\":\"1\"}}]}");
+
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/fhir+json", SOUP_MEMORY_COPY, body,
+                                        strlen (body));
+    }
+  else if (g_str_equal (path, "/pages"))
+    {
+      g_autofree char *body = NULL;
+      const char *page = query != NULL ? g_hash_table_lookup (query, "page") : NULL;
+
+      if (page == NULL)
+        body = g_strdup_printf (
+          "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":2,"
+          "\"link\":[{\"relation\":\"next\",\"url\":\"%s/pages?page=2\"}],"
+          "\"entry\":[{\"resource\":{\"resourceType\":\"Observation\",\"id\":\"1\"}}]}", base);
+      else
+        body = g_strdup ("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":2,"
+                         "\"entry\":[{\"resource\":{\"resourceType\":\"Observation\",\"id\":\"2\"}}]}");
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/fhir+json", SOUP_MEMORY_COPY, body,
+                                        strlen (body));
+    }
+  else
+    soup_server_message_set_status (msg, 404, NULL);
+}
+
+/* 5xx, an answer cut short, and links that lead away */
+static void
+test_server_trouble (void)
+{
+  g_autoptr (SoupServer) soup = soup_server_new (NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AltaPortalClient) client = NULL;
+  g_autofree char *base = NULL;
+  GSList *uris;
+  const struct
+  {
+    const char      *path;
+    AltaPortalError  code;
+  } cases[] = {
+    { "/fail", ALTA_PORTAL_ERROR_INTERNAL },
+    { "/busy", ALTA_PORTAL_ERROR_UNAVAILABLE },
+    { "/garbage", ALTA_PORTAL_ERROR_INVALID_RESPONSE },
+    { "/elsewhere", ALTA_PORTAL_ERROR_INVALID_RESPONSE },
+  };
+
+  g_assert_true (soup_server_listen_local (soup, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (soup);
+  base = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
+  while (g_str_has_suffix (base, "/"))
+    base[strlen (base) - 1] = '\0';
+  soup_server_add_handler (soup, NULL, handle_trouble, base, NULL);
+
+  client = alta_portal_client_new (base, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) search_error = NULL;
+      g_autoptr (GListStore) items = NULL;
+
+      /* The operator hears of a link that leads away */
+      if (g_str_equal (cases[i].path, "/elsewhere"))
+        g_test_expect_message ("alta-portal-client", G_LOG_LEVEL_WARNING, "*points away*");
+      items = search (client, cases[i].path, ALTA_TYPE_LAB_RESULT, &search_error);
+
+      g_test_message ("%s", cases[i].path);
+      g_assert_null (items);
+      g_test_assert_expected_messages ();
+      g_assert_error (search_error, ALTA_PORTAL_ERROR, (int)cases[i].code);
+    }
+
+  /* Links back to the same portal are followed */
+  {
+    g_autoptr (GError) search_error = NULL;
+    g_autoptr (GListStore) items = search (client, "/pages", ALTA_TYPE_LAB_RESULT, &search_error);
+
+    g_assert_no_error (search_error);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (items)), ==, 2);
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/portal-client/record-lists", test_record_lists);
+  g_test_add_func ("/portal-client/bad-certificate", test_bad_certificate);
+  g_test_add_func ("/portal-client/unreachable", test_unreachable);
+  g_test_add_func ("/portal-client/timeout", test_timeout);
+  g_test_add_func ("/portal-client/server-trouble", test_server_trouble);
+
+  return g_test_run ();
+}
