@@ -25,6 +25,7 @@ typedef struct
   char      *id;
   char      *title;
   GDateTime *date;
+  GDateTime *updated;
   char      *status;
 } AltaRecordItemPrivate;
 
@@ -50,6 +51,7 @@ alta_record_item_finalize (GObject *object)
   g_clear_pointer (&priv->id, g_free);
   g_clear_pointer (&priv->title, g_free);
   g_clear_pointer (&priv->date, g_date_time_unref);
+  g_clear_pointer (&priv->updated, g_date_time_unref);
   g_clear_pointer (&priv->status, g_free);
 
   G_OBJECT_CLASS (alta_record_item_parent_class)->finalize (object);
@@ -137,6 +139,8 @@ alta_record_item_new_from_json (GType       type,
   priv = alta_record_item_get_instance_private (self);
   priv->id = alta_fhir_dup_text (alta_json_get_string (resource, "id"));
   priv->status = alta_fhir_dup_text (alta_json_get_string (resource, "status"));
+  priv->updated = alta_fhir_parse_date (alta_json_get_string (alta_json_get_object (resource, "meta"),
+                                                              "lastUpdated"));
   klass->load (self, resource);
 
   return self;
@@ -177,6 +181,21 @@ alta_record_item_get_date (AltaRecordItem *self)
 
   g_return_val_if_fail (ALTA_IS_RECORD_ITEM (self), NULL);
   return priv->date;
+}
+
+/**
+ * alta_record_item_get_updated:
+ *
+ * Returns: (nullable) (transfer none): when the server last changed it (meta.lastUpdated):
+ *   for a result, about when it was released
+ */
+GDateTime *
+alta_record_item_get_updated (AltaRecordItem *self)
+{
+  AltaRecordItemPrivate *priv = alta_record_item_get_instance_private (self);
+
+  g_return_val_if_fail (ALTA_IS_RECORD_ITEM (self), NULL);
+  return priv->updated;
 }
 
 /**

@@ -37,6 +37,7 @@ AltaRecordItem *alta_record_item_new_from_json      (GType            type,
 const char     *alta_record_item_get_id             (AltaRecordItem  *self);
 const char     *alta_record_item_get_title          (AltaRecordItem  *self);
 GDateTime      *alta_record_item_get_date           (AltaRecordItem  *self);
+GDateTime      *alta_record_item_get_updated        (AltaRecordItem  *self);
 const char     *alta_record_item_get_status         (AltaRecordItem  *self);
 void            alta_record_item_set_title          (AltaRecordItem  *self,
                                                      const char      *title);

@@ -1,0 +1,198 @@
+/* alta-application.c: the MyAltaMed application
+ *
+ * Copyright 2026 The MyAltaMed for Linux authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "alta-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "alta-application.h"
+#include "alta-portal-client.h"
+#include "alta-portal-error.h"
+#include "alta-tls-database.h"
+#include "alta-window.h"
+
+#define SITE_FILE        "/etc/myaltamed/site.conf"
+#define DEFAULT_PORTAL   "https://portal.myaltamed.net"
+
+/* Where the portal is, in order: the command line (--server, --ca-file), the settings, the
+ * clinic's site file (SITE_FILE: [portal] url=, ca-file=), then MyAltaMed's own address. The
+ * system's certificate authorities are always trusted; a CA file adds to them.
+ */
+
+struct _AltaApplication
+{
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+  char           *server_option;
+  char           *ca_file_option;
+};
+
+G_DEFINE_FINAL_TYPE (AltaApplication, alta_application, ADW_TYPE_APPLICATION)
+
+static char *
+read_site_file (const char *key)
+{
+  g_autoptr (GKeyFile) site = g_key_file_new ();
+  const char *path = g_getenv ("MYALTAMED_SITE_FILE");
+
+  if (!g_key_file_load_from_file (site, path != NULL ? path : SITE_FILE, G_KEY_FILE_NONE, NULL))
+    return NULL;
+
+  return g_key_file_get_string (site, "portal", key, NULL);
+}
+
+static char *
+choose (AltaApplication *self,
+        const char      *option,
+        const char      *key)
+{
+  g_autofree char *from_settings = NULL;
+
+  if (option != NULL && option[0] != '\0')
+    return g_strdup (option);
+
+  if (self->settings != NULL)
+    {
+      from_settings = g_settings_get_string (self->settings, key);
+      if (from_settings[0] != '\0')
+        return g_steal_pointer (&from_settings);
+    }
+
+  return read_site_file (g_str_equal (key, "server-url") ? "url" : key);
+}
+
+static AltaPortalClient *
+make_client (AltaApplication  *self,
+             GError          **error)
+{
+  g_autofree char *url = choose (self, self->server_option, "server-url");
+  g_autofree char *ca_file = choose (self, self->ca_file_option, "ca-file");
+  g_autoptr (GTlsDatabase) database = NULL;
+  g_autoptr (GError) local_error = NULL;
+  AltaPortalClient *client;
+
+  if (ca_file != NULL)
+    {
+      database = alta_tls_database_new (ca_file, &local_error);
+      if (database == NULL)
+        {
+          g_message ("The CA file %s cannot be read: %s", ca_file, local_error->message);
+          g_set_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_CERTIFICATE,
+                       "The CA file cannot be read: %s", local_error->message);
+          return NULL;
+        }
+    }
+
+  client = alta_portal_client_new (url != NULL ? url : DEFAULT_PORTAL, database, error);
+  if (client != NULL)
+    g_message ("Portal: %s", alta_portal_client_get_base_url (client));
+  return client;
+}
+
+static void
+alta_application_activate (GApplication *application)
+{
+  AltaApplication *self = ALTA_APPLICATION (application);
+  g_autoptr (AltaPortalClient) client = NULL;
+  g_autoptr (GError) error = NULL;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+  const char * const *languages = g_get_language_names ();
+
+  if (window != NULL)
+    {
+      gtk_window_present (window);
+      return;
+    }
+
+  client = make_client (self, &error);
+  if (client != NULL)
+    alta_portal_client_set_language (client, g_str_has_prefix (languages[0], "es") ? "es" : "en");
+
+  window = GTK_WINDOW (alta_window_new (GTK_APPLICATION (application), client, error,
+                                        self->settings));
+  gtk_window_present (window);
+}
+
+static int
+alta_application_handle_local_options (GApplication *application,
+                                       GVariantDict *options)
+{
+  AltaApplication *self = ALTA_APPLICATION (application);
+
+  g_variant_dict_lookup (options, "server", "s", &self->server_option);
+  g_variant_dict_lookup (options, "ca-file", "^ay", &self->ca_file_option);
+
+  return -1;
+}
+
+static void
+alta_application_startup (GApplication *application)
+{
+  AltaApplication *self = ALTA_APPLICATION (application);
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema = NULL;
+
+  G_APPLICATION_CLASS (alta_application_parent_class)->startup (application);
+
+  schema = source != NULL ? g_settings_schema_source_lookup (source, "net.myaltamed.MyAltaMed", TRUE)
+                          : NULL;
+  if (schema != NULL)
+    self->settings = g_settings_new ("net.myaltamed.MyAltaMed");
+  else
+    g_message ("The settings schema is not installed: nothing will be remembered");
+
+  gtk_window_set_default_icon_name ("net.myaltamed.MyAltaMed");
+}
+
+static void
+alta_application_finalize (GObject *object)
+{
+  AltaApplication *self = ALTA_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+  g_free (self->server_option);
+  g_free (self->ca_file_option);
+
+  G_OBJECT_CLASS (alta_application_parent_class)->finalize (object);
+}
+
+static void
+alta_application_class_init (AltaApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *application_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = alta_application_finalize;
+  application_class->activate = alta_application_activate;
+  application_class->startup = alta_application_startup;
+  application_class->handle_local_options = alta_application_handle_local_options;
+}
+
+static void
+alta_application_init (AltaApplication *self)
+{
+  const GOptionEntry entries[] = {
+    { "server", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The portal’s address"), "URL" },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("A certificate authority to trust besides the system’s"), "FILE" },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+}
+
+AltaApplication *
+alta_application_new (void)
+{
+  return g_object_new (ALTA_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", "/net/myaltamed/MyAltaMed",
+                       NULL);
+}

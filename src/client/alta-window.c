@@ -1,0 +1,258 @@
+/* alta-window.c: the main window
+ *
+ * Copyright 2026 The MyAltaMed for Linux authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "alta-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "alta-connect-page.h"
+#include "alta-home-page.h"
+#include "alta-portal-error.h"
+#include "alta-session.h"
+#include "alta-sign-in-page.h"
+#include "alta-summary-page.h"
+#include "alta-window.h"
+
+/* Reaching the portal, signing in, then the record. The window holds the session while a
+ * person is signed in; signing out drops it, and every page shows nothing.
+ */
+
+struct _AltaWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  AltaPortalClient     *client;
+  GSettings            *settings;
+  AltaSession          *session;
+  GCancellable         *cancellable;
+  GError               *setup_error;
+
+  GtkStack             *stack;
+  AltaConnectPage      *connect_page;
+  AltaSignInPage       *sign_in_page;
+  AltaHomePage         *home_page;
+  AltaSummaryPage      *summary_page;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwToastOverlay      *toast_overlay;
+};
+
+G_DEFINE_FINAL_TYPE (AltaWindow, alta_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void connect_to_portal (AltaWindow *self);
+
+static void
+show_signed_out (AltaWindow *self,
+                 const char *notice)
+{
+  if (self->session != NULL)
+    {
+      alta_session_end (self->session);
+      g_clear_object (&self->session);
+    }
+
+  alta_home_page_set_session (self->home_page, NULL, 0);
+  alta_summary_page_set_session (self->summary_page, NULL);
+  alta_sign_in_page_reset (self->sign_in_page, notice);
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", FALSE);
+  gtk_stack_set_visible_child_name (self->stack, "sign-in");
+}
+
+static void
+load_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr (AltaWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (alta_session_load_finish (ALTA_SESSION (object), result, &error))
+    return;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_message ("The record could not be loaded: %s", error->message);
+  if (g_error_matches (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_SESSION_EXPIRED))
+    {
+      show_signed_out (self, _("Your session has ended. Please sign in again."));
+      return;
+    }
+
+  adw_toast_overlay_add_toast (self->toast_overlay,
+                               adw_toast_new (_("Part of your record could not be loaded. Try again later.")));
+}
+
+static void
+on_signed_in_cb (AltaWindow     *self,
+                 AltaSession    *session,
+                 AltaSignInPage *page)
+{
+  gint64 last_visit = self->settings != NULL ? g_settings_get_int64 (self->settings, "last-visit") : 0;
+
+  g_set_object (&self->session, session);
+  if (self->settings != NULL)
+    g_settings_set_int64 (self->settings, "last-visit", g_get_real_time () / G_USEC_PER_SEC);
+
+  alta_home_page_set_session (self->home_page, session, last_visit);
+  alta_summary_page_set_session (self->summary_page, session);
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", TRUE);
+  gtk_stack_set_visible_child_name (self->stack, "record");
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  alta_session_load_async (session, self->cancellable, load_cb, g_object_ref (self));
+}
+
+static void
+info_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr (AltaWindow) self = user_data;
+  g_autoptr (JsonNode) info = NULL;
+  g_autoptr (GError) error = NULL;
+
+  info = alta_portal_client_call_finish (ALTA_PORTAL_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (info == NULL)
+    {
+      if (error == NULL)
+        g_set_error_literal (&error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_INVALID_RESPONSE,
+                             "The portal's information is empty");
+      alta_connect_page_show_error (self->connect_page, error);
+      return;
+    }
+
+  show_signed_out (self, NULL);
+}
+
+static void
+connect_to_portal (AltaWindow *self)
+{
+  gtk_stack_set_visible_child_name (self->stack, "connect");
+
+  if (self->client == NULL)
+    {
+      alta_connect_page_show_error (self->connect_page, self->setup_error);
+      return;
+    }
+
+  alta_connect_page_show_connecting (self->connect_page);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  alta_portal_client_call_async (self->client, "GET", "/api/v1/info", NULL,
+                                 ALTA_REQUEST_NO_AUTH | ALTA_REQUEST_BACKGROUND,
+                                 self->cancellable, info_cb, g_object_ref (self));
+}
+
+static void
+win_retry_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  connect_to_portal (ALTA_WINDOW (widget));
+}
+
+static void
+win_sign_out_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  AltaWindow *self = ALTA_WINDOW (widget);
+
+  g_cancellable_cancel (self->cancellable);
+  show_signed_out (self, _("You have signed out."));
+}
+
+static void
+alta_window_dispose (GObject *object)
+{
+  AltaWindow *self = ALTA_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->session != NULL)
+    {
+      alta_session_end (self->session);
+      g_clear_object (&self->session);
+    }
+  g_clear_object (&self->client);
+  g_clear_object (&self->settings);
+  g_clear_error (&self->setup_error);
+  gtk_widget_dispose_template (GTK_WIDGET (object), ALTA_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (alta_window_parent_class)->dispose (object);
+}
+
+static void
+alta_window_class_init (AltaWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = alta_window_dispose;
+
+  g_type_ensure (ALTA_TYPE_CONNECT_PAGE);
+  g_type_ensure (ALTA_TYPE_HOME_PAGE);
+  g_type_ensure (ALTA_TYPE_SIGN_IN_PAGE);
+  g_type_ensure (ALTA_TYPE_SUMMARY_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/net/myaltamed/MyAltaMed/ui/alta-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, AltaWindow, connect_page);
+  gtk_widget_class_bind_template_child (widget_class, AltaWindow, home_page);
+  gtk_widget_class_bind_template_child (widget_class, AltaWindow, sign_in_page);
+  gtk_widget_class_bind_template_child (widget_class, AltaWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, AltaWindow, summary_page);
+  gtk_widget_class_bind_template_child (widget_class, AltaWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, AltaWindow, toast_overlay);
+  gtk_widget_class_bind_template_callback (widget_class, on_signed_in_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.retry", NULL, win_retry_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, win_sign_out_action);
+}
+
+static void
+alta_window_init (AltaWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", FALSE);
+}
+
+/**
+ * alta_window_new:
+ * @client: (nullable): the portal's client, or %NULL when it could not be set up
+ * @setup_error: (nullable): why there is no client
+ * @settings: (nullable): the app's settings
+ *
+ * Returns: (transfer full): a window that starts by reaching the portal
+ */
+AltaWindow *
+alta_window_new (GtkApplication   *application,
+                 AltaPortalClient *client,
+                 const GError     *setup_error,
+                 GSettings        *settings)
+{
+  AltaWindow *self = g_object_new (ALTA_TYPE_WINDOW, "application", application, NULL);
+
+  g_set_object (&self->client, client);
+  g_set_object (&self->settings, settings);
+  self->setup_error = setup_error != NULL ? g_error_copy (setup_error) : NULL;
+
+  alta_sign_in_page_set_client (self->sign_in_page, client);
+  alta_sign_in_page_set_settings (self->sign_in_page, settings, settings != NULL);
+  connect_to_portal (self);
+
+  return self;
+}

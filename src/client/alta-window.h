@@ -1,0 +1,25 @@
+/* alta-window.h: the main window
+ *
+ * Copyright 2026 The MyAltaMed for Linux authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "alta-portal-client.h"
+
+G_BEGIN_DECLS
+
+#define ALTA_TYPE_WINDOW (alta_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (AltaWindow, alta_window, ALTA, WINDOW, AdwApplicationWindow)
+
+AltaWindow *alta_window_new (GtkApplication   *application,
+                             AltaPortalClient *client,
+                             const GError     *setup_error,
+                             GSettings        *settings);
+
+G_END_DECLS

@@ -1,0 +1,401 @@
+/* alta-sign-in-page.c: signing in
+ *
+ * Copyright 2026 The MyAltaMed for Linux authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "alta-sign-in-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsecret/secret.h>
+#include <string.h>
+
+#include "alta-json.h"
+#include "alta-portal-error.h"
+#include "alta-session.h"
+#include "alta-sign-in-page.h"
+
+/* Username and password, and "Remember my username", which keeps the username (never the
+ * password) in the keyring. Without a keyring the app just does not remember. A failed
+ * sign-in keeps what was typed.
+ */
+
+struct _AltaSignInPage
+{
+  GtkWidget            parent_instance;
+
+  AltaPortalClient    *client;
+  GSettings           *settings;
+  GCancellable        *cancellable;
+
+  GtkLabel            *notice_label;
+  GtkLabel            *error_label;
+  AdwPasswordEntryRow *password_row;
+  AdwActionRow        *remember_row;
+  GtkSwitch           *remember_switch;
+  GtkButton           *sign_in_button;
+  GtkSpinner          *spinner;
+  AdwEntryRow         *username_row;
+};
+
+G_DEFINE_FINAL_TYPE (AltaSignInPage, alta_sign_in_page, GTK_TYPE_WIDGET)
+
+enum {
+  SIGNED_IN,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const SecretSchema username_schema = {
+  .name = "net.myaltamed.MyAltaMed.Username",
+  .flags = SECRET_SCHEMA_NONE,
+  .attributes = {
+    { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { NULL, 0 },
+  },
+};
+
+static void
+set_busy (AltaSignInPage *self,
+          gboolean        busy)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  if (busy)
+    gtk_spinner_start (self->spinner);
+  else
+    gtk_spinner_stop (self->spinner);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->username_row), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->password_row), !busy);
+}
+
+static void
+show_error (AltaSignInPage *self,
+            const char     *message)
+{
+  gtk_label_set_text (self->error_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+static void
+store_username_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!secret_password_store_finish (result, &error))
+    g_message ("The username is not remembered: no keyring (%s)", error->message);
+}
+
+static void
+remember_username (AltaSignInPage *self,
+                   const char     *username)
+{
+  if (self->settings == NULL || !gtk_widget_get_visible (GTK_WIDGET (self->remember_row)))
+    return;
+
+  if (gtk_switch_get_active (self->remember_switch))
+    secret_password_store (&username_schema, SECRET_COLLECTION_DEFAULT,
+                           _("MyAltaMed username"), username, NULL, store_username_cb, NULL,
+                           "kind", "username", NULL);
+  else
+    secret_password_clear (&username_schema, NULL, NULL, NULL, "kind", "username", NULL);
+}
+
+static char *
+describe_failure (const GError       *error,
+                  AltaPortalResponse *response)
+{
+  if (error->domain != ALTA_PORTAL_ERROR)
+    return g_strdup (_("Something went wrong. Please try again."));
+
+  switch ((AltaPortalError)error->code)
+    {
+    case ALTA_PORTAL_ERROR_INVALID_CREDENTIALS:
+      return g_strdup (_("The username or password is not correct. Check them and try again. If you forgot them, call the MyAltaMed Patient Support Line at (844) 498-3446."));
+    case ALTA_PORTAL_ERROR_ACCOUNT_LOCKED:
+      {
+        JsonNode *json = response != NULL ? alta_portal_response_get_json (response) : NULL;
+        gint64 seconds = 15 * 60;
+        int minutes;
+
+        if (json != NULL && JSON_NODE_HOLDS_OBJECT (json))
+          alta_json_get_int (json_node_get_object (json), "retry_after_s", &seconds);
+        minutes = MAX (1, (int)((seconds + 59) / 60));
+        return g_strdup_printf (g_dngettext (NULL,
+                                             "This account is locked after too many wrong passwords. You can try again in %d minute, or call the MyAltaMed Patient Support Line at (844) 498-3446.",
+                                             "This account is locked after too many wrong passwords. You can try again in %d minutes, or call the MyAltaMed Patient Support Line at (844) 498-3446.",
+                                             minutes),
+                                minutes);
+      }
+    case ALTA_PORTAL_ERROR_NO_PORTAL_ACCESS:
+      return g_strdup (_("MyAltaMed is not available for patients aged 12 to 17, on their own or through a parent’s account. Your care team is glad to help by phone: call the MyAltaMed Patient Support Line at (844) 498-3446."));
+    case ALTA_PORTAL_ERROR_RATE_LIMITED:
+      return g_strdup (_("Too many attempts. Please wait a minute and try again."));
+    case ALTA_PORTAL_ERROR_NETWORK:
+    case ALTA_PORTAL_ERROR_TIMEOUT:
+      return g_strdup (_("MyAltaMed cannot be reached. Check your internet connection and try again."));
+    case ALTA_PORTAL_ERROR_CERTIFICATE:
+      return g_strdup (_("The portal's security certificate could not be verified, so nothing was sent. Call the MyAltaMed Patient Support Line at (844) 498-3446."));
+    case ALTA_PORTAL_ERROR_INVALID_RESPONSE:
+    case ALTA_PORTAL_ERROR_INVALID_REQUEST:
+    case ALTA_PORTAL_ERROR_CODE_INVALID:
+    case ALTA_PORTAL_ERROR_CODE_EXPIRED:
+    case ALTA_PORTAL_ERROR_CODE_USED:
+    case ALTA_PORTAL_ERROR_USERNAME_TAKEN:
+    case ALTA_PORTAL_ERROR_WEAK_PASSWORD:
+    case ALTA_PORTAL_ERROR_TOKEN_INVALID:
+    case ALTA_PORTAL_ERROR_TOKEN_EXPIRED:
+    case ALTA_PORTAL_ERROR_SESSION_EXPIRED:
+    case ALTA_PORTAL_ERROR_INVALID_FIELD:
+    case ALTA_PORTAL_ERROR_FORBIDDEN:
+    case ALTA_PORTAL_ERROR_NOT_FOUND:
+    case ALTA_PORTAL_ERROR_HAS_ACCOUNT:
+    case ALTA_PORTAL_ERROR_PROXY_NOT_ALLOWED:
+    case ALTA_PORTAL_ERROR_METHOD_NOT_ALLOWED:
+    case ALTA_PORTAL_ERROR_PAYLOAD_TOO_LARGE:
+    case ALTA_PORTAL_ERROR_CONFLICT:
+    case ALTA_PORTAL_ERROR_INTERNAL:
+    case ALTA_PORTAL_ERROR_UNAVAILABLE:
+    default:
+      return g_strdup (_("MyAltaMed could not sign you in right now. Please try again later."));
+    }
+}
+
+static void
+sign_in_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr (AltaSignInPage) self = user_data;
+  g_autoptr (AltaPortalResponse) response = NULL;
+  g_autoptr (AltaSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+  JsonObject *body;
+  gint64 idle_timeout_s = 900;
+
+  response = alta_portal_client_send_finish (ALTA_PORTAL_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  set_busy (self, FALSE);
+
+  if (response == NULL || !alta_portal_response_check (response, &error))
+    {
+      g_message ("Sign-in failed: %s", error->message);
+      message = describe_failure (error, response);
+      show_error (self, message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+      return;
+    }
+
+  body = alta_portal_response_get_json (response) != NULL &&
+         JSON_NODE_HOLDS_OBJECT (alta_portal_response_get_json (response))
+           ? json_node_get_object (alta_portal_response_get_json (response)) : NULL;
+  if (alta_json_get_string (body, "access_token") == NULL ||
+      alta_json_get_object (body, "account") == NULL)
+    {
+      g_warning ("Sign-in: the answer has no token or account");
+      show_error (self, _("MyAltaMed could not sign you in right now. Please try again later."));
+      return;
+    }
+
+  alta_json_get_int (body, "idle_timeout_s", &idle_timeout_s);
+  alta_portal_client_set_access_token (self->client, alta_json_get_string (body, "access_token"));
+  session = alta_session_new (self->client, alta_json_get_object (body, "account"),
+                              idle_timeout_s);
+
+  remember_username (self, gtk_editable_get_text (GTK_EDITABLE (self->username_row)));
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  show_error (self, NULL);
+
+  g_signal_emit (self, signals[SIGNED_IN], 0, session);
+}
+
+static void
+sign_in_submit_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  AltaSignInPage *self = ALTA_SIGN_IN_PAGE (widget);
+  const char *username = gtk_editable_get_text (GTK_EDITABLE (self->username_row));
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+  g_autoptr (JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GBytes) body = NULL;
+  char *text;
+
+  g_return_if_fail (self->client != NULL);
+
+  if (username[0] == '\0' || password[0] == '\0')
+    {
+      show_error (self, _("Enter your username and password."));
+      gtk_widget_grab_focus (GTK_WIDGET (username[0] == '\0' ? (GtkWidget *)self->username_row
+                                                             : (GtkWidget *)self->password_row));
+      return;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "username");
+  json_builder_add_string_value (builder, username);
+  json_builder_set_member_name (builder, "password");
+  json_builder_add_string_value (builder, password);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  text = json_to_string (root, FALSE);
+  body = g_bytes_new_take (text, strlen (text));
+
+  show_error (self, NULL);
+  set_busy (self, TRUE);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  alta_portal_client_send_async (self->client, "POST", "/api/v1/sessions", body, NULL,
+                                 ALTA_REQUEST_NO_AUTH, self->cancellable, sign_in_cb,
+                                 g_object_ref (self));
+}
+
+static void
+on_entry_activated_cb (AltaSignInPage *self,
+                       GtkWidget      *row)
+{
+  if ((AdwEntryRow *)row == self->username_row)
+    gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+  else
+    gtk_widget_activate_action (GTK_WIDGET (self), "sign-in.submit", NULL);
+}
+
+static void
+alta_sign_in_page_dispose (GObject *object)
+{
+  AltaSignInPage *self = ALTA_SIGN_IN_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->client);
+  g_clear_object (&self->settings);
+  gtk_widget_dispose_template (GTK_WIDGET (object), ALTA_TYPE_SIGN_IN_PAGE);
+
+  G_OBJECT_CLASS (alta_sign_in_page_parent_class)->dispose (object);
+}
+
+static void
+alta_sign_in_page_class_init (AltaSignInPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = alta_sign_in_page_dispose;
+
+  /**
+   * AltaSignInPage::signed-in:
+   * @session: the new session
+   */
+  signals[SIGNED_IN] = g_signal_new ("signed-in", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 1, ALTA_TYPE_SESSION);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/net/myaltamed/MyAltaMed/ui/alta-sign-in-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, notice_label);
+  gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, password_row);
+  gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, remember_row);
+  gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, remember_switch);
+  gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, sign_in_button);
+  gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, username_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_entry_activated_cb);
+
+  gtk_widget_class_install_action (widget_class, "sign-in.submit", NULL, sign_in_submit_action);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+alta_sign_in_page_init (AltaSignInPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+void
+alta_sign_in_page_set_client (AltaSignInPage   *self,
+                              AltaPortalClient *client)
+{
+  g_return_if_fail (ALTA_IS_SIGN_IN_PAGE (self));
+
+  g_set_object (&self->client, client);
+}
+
+static void
+lookup_username_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr (AltaSignInPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *username = secret_password_lookup_finish (result, &error);
+
+  if (username == NULL)
+    {
+      if (error != NULL)
+        g_message ("No remembered username: no keyring (%s)", error->message);
+      return;
+    }
+
+  if (gtk_editable_get_text (GTK_EDITABLE (self->username_row))[0] == '\0')
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->username_row), username);
+      gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+    }
+}
+
+/**
+ * alta_sign_in_page_set_settings:
+ * @may_remember: whether this mode may keep the username (desktop only)
+ */
+void
+alta_sign_in_page_set_settings (AltaSignInPage *self,
+                                GSettings      *settings,
+                                gboolean        may_remember)
+{
+  g_return_if_fail (ALTA_IS_SIGN_IN_PAGE (self));
+
+  g_set_object (&self->settings, settings);
+  gtk_widget_set_visible (GTK_WIDGET (self->remember_row), may_remember);
+  if (!may_remember)
+    return;
+
+  g_settings_bind (settings, "remember-username", self->remember_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  if (g_settings_get_boolean (settings, "remember-username"))
+    secret_password_lookup (&username_schema, NULL, lookup_username_cb, g_object_ref (self),
+                            "kind", "username", NULL);
+}
+
+/**
+ * alta_sign_in_page_reset:
+ * @notice: (nullable): why the person is back here ("You were signed out after…")
+ *
+ * Empties the form (the username stays only when remembered) and shows @notice.
+ */
+void
+alta_sign_in_page_reset (AltaSignInPage *self,
+                         const char     *notice)
+{
+  g_return_if_fail (ALTA_IS_SIGN_IN_PAGE (self));
+
+  g_cancellable_cancel (self->cancellable);
+  set_busy (self, FALSE);
+  show_error (self, NULL);
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  if (self->settings == NULL || !gtk_switch_get_active (self->remember_switch))
+    gtk_editable_set_text (GTK_EDITABLE (self->username_row), "");
+
+  gtk_label_set_text (self->notice_label, notice != NULL ? notice : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->notice_label), notice != NULL);
+}

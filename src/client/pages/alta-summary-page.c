@@ -1,0 +1,238 @@
+/* alta-summary-page.c: allergies, immunizations, medications and problems
+ *
+ * Copyright 2026 The MyAltaMed for Linux authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "alta-summary-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "alta-allergy.h"
+#include "alta-immunization.h"
+#include "alta-medication.h"
+#include "alta-problem.h"
+#include "alta-summary-page.h"
+
+/* Four lists bound to the session's models. Each says what its emptiness means. Records
+ * are short here (tens of rows): a GtkListBox per list; the results page, which can hold
+ * thousands, uses a GtkListView.
+ */
+
+struct _AltaSummaryPage
+{
+  GtkWidget    parent_instance;
+
+  GtkListBox  *allergies_list;
+  GtkListBox  *immunizations_list;
+  GtkListBox  *medications_list;
+  GtkListBox  *problems_list;
+};
+
+G_DEFINE_FINAL_TYPE (AltaSummaryPage, alta_summary_page, GTK_TYPE_WIDGET)
+
+static char *
+format_date (GDateTime *date)
+{
+  g_autoptr (GDateTime) local = NULL;
+
+  if (date == NULL)
+    return NULL;
+
+  local = g_date_time_to_local (date);
+  /* Translators: a date in a list, see strftime(3) */
+  return g_date_time_format (local, _("%B %-d, %Y"));
+}
+
+static GtkWidget *
+make_row (const char *title,
+          const char *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                 title != NULL ? title : _("Unnamed entry"));
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle != NULL ? subtitle : "");
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+  return row;
+}
+
+static const char *
+severity_text (const char *severity)
+{
+  if (g_strcmp0 (severity, "severe") == 0)
+    return _("Severe");
+  if (g_strcmp0 (severity, "moderate") == 0)
+    return _("Moderate");
+  if (g_strcmp0 (severity, "mild") == 0)
+    return _("Mild");
+  return NULL;
+}
+
+static GtkWidget *
+create_allergy_row (gpointer item,
+                    gpointer user_data)
+{
+  AltaAllergy *allergy = item;
+  const char *reaction = alta_allergy_get_reaction (allergy);
+  const char *severity = severity_text (alta_allergy_get_severity (allergy));
+  g_autofree char *subtitle = NULL;
+
+  if (reaction != NULL && severity != NULL)
+    /* Translators: an allergy's reaction and its severity, "Hives — Moderate" */
+    subtitle = g_strdup_printf (_("%s — %s"), reaction, severity);
+  else if (reaction != NULL)
+    subtitle = g_strdup (reaction);
+  else if (severity != NULL)
+    subtitle = g_strdup (severity);
+  else
+    subtitle = g_strdup (_("No reaction recorded"));
+
+  return make_row (alta_record_item_get_title (item), subtitle);
+}
+
+static GtkWidget *
+create_immunization_row (gpointer item,
+                         gpointer user_data)
+{
+  g_autofree char *date = format_date (alta_record_item_get_date (item));
+
+  return make_row (alta_record_item_get_title (item), date != NULL ? date : _("Date not recorded"));
+}
+
+static GtkWidget *
+create_medication_row (gpointer item,
+                       gpointer user_data)
+{
+  AltaMedication *medication = item;
+  g_autoptr (GString) subtitle = g_string_new (NULL);
+  int refills = alta_medication_get_refills (medication);
+  const char *status = alta_record_item_get_status (item);
+
+  if (alta_medication_get_instructions (medication) != NULL)
+    g_string_append (subtitle, alta_medication_get_instructions (medication));
+  if (alta_medication_get_prescriber (medication) != NULL)
+    {
+      if (subtitle->len > 0)
+        g_string_append_c (subtitle, '\n');
+      /* Translators: %s is a clinician's name */
+      g_string_append_printf (subtitle, _("Prescribed by %s"), alta_medication_get_prescriber (medication));
+    }
+  if (subtitle->len > 0)
+    g_string_append_c (subtitle, '\n');
+  if (g_strcmp0 (status, "active") != 0)
+    g_string_append (subtitle, _("No longer taken"));
+  else if (refills >= 0)
+    g_string_append_printf (subtitle, g_dngettext (NULL, "%d refill left", "%d refills left", refills),
+                            refills);
+  else
+    g_string_append (subtitle, _("Refills not recorded"));
+
+  return make_row (alta_record_item_get_title (item), subtitle->str);
+}
+
+static GtkWidget *
+create_problem_row (gpointer item,
+                    gpointer user_data)
+{
+  g_autofree char *since = format_date (alta_record_item_get_date (item));
+  g_autofree char *resolved = format_date (alta_problem_get_resolved_date (item));
+  g_autofree char *subtitle = NULL;
+
+  if (resolved != NULL)
+    /* Translators: %s is a date */
+    subtitle = g_strdup_printf (_("Resolved %s"), resolved);
+  else if (g_strcmp0 (alta_record_item_get_status (item), "resolved") == 0 ||
+           g_strcmp0 (alta_record_item_get_status (item), "inactive") == 0)
+    subtitle = g_strdup (_("Resolved"));
+  else if (since != NULL)
+    /* Translators: %s is a date */
+    subtitle = g_strdup_printf (_("Since %s"), since);
+  else
+    subtitle = g_strdup (_("Onset not recorded"));
+
+  return make_row (alta_record_item_get_title (item), subtitle);
+}
+
+/**
+ * alta_summary_page_set_session:
+ * @session: (nullable): the session, or %NULL to show nothing
+ */
+void
+alta_summary_page_set_session (AltaSummaryPage *self,
+                               AltaSession     *session)
+{
+  g_return_if_fail (ALTA_IS_SUMMARY_PAGE (self));
+
+  gtk_list_box_bind_model (self->allergies_list,
+                           session != NULL ? alta_session_get_allergies (session) : NULL,
+                           create_allergy_row, NULL, NULL);
+  gtk_list_box_bind_model (self->immunizations_list,
+                           session != NULL ? alta_session_get_immunizations (session) : NULL,
+                           create_immunization_row, NULL, NULL);
+  gtk_list_box_bind_model (self->medications_list,
+                           session != NULL ? alta_session_get_medications (session) : NULL,
+                           create_medication_row, NULL, NULL);
+  gtk_list_box_bind_model (self->problems_list,
+                           session != NULL ? alta_session_get_problems (session) : NULL,
+                           create_problem_row, NULL, NULL);
+}
+
+static void
+alta_summary_page_dispose (GObject *object)
+{
+  AltaSummaryPage *self = ALTA_SUMMARY_PAGE (object);
+
+  if (self->allergies_list != NULL)
+    alta_summary_page_set_session (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (object), ALTA_TYPE_SUMMARY_PAGE);
+
+  G_OBJECT_CLASS (alta_summary_page_parent_class)->dispose (object);
+}
+
+static void
+alta_summary_page_class_init (AltaSummaryPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = alta_summary_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/net/myaltamed/MyAltaMed/ui/alta-summary-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AltaSummaryPage, allergies_list);
+  gtk_widget_class_bind_template_child (widget_class, AltaSummaryPage, immunizations_list);
+  gtk_widget_class_bind_template_child (widget_class, AltaSummaryPage, medications_list);
+  gtk_widget_class_bind_template_child (widget_class, AltaSummaryPage, problems_list);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+set_placeholder (GtkListBox *list,
+                 const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_set_margin_top (label, 12);
+  gtk_widget_set_margin_bottom (label, 12);
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_end (label, 12);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_list_box_set_placeholder (list, label);
+}
+
+static void
+alta_summary_page_init (AltaSummaryPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  set_placeholder (self->allergies_list, _("No known allergies on file"));
+  set_placeholder (self->immunizations_list, _("No immunizations on file"));
+  set_placeholder (self->medications_list, _("No medications on file"));
+  set_placeholder (self->problems_list, _("No health problems on file"));
+}

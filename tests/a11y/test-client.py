@@ -1,0 +1,312 @@
+#!/usr/bin/python3
+# test-client.py: the real app against the real demo portal, driven through accessibility
+# (AT-SPI), as a screen reader user would drive it. Run by meson under Xvfb and a private
+# session bus (tools/test); prints TAP.
+#
+#   test-client.py MYALTAMED MYALTAMED_PORTALD
+#
+# Copyright 2026 The MyAltaMed for Linux authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import json
+import os
+import shutil
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+import gi
+
+gi.require_version('Atspi', '2.0')
+from gi.repository import Atspi  # noqa: E402
+
+APP, PORTALD = sys.argv[1], sys.argv[2]
+results = []
+
+
+def log(message):
+    print('# ' + message, flush=True)
+
+
+class Portal:
+    """A fresh demo clinic on a free loopback port."""
+
+    def __init__(self, extra_config=''):
+        self.dir = tempfile.mkdtemp(prefix='alta-a11y-')
+        config = os.path.join(self.dir, 'portald.conf')
+        with open(config, 'w') as f:
+            f.write('[rate-limit]\nper_address_per_minute=100000\nper_account_per_minute=1000\n')
+            f.write(extra_config)
+        self.process = subprocess.Popen(
+            [PORTALD, 'demo', '--data-dir', os.path.join(self.dir, 'data'), '--port', '0',
+             '--config', config],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        for line in self.process.stdout:
+            if line.startswith('Listening on '):
+                self.url = line.split(' ', 2)[2].strip()
+                break
+        else:
+            raise RuntimeError('the portal did not start')
+        self.ca = os.path.join(self.dir, 'data', 'tls', 'ca.pem')
+        self.context = ssl.create_default_context(cafile=self.ca)
+
+    def request(self, path, body=None, token=None):
+        headers = {'Content-Type': 'application/json'}
+        if token:
+            headers['Authorization'] = 'Bearer ' + token
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.url + path, data=data, headers=headers)
+        with urllib.request.urlopen(request, context=self.context) as answer:
+            return json.load(answer)
+
+    def titles(self, token, search):
+        """What the app should list: each resource's text, else its first display."""
+        bundle = self.request('/fhir/R4/' + search, token=token)
+        titles = []
+        for entry in bundle.get('entry', []):
+            resource = entry['resource']
+            concept = resource.get('code') or resource.get('vaccineCode') or \
+                resource.get('medicationCodeableConcept') or {}
+            titles.append(concept.get('text') or concept['coding'][0]['display'])
+        return sorted(titles)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class App:
+    def __init__(self, portal, language=None):
+        env = dict(os.environ)
+        if language:
+            env['LANGUAGE'] = language
+        self.process = subprocess.Popen(
+            [APP, '--server', portal.url, '--ca-file', portal.ca], env=env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.root = wait_for(self.find_app, 'the app on the accessibility bus')
+
+    def find_app(self):
+        desktop = Atspi.get_desktop(0)
+        for i in range(desktop.get_child_count()):
+            child = desktop.get_child_at_index(i)
+            if child is not None and child.get_name() == 'myaltamed' and \
+                    child.get_process_id() == self.process.pid:
+                return child
+        return None
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait()
+
+
+def wait_for(predicate, what, timeout=20):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError('timed out waiting for ' + what)
+
+
+def walk(node, depth=0):
+    if node is None or depth > 60:
+        return
+    yield node
+    for i in range(node.get_child_count()):
+        yield from walk(node.get_child_at_index(i), depth + 1)
+
+
+def text_of(node):
+    try:
+        if node.get_role() in (Atspi.Role.LABEL, Atspi.Role.TEXT):
+            return node.get_text(0, node.get_character_count())
+    except Exception:
+        pass
+    return ''
+
+
+def find(root, role, name=None, contains=None):
+    for node in walk(root):
+        if node.get_role() != role:
+            continue
+        node_name = node.get_name() or ''
+        if name is not None and node_name != name:
+            continue
+        if contains is not None and contains not in node_name and contains not in text_of(node):
+            continue
+        return node
+    return None
+
+
+def all_text(root):
+    """Every name and text in the tree: what a screen reader could read out."""
+    texts = []
+    for node in walk(root):
+        texts.append(node.get_name() or '')
+        texts.append(text_of(node))
+    return '\n'.join(texts)
+
+
+def type_into(root, name, text):
+    entry = wait_for(lambda: find(root, Atspi.Role.TEXT, name), 'the %s entry' % name)
+    entry.set_text_contents(text)
+
+
+def press(root, contains):
+    button = wait_for(lambda: find(root, Atspi.Role.PUSH_BUTTON, contains=contains),
+                      'the %s button' % contains)
+    assert button.do_action(0)
+
+
+def sign_in(app, username, password, spanish=False):
+    type_into(app.root, 'Nombre de usuario' if spanish else 'Username', username)
+    type_into(app.root, 'Contraseña' if spanish else 'Password', password)
+    press(app.root, 'Iniciar sesión' if spanish else 'Sign In')
+
+
+def list_titles(root, name):
+    """The titles of a list's rows (each row is a list item holding its labels)."""
+    listing = wait_for(lambda: find(root, Atspi.Role.LIST, name), 'the %s list' % name)
+    titles = []
+    for i in range(listing.get_child_count()):
+        row = listing.get_child_at_index(i)
+        # The placeholder ("No known allergies on file") is a child too, but not a row
+        if row is not None and row.get_role() == Atspi.Role.LIST_ITEM:
+            titles.append(row.get_name())
+    return sorted(titles)
+
+
+def test(function):
+    name = function.__name__
+    try:
+        function()
+        results.append((True, name))
+        print('ok %d %s' % (len(results), name), flush=True)
+    except Exception as error:  # noqa: BLE001 (a failed test reports any error)
+        results.append((False, name))
+        print('not ok %d %s: %s' % (len(results), name, error), flush=True)
+    return function
+
+
+portal = Portal()
+
+
+@test
+def sign_in_and_summary_match_the_portal():
+    token = portal.request('/api/v1/sessions', {'username': 'grace',
+                                                 'password': 'Orchard-Lantern-42'})['access_token']
+    app = App(portal)
+    try:
+        sign_in(app, 'grace', 'Orchard-Lantern-42')
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='Hello, Grace'), 'the greeting')
+        for name, search in (('Allergies', 'AllergyIntolerance?patient=demo-adult'),
+                             ('Medications', 'MedicationRequest?patient=demo-adult'),
+                             ('Health Problems', 'Condition?patient=demo-adult'),
+                             ('Immunizations', 'Immunization?patient=demo-adult')):
+            expected = portal.titles(token, search)
+            shown = wait_for(lambda: list_titles(app.root, name) == expected and expected,
+                             '%s to match the portal' % name)
+            log('%s: %s' % (name, shown))
+
+        # Signing out leaves nothing of her record anywhere in the window
+        press(app.root, 'Sign Out')
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='You have signed out'),
+                 'the signed-out notice')
+        everything = all_text(app.root)
+        for secret in ('Grace', 'Miller', 'Penicillin', 'Lisinopril', 'Metformin', 'demo-adult',
+                       'Type 2 diabetes', 'Orchard-Lantern-42'):
+            assert secret not in everything, '%s is still in the window after sign-out' % secret
+    finally:
+        app.stop()
+
+
+@test
+def empty_lists_say_what_they_mean():
+    app = App(portal)
+    try:
+        sign_in(app, 'daniel', 'Harbor-Kite-1988')
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='Hello, Daniel'), 'the greeting')
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='No known allergies on file'),
+                 'the empty allergies list to say so')
+    finally:
+        app.stop()
+
+
+@test
+def wrong_password_keeps_the_form():
+    app = App(portal)
+    try:
+        sign_in(app, 'grace', 'not-her-password')
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='is not correct'),
+                 'the wrong-password message')
+        username = find(app.root, Atspi.Role.TEXT, 'Username')
+        assert text_of(username) == 'grace', 'the username was lost'
+        assert find(app.root, Atspi.Role.LABEL, contains='(844) 498-3446')
+    finally:
+        app.stop()
+
+
+@test
+def teens_are_told_kindly():
+    app = App(portal)
+    try:
+        sign_in(app, 'lucas', 'Skate-Comet-2011')
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='aged 12 to 17'),
+                 'the 12–17 message')
+    finally:
+        app.stop()
+
+
+@test
+def locked_account_says_for_how_long():
+    for _ in range(5):
+        try:
+            portal.request('/api/v1/sessions', {'username': 'sofia', 'password': 'wrong-password'})
+        except urllib.error.HTTPError:
+            pass
+    app = App(portal)
+    try:
+        sign_in(app, 'sofia', 'Girasol-Montana-7')
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='try again in 15 minutes'),
+                 'the lockout message with its minutes')
+    finally:
+        app.stop()
+
+
+@test
+def spanish():
+    app = App(portal, language='es')
+    try:
+        sign_in(app, 'daniel', 'Harbor-Kite-1988', spanish=True)
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='Hola, Daniel'), 'the greeting')
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL,
+                              contains='No hay alergias conocidas en su expediente'),
+                 'the empty allergies list, in Spanish')
+    finally:
+        app.stop()
+
+
+@test
+def unreachable_portal_offers_a_retry():
+    class Nowhere:
+        url = 'https://127.0.0.1:9'
+        ca = portal.ca
+    app = App(Nowhere)
+    try:
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='Cannot Reach MyAltaMed'),
+                 'the unreachable screen')
+        wait_for(lambda: find(app.root, Atspi.Role.PUSH_BUTTON, contains='Try Again'),
+                 'the retry button')
+    finally:
+        app.stop()
+
+
+portal.stop()
+print('1..%d' % len(results))
+sys.exit(0 if all(ok for ok, _ in results) else 1)
