@@ -88,7 +88,9 @@ class App:
         self.process = subprocess.Popen(
             [APP, '--server', portal.url, '--ca-file', portal.ca], env=env,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.root = wait_for(self.find_app, 'the app on the accessibility bus')
+        # A first start under the sanitizers, with the accessibility bus still starting,
+        # takes many seconds on these machines.
+        self.root = wait_for(self.find_app, 'the app on the accessibility bus', timeout=120)
 
     def find_app(self):
         desktop = Atspi.get_desktop(0)
@@ -104,7 +106,7 @@ class App:
         self.process.wait()
 
 
-def wait_for(predicate, what, timeout=20):
+def wait_for(predicate, what, timeout=60):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
