@@ -211,6 +211,19 @@ typedef struct
   GListStore *store;
 } Part;
 
+/* Medications being taken first, each group newest first (the search's order, kept) */
+static int
+compare_medications (gconstpointer a,
+                     gconstpointer b)
+{
+  AltaRecordItem *first = *(AltaRecordItem **)a;
+  AltaRecordItem *second = *(AltaRecordItem **)b;
+  gboolean first_active = g_strcmp0 (alta_record_item_get_status (first), "active") == 0;
+  gboolean second_active = g_strcmp0 (alta_record_item_get_status (second), "active") == 0;
+
+  return second_active - first_active;
+}
+
 static void
 part_cb (GObject      *object,
          GAsyncResult *result,
@@ -229,6 +242,8 @@ part_cb (GObject      *object,
 
       for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (items)); i++)
         g_ptr_array_add (all, g_list_model_get_item (G_LIST_MODEL (items), i));
+      if (g_list_model_get_item_type (G_LIST_MODEL (part->store)) == ALTA_TYPE_MEDICATION)
+        g_ptr_array_sort (all, compare_medications);
       g_list_store_splice (part->store, 0, g_list_model_get_n_items (G_LIST_MODEL (part->store)),
                            all->pdata, all->len);
     }
