@@ -13,6 +13,7 @@
 #include "alta-immunization.h"
 #include "alta-json.h"
 #include "alta-lab-report.h"
+#include "alta-lab-result.h"
 #include "alta-medication.h"
 #include "alta-problem.h"
 #include "alta-session.h"
@@ -39,6 +40,7 @@ struct _AltaSession
   GListStore       *medications;
   GListStore       *problems;
   GListStore       *reports;
+  GListStore       *results;
 };
 
 G_DEFINE_FINAL_TYPE (AltaSession, alta_session, G_TYPE_OBJECT)
@@ -55,6 +57,7 @@ alta_session_finalize (GObject *object)
   g_clear_object (&self->medications);
   g_clear_object (&self->problems);
   g_clear_object (&self->reports);
+  g_clear_object (&self->results);
 
   G_OBJECT_CLASS (alta_session_parent_class)->finalize (object);
 }
@@ -73,6 +76,7 @@ alta_session_init (AltaSession *self)
   self->medications = g_list_store_new (ALTA_TYPE_MEDICATION);
   self->problems = g_list_store_new (ALTA_TYPE_PROBLEM);
   self->reports = g_list_store_new (ALTA_TYPE_LAB_REPORT);
+  self->results = g_list_store_new (ALTA_TYPE_LAB_RESULT);
 }
 
 /**
@@ -188,6 +192,7 @@ MODEL_GETTER (immunizations)
 MODEL_GETTER (medications)
 MODEL_GETTER (problems)
 MODEL_GETTER (reports)
+MODEL_GETTER (results)
 
 /* One load of the record: its searches run at once; the first error ends it */
 typedef struct
@@ -284,6 +289,7 @@ alta_session_load_async (AltaSession         *self,
     { "MedicationRequest?patient=%s&_sort=-authoredon", self->medications },
     { "Condition?patient=%s&_sort=-onset-date", self->problems },
     { "DiagnosticReport?patient=%s&_sort=-date&_count=200", self->reports },
+    { "Observation?patient=%s&category=laboratory&_sort=-date&_count=500", self->results },
   };
   Load *load;
 
@@ -353,4 +359,5 @@ alta_session_end (AltaSession *self)
   g_list_store_remove_all (self->medications);
   g_list_store_remove_all (self->problems);
   g_list_store_remove_all (self->reports);
+  g_list_store_remove_all (self->results);
 }

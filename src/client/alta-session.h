@@ -33,6 +33,7 @@ GListModel       *alta_session_get_immunizations    (AltaSession          *self)
 GListModel       *alta_session_get_medications      (AltaSession          *self);
 GListModel       *alta_session_get_problems         (AltaSession          *self);
 GListModel       *alta_session_get_reports          (AltaSession          *self);
+GListModel       *alta_session_get_results          (AltaSession          *self);
 void              alta_session_load_async           (AltaSession          *self,
                                                      GCancellable         *cancellable,
                                                      GAsyncReadyCallback   callback,

@@ -14,6 +14,7 @@
 #include "alta-connect-page.h"
 #include "alta-home-page.h"
 #include "alta-portal-error.h"
+#include "alta-results-page.h"
 #include "alta-session.h"
 #include "alta-sign-in-page.h"
 #include "alta-summary-page.h"
@@ -37,6 +38,7 @@ struct _AltaWindow
   AltaConnectPage      *connect_page;
   AltaSignInPage       *sign_in_page;
   AltaHomePage         *home_page;
+  AltaResultsPage      *results_page;
   AltaSummaryPage      *summary_page;
   AdwViewSwitcherTitle *switcher_title;
   AdwToastOverlay      *toast_overlay;
@@ -58,6 +60,7 @@ show_signed_out (AltaWindow *self,
 
   alta_home_page_set_session (self->home_page, NULL, 0);
   alta_summary_page_set_session (self->summary_page, NULL);
+  alta_results_page_set_session (self->results_page, NULL);
   alta_sign_in_page_reset (self->sign_in_page, notice);
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", FALSE);
@@ -101,6 +104,7 @@ on_signed_in_cb (AltaWindow     *self,
 
   alta_home_page_set_session (self->home_page, session, last_visit);
   alta_summary_page_set_session (self->summary_page, session);
+  alta_results_page_set_session (self->results_page, session);
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", TRUE);
   gtk_stack_set_visible_child_name (self->stack, "record");
@@ -205,6 +209,7 @@ alta_window_class_init (AltaWindowClass *klass)
 
   g_type_ensure (ALTA_TYPE_CONNECT_PAGE);
   g_type_ensure (ALTA_TYPE_HOME_PAGE);
+  g_type_ensure (ALTA_TYPE_RESULTS_PAGE);
   g_type_ensure (ALTA_TYPE_SIGN_IN_PAGE);
   g_type_ensure (ALTA_TYPE_SUMMARY_PAGE);
 
@@ -212,6 +217,7 @@ alta_window_class_init (AltaWindowClass *klass)
                                                "/net/myaltamed/MyAltaMed/ui/alta-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, connect_page);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, home_page);
+  gtk_widget_class_bind_template_child (widget_class, AltaWindow, results_page);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, sign_in_page);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, summary_page);

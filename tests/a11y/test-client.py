@@ -199,6 +199,9 @@ def test(function):
         results.append((True, name))
         print('ok %d %s' % (len(results), name), flush=True)
     except Exception as error:  # noqa: BLE001 (a failed test reports any error)
+        import traceback
+        for line in traceback.format_exc().splitlines():
+            log(line)
         results.append((False, name))
         print('not ok %d %s: %s' % (len(results), name, error), flush=True)
     return function
@@ -236,6 +239,46 @@ def sign_in_and_summary_match_the_portal():
         for secret in ('Grace', 'Miller', 'Penicillin', 'Lisinopril', 'Metformin', 'demo-adult',
                        'Type 2 diabetes', 'Orchard-Lantern-42'):
             assert secret not in everything, '%s is still in the window after sign-out' % secret
+    finally:
+        app.stop()
+
+
+@test
+def results_newest_first_with_values_and_trend():
+    token = portal.request('/api/v1/sessions', {'username': 'grace',
+                                                 'password': 'Orchard-Lantern-42'})['access_token']
+    newest = portal.request('/fhir/R4/DiagnosticReport?patient=demo-adult&_sort=-date&_count=1',
+                            token=token)['entry'][0]['resource']
+    app = App(portal)
+    try:
+        sign_in(app, 'grace', 'Orchard-Lantern-42')
+        tab = wait_for(lambda: find(app.root, Atspi.Role.PAGE_TAB, 'Test Results'), 'the tab')
+        assert tab.do_action(0)
+        listing = wait_for(lambda: find(app.root, Atspi.Role.LIST, 'Test results'), 'the results list')
+        first = wait_for(lambda: listing.get_child_count() > 0 and listing.get_child_at_index(0),
+                         'the first result')
+        labels = wait_for(lambda: [text_of(n) for n in walk(first) if text_of(n)], 'its labels')
+        assert labels[0] == newest['code'].get('text', newest['code']['coding'][0].get('display')), \
+            'the newest report is not first: %r' % labels
+
+        # Open it as a screen reader user would: each row is a button
+        button = wait_for(lambda: find(first, Atspi.Role.PUSH_BUTTON), 'the row\'s button')
+        assert button.do_action(0)
+        values = wait_for(lambda: find(app.root, Atspi.Role.LIST, 'Values'), 'the values list')
+        wait_for(lambda: values.get_child_count() == len(newest['result']),
+                 'one row per value of the report')
+        row = values.get_child_at_index(0)
+        text = ' '.join(text_of(n) for n in walk(row))
+        assert 'Normal range' in text, 'no reference range in %r' % text
+        assert any(flag in text for flag in ('High', 'Low', 'Normal')), 'no flag in words: %r' % text
+
+        trend_button = find(row, Atspi.Role.PUSH_BUTTON, contains='Show the trend of')
+        assert trend_button is not None, 'no trend button on a numeric value'
+        assert trend_button.do_action(0)
+        trend = wait_for(lambda: find(app.root, Atspi.Role.IMAGE, 'Trend'), 'the trend plot')
+        description = trend.get_description()
+        assert 'values from' in description or 'value from' in description, description
+        log('trend: ' + description)
     finally:
         app.stop()
 

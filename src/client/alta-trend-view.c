@@ -1,0 +1,257 @@
+/* alta-trend-view.c: one test's values over time
+ *
+ * Copyright 2026 The MyAltaMed for Linux authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "alta-trend-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "alta-lab-result.h"
+#include "alta-trend-view.h"
+
+/* A line through the numeric values of one test, oldest on the left, over the reference
+ * range shaded. What it shows is also said in words, as the widget's accessible
+ * description and in a label beside it, for people who cannot see the plot.
+ */
+
+struct _AltaTrendView
+{
+  GtkWidget  parent_instance;
+
+  GPtrArray *results;   /* AltaLabResult with a value, oldest first */
+  char      *summary;
+};
+
+G_DEFINE_FINAL_TYPE (AltaTrendView, alta_trend_view, GTK_TYPE_WIDGET)
+
+#define MARGIN 16.0
+
+static void
+alta_trend_view_snapshot (GtkWidget   *widget,
+                          GtkSnapshot *snapshot)
+{
+  AltaTrendView *self = ALTA_TREND_VIEW (widget);
+  double width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  double low = G_MAXDOUBLE, high = -G_MAXDOUBLE, range_low = 0, range_high = 0;
+  gboolean has_range = FALSE;
+  GdkRGBA line, band, flagged, normal;
+  cairo_t *cr;
+  guint n;
+
+  if (self->results == NULL || (n = self->results->len) == 0 || width < 4 * MARGIN)
+    return;
+
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &line);
+  gdk_rgba_parse (&band, "rgba(46, 194, 126, 0.18)");
+  gdk_rgba_parse (&flagged, "#e01b24");
+  normal = line;
+
+  for (guint i = 0; i < n; i++)
+    {
+      AltaLabResult *result = g_ptr_array_index (self->results, i);
+
+      low = MIN (low, alta_lab_result_get_value (result));
+      high = MAX (high, alta_lab_result_get_value (result));
+      if (alta_lab_result_get_has_low (result) && alta_lab_result_get_has_high (result))
+        {
+          has_range = TRUE;
+          range_low = alta_lab_result_get_low (result);
+          range_high = alta_lab_result_get_high (result);
+        }
+    }
+  if (has_range)
+    {
+      low = MIN (low, range_low);
+      high = MAX (high, range_high);
+    }
+  if (high - low < 1e-9)
+    {
+      low -= 1;
+      high += 1;
+    }
+  low -= (high - low) * 0.1;
+  high += (high - low) * 0.1;
+
+#define X(i) (n == 1 ? width / 2 : MARGIN + (width - 2 * MARGIN) * (double)(i) / (n - 1))
+#define Y(v) (MARGIN + (height - 2 * MARGIN) * (1 - ((v) - low) / (high - low)))
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  if (has_range)
+    {
+      gdk_cairo_set_source_rgba (cr, &band);
+      cairo_rectangle (cr, 0, Y (range_high), width, Y (range_low) - Y (range_high));
+      cairo_fill (cr);
+    }
+
+  gdk_cairo_set_source_rgba (cr, &line);
+  cairo_set_line_width (cr, 2);
+  for (guint i = 0; i < n; i++)
+    {
+      double value = alta_lab_result_get_value (g_ptr_array_index (self->results, i));
+
+      if (i == 0)
+        cairo_move_to (cr, X (i), Y (value));
+      else
+        cairo_line_to (cr, X (i), Y (value));
+    }
+  cairo_stroke (cr);
+
+  for (guint i = 0; i < n; i++)
+    {
+      AltaLabResult *result = g_ptr_array_index (self->results, i);
+      AltaResultFlag flag = alta_lab_result_get_flag (result);
+
+      gdk_cairo_set_source_rgba (cr, flag == ALTA_RESULT_FLAG_NORMAL || flag == ALTA_RESULT_FLAG_NONE
+                                       ? &normal : &flagged);
+      cairo_arc (cr, X (i), Y (alta_lab_result_get_value (result)), 4.5, 0, 2 * G_PI);
+      cairo_fill (cr);
+    }
+
+  cairo_destroy (cr);
+#undef X
+#undef Y
+}
+
+static void
+alta_trend_view_measure (GtkWidget      *widget,
+                         GtkOrientation  orientation,
+                         int             for_size,
+                         int            *minimum,
+                         int            *natural,
+                         int            *minimum_baseline,
+                         int            *natural_baseline)
+{
+  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 120 : 140;
+  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 480 : 180;
+}
+
+static void
+alta_trend_view_finalize (GObject *object)
+{
+  AltaTrendView *self = ALTA_TREND_VIEW (object);
+
+  g_clear_pointer (&self->results, g_ptr_array_unref);
+  g_clear_pointer (&self->summary, g_free);
+
+  G_OBJECT_CLASS (alta_trend_view_parent_class)->finalize (object);
+}
+
+static void
+alta_trend_view_class_init (AltaTrendViewClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = alta_trend_view_finalize;
+  widget_class->snapshot = alta_trend_view_snapshot;
+  widget_class->measure = alta_trend_view_measure;
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+  gtk_widget_class_set_css_name (widget_class, "trendview");
+}
+
+static void
+alta_trend_view_init (AltaTrendView *self)
+{
+}
+
+GtkWidget *
+alta_trend_view_new (void)
+{
+  return g_object_new (ALTA_TYPE_TREND_VIEW, NULL);
+}
+
+static char *
+format_value (AltaLabResult *result)
+{
+  const char *unit = alta_lab_result_get_unit (result);
+
+  return unit != NULL ? g_strdup_printf ("%g %s", alta_lab_result_get_value (result), unit)
+                      : g_strdup_printf ("%g", alta_lab_result_get_value (result));
+}
+
+/**
+ * alta_trend_view_set_results:
+ * @results: (nullable) (element-type AltaLabResult): one test's results, in any order; those
+ *   without a number are left out
+ */
+void
+alta_trend_view_set_results (AltaTrendView *self,
+                             GPtrArray     *results)
+{
+  g_return_if_fail (ALTA_IS_TREND_VIEW (self));
+
+  g_clear_pointer (&self->results, g_ptr_array_unref);
+  g_clear_pointer (&self->summary, g_free);
+  self->results = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; results != NULL && i < results->len; i++)
+    {
+      AltaLabResult *result = g_ptr_array_index (results, i);
+
+      if (alta_lab_result_get_has_value (result) &&
+          alta_record_item_get_date (ALTA_RECORD_ITEM (result)) != NULL)
+        g_ptr_array_add (self->results, g_object_ref (result));
+    }
+
+  /* Oldest first; results of the same time keep their order */
+  for (guint i = 1; i < self->results->len; i++)
+    for (guint j = i; j > 0; j--)
+      {
+        GDateTime *a = alta_record_item_get_date (g_ptr_array_index (self->results, j - 1));
+        GDateTime *b = alta_record_item_get_date (g_ptr_array_index (self->results, j));
+
+        if (g_date_time_compare (a, b) <= 0)
+          break;
+        {
+          gpointer swap = self->results->pdata[j];
+
+          self->results->pdata[j] = self->results->pdata[j - 1];
+          self->results->pdata[j - 1] = swap;
+        }
+      }
+
+  if (self->results->len > 0)
+    {
+      AltaLabResult *first = g_ptr_array_index (self->results, 0);
+      AltaLabResult *last = g_ptr_array_index (self->results, self->results->len - 1);
+      g_autoptr (GDateTime) first_local = g_date_time_to_local (alta_record_item_get_date (ALTA_RECORD_ITEM (first)));
+      g_autoptr (GDateTime) last_local = g_date_time_to_local (alta_record_item_get_date (ALTA_RECORD_ITEM (last)));
+      /* Translators: a date in a sentence, see strftime(3) */
+      g_autofree char *from = g_date_time_format (first_local, _("%B %-d, %Y"));
+      g_autofree char *to = g_date_time_format (last_local, _("%B %-d, %Y"));
+      g_autofree char *first_value = format_value (first);
+      g_autofree char *last_value = format_value (last);
+
+      /* Translators: a spoken summary of a trend plot: a count of values, two dates, two values */
+      self->summary = g_strdup_printf (g_dngettext (NULL,
+                                                    "%u value from %s to %s: %s first, %s last.",
+                                                    "%u values from %s to %s: %s first, %s last.",
+                                                    self->results->len),
+                                       self->results->len, from, to, first_value, last_value);
+    }
+  else
+    self->summary = g_strdup (_("No numeric values to plot."));
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Trend"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->summary,
+                                  -1);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * alta_trend_view_get_summary:
+ *
+ * Returns: (nullable): the plot in words
+ */
+const char *
+alta_trend_view_get_summary (AltaTrendView *self)
+{
+  g_return_val_if_fail (ALTA_IS_TREND_VIEW (self), NULL);
+  return self->summary;
+}
