@@ -34,6 +34,8 @@ struct _AltaSession
   char             *record_name;
   gboolean          record_is_own;
   gint64            idle_timeout_s;
+  GPtrArray        *record_ids;     /* the records this account may see, its own first */
+  GPtrArray        *record_names;
 
   GListStore       *allergies;
   GListStore       *immunizations;
@@ -51,6 +53,8 @@ alta_session_finalize (GObject *object)
   AltaSession *self = (AltaSession *)object;
 
   alta_session_end (self);
+  g_clear_pointer (&self->record_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->record_names, g_ptr_array_unref);
   g_clear_object (&self->client);
   g_clear_object (&self->allergies);
   g_clear_object (&self->immunizations);
@@ -77,6 +81,8 @@ alta_session_init (AltaSession *self)
   self->problems = g_list_store_new (ALTA_TYPE_PROBLEM);
   self->reports = g_list_store_new (ALTA_TYPE_LAB_REPORT);
   self->results = g_list_store_new (ALTA_TYPE_LAB_RESULT);
+  self->record_ids = g_ptr_array_new_with_free_func (g_free);
+  self->record_names = g_ptr_array_new_with_free_func (g_free);
 }
 
 /**
@@ -105,10 +111,23 @@ alta_session_new (AltaPortalClient *client,
     {
       JsonObject *record = alta_json_array_get_object (records, i);
 
+      const char *id = alta_json_get_string (record, "patient_id");
+      const char *name = alta_json_get_string (record, "name");
+
+      if (id == NULL)
+        continue;
+
       if (g_strcmp0 (alta_json_get_string (record, "relationship"), "self") == 0)
         {
-          self->own_name = g_strdup (alta_json_get_string (record, "name"));
+          self->own_name = g_strdup (name);
           self->record_name = g_strdup (self->own_name);
+          g_ptr_array_insert (self->record_ids, 0, g_strdup (id));
+          g_ptr_array_insert (self->record_names, 0, g_strdup (name != NULL ? name : id));
+        }
+      else
+        {
+          g_ptr_array_add (self->record_ids, g_strdup (id));
+          g_ptr_array_add (self->record_names, g_strdup (name != NULL ? name : id));
         }
     }
 
@@ -193,6 +212,46 @@ MODEL_GETTER (medications)
 MODEL_GETTER (problems)
 MODEL_GETTER (reports)
 MODEL_GETTER (results)
+
+/**
+ * alta_session_get_record_names:
+ *
+ * Returns: (transfer none) (element-type utf8): the names of the records this account may
+ *   see today, its own first
+ */
+GPtrArray *
+alta_session_get_record_names (AltaSession *self)
+{
+  g_return_val_if_fail (ALTA_IS_SESSION (self), NULL);
+  return self->record_names;
+}
+
+/**
+ * alta_session_show_record:
+ * @index: a position in alta_session_get_record_names()
+ *
+ * Shows another record: every model empties, for alta_session_load_async() to fill again.
+ */
+void
+alta_session_show_record (AltaSession *self,
+                          guint        index)
+{
+  g_return_if_fail (ALTA_IS_SESSION (self));
+  g_return_if_fail (index < self->record_ids->len);
+
+  g_free (self->record_id);
+  g_free (self->record_name);
+  self->record_id = g_strdup (g_ptr_array_index (self->record_ids, index));
+  self->record_name = g_strdup (g_ptr_array_index (self->record_names, index));
+  self->record_is_own = index == 0;
+
+  g_list_store_remove_all (self->allergies);
+  g_list_store_remove_all (self->immunizations);
+  g_list_store_remove_all (self->medications);
+  g_list_store_remove_all (self->problems);
+  g_list_store_remove_all (self->reports);
+  g_list_store_remove_all (self->results);
+}
 
 /* One load of the record: its searches run at once; the first error ends it */
 typedef struct
@@ -354,6 +413,10 @@ alta_session_end (AltaSession *self)
   g_clear_pointer (&self->own_name, g_free);
   g_clear_pointer (&self->record_id, g_free);
   g_clear_pointer (&self->record_name, g_free);
+  if (self->record_ids != NULL)
+    g_ptr_array_set_size (self->record_ids, 0);
+  if (self->record_names != NULL)
+    g_ptr_array_set_size (self->record_names, 0);
   g_list_store_remove_all (self->allergies);
   g_list_store_remove_all (self->immunizations);
   g_list_store_remove_all (self->medications);

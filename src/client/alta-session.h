@@ -28,6 +28,9 @@ const char       *alta_session_get_record_id        (AltaSession          *self)
 const char       *alta_session_get_record_name      (AltaSession          *self);
 gboolean          alta_session_get_record_is_own    (AltaSession          *self);
 gint64            alta_session_get_idle_timeout     (AltaSession          *self);
+GPtrArray        *alta_session_get_record_names     (AltaSession          *self);
+void              alta_session_show_record          (AltaSession          *self,
+                                                     guint                 index);
 GListModel       *alta_session_get_allergies        (AltaSession          *self);
 GListModel       *alta_session_get_immunizations    (AltaSession          *self);
 GListModel       *alta_session_get_medications      (AltaSession          *self);

@@ -42,11 +42,18 @@ struct _AltaWindow
   AltaSummaryPage      *summary_page;
   AdwViewSwitcherTitle *switcher_title;
   AdwToastOverlay      *toast_overlay;
+  GtkDropDown          *record_dropdown;
+  GtkRevealer          *proxy_banner;
+  GtkLabel             *proxy_label;
+  gint64                last_visit;
 };
 
 G_DEFINE_FINAL_TYPE (AltaWindow, alta_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static void connect_to_portal (AltaWindow *self);
+static void connect_to_portal     (AltaWindow  *self);
+static void on_record_selected_cb (AltaWindow  *self,
+                                   GParamSpec  *pspec,
+                                   GtkDropDown *dropdown);
 
 static void
 show_signed_out (AltaWindow *self,
@@ -61,6 +68,12 @@ show_signed_out (AltaWindow *self,
   alta_home_page_set_session (self->home_page, NULL, 0);
   alta_summary_page_set_session (self->summary_page, NULL);
   alta_results_page_set_session (self->results_page, NULL);
+  g_signal_handlers_block_by_func (self->record_dropdown, on_record_selected_cb, self);
+  gtk_drop_down_set_model (self->record_dropdown, NULL);
+  g_signal_handlers_unblock_by_func (self->record_dropdown, on_record_selected_cb, self);
+  gtk_widget_set_visible (GTK_WIDGET (self->record_dropdown), FALSE);
+  gtk_revealer_set_reveal_child (self->proxy_banner, FALSE);
+  gtk_label_set_text (self->proxy_label, "");
   alta_sign_in_page_reset (self->sign_in_page, notice);
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", FALSE);
@@ -91,28 +104,78 @@ load_cb (GObject      *object,
                                adw_toast_new (_("Part of your record could not be loaded. Try again later.")));
 }
 
+/* Every page shows the session's record shown, loaded afresh */
 static void
-on_signed_in_cb (AltaWindow     *self,
-                 AltaSession    *session,
-                 AltaSignInPage *page)
+show_record (AltaWindow *self)
 {
-  gint64 last_visit = self->settings != NULL ? g_settings_get_int64 (self->settings, "last-visit") : 0;
+  AltaSession *session = self->session;
 
-  g_set_object (&self->session, session);
-  if (self->settings != NULL)
-    g_settings_set_int64 (self->settings, "last-visit", g_get_real_time () / G_USEC_PER_SEC);
-
-  alta_home_page_set_session (self->home_page, session, last_visit);
+  alta_home_page_set_session (self->home_page, session, self->last_visit);
   alta_summary_page_set_session (self->summary_page, session);
   alta_results_page_set_session (self->results_page, session);
-  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, TRUE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", TRUE);
-  gtk_stack_set_visible_child_name (self->stack, "record");
+
+  if (!alta_session_get_record_is_own (session))
+    {
+      /* Translators: %s is the name of a patient whose record is seen by proxy */
+      g_autofree char *text = g_strdup_printf (_("You are viewing the record of %s"),
+                                               alta_session_get_record_name (session));
+
+      gtk_label_set_text (self->proxy_label, text);
+      gtk_revealer_set_reveal_child (self->proxy_banner, TRUE);
+    }
+  else
+    {
+      gtk_revealer_set_reveal_child (self->proxy_banner, FALSE);
+      gtk_label_set_text (self->proxy_label, "");
+    }
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   alta_session_load_async (session, self->cancellable, load_cb, g_object_ref (self));
+}
+
+static void
+on_record_selected_cb (AltaWindow  *self,
+                       GParamSpec  *pspec,
+                       GtkDropDown *dropdown)
+{
+  guint selected = gtk_drop_down_get_selected (dropdown);
+
+  if (self->session == NULL || selected == GTK_INVALID_LIST_POSITION ||
+      selected >= alta_session_get_record_names (self->session)->len)
+    return;
+
+  alta_session_show_record (self->session, selected);
+  show_record (self);
+}
+
+static void
+on_signed_in_cb (AltaWindow     *self,
+                 AltaSession    *session,
+                 AltaSignInPage *page)
+{
+  GPtrArray *names = alta_session_get_record_names (session);
+  g_autoptr (GtkStringList) list = gtk_string_list_new (NULL);
+
+  self->last_visit = self->settings != NULL ? g_settings_get_int64 (self->settings, "last-visit") : 0;
+  g_set_object (&self->session, session);
+  if (self->settings != NULL)
+    g_settings_set_int64 (self->settings, "last-visit", g_get_real_time () / G_USEC_PER_SEC);
+
+  /* The records this account may see today: its own first, then by proxy */
+  for (guint i = 0; i < names->len; i++)
+    gtk_string_list_append (list, g_ptr_array_index (names, i));
+  g_signal_handlers_block_by_func (self->record_dropdown, on_record_selected_cb, self);
+  gtk_drop_down_set_model (self->record_dropdown, G_LIST_MODEL (list));
+  gtk_drop_down_set_selected (self->record_dropdown, 0);
+  g_signal_handlers_unblock_by_func (self->record_dropdown, on_record_selected_cb, self);
+  gtk_widget_set_visible (GTK_WIDGET (self->record_dropdown), names->len > 1);
+
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", TRUE);
+  gtk_stack_set_visible_child_name (self->stack, "record");
+  show_record (self);
 }
 
 static void
@@ -217,12 +280,16 @@ alta_window_class_init (AltaWindowClass *klass)
                                                "/net/myaltamed/MyAltaMed/ui/alta-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, connect_page);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, home_page);
+  gtk_widget_class_bind_template_child (widget_class, AltaWindow, proxy_banner);
+  gtk_widget_class_bind_template_child (widget_class, AltaWindow, proxy_label);
+  gtk_widget_class_bind_template_child (widget_class, AltaWindow, record_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, results_page);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, sign_in_page);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, summary_page);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, toast_overlay);
+  gtk_widget_class_bind_template_callback (widget_class, on_record_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_signed_in_cb);
 
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, win_retry_action);

@@ -284,6 +284,33 @@ def results_newest_first_with_values_and_trend():
 
 
 @test
+def proxy_record_switch():
+    token = portal.request('/api/v1/sessions', {'username': 'daniel',
+                                                 'password': 'Harbor-Kite-1988'})['access_token']
+    child_vaccines = portal.titles(token, 'Immunization?patient=demo-child&_count=500')
+    app = App(portal)
+    try:
+        sign_in(app, 'daniel', 'Harbor-Kite-1988')
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='Hello, Daniel'), 'the greeting')
+        switcher = wait_for(lambda: find(app.root, Atspi.Role.COMBO_BOX, 'Record shown'),
+                            'the record switcher')
+        opener = wait_for(lambda: next((n for n in walk(switcher) if n is not switcher and
+                                        n.get_n_actions() > 0), None), 'the switcher button')
+        assert opener.do_action(0)
+        time.sleep(0.5)
+        for key in (0xff54, 0xff0d):  # Down, Return: the second record, Mateo's
+            Atspi.generate_keyboard_event(key, None, Atspi.KeySynthType.SYM)
+            time.sleep(0.3)
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL,
+                              contains='You are viewing the record of Mateo Reyes'), 'the banner')
+        shown = wait_for(lambda: list_titles(app.root, 'Immunizations') == child_vaccines and
+                         child_vaccines, "Mateo's immunizations")
+        assert len(shown) >= 20
+    finally:
+        app.stop()
+
+
+@test
 def empty_lists_say_what_they_mean():
     app = App(portal)
     try:
