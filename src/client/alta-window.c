@@ -13,6 +13,7 @@
 
 #include "alta-connect-page.h"
 #include "alta-home-page.h"
+#include "alta-idle-monitor.h"
 #include "alta-portal-error.h"
 #include "alta-results-page.h"
 #include "alta-session.h"
@@ -46,6 +47,12 @@ struct _AltaWindow
   GtkRevealer          *proxy_banner;
   GtkLabel             *proxy_label;
   gint64                last_visit;
+
+  AltaIdleMonitor      *idle_monitor;
+  AdwMessageDialog     *idle_dialog;
+  guint                 countdown_id;
+  int                   countdown_s;
+  guint                 keepalive_id;
 };
 
 G_DEFINE_FINAL_TYPE (AltaWindow, alta_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -56,9 +63,24 @@ static void on_record_selected_cb (AltaWindow  *self,
                                    GtkDropDown *dropdown);
 
 static void
+close_idle_dialog (AltaWindow *self)
+{
+  g_clear_handle_id (&self->countdown_id, g_source_remove);
+  if (self->idle_dialog != NULL)
+    {
+      gtk_window_destroy (GTK_WINDOW (self->idle_dialog));
+      g_clear_weak_pointer (&self->idle_dialog);
+    }
+}
+
+static void
 show_signed_out (AltaWindow *self,
                  const char *notice)
 {
+  alta_idle_monitor_stop (self->idle_monitor);
+  g_clear_handle_id (&self->keepalive_id, g_source_remove);
+  close_idle_dialog (self);
+
   if (self->session != NULL)
     {
       alta_session_end (self->session);
@@ -102,6 +124,136 @@ load_cb (GObject      *object,
 
   adw_toast_overlay_add_toast (self->toast_overlay,
                                adw_toast_new (_("Part of your record could not be loaded. Try again later.")));
+}
+
+static void
+keepalive_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr (AltaWindow) self = user_data;
+  g_autoptr (JsonNode) reply = NULL;
+  g_autoptr (GError) error = NULL;
+
+  reply = alta_portal_client_call_finish (ALTA_PORTAL_CLIENT (object), result, &error);
+  if (error == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_message ("Keepalive failed: %s", error->message);
+  if (g_error_matches (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_SESSION_EXPIRED) &&
+      self->session != NULL)
+    show_signed_out (self, _("Your session has ended. Please sign in again."));
+}
+
+static void
+send_keepalive (AltaWindow *self)
+{
+  if (self->session == NULL)
+    return;
+
+  /* A person's choice or input: not background, so it counts as activity */
+  alta_portal_client_call_async (alta_session_get_client (self->session), "POST",
+                                 "/api/v1/sessions/current/keepalive", NULL, ALTA_REQUEST_NONE,
+                                 NULL, keepalive_cb, g_object_ref (self));
+}
+
+/* Reading without a request is activity too: tell the portal at most once a minute. */
+static gboolean
+keepalive_tick_cb (gpointer user_data)
+{
+  AltaWindow *self = user_data;
+
+  if (alta_idle_monitor_take_activity (self->idle_monitor))
+    send_keepalive (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+update_countdown (AltaWindow *self)
+{
+  g_autofree char *body = NULL;
+
+  body = g_strdup_printf (g_dngettext (NULL,
+                                       "For your privacy, MyAltaMed will sign you out in %d second.",
+                                       "For your privacy, MyAltaMed will sign you out in %d seconds.",
+                                       self->countdown_s),
+                          self->countdown_s);
+  adw_message_dialog_set_body (self->idle_dialog, body);
+}
+
+static gboolean
+countdown_cb (gpointer user_data)
+{
+  AltaWindow *self = user_data;
+
+  if (self->idle_dialog == NULL || self->countdown_s <= 1)
+    {
+      self->countdown_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  self->countdown_s--;
+  update_countdown (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_idle_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     AltaWindow       *self)
+{
+  g_clear_handle_id (&self->countdown_id, g_source_remove);
+  g_clear_weak_pointer (&self->idle_dialog);
+
+  if (g_strcmp0 (response, "sign-out") == 0)
+    {
+      show_signed_out (self, _("You have signed out."));
+      return;
+    }
+
+  alta_idle_monitor_reset (self->idle_monitor);
+  alta_idle_monitor_take_activity (self->idle_monitor);
+  send_keepalive (self);
+}
+
+static void
+on_idle_warn_cb (AltaWindow      *self,
+                 int              seconds,
+                 AltaIdleMonitor *monitor)
+{
+  AdwMessageDialog *dialog;
+
+  close_idle_dialog (self);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Are You Still There?"),
+                                                       NULL));
+  adw_message_dialog_add_responses (dialog, "sign-out", _("_Sign Out"),
+                                    "stay", _("_Stay Signed In"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "stay", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "stay");
+  adw_message_dialog_set_close_response (dialog, "stay");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_idle_response_cb), self);
+  g_set_weak_pointer (&self->idle_dialog, dialog);
+
+  self->countdown_s = seconds;
+  update_countdown (self);
+  self->countdown_id = g_timeout_add_seconds (1, countdown_cb, self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_idle_expired_cb (AltaWindow      *self,
+                    AltaIdleMonitor *monitor)
+{
+  int minutes = MAX (1, (int)((alta_session_get_idle_timeout (self->session) + 30) / 60));
+  g_autofree char *notice = NULL;
+
+  notice = g_strdup_printf (g_dngettext (NULL,
+                                         "You were signed out after %d minute without activity.",
+                                         "You were signed out after %d minutes without activity.",
+                                         minutes),
+                            minutes);
+  g_message ("Signed out after %d minutes without activity", minutes);
+  show_signed_out (self, notice);
 }
 
 /* Every page shows the session's record shown, loaded afresh */
@@ -176,6 +328,11 @@ on_signed_in_cb (AltaWindow     *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", TRUE);
   gtk_stack_set_visible_child_name (self->stack, "record");
   show_record (self);
+
+  alta_idle_monitor_start (self->idle_monitor, alta_session_get_idle_timeout (session));
+  alta_idle_monitor_take_activity (self->idle_monitor);
+  g_clear_handle_id (&self->keepalive_id, g_source_remove);
+  self->keepalive_id = g_timeout_add_seconds (60, keepalive_tick_cb, self);
 }
 
 static void
@@ -249,11 +406,15 @@ alta_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->keepalive_id, g_source_remove);
+  g_clear_handle_id (&self->countdown_id, g_source_remove);
+  g_clear_weak_pointer (&self->idle_dialog);
   if (self->session != NULL)
     {
       alta_session_end (self->session);
       g_clear_object (&self->session);
     }
+  g_clear_object (&self->idle_monitor);
   g_clear_object (&self->client);
   g_clear_object (&self->settings);
   g_clear_error (&self->setup_error);
@@ -301,6 +462,10 @@ alta_window_init (AltaWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", FALSE);
+
+  self->idle_monitor = alta_idle_monitor_new (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->idle_monitor, "warn", G_CALLBACK (on_idle_warn_cb), self);
+  g_signal_connect_swapped (self->idle_monitor, "expired", G_CALLBACK (on_idle_expired_cb), self);
 }
 
 /**

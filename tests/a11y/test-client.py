@@ -391,6 +391,34 @@ def unreachable_portal_offers_a_retry():
         app.stop()
 
 
+@test
+def idle_warning_stay_signed_in_then_logout():
+    short = Portal('[policy]\nidle_timeout_s=70\n')
+    app = App(short)
+    try:
+        sign_in(app, 'grace', 'Orchard-Lantern-42')
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='Hello, Grace'), 'the greeting')
+        # With a 70-second limit the warning comes after 10 seconds without input
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='Are You Still There'),
+                 'the idle warning', timeout=40)
+        assert find(app.root, Atspi.Role.LABEL, contains='will sign you out in')
+        press(app.root, 'Stay Signed In')
+        wait_for(lambda: not find(app.root, Atspi.Role.LABEL, contains='Are You Still There'),
+                 'the warning to close')
+        assert find(app.root, Atspi.Role.LABEL, contains='Hello, Grace'), 'signed out on "stay"'
+
+        # Then nothing: signed out at the limit, told why, and nothing of her record left
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL,
+                              contains='You were signed out after 1 minute without activity'),
+                 'the idle sign-out', timeout=120)
+        everything = all_text(app.root)
+        for secret in ('Grace', 'Penicillin', 'Lisinopril'):
+            assert secret not in everything, '%s is still in the window' % secret
+    finally:
+        app.stop()
+        short.stop()
+
+
 portal.stop()
 print('1..%d' % len(results))
 sys.exit(0 if all(ok for ok, _ in results) else 1)

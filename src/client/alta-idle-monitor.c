@@ -1,0 +1,216 @@
+/* alta-idle-monitor.c: signing out a person who walked away
+ *
+ * Copyright 2026 The MyAltaMed for Linux authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "alta-idle-monitor"
+
+#include "config.h"
+
+#include "alta-idle-monitor.h"
+
+/* Only a person's input counts: keys, clicks, touches and scrolls, seen by a controller in
+ * the capture phase of the window, before any widget takes them. Every second it checks
+ * the time since the last input: "warn" a minute before the limit, "expired" at it.
+ */
+
+#define WARNING_S 60
+
+struct _AltaIdleMonitor
+{
+  GObject             parent_instance;
+
+  GtkWidget          *window;
+  GtkEventController *controller;
+  gint64              limit_s;
+  gint64              last_input;      /* monotonic µs */
+  gboolean            input_pending;   /* input since alta_idle_monitor_take_activity() */
+  gboolean            warned;
+  guint               tick_id;
+};
+
+G_DEFINE_FINAL_TYPE (AltaIdleMonitor, alta_idle_monitor, G_TYPE_OBJECT)
+
+enum {
+  WARN,
+  EXPIRED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static gboolean
+on_event_cb (GtkEventControllerLegacy *controller,
+             GdkEvent                 *event,
+             AltaIdleMonitor          *self)
+{
+  switch (gdk_event_get_event_type (event))
+    {
+    case GDK_KEY_PRESS:
+    case GDK_BUTTON_PRESS:
+    case GDK_SCROLL:
+    case GDK_TOUCH_BEGIN:
+    case GDK_TOUCHPAD_SWIPE:
+    case GDK_TOUCHPAD_PINCH:
+      if (self->tick_id != 0 && !self->warned)
+        alta_idle_monitor_reset (self);
+      break;
+    case GDK_DELETE:
+    case GDK_MOTION_NOTIFY:
+    case GDK_BUTTON_RELEASE:
+    case GDK_KEY_RELEASE:
+    case GDK_ENTER_NOTIFY:
+    case GDK_LEAVE_NOTIFY:
+    case GDK_FOCUS_CHANGE:
+    case GDK_PROXIMITY_IN:
+    case GDK_PROXIMITY_OUT:
+    case GDK_DRAG_ENTER:
+    case GDK_DRAG_LEAVE:
+    case GDK_DRAG_MOTION:
+    case GDK_DROP_START:
+    case GDK_TOUCH_UPDATE:
+    case GDK_TOUCH_END:
+    case GDK_TOUCH_CANCEL:
+    case GDK_TOUCHPAD_HOLD:
+    case GDK_PAD_BUTTON_PRESS:
+    case GDK_PAD_BUTTON_RELEASE:
+    case GDK_PAD_RING:
+    case GDK_PAD_STRIP:
+    case GDK_PAD_GROUP_MODE:
+    case GDK_GRAB_BROKEN:
+    case GDK_EVENT_LAST:
+    default:
+      break;
+    }
+
+  return GDK_EVENT_PROPAGATE;
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  AltaIdleMonitor *self = user_data;
+  gint64 idle_s = (g_get_monotonic_time () - self->last_input) / G_USEC_PER_SEC;
+
+  if (idle_s >= self->limit_s)
+    {
+      self->tick_id = 0;
+      g_signal_emit (self, signals[EXPIRED], 0);
+      return G_SOURCE_REMOVE;
+    }
+
+  if (!self->warned && idle_s >= self->limit_s - WARNING_S)
+    {
+      self->warned = TRUE;
+      g_signal_emit (self, signals[WARN], 0, (int)(self->limit_s - idle_s));
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+alta_idle_monitor_dispose (GObject *object)
+{
+  AltaIdleMonitor *self = ALTA_IDLE_MONITOR (object);
+
+  alta_idle_monitor_stop (self);
+  if (self->window != NULL && self->controller != NULL)
+    gtk_widget_remove_controller (self->window, self->controller);
+  self->controller = NULL;
+  g_clear_weak_pointer (&self->window);
+
+  G_OBJECT_CLASS (alta_idle_monitor_parent_class)->dispose (object);
+}
+
+static void
+alta_idle_monitor_class_init (AltaIdleMonitorClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = alta_idle_monitor_dispose;
+
+  /**
+   * AltaIdleMonitor::warn:
+   * @seconds: how long before the limit
+   */
+  signals[WARN] = g_signal_new ("warn", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
+  signals[EXPIRED] = g_signal_new ("expired", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+alta_idle_monitor_init (AltaIdleMonitor *self)
+{
+}
+
+AltaIdleMonitor *
+alta_idle_monitor_new (GtkWidget *window)
+{
+  AltaIdleMonitor *self = g_object_new (ALTA_TYPE_IDLE_MONITOR, NULL);
+
+  g_set_weak_pointer (&self->window, window);
+  self->controller = gtk_event_controller_legacy_new ();
+  gtk_event_controller_set_propagation_phase (self->controller, GTK_PHASE_CAPTURE);
+  g_signal_connect (self->controller, "event", G_CALLBACK (on_event_cb), self);
+  gtk_widget_add_controller (window, self->controller);
+
+  return self;
+}
+
+/**
+ * alta_idle_monitor_start:
+ * @limit_s: the portal's idle limit
+ */
+void
+alta_idle_monitor_start (AltaIdleMonitor *self,
+                         gint64           limit_s)
+{
+  g_return_if_fail (ALTA_IS_IDLE_MONITOR (self));
+
+  alta_idle_monitor_stop (self);
+  self->limit_s = MAX (limit_s, WARNING_S + 10);
+  alta_idle_monitor_reset (self);
+  self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
+}
+
+void
+alta_idle_monitor_stop (AltaIdleMonitor *self)
+{
+  g_return_if_fail (ALTA_IS_IDLE_MONITOR (self));
+
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  self->warned = FALSE;
+}
+
+/**
+ * alta_idle_monitor_reset:
+ *
+ * A person acted (or chose to stay signed in): the wait starts again.
+ */
+void
+alta_idle_monitor_reset (AltaIdleMonitor *self)
+{
+  g_return_if_fail (ALTA_IS_IDLE_MONITOR (self));
+
+  self->last_input = g_get_monotonic_time ();
+  self->input_pending = TRUE;
+  self->warned = FALSE;
+}
+
+/**
+ * alta_idle_monitor_take_activity:
+ *
+ * Returns: %TRUE when there was input since the last call: the portal should hear of it
+ */
+gboolean
+alta_idle_monitor_take_activity (AltaIdleMonitor *self)
+{
+  gboolean pending;
+
+  g_return_val_if_fail (ALTA_IS_IDLE_MONITOR (self), FALSE);
+
+  pending = self->input_pending;
+  self->input_pending = FALSE;
+  return pending;
+}
