@@ -22,7 +22,7 @@ import urllib.request
 import gi
 
 gi.require_version('Atspi', '2.0')
-from gi.repository import Atspi  # noqa: E402
+from gi.repository import Atspi, GLib  # noqa: E402
 
 APP, PORTALD = sys.argv[1], sys.argv[2]
 results = []
@@ -125,11 +125,22 @@ def wait_for(predicate, what, timeout=60):
 
 
 def walk(node, depth=0):
+    """Every node under @node. Nodes that vanish while we look (the app removes the rows of
+    a record as it signs out) are skipped: asking them anything raises."""
     if node is None or depth > 60:
         return
+    try:
+        node.get_role()
+        n_children = node.get_child_count()
+    except GLib.Error:
+        return
     yield node
-    for i in range(node.get_child_count()):
-        yield from walk(node.get_child_at_index(i), depth + 1)
+    for i in range(n_children):
+        try:
+            child = node.get_child_at_index(i)
+        except GLib.Error:
+            continue
+        yield from walk(child, depth + 1)
 
 
 def text_of(node):
@@ -143,9 +154,12 @@ def text_of(node):
 
 def find(root, role, name=None, contains=None):
     for node in walk(root):
-        if node.get_role() != role:
+        try:
+            if node.get_role() != role:
+                continue
+            node_name = node.get_name() or ''
+        except GLib.Error:
             continue
-        node_name = node.get_name() or ''
         if name is not None and node_name != name:
             continue
         if contains is not None and contains not in node_name and contains not in text_of(node):
@@ -158,7 +172,10 @@ def all_text(root):
     """Every name and text in the tree: what a screen reader could read out."""
     texts = []
     for node in walk(root):
-        texts.append(node.get_name() or '')
+        try:
+            texts.append(node.get_name() or '')
+        except GLib.Error:
+            continue
         texts.append(text_of(node))
     return '\n'.join(texts)
 
