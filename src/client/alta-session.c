@@ -141,13 +141,6 @@ alta_session_get_client (AltaSession *self)
   return self->client;
 }
 
-const char *
-alta_session_get_username (AltaSession *self)
-{
-  g_return_val_if_fail (ALTA_IS_SESSION (self), NULL);
-  return self->username;
-}
-
 /**
  * alta_session_get_own_name:
  *

@@ -22,7 +22,6 @@ AltaSession      *alta_session_new                  (AltaPortalClient     *clien
                                                      JsonObject           *account,
                                                      gint64                idle_timeout_s);
 AltaPortalClient *alta_session_get_client           (AltaSession          *self);
-const char       *alta_session_get_username         (AltaSession          *self);
 const char       *alta_session_get_own_name         (AltaSession          *self);
 const char       *alta_session_get_record_id        (AltaSession          *self);
 const char       *alta_session_get_record_name      (AltaSession          *self);

@@ -145,16 +145,21 @@ make_certificates (const char  *tls_dir,
   return TRUE;
 }
 
+static void
+birth_date_of (const DemoPatient *demo,
+               GDate             *out_date)
+{
+  alta_clock_get_today (out_date);
+  g_date_subtract_days (out_date, demo->days_past_birthday);
+  g_date_subtract_years (out_date, demo->age_years);
+}
+
 static char *
-birth_date_for (int age_years,
-                int days_past_birthday)
+birth_date_for (const DemoPatient *demo)
 {
   GDate date;
 
-  alta_clock_get_today (&date);
-  g_date_subtract_days (&date, days_past_birthday);
-  g_date_subtract_years (&date, age_years);
-
+  birth_date_of (demo, &date);
   return g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (&date), g_date_get_month (&date),
                           g_date_get_day (&date));
 }
@@ -246,9 +251,7 @@ add_records (AltaStore  *store,
     {
       GDate date;
 
-      alta_clock_get_today (&date);
-      g_date_subtract_days (&date, demo_patients[i].days_past_birthday);
-      g_date_subtract_years (&date, demo_patients[i].age_years);
+      birth_date_of (&demo_patients[i], &date);
       g_ptr_array_add (ids, g_strdup_printf ("demo-%s", demo_patients[i].key));
       patients[i] = (AltaDemoRecordsPatient) {
         .key = demo_patients[i].key,
@@ -289,7 +292,7 @@ create_clinic (AltaServer  *server,
     {
       const DemoPatient *demo = &demo_patients[i];
       g_autofree char *id = g_strdup_printf ("demo-%s", demo->key);
-      g_autofree char *birth_date = birth_date_for (demo->age_years, demo->days_past_birthday);
+      g_autofree char *birth_date = birth_date_for (demo);
       g_autofree char *name = g_strdup_printf ("%s %s", demo->given_name, demo->family_name);
       g_autofree char *code = NULL;
       AltaPatient patient = {

@@ -114,19 +114,6 @@ count_skipped (Import     *import,
   g_hash_table_replace (import->stats->skipped, g_strdup (type), GUINT_TO_POINTER (count + 1));
 }
 
-static const char *
-get_string (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
 /* "Organization?identifier=system|value" → the id of the one Organization with it */
 /* "Organization?identifier=system|value" → its parts (system %NULL when not given) */
 static gboolean
@@ -258,7 +245,7 @@ rewrite_references (Import      *import,
   else if (JSON_NODE_HOLDS_OBJECT (node))
     {
       JsonObject *object = json_node_get_object (node);
-      const char *reference = get_string (object, "reference");
+      const char *reference = alta_json_get_string (object, "reference");
       g_autoptr (GList) members = NULL;
 
       if (reference != NULL)
@@ -339,7 +326,7 @@ first_object (JsonObject *resource,
         continue;
       if (first == NULL && key == NULL)
         first = json_node_get_object (element);
-      if (key != NULL && g_strcmp0 (get_string (json_node_get_object (element), key), wanted) == 0)
+      if (key != NULL && g_strcmp0 (alta_json_get_string (json_node_get_object (element), key), wanted) == 0)
         return json_node_get_object (element);
     }
 
@@ -369,7 +356,7 @@ patient_language (JsonObject *resource)
         continue;
       language = json_object_get_object_member (json_node_get_object (element), "language");
       coding = first_object (language, "coding", NULL, NULL);
-      if (coding != NULL && g_str_has_prefix (get_string (coding, "code") ?: "", "es"))
+      if (coding != NULL && g_str_has_prefix (alta_json_get_string (coding, "code") ?: "", "es"))
         return "es";
     }
 
@@ -387,7 +374,7 @@ put_patient_row (Import      *import,
   JsonObject *address = first_object (resource, "address", NULL, NULL);
   JsonObject *email = first_object (resource, "telecom", "system", "email");
   JsonObject *phone = first_object (resource, "telecom", "system", "phone");
-  const char *birth_date = get_string (resource, "birthDate");
+  const char *birth_date = alta_json_get_string (resource, "birthDate");
   g_autofree char *given = NULL;
   g_autofree char *address_json = NULL;
   AltaPatient patient = { 0 };
@@ -397,7 +384,7 @@ put_patient_row (Import      *import,
 
   /* Without a full birth date and a name, no one can enroll: the record is kept all the same. */
   if (name == NULL || birth_date == NULL || strlen (birth_date) != 10 ||
-      get_string (name, "family") == NULL)
+      alta_json_get_string (name, "family") == NULL)
     return TRUE;
 
   given = join_given (name);
@@ -420,11 +407,11 @@ put_patient_row (Import      *import,
         }
       json_builder_end_array (builder);
       json_builder_set_member_name (builder, "city");
-      json_builder_add_string_value (builder, get_string (address, "city"));
+      json_builder_add_string_value (builder, alta_json_get_string (address, "city"));
       json_builder_set_member_name (builder, "state");
-      json_builder_add_string_value (builder, get_string (address, "state"));
+      json_builder_add_string_value (builder, alta_json_get_string (address, "state"));
       json_builder_set_member_name (builder, "postal_code");
-      json_builder_add_string_value (builder, get_string (address, "postalCode"));
+      json_builder_add_string_value (builder, alta_json_get_string (address, "postalCode"));
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
       address_json = json_to_string (root, FALSE);
@@ -432,10 +419,10 @@ put_patient_row (Import      *import,
 
   patient.id = (char *)id;
   patient.given_name = given[0] != '\0' ? given : (char *)"-";
-  patient.family_name = (char *)get_string (name, "family");
+  patient.family_name = (char *)alta_json_get_string (name, "family");
   patient.birth_date = (char *)birth_date;
-  patient.email = email != NULL ? (char *)get_string (email, "value") : NULL;
-  patient.phone = phone != NULL ? (char *)get_string (phone, "value") : NULL;
+  patient.email = email != NULL ? (char *)alta_json_get_string (email, "value") : NULL;
+  patient.phone = phone != NULL ? (char *)alta_json_get_string (phone, "value") : NULL;
   patient.language = (char *)patient_language (resource);
   patient.address_json = address_json;
 
@@ -541,7 +528,7 @@ choose_id (Import      *import,
            const char  *full_url,
            GError     **error)
 {
-  const char *id = get_string (resource, "id");
+  const char *id = alta_json_get_string (resource, "id");
   g_autoptr (GError) store_error = NULL;
   g_autofree char *found = NULL;
 
@@ -592,8 +579,8 @@ add_identifiers (Import      *import,
 
       if (!JSON_NODE_HOLDS_OBJECT (element))
         continue;
-      system = get_string (json_node_get_object (element), "system");
-      value = get_string (json_node_get_object (element), "value");
+      system = alta_json_get_string (json_node_get_object (element), "system");
+      value = alta_json_get_string (json_node_get_object (element), "value");
       if (value == NULL)
         continue;
 
@@ -611,7 +598,7 @@ import_bundle (Import      *import,
                GError     **error)
 {
   JsonNode *entries_node = json_object_get_member (bundle, "entry");
-  const char *bundle_type = get_string (bundle, "type");
+  const char *bundle_type = alta_json_get_string (bundle, "type");
   g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   JsonArray *entries;
   guint n_entries;
@@ -657,8 +644,8 @@ import_bundle (Import      *import,
         }
 
       resource = json_object_get_object_member (json_node_get_object (entry), "resource");
-      full_url = get_string (json_node_get_object (entry), "fullUrl");
-      type = get_string (resource, "resourceType");
+      full_url = alta_json_get_string (json_node_get_object (entry), "fullUrl");
+      type = alta_json_get_string (resource, "resourceType");
       if (type == NULL || !alta_fhir_type_is_r4 (type) || strcmp (type, "Bundle") == 0)
         {
           g_set_error (error, ALTA_FHIR_ERROR, ALTA_FHIR_ERROR_INVALID,
@@ -686,7 +673,7 @@ import_bundle (Import      *import,
     {
       JsonObject *resource = json_object_get_object_member (json_array_get_object_element (entries, i),
                                                             "resource");
-      const char *type = get_string (resource, "resourceType");
+      const char *type = alta_json_get_string (resource, "resourceType");
       g_autoptr (JsonNode) root = NULL;
 
       if (alta_fhir_type_lookup (type) == NULL)
@@ -704,9 +691,9 @@ import_bundle (Import      *import,
     {
       JsonObject *entry = json_array_get_object_element (entries, i);
       JsonObject *resource = json_object_get_object_member (entry, "resource");
-      const char *type = get_string (resource, "resourceType");
-      const char *full_url = get_string (entry, "fullUrl");
-      const char *own_id = get_string (resource, "id");
+      const char *type = alta_json_get_string (resource, "resourceType");
+      const char *full_url = alta_json_get_string (entry, "fullUrl");
+      const char *own_id = alta_json_get_string (resource, "id");
       g_autofree char *type_copy = g_strdup (type);
       g_autofree char *source = NULL;
 
@@ -735,7 +722,7 @@ import_resource (Import      *import,
                  guint        number,
                  GError     **error)
 {
-  const char *type = get_string (resource, "resourceType");
+  const char *type = alta_json_get_string (resource, "resourceType");
   g_autoptr (JsonNode) root = NULL;
   g_autofree char *id = NULL;
   g_autofree char *type_copy = g_strdup (type);
@@ -803,7 +790,7 @@ import_json_text (Import      *import,
     }
 
   object = json_node_get_object (root);
-  type = get_string (object, "resourceType");
+  type = alta_json_get_string (object, "resourceType");
   if (g_strcmp0 (type, "Bundle") == 0)
     return import_bundle (import, object, error);
 
@@ -1165,7 +1152,7 @@ set_telecom (JsonObject *resource,
       JsonNode *element = json_array_get_element (telecom, i);
 
       if (JSON_NODE_HOLDS_OBJECT (element) &&
-          g_strcmp0 (get_string (json_node_get_object (element), "system"), system) == 0)
+          g_strcmp0 (alta_json_get_string (json_node_get_object (element), "system"), system) == 0)
         {
           json_object_set_string_member (json_node_get_object (element), "value", value);
           return;
@@ -1260,13 +1247,13 @@ alta_fhir_import_patient (AltaStore          *store,
           if (lines != NULL && JSON_NODE_HOLDS_ARRAY (lines) &&
               json_array_get_length (json_node_get_array (lines)) > 0)
             json_object_set_member (fhir_address, "line", json_node_copy (lines));
-          if (get_string (address, "city") != NULL)
-            json_object_set_string_member (fhir_address, "city", get_string (address, "city"));
-          if (get_string (address, "state") != NULL)
-            json_object_set_string_member (fhir_address, "state", get_string (address, "state"));
-          if (get_string (address, "postal_code") != NULL)
+          if (alta_json_get_string (address, "city") != NULL)
+            json_object_set_string_member (fhir_address, "city", alta_json_get_string (address, "city"));
+          if (alta_json_get_string (address, "state") != NULL)
+            json_object_set_string_member (fhir_address, "state", alta_json_get_string (address, "state"));
+          if (alta_json_get_string (address, "postal_code") != NULL)
             json_object_set_string_member (fhir_address, "postalCode",
-                                           get_string (address, "postal_code"));
+                                           alta_json_get_string (address, "postal_code"));
           array = json_array_new ();
           json_array_add_object_element (array, fhir_address);
           json_object_set_array_member (resource, "address", array);

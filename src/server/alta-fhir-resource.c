@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "alta-fhir-resource.h"
+#include "alta-json.h"
 
 G_DEFINE_QUARK (alta-fhir-error-quark, alta_fhir_error)
 
@@ -404,19 +405,6 @@ alta_fhir_index_free (AltaFhirIndex *index)
   g_free (index);
 }
 
-static const char *
-get_string_member (JsonObject *object,
-                   const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
 static void
 add_token (AltaFhirIndex *index,
            const char    *param,
@@ -463,8 +451,8 @@ add_tokens_of (AltaFhirIndex *index,
       if (coding != NULL)
         add_tokens_of (index, param, coding, depth + 1);
       else
-        add_token (index, param, get_string_member (object, "system"),
-                   get_string_member (object, "code"));
+        add_token (index, param, alta_json_get_string (object, "system"),
+                   alta_json_get_string (object, "code"));
     }
 }
 
@@ -536,12 +524,12 @@ collect_identifiers (AltaFhirIndex *index,
       if (!JSON_NODE_HOLDS_OBJECT (element))
         continue;
 
-      value = get_string_member (json_node_get_object (element), "value");
+      value = alta_json_get_string (json_node_get_object (element), "value");
       if (value == NULL || *value == '\0' || strlen (value) > 1024)
         continue;
 
       identifier = g_new0 (AltaFhirIdentifier, 1);
-      identifier->system = g_strdup (get_string_member (json_node_get_object (element),
+      identifier->system = g_strdup (alta_json_get_string (json_node_get_object (element),
                                                         "system"));
       identifier->value = g_strdup (value);
       g_ptr_array_add (index->identifiers, identifier);
@@ -575,8 +563,8 @@ read_date_element (JsonNode *node,
   else if (JSON_NODE_HOLDS_OBJECT (node))
     {
       JsonObject *period = json_node_get_object (node);
-      const char *start = get_string_member (period, "start");
-      const char *end = get_string_member (period, "end");
+      const char *start = alta_json_get_string (period, "start");
+      const char *end = alta_json_get_string (period, "end");
       gint64 ignored, end_value;
 
       if (start != NULL && alta_fhir_parse_date_range (start, out_start, &ignored) &&
@@ -594,52 +582,39 @@ read_date_element (JsonNode *node,
   return FALSE;
 }
 
-/* Appointment names its patient among its participants. */
+/* The first participant whose actor's reference starts with @prefix */
 static const char *
-find_participant_patient (JsonObject *resource)
+find_participant (JsonArray  *participants,
+                  const char *prefix)
 {
-  JsonNode *node = json_object_get_member (resource, "participant");
-  JsonArray *array;
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return NULL;
-
-  array = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (array); i++)
+  for (guint i = 0; i < json_array_get_length (participants); i++)
     {
-      JsonNode *participant = json_array_get_element (array, i);
-      JsonNode *actor;
-      const char *reference;
+      JsonObject *actor = alta_json_get_object (alta_json_array_get_object (participants, i),
+                                                "actor");
+      const char *reference = alta_json_get_string (actor, "reference");
 
-      if (!JSON_NODE_HOLDS_OBJECT (participant))
-        continue;
-      actor = json_object_get_member (json_node_get_object (participant), "actor");
-      if (actor == NULL || !JSON_NODE_HOLDS_OBJECT (actor))
-        continue;
-      reference = get_string_member (json_node_get_object (actor), "reference");
-      if (reference != NULL && g_str_has_prefix (reference, "Patient/"))
-        return reference;
-    }
-
-  /* Before import rewrites them, patients may still be urn:uuid references: the first
-   * participant's actor is then taken, and the importer checks what it points at. */
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *participant = json_array_get_element (array, i);
-      JsonNode *actor;
-      const char *reference;
-
-      if (!JSON_NODE_HOLDS_OBJECT (participant))
-        continue;
-      actor = json_object_get_member (json_node_get_object (participant), "actor");
-      if (actor == NULL || !JSON_NODE_HOLDS_OBJECT (actor))
-        continue;
-      reference = get_string_member (json_node_get_object (actor), "reference");
-      if (reference != NULL && g_str_has_prefix (reference, "urn:uuid:"))
+      if (reference != NULL && g_str_has_prefix (reference, prefix))
         return reference;
     }
 
   return NULL;
+}
+
+/* Appointment names its patient among its participants. Before import rewrites them,
+ * patients may still be urn:uuid references: the first such actor is then taken, and the
+ * importer checks what it points at.
+ */
+static const char *
+find_participant_patient (JsonObject *resource)
+{
+  JsonArray *participants = alta_json_get_array (resource, "participant");
+  const char *reference;
+
+  if (participants == NULL)
+    return NULL;
+
+  reference = find_participant (participants, "Patient/");
+  return reference != NULL ? reference : find_participant (participants, "urn:uuid:");
 }
 
 static const char *
@@ -664,7 +639,7 @@ get_status_code (JsonObject *resource,
           JsonNode *first = json_array_get_element (json_node_get_array (coding), 0);
 
           if (JSON_NODE_HOLDS_OBJECT (first))
-            return get_string_member (json_node_get_object (first), "code");
+            return alta_json_get_string (json_node_get_object (first), "code");
         }
     }
 
@@ -688,7 +663,7 @@ alta_fhir_index_resource (JsonObject  *resource,
 {
   g_autoptr (AltaFhirIndex) index = NULL;
   const AltaFhirTypeInfo *info;
-  const char *type = get_string_member (resource, "resourceType");
+  const char *type = alta_json_get_string (resource, "resourceType");
   JsonNode *id_node = json_object_get_member (resource, "id");
 
   if (type == NULL)
@@ -718,7 +693,7 @@ alta_fhir_index_resource (JsonObject  *resource,
 
   if (id_node != NULL)
     {
-      const char *id = get_string_member (resource, "id");
+      const char *id = alta_json_get_string (resource, "id");
 
       if (!alta_fhir_id_is_valid (id))
         {
@@ -751,7 +726,7 @@ alta_fhir_index_resource (JsonObject  *resource,
           JsonNode *node = json_object_get_member (resource, info->patient_element);
 
           if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-            reference = get_string_member (json_node_get_object (node), "reference");
+            reference = alta_json_get_string (json_node_get_object (node), "reference");
         }
 
       if (reference == NULL)
@@ -782,13 +757,13 @@ alta_fhir_index_resource (JsonObject  *resource,
     {
       JsonNode *node = json_object_get_member (resource, info->status_element);
 
-      if (node != NULL && get_string_member (resource, info->status_element) == NULL)
+      if (node != NULL && alta_json_get_string (resource, info->status_element) == NULL)
         {
           g_set_error (error, ALTA_FHIR_ERROR, ALTA_FHIR_ERROR_INVALID,
                        "“%s” is not a code", info->status_element);
           return NULL;
         }
-      index->status = g_strdup (get_string_member (resource, info->status_element));
+      index->status = g_strdup (alta_json_get_string (resource, info->status_element));
     }
 
   if (info->clinical_status_element != NULL)

@@ -526,6 +526,9 @@ alta_fhir_search_parse (const char  *type,
   pairs = g_strsplit (query != NULL ? query : "", "&", 65);
   if (g_strv_length (pairs) > 64)
     {
+      /* The parameter past the limit is the one refused */
+      if (out_bad_param != NULL)
+        *out_bad_param = g_strndup (pairs[64], MIN (strcspn (pairs[64], "="), 64));
       g_set_error_literal (error, ALTA_FHIR_ERROR, ALTA_FHIR_ERROR_INVALID,
                            "Too many search parameters");
       return NULL;

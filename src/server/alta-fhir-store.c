@@ -931,23 +931,3 @@ alta_fhir_store_search (AltaStore             *store,
   sqlite3_finalize (stmt);
   return g_steal_pointer (&page);
 }
-
-gint64
-alta_fhir_store_count (AltaStore   *store,
-                       const char  *type,
-                       GError     **error)
-{
-  sqlite3_stmt *stmt = alta_store_prepare (store, "SELECT count (*) FROM fhir_resources"
-                                                  " WHERE type = ?1", error);
-  gint64 count;
-
-  if (stmt == NULL)
-    return -1;
-  alta_store_bind_text (stmt, 1, type);
-  if (!alta_store_step_row (store, stmt, error))
-    return -1;
-
-  count = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return count;
-}

@@ -91,8 +91,5 @@ AltaFhirPage       *alta_fhir_store_search           (AltaStore            *stor
                                                       const AltaFhirViewer *viewer,
                                                       const AltaFhirSearch *search,
                                                       GError              **error);
-gint64              alta_fhir_store_count            (AltaStore            *store,
-                                                      const char           *type,
-                                                      GError              **error);
 
 G_END_DECLS
