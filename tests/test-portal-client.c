@@ -334,6 +334,77 @@ test_server_trouble (void)
   }
 }
 
+static void
+count_cb (AltaPortalClient *client,
+          guint            *count)
+{
+  (*count)++;
+}
+
+static AltaPortalResponse *
+send_json (AltaPortalClient *client,
+           const char       *method,
+           const char       *path,
+           const char       *json)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GBytes) body = json != NULL ? g_bytes_new_static (json, strlen (json)) : NULL;
+  g_autoptr (GError) error = NULL;
+  AltaPortalResponse *response;
+
+  alta_portal_client_send_async (client, method, path, body, NULL, ALTA_REQUEST_NONE, NULL,
+                                 store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  response = alta_portal_client_send_finish (client, result, &error);
+  g_assert_no_error (error);
+  return response;
+}
+
+/* session-expired is emitted for a session the portal ended, whichever request found out,
+ * and never for the other 401s (a wrong current password) or without a session
+ */
+static void
+test_session_expired_signal (void)
+{
+  g_autoptr (AltaTestServer) server = alta_test_server_new_demo (NULL);
+  g_autoptr (AltaPortalClient) client = alta_test_server_new_client (server);
+  g_autoptr (AltaPortalResponse) response = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) me = NULL;
+  guint expired = 0;
+
+  g_signal_connect (client, "session-expired", G_CALLBACK (count_cb), &expired);
+
+  /* A wrong password at sign-in, with no session: not an ended session */
+  response = send_json (client, "POST", "/api/v1/sessions",
+                        "{\"username\":\"grace\",\"password\":\"wrong\"}");
+  g_assert_cmpuint (alta_portal_response_get_status (response), ==, 401);
+  g_assert_cmpuint (expired, ==, 0);
+  g_clear_object (&response);
+
+  /* A wrong current password, in a session: 401 invalid_credentials, the session goes on */
+  alta_test_sign_in (client, "grace", "Orchard-Lantern-42");
+  response = send_json (client, "POST", "/api/v1/me/password",
+                        "{\"current_password\":\"wrong\",\"new_password\":\"Quiet-Meadow-Lamp-9\"}");
+  g_assert_cmpuint (alta_portal_response_get_status (response), ==, 401);
+  g_assert_cmpuint (expired, ==, 0);
+  g_assert_nonnull (alta_portal_client_get_access_token (client));
+  g_clear_object (&response);
+
+  /* The portal ends it (signed out elsewhere): the next request finds out */
+  response = send_json (client, "DELETE", "/api/v1/sessions/current", NULL);
+  g_assert_cmpuint (alta_portal_response_get_status (response), ==, 204);
+  g_assert_cmpuint (expired, ==, 0);
+  g_clear_object (&response);
+
+  me = call (client, "/api/v1/me", &error);
+  g_assert_null (me);
+  g_assert_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_SESSION_EXPIRED);
+  g_assert_cmpuint (expired, ==, 1);
+  g_assert_null (alta_portal_client_get_access_token (client));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -345,6 +416,7 @@ main (int    argc,
   g_test_add_func ("/portal-client/unreachable", test_unreachable);
   g_test_add_func ("/portal-client/timeout", test_timeout);
   g_test_add_func ("/portal-client/server-trouble", test_server_trouble);
+  g_test_add_func ("/portal-client/session-expired-signal", test_session_expired_signal);
 
   return g_test_run ();
 }

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <locale.h>
 
 #include "alta-application.h"
 #include "alta-portal-client.h"
@@ -27,11 +28,14 @@
 
 struct _AltaApplication
 {
-  AdwApplication  parent_instance;
+  AdwApplication    parent_instance;
 
-  GSettings      *settings;
-  char           *server_option;
-  char           *ca_file_option;
+  GSettings        *settings;
+  char             *server_option;
+  char             *ca_file_option;
+  char             *system_language;   /* $LANGUAGE as the app was started */
+  AltaPortalClient *client;
+  GError           *client_error;
 };
 
 G_DEFINE_FINAL_TYPE (AltaApplication, alta_application, ADW_TYPE_APPLICATION)
@@ -96,14 +100,56 @@ make_client (AltaApplication  *self,
   return client;
 }
 
+#ifdef __GLIBC__
+/* gettext's cache of translations: bumped to make it forget them */
+extern int _nl_msg_cat_cntr;
+#endif
+
+/* Translations follow @language ("en", "es"), or the system's when it is empty. Dates are
+ * spelled by the app itself (alta-format.c), so they follow too.
+ */
+static void
+apply_language (AltaApplication *self,
+                const char      *language)
+{
+  const char * const *names;
+  const char *messages;
+
+  if (language != NULL && language[0] != '\0')
+    g_setenv ("LANGUAGE", language, TRUE);
+  else if (self->system_language != NULL)
+    g_setenv ("LANGUAGE", self->system_language, TRUE);
+  else
+    g_unsetenv ("LANGUAGE");
+
+  /* gettext ignores $LANGUAGE in the "C" locale; C.UTF-8 is on every machine */
+  messages = setlocale (LC_MESSAGES, "");
+  if (messages == NULL || g_str_equal (messages, "C") || g_str_equal (messages, "POSIX"))
+    setlocale (LC_MESSAGES, "C.UTF-8");
+#ifdef __GLIBC__
+  ++_nl_msg_cat_cntr;
+#endif
+
+  names = g_get_language_names ();
+  if (self->client != NULL)
+    alta_portal_client_set_language (self->client, g_str_has_prefix (names[0], "es") ? "es" : "en");
+}
+
+static void
+open_window (AltaApplication *self)
+{
+  GtkWindow *window = GTK_WINDOW (alta_window_new (GTK_APPLICATION (self), self->client,
+                                                   self->client_error, self->settings));
+
+  gtk_window_present (window);
+}
+
 static void
 alta_application_activate (GApplication *application)
 {
   AltaApplication *self = ALTA_APPLICATION (application);
-  g_autoptr (AltaPortalClient) client = NULL;
-  g_autoptr (GError) error = NULL;
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
-  const char * const *languages = g_get_language_names ();
+  g_autofree char *language = NULL;
 
   if (window != NULL)
     {
@@ -111,13 +157,36 @@ alta_application_activate (GApplication *application)
       return;
     }
 
-  client = make_client (self, &error);
-  if (client != NULL)
-    alta_portal_client_set_language (client, g_str_has_prefix (languages[0], "es") ? "es" : "en");
+  if (self->client == NULL && self->client_error == NULL)
+    self->client = make_client (self, &self->client_error);
 
-  window = GTK_WINDOW (alta_window_new (GTK_APPLICATION (application), client, error,
-                                        self->settings));
-  gtk_window_present (window);
+  language = self->settings != NULL ? g_settings_get_string (self->settings, "language") : NULL;
+  apply_language (self, language);
+  open_window (self);
+}
+
+/* The sign-in page's language row: remembered, and the window built again in it */
+static void
+language_action (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  AltaApplication *self = user_data;
+  const char *language = g_variant_get_string (parameter, NULL);
+  GtkWindow *old = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (!g_str_equal (language, "en") && !g_str_equal (language, "es"))
+    return;
+
+  g_message ("Language: %s", language);
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "language", language);
+  apply_language (self, language);
+
+  /* Only offered while signed out, so the old window holds nothing to keep */
+  open_window (self);
+  if (old != NULL)
+    gtk_window_destroy (old);
 }
 
 static int
@@ -131,6 +200,10 @@ alta_application_handle_local_options (GApplication *application,
 
   return -1;
 }
+
+static const GActionEntry app_actions[] = {
+  { "language", language_action, "s", NULL, NULL, { 0 } },
+};
 
 static void
 alta_application_startup (GApplication *application)
@@ -149,6 +222,8 @@ alta_application_startup (GApplication *application)
     g_message ("The settings schema is not installed: nothing will be remembered");
 
   gtk_window_set_default_icon_name ("net.myaltamed.MyAltaMed");
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
 }
 
 static void
@@ -157,6 +232,9 @@ alta_application_finalize (GObject *object)
   AltaApplication *self = ALTA_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->client);
+  g_clear_error (&self->client_error);
+  g_free (self->system_language);
   g_free (self->server_option);
   g_free (self->ca_file_option);
 
@@ -185,6 +263,7 @@ alta_application_init (AltaApplication *self)
   };
 
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
+  self->system_language = g_strdup (g_getenv ("LANGUAGE"));
 }
 
 AltaApplication *

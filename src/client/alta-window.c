@@ -73,6 +73,23 @@ close_idle_dialog (AltaWindow *self)
     }
 }
 
+/* Text copied from the app (a username, a value) must not outlive the session. The
+ * clipboards are emptied only while they hold the app's own text, not another program's.
+ */
+static void
+clear_clipboards (AltaWindow *self)
+{
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
+  GdkClipboard *clipboards[] = {
+    gdk_display_get_clipboard (display),
+    gdk_display_get_primary_clipboard (display),
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (clipboards); i++)
+    if (gdk_clipboard_is_local (clipboards[i]))
+      gdk_clipboard_set_content (clipboards[i], NULL);
+}
+
 static void
 show_signed_out (AltaWindow *self,
                  const char *notice)
@@ -96,6 +113,7 @@ show_signed_out (AltaWindow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->record_dropdown), FALSE);
   gtk_revealer_set_reveal_child (self->proxy_banner, FALSE);
   gtk_label_set_text (self->proxy_label, "");
+  clear_clipboards (self);
   alta_sign_in_page_reset (self->sign_in_page, notice);
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", FALSE);
@@ -116,11 +134,9 @@ load_cb (GObject      *object,
     return;
 
   g_message ("The record could not be loaded: %s", error->message);
+  /* The client's session-expired signal has signed out already */
   if (g_error_matches (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_SESSION_EXPIRED))
-    {
-      show_signed_out (self, _("Your session has ended. Please sign in again."));
-      return;
-    }
+    return;
 
   adw_toast_overlay_add_toast (self->toast_overlay,
                                adw_toast_new (_("Part of your record could not be loaded. Try again later.")));
@@ -140,9 +156,6 @@ keepalive_cb (GObject      *object,
     return;
 
   g_message ("Keepalive failed: %s", error->message);
-  if (g_error_matches (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_SESSION_EXPIRED) &&
-      self->session != NULL)
-    show_signed_out (self, _("Your session has ended. Please sign in again."));
 }
 
 static void
@@ -241,8 +254,7 @@ on_idle_warn_cb (AltaWindow      *self,
 }
 
 static void
-on_idle_expired_cb (AltaWindow      *self,
-                    AltaIdleMonitor *monitor)
+sign_out_idle (AltaWindow *self)
 {
   int minutes = MAX (1, (int)((alta_session_get_idle_timeout (self->session) + 30) / 60));
   g_autofree char *notice = NULL;
@@ -252,8 +264,30 @@ on_idle_expired_cb (AltaWindow      *self,
                                          "You were signed out after %d minutes without activity.",
                                          minutes),
                             minutes);
-  g_message ("Signed out after %d minutes without activity", minutes);
   show_signed_out (self, notice);
+}
+
+static void
+on_idle_expired_cb (AltaWindow      *self,
+                    AltaIdleMonitor *monitor)
+{
+  g_message ("Signing out after %d s without activity",
+             (int)alta_session_get_idle_timeout (self->session));
+  sign_out_idle (self);
+}
+
+/* Any request of the session that the portal refused as expired: the portal's idle limit
+ * passed (the computer slept, say) before ours did.
+ */
+static void
+on_session_expired_cb (AltaWindow       *self,
+                       AltaPortalClient *client)
+{
+  if (self->session == NULL)
+    return;
+
+  g_message ("Signing out: the portal ended the session");
+  sign_out_idle (self);
 }
 
 /* Every page shows the session's record shown, loaded afresh */
@@ -300,6 +334,42 @@ on_record_selected_cb (AltaWindow  *self,
 
   alta_session_show_record (self->session, selected);
   show_record (self);
+}
+
+static void
+setup_record_item_cb (GtkSignalListItemFactory *factory,
+                      GtkListItem              *item,
+                      AltaWindow               *self)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_record_item_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *item,
+                     AltaWindow               *self)
+{
+  GtkWidget *label = gtk_list_item_get_child (item);
+
+  if (GTK_IS_LABEL (label))
+    gtk_label_set_text (GTK_LABEL (label),
+                        gtk_string_object_get_string (gtk_list_item_get_item (item)));
+}
+
+static void
+unbind_record_item_cb (GtkSignalListItemFactory *factory,
+                       GtkListItem              *item,
+                       AltaWindow               *self)
+{
+  GtkWidget *label = gtk_list_item_get_child (item);
+
+  /* Also called as the list item goes, after its child */
+  if (GTK_IS_LABEL (label))
+    gtk_label_set_text (GTK_LABEL (label), "");
 }
 
 static void
@@ -452,6 +522,9 @@ alta_window_class_init (AltaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, toast_overlay);
   gtk_widget_class_bind_template_callback (widget_class, on_record_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_signed_in_cb);
+  gtk_widget_class_bind_template_callback (widget_class, setup_record_item_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bind_record_item_cb);
+  gtk_widget_class_bind_template_callback (widget_class, unbind_record_item_cb);
 
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, win_retry_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, win_sign_out_action);
@@ -486,6 +559,9 @@ alta_window_new (GtkApplication   *application,
 
   g_set_object (&self->client, client);
   g_set_object (&self->settings, settings);
+  if (client != NULL)
+    g_signal_connect_object (client, "session-expired", G_CALLBACK (on_session_expired_cb), self,
+                             G_CONNECT_SWAPPED);
   self->setup_error = setup_error != NULL ? g_error_copy (setup_error) : NULL;
 
   alta_sign_in_page_set_client (self->sign_in_page, client);

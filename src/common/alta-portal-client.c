@@ -34,6 +34,14 @@ struct _AltaPortalClient
 
 G_DEFINE_FINAL_TYPE (AltaPortalClient, alta_portal_client, G_TYPE_OBJECT)
 
+enum
+{
+  SESSION_EXPIRED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 alta_portal_client_dispose (GObject *object)
 {
@@ -68,6 +76,17 @@ alta_portal_client_class_init (AltaPortalClientClass *klass)
 
   object_class->dispose = alta_portal_client_dispose;
   object_class->finalize = alta_portal_client_finalize;
+
+  /**
+   * AltaPortalClient::session-expired:
+   *
+   * The portal answered `session_expired` to a request that carried the access token:
+   * whatever made the request, the session is over. Emitted before that request's callback
+   * runs; the token is already forgotten.
+   */
+  signals[SESSION_EXPIRED] =
+    g_signal_new ("session-expired", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -236,7 +255,10 @@ send_cb (GObject      *object,
   g_autoptr (GTask) task = user_data;
   g_autoptr (GBytes) body = NULL;
   g_autoptr (GError) error = NULL;
+  g_autoptr (GError) expired = NULL;
+  g_autoptr (AltaPortalResponse) response = NULL;
   SoupMessage *msg = g_task_get_task_data (task);
+  AltaPortalClient *self = g_task_get_source_object (task);
 
   body = soup_session_send_and_read_finish (session, result, &error);
   if (body == NULL)
@@ -268,11 +290,22 @@ send_cb (GObject      *object,
            soup_message_headers_get_one (soup_message_get_response_headers (msg),
                                          "X-Request-Id"));
 
-  g_task_return_pointer (task,
-                         alta_portal_response_new (soup_message_get_status (msg),
-                                                   soup_message_get_response_headers (msg),
-                                                   body),
-                         g_object_unref);
+  response = alta_portal_response_new (soup_message_get_status (msg),
+                                       soup_message_get_response_headers (msg), body);
+  if (soup_message_get_status (msg) == SOUP_STATUS_UNAUTHORIZED &&
+      soup_message_headers_get_one (soup_message_get_request_headers (msg),
+                                    "Authorization") != NULL &&
+      !alta_portal_response_check (response, &expired) &&
+      g_error_matches (expired, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_SESSION_EXPIRED) &&
+      self->access_token != NULL)
+    {
+      g_message ("The portal ended the session (request %s)",
+                 alta_portal_response_get_request_id (response));
+      alta_portal_client_set_access_token (self, NULL);
+      g_signal_emit (self, signals[SESSION_EXPIRED], 0);
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&response), g_object_unref);
 }
 
 /**

@@ -33,7 +33,12 @@ G_DEFINE_FINAL_TYPE (AltaConnectPage, alta_connect_page, GTK_TYPE_WIDGET)
 static void
 alta_connect_page_dispose (GObject *object)
 {
+  GtkWidget *child;
+
   gtk_widget_dispose_template (GTK_WIDGET (object), ALTA_TYPE_CONNECT_PAGE);
+  /* A template root without an id is not unparented by dispose_template() */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (alta_connect_page_parent_class)->dispose (object);
 }

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "alta-format.h"
 #include "alta-home-page.h"
 #include "alta-json.h"
 #include "alta-record-item.h"
@@ -124,7 +125,6 @@ appointment_cb (GObject      *object,
   g_autoptr (JsonNode) bundle = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) start = NULL;
-  g_autoptr (GDateTime) local = NULL;
   g_autofree char *when = NULL;
   g_autofree char *with = NULL;
   JsonObject *appointment;
@@ -162,9 +162,8 @@ appointment_cb (GObject      *object,
         with = alta_fhir_dup_reference_display (actor);
     }
 
-  local = g_date_time_to_local (start);
   /* Translators: the date and time of an appointment, see strftime(3) */
-  when = g_date_time_format (local, _("%A, %B %-d at %-I:%M %p"));
+  when = alta_format_date_time (start, _("%A, %B %-d at %-I:%M %p"));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->appointment_row),
                                  _("Next appointment"));
   if (with != NULL)
@@ -266,9 +265,13 @@ static void
 alta_home_page_dispose (GObject *object)
 {
   AltaHomePage *self = ALTA_HOME_PAGE (object);
+  GtkWidget *child;
 
   alta_home_page_set_session (self, NULL, 0);
   gtk_widget_dispose_template (GTK_WIDGET (object), ALTA_TYPE_HOME_PAGE);
+  /* A template root without an id is not unparented by dispose_template() */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (alta_home_page_parent_class)->dispose (object);
 }

@@ -13,6 +13,7 @@
 
 #include "alta-lab-report.h"
 #include "alta-lab-result.h"
+#include "alta-format.h"
 #include "alta-results-page.h"
 #include "alta-trend-view.h"
 
@@ -45,14 +46,10 @@ G_DEFINE_FINAL_TYPE (AltaResultsPage, alta_results_page, GTK_TYPE_WIDGET)
 static char *
 format_date (GDateTime *date)
 {
-  g_autoptr (GDateTime) local = NULL;
-
   if (date == NULL)
     return g_strdup (_("Date not recorded"));
 
-  local = g_date_time_to_local (date);
-  /* Translators: a date in a list, see strftime(3) */
-  return g_date_time_format (local, _("%B %-d, %Y"));
+  return alta_format_date (date);
 }
 
 static const char *
@@ -305,6 +302,7 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   GtkWidget *date = gtk_label_new (NULL);
 
   gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "report-row");
   gtk_button_set_child (GTK_BUTTON (button), box);
   g_signal_connect (button, "clicked", G_CALLBACK (on_report_clicked_cb), self);
   gtk_widget_set_margin_top (box, 4);
@@ -312,6 +310,7 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_label_set_xalign (GTK_LABEL (date), 0);
   gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (title), 30);
   gtk_widget_add_css_class (date, "dim-label");
   gtk_box_append (GTK_BOX (box), title);
   gtk_box_append (GTK_BOX (box), date);
@@ -345,6 +344,21 @@ bind_row_cb (GtkSignalListItemFactory *factory,
     gtk_label_set_text (GTK_LABEL (date), when);
 
   g_object_set_data_full (G_OBJECT (button), "report", g_object_ref (report), g_object_unref);
+}
+
+/* A row given back to the list keeps nothing of the report it showed */
+static void
+unbind_row_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               AltaResultsPage          *self)
+{
+  GtkWidget *button = gtk_list_item_get_child (item);
+  GtkWidget *box = gtk_button_get_child (GTK_BUTTON (button));
+  GtkWidget *title = gtk_widget_get_first_child (box);
+
+  gtk_label_set_text (GTK_LABEL (title), "");
+  gtk_label_set_text (GTK_LABEL (gtk_widget_get_next_sibling (title)), "");
+  g_object_set_data (G_OBJECT (button), "report", NULL);
 }
 
 static void
@@ -384,9 +398,13 @@ static void
 alta_results_page_dispose (GObject *object)
 {
   AltaResultsPage *self = ALTA_RESULTS_PAGE (object);
+  GtkWidget *child;
 
   g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (object), ALTA_TYPE_RESULTS_PAGE);
+  /* A template root without an id is not unparented by dispose_template() */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (alta_results_page_parent_class)->dispose (object);
 }
@@ -418,6 +436,7 @@ alta_results_page_class_init (AltaResultsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_report_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_value_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, setup_row_cb);
+  gtk_widget_class_bind_template_callback (widget_class, unbind_row_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

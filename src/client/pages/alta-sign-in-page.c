@@ -33,6 +33,8 @@ struct _AltaSignInPage
 
   GtkLabel            *notice_label;
   GtkLabel            *error_label;
+  AdwActionRow        *language_row;
+  GtkDropDown         *language_dropdown;
   AdwPasswordEntryRow *password_row;
   AdwActionRow        *remember_row;
   GtkSwitch           *remember_switch;
@@ -271,16 +273,38 @@ on_entry_activated_cb (AltaSignInPage *self,
     gtk_widget_activate_action (GTK_WIDGET (self), "sign-in.submit", NULL);
 }
 
+/* The languages in the order of the language row */
+static const char * const languages[] = { "en", "es" };
+
+static void
+on_language_selected_cb (AltaSignInPage *self,
+                         GParamSpec     *pspec,
+                         GtkDropDown    *dropdown)
+{
+  guint selected = gtk_drop_down_get_selected (dropdown);
+
+  if (self->client == NULL || selected >= G_N_ELEMENTS (languages) ||
+      g_str_equal (languages[selected], alta_portal_client_get_language (self->client)))
+    return;
+
+  /* The application saves the choice and builds the window again in that language */
+  gtk_widget_activate_action (GTK_WIDGET (self), "app.language", "s", languages[selected]);
+}
+
 static void
 alta_sign_in_page_dispose (GObject *object)
 {
   AltaSignInPage *self = ALTA_SIGN_IN_PAGE (object);
+  GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->client);
   g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (object), ALTA_TYPE_SIGN_IN_PAGE);
+  /* The template's root has no id, so dispose_template() leaves it */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (alta_sign_in_page_parent_class)->dispose (object);
 }
@@ -303,6 +327,8 @@ alta_sign_in_page_class_init (AltaSignInPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/net/myaltamed/MyAltaMed/ui/alta-sign-in-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, language_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, language_row);
   gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, notice_label);
   gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, password_row);
   gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, remember_row);
@@ -311,6 +337,7 @@ alta_sign_in_page_class_init (AltaSignInPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, username_row);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_language_selected_cb);
 
   gtk_widget_class_install_action (widget_class, "sign-in.submit", NULL, sign_in_submit_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -329,6 +356,17 @@ alta_sign_in_page_set_client (AltaSignInPage   *self,
   g_return_if_fail (ALTA_IS_SIGN_IN_PAGE (self));
 
   g_set_object (&self->client, client);
+  gtk_widget_set_visible (GTK_WIDGET (self->language_row), client != NULL);
+  if (client == NULL)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
+    if (g_str_equal (languages[i], alta_portal_client_get_language (client)))
+      {
+        g_signal_handlers_block_by_func (self->language_dropdown, on_language_selected_cb, self);
+        gtk_drop_down_set_selected (self->language_dropdown, i);
+        g_signal_handlers_unblock_by_func (self->language_dropdown, on_language_selected_cb, self);
+      }
 }
 
 static void

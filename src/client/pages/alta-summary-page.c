@@ -15,6 +15,7 @@
 #include "alta-immunization.h"
 #include "alta-medication.h"
 #include "alta-problem.h"
+#include "alta-format.h"
 #include "alta-summary-page.h"
 
 /* Four lists bound to the session's models. Each says what its emptiness means. Records
@@ -33,19 +34,6 @@ struct _AltaSummaryPage
 };
 
 G_DEFINE_FINAL_TYPE (AltaSummaryPage, alta_summary_page, GTK_TYPE_WIDGET)
-
-static char *
-format_date (GDateTime *date)
-{
-  g_autoptr (GDateTime) local = NULL;
-
-  if (date == NULL)
-    return NULL;
-
-  local = g_date_time_to_local (date);
-  /* Translators: a date in a list, see strftime(3) */
-  return g_date_time_format (local, _("%B %-d, %Y"));
-}
 
 static GtkWidget *
 make_row (const char *title,
@@ -99,7 +87,7 @@ static GtkWidget *
 create_immunization_row (gpointer item,
                          gpointer user_data)
 {
-  g_autofree char *date = format_date (alta_record_item_get_date (item));
+  g_autofree char *date = alta_format_date (alta_record_item_get_date (item));
 
   return make_row (alta_record_item_get_title (item), date != NULL ? date : _("Date not recorded"));
 }
@@ -139,8 +127,8 @@ static GtkWidget *
 create_problem_row (gpointer item,
                     gpointer user_data)
 {
-  g_autofree char *since = format_date (alta_record_item_get_date (item));
-  g_autofree char *resolved = format_date (alta_problem_get_resolved_date (item));
+  g_autofree char *since = alta_format_date (alta_record_item_get_date (item));
+  g_autofree char *resolved = alta_format_date (alta_problem_get_resolved_date (item));
   g_autofree char *subtitle = NULL;
 
   if (resolved != NULL)
@@ -186,10 +174,14 @@ static void
 alta_summary_page_dispose (GObject *object)
 {
   AltaSummaryPage *self = ALTA_SUMMARY_PAGE (object);
+  GtkWidget *child;
 
   if (self->allergies_list != NULL)
     alta_summary_page_set_session (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), ALTA_TYPE_SUMMARY_PAGE);
+  /* A template root without an id is not unparented by dispose_template() */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (alta_summary_page_parent_class)->dispose (object);
 }

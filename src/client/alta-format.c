@@ -1,0 +1,158 @@
+/* alta-format.c: dates as the person's language writes them
+ *
+ * Copyright 2026 The MyAltaMed for Linux authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "alta-format"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "alta-format.h"
+
+/* strftime(3) takes month and weekday names from the C library's locale (LC_TIME), which
+ * follows the system, not the language chosen in the app, and which many machines do not
+ * have for Spanish at all. So the names come from our own catalog, and the rest of the
+ * format from g_date_time_format().
+ */
+
+static const char *
+month_name (int month)
+{
+  switch (month)
+    {
+    case 1: return C_("month", "January");
+    case 2: return C_("month", "February");
+    case 3: return C_("month", "March");
+    case 4: return C_("month", "April");
+    case 5: return C_("month", "May");
+    case 6: return C_("month", "June");
+    case 7: return C_("month", "July");
+    case 8: return C_("month", "August");
+    case 9: return C_("month", "September");
+    case 10: return C_("month", "October");
+    case 11: return C_("month", "November");
+    case 12: return C_("month", "December");
+    default: return "";
+    }
+}
+
+static const char *
+month_abbreviation (int month)
+{
+  switch (month)
+    {
+    case 1: return C_("month, abbreviated", "Jan");
+    case 2: return C_("month, abbreviated", "Feb");
+    case 3: return C_("month, abbreviated", "Mar");
+    case 4: return C_("month, abbreviated", "Apr");
+    case 5: return C_("month, abbreviated", "May");
+    case 6: return C_("month, abbreviated", "Jun");
+    case 7: return C_("month, abbreviated", "Jul");
+    case 8: return C_("month, abbreviated", "Aug");
+    case 9: return C_("month, abbreviated", "Sep");
+    case 10: return C_("month, abbreviated", "Oct");
+    case 11: return C_("month, abbreviated", "Nov");
+    case 12: return C_("month, abbreviated", "Dec");
+    default: return "";
+    }
+}
+
+static const char *
+weekday_name (int weekday)
+{
+  switch (weekday)
+    {
+    case 1: return C_("weekday", "Monday");
+    case 2: return C_("weekday", "Tuesday");
+    case 3: return C_("weekday", "Wednesday");
+    case 4: return C_("weekday", "Thursday");
+    case 5: return C_("weekday", "Friday");
+    case 6: return C_("weekday", "Saturday");
+    case 7: return C_("weekday", "Sunday");
+    default: return "";
+    }
+}
+
+static void
+append_escaped (GString    *format,
+                const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '%')
+        g_string_append_c (format, '%');
+      g_string_append_c (format, *p);
+    }
+}
+
+/**
+ * alta_format_date_time:
+ * @date: a date and time
+ * @format: a translated g_date_time_format() format
+ *
+ * Like g_date_time_format() on @date in local time, but %B, %b and %A are spelled in the
+ * app's language.
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+alta_format_date_time (GDateTime  *date,
+                       const char *format)
+{
+  g_autoptr (GDateTime) local = NULL;
+  g_autoptr (GString) expanded = NULL;
+
+  g_return_val_if_fail (date != NULL, NULL);
+  g_return_val_if_fail (format != NULL, NULL);
+
+  local = g_date_time_to_local (date);
+  expanded = g_string_sized_new (strlen (format) + 16);
+  for (const char *p = format; *p != '\0'; p++)
+    {
+      if (p[0] != '%' || p[1] == '\0')
+        {
+          g_string_append_c (expanded, *p);
+          continue;
+        }
+
+      switch (p[1])
+        {
+        case 'B':
+          append_escaped (expanded, month_name (g_date_time_get_month (local)));
+          break;
+        case 'b':
+          append_escaped (expanded, month_abbreviation (g_date_time_get_month (local)));
+          break;
+        case 'A':
+          append_escaped (expanded, weekday_name (g_date_time_get_day_of_week (local)));
+          break;
+        default:
+          g_string_append_len (expanded, p, 2);
+          break;
+        }
+      p++;
+    }
+
+  return g_date_time_format (local, expanded->str);
+}
+
+/**
+ * alta_format_date:
+ * @date: (nullable): a date
+ *
+ * Returns: (transfer full) (nullable): @date as a list shows it ("March 4, 2026")
+ */
+char *
+alta_format_date (GDateTime *date)
+{
+  if (date == NULL)
+    return NULL;
+
+  /* Translators: a date in a list or a sentence, see strftime(3) */
+  return alta_format_date_time (date, _("%B %-d, %Y"));
+}

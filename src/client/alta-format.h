@@ -1,0 +1,18 @@
+/* alta-format.h: dates as the person's language writes them
+ *
+ * Copyright 2026 The MyAltaMed for Linux authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+char *alta_format_date_time (GDateTime  *date,
+                             const char *format);
+char *alta_format_date      (GDateTime  *date);
+
+G_END_DECLS
