@@ -268,17 +268,24 @@ typedef struct
   GListStore *store;
 } Part;
 
-/* Medications being taken first, each group newest first (the search's order, kept) */
-static int
-compare_medications (gconstpointer a,
-                     gconstpointer b)
+/* What is current comes first: medications being taken, problems not resolved */
+static gboolean
+is_current (AltaRecordItem *item)
 {
-  AltaRecordItem *first = *(AltaRecordItem **)a;
-  AltaRecordItem *second = *(AltaRecordItem **)b;
-  gboolean first_active = g_strcmp0 (alta_record_item_get_status (first), "active") == 0;
-  gboolean second_active = g_strcmp0 (alta_record_item_get_status (second), "active") == 0;
+  const char *status = alta_record_item_get_status (item);
 
-  return second_active - first_active;
+  if (ALTA_IS_PROBLEM (item))
+    return status == NULL || g_str_equal (status, "active") ||
+           g_str_equal (status, "recurrence") || g_str_equal (status, "relapse");
+  return g_strcmp0 (status, "active") == 0;
+}
+
+/* Current first, each group in the search's order (newest first): the sort is stable */
+static int
+compare_current_first (gconstpointer a,
+                       gconstpointer b)
+{
+  return is_current (*(AltaRecordItem **)b) - is_current (*(AltaRecordItem **)a);
 }
 
 static void
@@ -299,8 +306,9 @@ part_cb (GObject      *object,
 
       for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (items)); i++)
         g_ptr_array_add (all, g_list_model_get_item (G_LIST_MODEL (items), i));
-      if (g_list_model_get_item_type (G_LIST_MODEL (part->store)) == ALTA_TYPE_MEDICATION)
-        g_ptr_array_sort (all, compare_medications);
+      if (g_list_model_get_item_type (G_LIST_MODEL (part->store)) == ALTA_TYPE_MEDICATION ||
+          g_list_model_get_item_type (G_LIST_MODEL (part->store)) == ALTA_TYPE_PROBLEM)
+        g_ptr_array_sort (all, compare_current_first);
       g_list_store_splice (part->store, 0, g_list_model_get_n_items (G_LIST_MODEL (part->store)),
                            all->pdata, all->len);
     }

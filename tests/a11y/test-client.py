@@ -368,6 +368,33 @@ def teens_are_told_kindly():
 
 
 @test
+def spanish_speaking_patient_current_problems_first():
+    token = portal.request('/api/v1/sessions', {'username': 'sofia',
+                                                 'password': 'Girasol-Montana-7'})['access_token']
+    bundle = portal.request('/fhir/R4/Condition?patient=demo-spanish', token=token)
+    resolved = [e['resource']['code'].get('text') or e['resource']['code']['coding'][0]['display']
+                for e in bundle['entry']
+                if e['resource']['clinicalStatus']['coding'][0]['code'] == 'resolved']
+    assert resolved, 'the demo should give Sofía a resolved problem'
+    app = App(portal, language='es')
+    try:
+        sign_in(app, 'sofia', 'Girasol-Montana-7', spanish=True)
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='Hola, Sofía'), 'the greeting')
+        listing = wait_for(lambda: find(app.root, Atspi.Role.LIST, 'Problemas de salud'),
+                           'the problems list')
+        rows = wait_for(lambda: [listing.get_child_at_index(i).get_name()
+                                 for i in range(listing.get_child_count())
+                                 if listing.get_child_at_index(i).get_role() == Atspi.Role.LIST_ITEM]
+                        or None, 'her problems')
+        log('problems: %s' % rows)
+        # Resolved problems come after the current ones
+        assert set(rows[-len(resolved):]) == set(resolved), rows
+        assert 'Resuelto' in all_text(listing)
+    finally:
+        app.stop()
+
+
+@test
 def locked_account_says_for_how_long():
     for _ in range(5):
         try:
