@@ -163,6 +163,25 @@ test_index (void)
   g_assert_error (error, ALTA_FHIR_ERROR, ALTA_FHIR_ERROR_INVALID);
 }
 
+/* alta_fhir_type_is_r4() searches the list of R4 types by halves: it must be sorted */
+static void
+test_r4_types (void)
+{
+  guint n_names;
+  const char * const *names = alta_fhir_type_get_r4_names (&n_names);
+
+  g_assert_cmpuint (n_names, ==, 146);
+  for (guint i = 1; i < n_names; i++)
+    g_assert_cmpint (strcmp (names[i - 1], names[i]), <, 0);
+  for (guint i = 0; i < n_names; i++)
+    g_assert_true (alta_fhir_type_is_r4 (names[i]));
+  g_assert_false (alta_fhir_type_is_r4 ("Patients"));
+  g_assert_false (alta_fhir_type_is_r4 ("patient"));
+  g_assert_false (alta_fhir_type_is_r4 (""));
+  g_assert_false (alta_fhir_type_is_r4 ("AAA"));
+  g_assert_false (alta_fhir_type_is_r4 ("Zzz"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -173,6 +192,7 @@ main (int    argc,
   g_test_add_func ("/fhir-search/parse", test_search_parse);
   g_test_add_func ("/fhir-search/refused", test_search_refused);
   g_test_add_func ("/fhir-search/index", test_index);
+  g_test_add_func ("/fhir-search/r4-types", test_r4_types);
 
   return g_test_run ();
 }

@@ -104,7 +104,7 @@ static const struct
 };
 
 /* Every resource type of FHIR R4 (4.0.1), to tell a type we do not keep from a mistake */
-static const char *r4_types[] = {
+static const char * const r4_types[] = {
   "Account", "ActivityDefinition", "AdverseEvent", "AllergyIntolerance", "Appointment",
   "AppointmentResponse", "AuditEvent", "Basic", "Binary", "BiologicallyDerivedProduct",
   "BodyStructure", "Bundle", "CapabilityStatement", "CarePlan", "CareTeam", "CatalogEntry",
@@ -168,11 +168,38 @@ alta_fhir_type_get_all (guint *n_types)
 gboolean
 alta_fhir_type_is_r4 (const char *type)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (r4_types); i++)
-    if (strcmp (r4_types[i], type) == 0)
-      return TRUE;
+  gsize low = 0, high = G_N_ELEMENTS (r4_types);
+
+  /* r4_types is sorted (test-fhir-search checks): a binary search, as the importer asks
+   * once per resource and per reference
+   */
+  while (low < high)
+    {
+      gsize middle = low + (high - low) / 2;
+      int order = strcmp (r4_types[middle], type);
+
+      if (order == 0)
+        return TRUE;
+      if (order < 0)
+        low = middle + 1;
+      else
+        high = middle;
+    }
 
   return FALSE;
+}
+
+/**
+ * alta_fhir_type_get_r4_names:
+ * @n_names: (out): how many
+ *
+ * Returns: every resourceType of FHIR R4, sorted
+ */
+const char * const *
+alta_fhir_type_get_r4_names (guint *n_names)
+{
+  *n_names = G_N_ELEMENTS (r4_types);
+  return r4_types;
 }
 
 /* FHIR R4 id: [A-Za-z0-9\-\.]{1,64} */

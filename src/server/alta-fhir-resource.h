@@ -82,6 +82,7 @@ GQuark                  alta_fhir_error_quark        (void);
 const AltaFhirTypeInfo *alta_fhir_type_lookup        (const char         *type);
 const AltaFhirTypeInfo *alta_fhir_type_get_all       (guint              *n_types);
 gboolean                alta_fhir_type_is_r4         (const char         *type);
+const char * const     *alta_fhir_type_get_r4_names  (guint              *n_names);
 gboolean                alta_fhir_id_is_valid        (const char         *id);
 
 gboolean                alta_fhir_parse_date_range   (const char         *text,
