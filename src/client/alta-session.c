@@ -43,6 +43,8 @@ struct _AltaSession
   GListStore       *problems;
   GListStore       *reports;
   GListStore       *results;
+  GHashTable       *results_by_id;    /* id → AltaLabResult, both owned by the results */
+  GHashTable       *results_by_code;  /* code → GPtrArray of AltaLabResult */
 };
 
 G_DEFINE_FINAL_TYPE (AltaSession, alta_session, G_TYPE_OBJECT)
@@ -62,6 +64,8 @@ alta_session_finalize (GObject *object)
   g_clear_object (&self->problems);
   g_clear_object (&self->reports);
   g_clear_object (&self->results);
+  g_clear_pointer (&self->results_by_id, g_hash_table_unref);
+  g_clear_pointer (&self->results_by_code, g_hash_table_unref);
 
   G_OBJECT_CLASS (alta_session_parent_class)->finalize (object);
 }
@@ -81,6 +85,9 @@ alta_session_init (AltaSession *self)
   self->problems = g_list_store_new (ALTA_TYPE_PROBLEM);
   self->reports = g_list_store_new (ALTA_TYPE_LAB_REPORT);
   self->results = g_list_store_new (ALTA_TYPE_LAB_RESULT);
+  self->results_by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->results_by_code = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                 (GDestroyNotify)g_ptr_array_unref);
   self->record_ids = g_ptr_array_new_with_free_func (g_free);
   self->record_names = g_ptr_array_new_with_free_func (g_free);
 }
@@ -243,6 +250,8 @@ alta_session_show_record (AltaSession *self,
   g_list_store_remove_all (self->medications);
   g_list_store_remove_all (self->problems);
   g_list_store_remove_all (self->reports);
+  g_hash_table_remove_all (self->results_by_id);
+  g_hash_table_remove_all (self->results_by_code);
   g_list_store_remove_all (self->results);
 }
 
@@ -288,6 +297,76 @@ compare_current_first (gconstpointer a,
   return is_current (*(AltaRecordItem **)b) - is_current (*(AltaRecordItem **)a);
 }
 
+/* A report names its values by id, and a trend gathers a test's values by code: both are
+ * looked up here rather than by walking thousands of results each time.
+ */
+static void
+index_results (AltaSession *self)
+{
+  GListModel *results = G_LIST_MODEL (self->results);
+
+  g_hash_table_remove_all (self->results_by_id);
+  g_hash_table_remove_all (self->results_by_code);
+
+  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+    {
+      g_autoptr (AltaLabResult) result = g_list_model_get_item (results, i);
+      const char *id = alta_record_item_get_id (ALTA_RECORD_ITEM (result));
+      const char *code = alta_lab_result_get_code (result);
+
+      if (id != NULL)
+        g_hash_table_insert (self->results_by_id, (char *)id, result);
+      if (code != NULL)
+        {
+          GPtrArray *series = g_hash_table_lookup (self->results_by_code, code);
+
+          if (series == NULL)
+            {
+              series = g_ptr_array_new ();
+              g_hash_table_insert (self->results_by_code, (char *)code, series);
+            }
+          g_ptr_array_add (series, result);
+        }
+    }
+}
+
+/**
+ * alta_session_find_result:
+ * @id: a result's (Observation's) id
+ *
+ * Returns: (transfer none) (nullable): the result of the record shown with that id
+ */
+AltaLabResult *
+alta_session_find_result (AltaSession *self,
+                          const char  *id)
+{
+  g_return_val_if_fail (ALTA_IS_SESSION (self), NULL);
+
+  return id != NULL ? g_hash_table_lookup (self->results_by_id, id) : NULL;
+}
+
+/**
+ * alta_session_get_results_with_code:
+ * @code: (nullable): a test's code
+ *
+ * Returns: (transfer full) (element-type AltaLabResult): the record's results of that test
+ */
+GPtrArray *
+alta_session_get_results_with_code (AltaSession *self,
+                                    const char  *code)
+{
+  GPtrArray *series;
+  GPtrArray *copy = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_val_if_fail (ALTA_IS_SESSION (self), copy);
+
+  series = code != NULL ? g_hash_table_lookup (self->results_by_code, code) : NULL;
+  for (guint i = 0; series != NULL && i < series->len; i++)
+    g_ptr_array_add (copy, g_object_ref (g_ptr_array_index (series, i)));
+
+  return copy;
+}
+
 static void
 part_cb (GObject      *object,
          GAsyncResult *result,
@@ -298,6 +377,7 @@ part_cb (GObject      *object,
   g_autoptr (GListStore) items = NULL;
   g_autoptr (GError) error = NULL;
   Load *load = g_task_get_task_data (task);
+  AltaSession *self = g_task_get_source_object (task);
 
   items = alta_portal_client_search_finish (ALTA_PORTAL_CLIENT (object), result, &error);
   if (items != NULL && !g_task_get_completed (task))
@@ -309,8 +389,16 @@ part_cb (GObject      *object,
       if (g_list_model_get_item_type (G_LIST_MODEL (part->store)) == ALTA_TYPE_MEDICATION ||
           g_list_model_get_item_type (G_LIST_MODEL (part->store)) == ALTA_TYPE_PROBLEM)
         g_ptr_array_sort (all, compare_current_first);
+      if (part->store == self->results)
+        {
+          /* The index borrows from the results: emptied before them */
+          g_hash_table_remove_all (self->results_by_id);
+          g_hash_table_remove_all (self->results_by_code);
+        }
       g_list_store_splice (part->store, 0, g_list_model_get_n_items (G_LIST_MODEL (part->store)),
                            all->pdata, all->len);
+      if (part->store == self->results)
+        index_results (self);
     }
   else if (error != NULL && load->error == NULL)
     load->error = g_steal_pointer (&error);
@@ -423,5 +511,7 @@ alta_session_end (AltaSession *self)
   g_list_store_remove_all (self->medications);
   g_list_store_remove_all (self->problems);
   g_list_store_remove_all (self->reports);
+  g_hash_table_remove_all (self->results_by_id);
+  g_hash_table_remove_all (self->results_by_code);
   g_list_store_remove_all (self->results);
 }

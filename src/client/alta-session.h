@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "alta-lab-result.h"
 #include "alta-portal-client.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,10 @@ GListModel       *alta_session_get_medications      (AltaSession          *self)
 GListModel       *alta_session_get_problems         (AltaSession          *self);
 GListModel       *alta_session_get_reports          (AltaSession          *self);
 GListModel       *alta_session_get_results          (AltaSession          *self);
+AltaLabResult    *alta_session_find_result          (AltaSession          *self,
+                                                     const char           *id);
+GPtrArray        *alta_session_get_results_with_code (AltaSession         *self,
+                                                     const char           *code);
 void              alta_session_load_async           (AltaSession          *self,
                                                      GCancellable         *cancellable,
                                                      GAsyncReadyCallback   callback,

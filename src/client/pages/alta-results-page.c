@@ -120,29 +120,12 @@ describe_value (AltaLabResult *result)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
-static GPtrArray *
-results_with_code (AltaResultsPage *self,
-                   const char      *code)
-{
-  GListModel *all = alta_session_get_results (self->session);
-  GPtrArray *matching = g_ptr_array_new_with_free_func (g_object_unref);
-
-  for (guint i = 0; code != NULL && i < g_list_model_get_n_items (all); i++)
-    {
-      g_autoptr (AltaLabResult) result = g_list_model_get_item (all, i);
-
-      if (g_strcmp0 (alta_lab_result_get_code (result), code) == 0)
-        g_ptr_array_add (matching, g_steal_pointer (&result));
-    }
-
-  return matching;
-}
-
 static void
 show_trend (AltaResultsPage *self,
             AltaLabResult   *result)
 {
-  g_autoptr (GPtrArray) series = results_with_code (self, alta_lab_result_get_code (result));
+  g_autoptr (GPtrArray) series = alta_session_get_results_with_code (self->session,
+                                                                      alta_lab_result_get_code (result));
   g_autofree char *title = NULL;
 
   /* Translators: %s is a test's name */
@@ -232,7 +215,6 @@ static void
 show_report (AltaResultsPage *self,
              AltaLabReport   *report)
 {
-  GListModel *all = alta_session_get_results (self->session);
   const char * const *ids = alta_lab_report_get_result_ids (report);
   g_autofree char *date = format_date (alta_record_item_get_date (ALTA_RECORD_ITEM (report)));
   g_autofree char *details = NULL;
@@ -248,16 +230,12 @@ show_report (AltaResultsPage *self,
   gtk_label_set_text (self->report_details, details != NULL ? details : date);
 
   for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
-    for (guint j = 0; j < g_list_model_get_n_items (all); j++)
-      {
-        g_autoptr (AltaLabResult) result = g_list_model_get_item (all, j);
+    {
+      AltaLabResult *result = alta_session_find_result (self->session, ids[i]);
 
-        if (g_strcmp0 (alta_record_item_get_id (ALTA_RECORD_ITEM (result)), ids[i]) == 0)
-          {
-            gtk_list_box_append (self->values_list, make_value_row (self, result));
-            break;
-          }
-      }
+      if (result != NULL)
+        gtk_list_box_append (self->values_list, make_value_row (self, result));
+    }
 
   gtk_widget_set_visible (GTK_WIDGET (self->trend_title), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->trend_view), FALSE);
