@@ -382,10 +382,67 @@ test_bad_bundles (void)
     }
 }
 
+/* A date without a time is a calendar day: the same day in every time zone. A dateTime is
+ * an instant. (main() runs these tests in Los Angeles time.)
+ */
+static void
+test_dates (void)
+{
+  const struct
+  {
+    const char *text;
+    int         year, month, day;   /* in local time */
+  } good[] = {
+    { "2026-03-05", 2026, 3, 5 },
+    { "2026-03", 2026, 3, 1 },
+    { "2026", 2026, 1, 1 },
+    { "2024-02-29", 2024, 2, 29 },
+    { "2026-03-05T01:30:00Z", 2026, 3, 4 },        /* 17:30 the day before in California */
+    { "2026-03-05T09:00:00-08:00", 2026, 3, 5 },
+    { "2026-03-05T23:59:60.25+14:00", 2026, 3, 5 }, /* a leap second, in Kiribati */
+  };
+  const char *bad[] = {
+    "", "0000", "20260305", "2026-3-5", "2026-02-30", "2025-02-29", "2026-13", "2026-00",
+    "2026-03-05T24:00:00Z", "2026-03-05T10:60", "2026-03-05T10:00:00+15:00",
+    "2026-03-05 10:00:00", "2026-03-05T10:00:00.Z", "2026-03-05Z", "yesterday",
+  };
+  gint64 start, end;
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr (GDateTime) date = alta_fhir_parse_date (good[i].text);
+      g_autoptr (GDateTime) local = NULL;
+
+      g_test_message ("%s", good[i].text);
+      g_assert_nonnull (date);
+      local = g_date_time_to_local (date);
+      g_assert_cmpint (g_date_time_get_year (local), ==, good[i].year);
+      g_assert_cmpint (g_date_time_get_month (local), ==, good[i].month);
+      g_assert_cmpint (g_date_time_get_day_of_month (local), ==, good[i].day);
+      g_assert_true (alta_fhir_parse_date_range (good[i].text, &start, &end));
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_test_message ("%s", bad[i]);
+      g_assert_null (alta_fhir_parse_date (bad[i]));
+      g_assert_false (alta_fhir_parse_date_range (bad[i], &start, &end));
+    }
+  g_assert_null (alta_fhir_parse_date (NULL));
+
+  /* The server searches by what a value covers: all of February 2024 */
+  g_assert_true (alta_fhir_parse_date_range ("2024-02", &start, &end));
+  g_assert_cmpint (end - start, ==, 29 * 86400);
+  g_assert_true (alta_fhir_parse_date_range ("9999-12", &start, &end));
+  g_assert_cmpint (end - start, ==, 31 * 86400);
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  /* Far from UTC, where the machines run: dates must not move a day */
+  g_setenv ("TZ", "America/Los_Angeles", TRUE);
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/fhir-model/sample-bundles", test_sample_bundles);
@@ -394,6 +451,7 @@ main (int    argc,
   g_test_add_func ("/fhir-model/details", test_details);
   g_test_add_func ("/fhir-model/malformed", test_malformed);
   g_test_add_func ("/fhir-model/bad-bundles", test_bad_bundles);
+  g_test_add_func ("/fhir-model/dates", test_dates);
 
   return g_test_run ();
 }

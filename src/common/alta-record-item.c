@@ -366,39 +366,6 @@ alta_fhir_dup_reference_display (JsonObject *reference)
 }
 
 /**
- * alta_fhir_parse_date:
- * @text: (nullable): a FHIR date, dateTime or instant; a year or a month stands for its
- *   first day
- *
- * Returns: (transfer full) (nullable): the time, in the value's own offset (UTC when it
- *   has none)
- */
-GDateTime *
-alta_fhir_parse_date (const char *text)
-{
-  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
-  g_autofree char *full = NULL;
-  gsize length;
-
-  if (text == NULL)
-    return NULL;
-
-  length = strlen (text);
-  if (length == 4 && g_ascii_isdigit (text[0]))
-    full = g_strconcat (text, "-01-01T00:00:00Z", NULL);
-  else if (length == 7 && text[4] == '-')
-    full = g_strconcat (text, "-01T00:00:00Z", NULL);
-  else if (length == 10 && text[4] == '-' && text[7] == '-')
-    full = g_strconcat (text, "T00:00:00Z", NULL);
-  else if (length > 10 && length < 40 && text[10] == 'T')
-    full = g_strdup (text);
-  else
-    return NULL;
-
-  return g_date_time_new_from_iso8601 (full, utc);
-}
-
-/**
  * alta_fhir_read_date:
  * @resource: a resource
  * @members: (array zero-terminated=1): the elements that may hold its date, in order: a

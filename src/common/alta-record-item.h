@@ -10,6 +10,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "alta-fhir-date.h"
+
 G_BEGIN_DECLS
 
 /* Longest text kept from any element: a record never needs more, and a hostile server
@@ -53,7 +55,6 @@ char           *alta_fhir_dup_concept_code          (JsonObject      *concept,
                                                      char           **out_system);
 char           *alta_fhir_dup_first_concept_text    (JsonArray       *concepts);
 char           *alta_fhir_dup_reference_display     (JsonObject      *reference);
-GDateTime      *alta_fhir_parse_date                (const char      *text);
 GDateTime      *alta_fhir_read_date                 (JsonObject      *resource,
                                                      const char * const *members);
 

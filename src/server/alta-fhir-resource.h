@@ -9,6 +9,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "alta-fhir-date.h"
+
 G_BEGIN_DECLS
 
 #define ALTA_FHIR_ERROR (alta_fhir_error_quark ())
@@ -85,9 +87,6 @@ gboolean                alta_fhir_type_is_r4         (const char         *type);
 const char * const     *alta_fhir_type_get_r4_names  (guint              *n_names);
 gboolean                alta_fhir_id_is_valid        (const char         *id);
 
-gboolean                alta_fhir_parse_date_range   (const char         *text,
-                                                      gint64             *out_start,
-                                                      gint64             *out_end);
 char                   *alta_fhir_format_instant     (gint64              unix_seconds);
 
 AltaFhirIndex          *alta_fhir_index_resource     (JsonObject         *resource,
