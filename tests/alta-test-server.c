@@ -21,9 +21,13 @@
  * program and copied for each test.
  */
 
-static void store_result_cb (GObject      *object,
-                             GAsyncResult *result,
-                             gpointer      user_data);
+const char * const alta_test_served_types[ALTA_TEST_N_SERVED_TYPES] = {
+  "AllergyIntolerance", "Appointment", "CareTeam", "Communication", "Condition",
+  "DiagnosticReport", "Immunization", "Location", "MedicationRequest", "Observation",
+  "Organization", "Patient", "Practitioner", "PractitionerRole", "RelatedPerson", "Schedule",
+  "Slot", "Task",
+};
+
 
 static char *template_dir;
 static gboolean template_imported;
@@ -477,7 +481,7 @@ alta_test_server_run (AltaTestServer  *self,
 
   /* The main context keeps running meanwhile, as in an app: an HTTP client's idle timers
    * must fire on time, not all at once on its next request. */
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, store_result_cb, &result);
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, alta_test_store_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   if (!g_subprocess_communicate_utf8_finish (process, result, &standard_output, out_stderr, &error))
@@ -689,10 +693,16 @@ alta_test_find_reset_token (const char *mail_text)
   return find_word (mail_text, is_reset_token);
 }
 
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+/**
+ * alta_test_store_result_cb:
+ * @user_data: a `GAsyncResult **`, %NULL until the call ends
+ *
+ * A #GAsyncReadyCallback that keeps the result, for tests that iterate until it is there.
+ */
+void
+alta_test_store_result_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
 {
   GAsyncResult **out = user_data;
 
@@ -721,7 +731,7 @@ alta_test_request_bytes (AltaPortalClient *client,
   AltaPortalResponse *response;
 
   alta_portal_client_send_async (client, method, path, body, content_type, ALTA_REQUEST_NONE,
-                                 NULL, store_result_cb, &result);
+                                 NULL, alta_test_store_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
 
@@ -755,8 +765,8 @@ alta_test_request (AltaPortalClient *client,
   if (json_body != NULL)
     body = g_bytes_new (json_body, strlen (json_body));
 
-  alta_portal_client_send_async (client, method, path, body, NULL, flags, NULL, store_result_cb,
-                                 &result);
+  alta_portal_client_send_async (client, method, path, body, NULL, flags, NULL,
+                                 alta_test_store_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
 

@@ -25,6 +25,10 @@ typedef struct
   gint64        clock_offset;
 } AltaTestServer;
 
+/* The FHIR types the portal serves, as docs/api.md lists them */
+extern const char * const alta_test_served_types[];
+#define ALTA_TEST_N_SERVED_TYPES 18
+
 AltaTestServer     *alta_test_server_new_demo        (const char         *extra_config);
 AltaTestServer     *alta_test_server_new_demo_full   (const char         *extra_config,
                                                       gboolean            import);
@@ -66,6 +70,9 @@ const char         *alta_test_response_string        (AltaPortalResponse *respon
 void                alta_test_sign_in                (AltaPortalClient   *client,
                                                       const char         *username,
                                                       const char         *password);
+void                alta_test_store_result_cb        (GObject            *object,
+                                                      GAsyncResult       *result,
+                                                      gpointer            user_data);
 char               *alta_test_decode_quoted_printable (const char        *text);
 
 #define alta_assert_status(response, status) \

@@ -19,13 +19,6 @@ typedef struct
   char             *work_dir;
 } Fixture;
 
-static const char *served_types[] = {
-  "AllergyIntolerance", "Appointment", "CareTeam", "Communication", "Condition",
-  "DiagnosticReport", "Immunization", "Location", "MedicationRequest", "Observation",
-  "Organization", "Patient", "Practitioner", "PractitionerRole", "RelatedPerson", "Schedule",
-  "Slot", "Task",
-};
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
@@ -79,9 +72,9 @@ fingerprint (Fixture *fixture)
 {
   GString *text = g_string_new (NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (served_types); i++)
-    g_string_append_printf (text, "%s=%" G_GINT64_FORMAT " ", served_types[i],
-                            total_of (fixture, served_types[i]));
+  for (guint i = 0; i < ALTA_TEST_N_SERVED_TYPES; i++)
+    g_string_append_printf (text, "%s=%" G_GINT64_FORMAT " ", alta_test_served_types[i],
+                            total_of (fixture, alta_test_served_types[i]));
   return g_string_free (text, FALSE);
 }
 

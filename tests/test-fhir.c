@@ -175,12 +175,7 @@ test_metadata (Fixture       *fixture,
 {
   g_autoptr (AltaPortalClient) anonymous = alta_test_server_new_client (fixture->server);
   g_autoptr (AltaPortalResponse) response = get (anonymous, "metadata");
-  const char *served[] = {
-    "AllergyIntolerance", "Appointment", "CareTeam", "Communication", "Condition",
-    "DiagnosticReport", "Immunization", "Location", "MedicationRequest", "Observation",
-    "Organization", "Patient", "Practitioner", "PractitionerRole", "RelatedPerson", "Schedule",
-    "Slot", "Task",
-  };
+  const char * const *served = alta_test_served_types;
   JsonObject *statement;
   JsonArray *resources;
 
@@ -192,8 +187,8 @@ test_metadata (Fixture       *fixture,
   resources = json_object_get_array_member (
     json_array_get_object_element (json_object_get_array_member (statement, "rest"), 0),
     "resource");
-  g_assert_cmpuint (json_array_get_length (resources), ==, G_N_ELEMENTS (served));
-  for (guint i = 0; i < G_N_ELEMENTS (served); i++)
+  g_assert_cmpuint (json_array_get_length (resources), ==, ALTA_TEST_N_SERVED_TYPES);
+  for (guint i = 0; i < ALTA_TEST_N_SERVED_TYPES; i++)
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (resources, i),
                                                     "type"), ==, served[i]);
 }

@@ -19,14 +19,6 @@
 #include "alta-problem.h"
 #include "alta-test-server.h"
 
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
-
 static GListStore *
 search (AltaPortalClient  *client,
         const char        *path,
@@ -36,7 +28,7 @@ search (AltaPortalClient  *client,
   g_autoptr (GAsyncResult) result = NULL;
 
   alta_portal_client_search_async (client, path, type, ALTA_REQUEST_BACKGROUND, NULL,
-                                   store_result_cb, &result);
+                                   alta_test_store_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
 
@@ -51,7 +43,7 @@ call (AltaPortalClient  *client,
   g_autoptr (GAsyncResult) result = NULL;
 
   alta_portal_client_call_async (client, "GET", path, NULL, ALTA_REQUEST_NONE, NULL,
-                                 store_result_cb, &result);
+                                 alta_test_store_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
 
@@ -353,7 +345,7 @@ send_json (AltaPortalClient *client,
   AltaPortalResponse *response;
 
   alta_portal_client_send_async (client, method, path, body, NULL, ALTA_REQUEST_NONE, NULL,
-                                 store_result_cb, &result);
+                                 alta_test_store_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   response = alta_portal_client_send_finish (client, result, &error);
