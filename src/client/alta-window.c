@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "alta-a11y.h"
 #include "alta-connect-page.h"
 #include "alta-home-page.h"
 #include "alta-idle-monitor.h"
@@ -535,6 +536,8 @@ alta_window_init (AltaWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", FALSE);
+  alta_a11y_name_inner (GTK_WIDGET (self->record_dropdown), GTK_TYPE_TOGGLE_BUTTON,
+                        _("Record shown"));
 
   self->idle_monitor = alta_idle_monitor_new (GTK_WIDGET (self));
   g_signal_connect_swapped (self->idle_monitor, "warn", G_CALLBACK (on_idle_warn_cb), self);

@@ -453,6 +453,63 @@ def language_chosen_on_the_sign_in_page():
         app.stop()
 
 
+CONTROLS = (Atspi.Role.PUSH_BUTTON, Atspi.Role.TOGGLE_BUTTON, Atspi.Role.CHECK_BOX,
+            Atspi.Role.COMBO_BOX, Atspi.Role.TEXT, Atspi.Role.PASSWORD_TEXT,
+            Atspi.Role.RADIO_BUTTON, Atspi.Role.PAGE_TAB, Atspi.Role.SLIDER,
+            Atspi.Role.SPIN_BUTTON, Atspi.Role.LIST)
+
+
+def unnamed_controls(root):
+    """Controls a screen reader would announce without a name (GTK falls back to the
+    widget's type name, "GtkImage", which says nothing)."""
+    unnamed = []
+    checked = 0
+    for node in walk(root):
+        try:
+            if node.get_role() not in CONTROLS:
+                continue
+            # GTK 4.8 sets no SHOWING state; VISIBLE leaves out what is hidden
+            if not node.get_state_set().contains(Atspi.StateType.VISIBLE):
+                continue
+            name = (node.get_name() or '').strip()
+        except GLib.Error:
+            continue
+        checked += 1
+        if not name or name.startswith(('Gtk', 'Adw')):
+            parent = node.get_parent()
+            unnamed.append('%s %r in %s %r' % (node.get_role_name(), name,
+                                                parent.get_role_name() if parent else '-',
+                                                parent.get_name() if parent else ''))
+    log('%d controls on screen, %d without a name' % (checked, len(unnamed)))
+    assert checked > 0
+    return unnamed
+
+
+@test
+def every_control_has_a_name():
+    app = App(portal)
+    try:
+        wait_for(lambda: find(app.root, Atspi.Role.PUSH_BUTTON, contains='Sign In'), 'sign-in')
+        unnamed = unnamed_controls(app.root)
+        sign_in(app, 'daniel', 'Harbor-Kite-1988')
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='Hello, Daniel'), 'home')
+        unnamed += unnamed_controls(app.root)
+        for tab in ('Health Summary', 'Test Results'):
+            page = wait_for(lambda: find(app.root, Atspi.Role.PAGE_TAB, tab), tab)
+            assert page.do_action(0)
+            time.sleep(1)
+            unnamed += unnamed_controls(app.root)
+        listing = wait_for(lambda: find(app.root, Atspi.Role.LIST, 'Test results'), 'results')
+        first = wait_for(lambda: listing.get_child_count() > 0 and listing.get_child_at_index(0),
+                         'a report')
+        assert wait_for(lambda: find(first, Atspi.Role.PUSH_BUTTON), 'its button').do_action(0)
+        time.sleep(1)
+        unnamed += unnamed_controls(app.root)
+        assert not unnamed, 'controls without a name: %s' % sorted(set(unnamed))
+    finally:
+        app.stop()
+
+
 @test
 def unreachable_portal_offers_a_retry():
     class Nowhere:

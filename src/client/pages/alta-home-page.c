@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "alta-a11y.h"
 #include "alta-format.h"
 #include "alta-home-page.h"
 #include "alta-json.h"
@@ -33,6 +34,7 @@ struct _AltaHomePage
   AdwActionRow   *results_row;
   AdwActionRow   *messages_row;
   AdwActionRow   *appointment_row;
+  GtkWidget        *news_group;
 };
 
 G_DEFINE_FINAL_TYPE (AltaHomePage, alta_home_page, GTK_TYPE_WIDGET)
@@ -289,6 +291,7 @@ alta_home_page_class_init (AltaHomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AltaHomePage, appointment_row);
   gtk_widget_class_bind_template_child (widget_class, AltaHomePage, greeting_label);
   gtk_widget_class_bind_template_child (widget_class, AltaHomePage, messages_row);
+  gtk_widget_class_bind_template_child (widget_class, AltaHomePage, news_group);
   gtk_widget_class_bind_template_child (widget_class, AltaHomePage, record_label);
   gtk_widget_class_bind_template_child (widget_class, AltaHomePage, results_row);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -298,4 +301,5 @@ static void
 alta_home_page_init (AltaHomePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  alta_a11y_name_inner (self->news_group, GTK_TYPE_LIST_BOX, _("What’s New"));
 }

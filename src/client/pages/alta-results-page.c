@@ -321,6 +321,15 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   else
     gtk_label_set_text (GTK_LABEL (date), when);
 
+  {
+    /* Translators: how a screen reader names a report in the list: its title, its date */
+    g_autofree char *name = g_strdup_printf (_("%s, %s"), gtk_label_get_text (GTK_LABEL (title)),
+                                             gtk_label_get_text (GTK_LABEL (date)));
+
+    gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    name, -1);
+  }
+
   g_object_set_data_full (G_OBJECT (button), "report", g_object_ref (report), g_object_unref);
 }
 
@@ -336,6 +345,7 @@ unbind_row_cb (GtkSignalListItemFactory *factory,
 
   gtk_label_set_text (GTK_LABEL (title), "");
   gtk_label_set_text (GTK_LABEL (gtk_widget_get_next_sibling (title)), "");
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
   g_object_set_data (G_OBJECT (button), "report", NULL);
 }
 

@@ -13,6 +13,7 @@
 #include <libsecret/secret.h>
 #include <string.h>
 
+#include "alta-a11y.h"
 #include "alta-json.h"
 #include "alta-portal-error.h"
 #include "alta-session.h"
@@ -347,6 +348,9 @@ static void
 alta_sign_in_page_init (AltaSignInPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  alta_a11y_name_inner (GTK_WIDGET (self->password_row), GTK_TYPE_BUTTON, _("Show Password"));
+  alta_a11y_name_inner (GTK_WIDGET (self->language_dropdown), GTK_TYPE_TOGGLE_BUTTON,
+                        _("Language · Idioma"));
 }
 
 void

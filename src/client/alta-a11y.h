@@ -1,0 +1,18 @@
+/* alta-a11y.h: names for the parts GTK and libadwaita leave unnamed
+ *
+ * Copyright 2026 The MyAltaMed for Linux authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+void alta_a11y_name_inner (GtkWidget  *widget,
+                           GType       type,
+                           const char *label);
+
+G_END_DECLS
