@@ -1,0 +1,333 @@
+#!/usr/bin/python3
+# screenshots.py: drives the real app against a demo portal through accessibility (AT-SPI),
+# screen by screen, and takes a screenshot of each in English and in Spanish. tools/screenshots
+# runs it once per screen size, each time under an Xvfb of that size and a private session bus:
+#
+#   screenshots.py BUILD_DIR OUT_DIR WIDTHxHEIGHT
+#
+# Files are named <screen>-<lang>-<width>x<height>.png. The helpers (finding the app, typing
+# into an entry by its accessible name, pressing buttons) are those of tests/a11y/test-client.py.
+#
+# Copyright 2026 The MyAltaMed for Linux authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import gettext
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import gi
+
+gi.require_version('Atspi', '2.0')
+from gi.repository import Atspi, GLib  # noqa: E402
+
+BUILD, OUT, SIZE = sys.argv[1], sys.argv[2], sys.argv[3]
+WIDTH, HEIGHT = (int(n) for n in SIZE.split('x'))
+APP = os.path.join(BUILD, 'src', 'client', 'myaltamed')
+PORTALD = os.path.join(BUILD, 'src', 'server', 'myaltamed-portald')
+LANGUAGES = os.environ.get('LANGUAGES', 'en es').split()
+# Groups of screens (methods of Screens below): SCREENS=idle takes only the idle warning
+GROUPS = os.environ.get('SCREENS', 'connection grace proxy idle').split()
+
+# A screen's content arrives in steps (the greeting, then the lists); this is how long we
+# let the window settle once what we wait for is there, before the picture is taken.
+SETTLE_S = 1.0
+
+
+def log(message):
+    print('screenshots: ' + message, file=sys.stderr, flush=True)
+
+
+class Portal:
+    """A fresh demo clinic on a free loopback port (as in tests/a11y/test-client.py)."""
+
+    def __init__(self, extra_config=''):
+        self.dir = tempfile.mkdtemp(prefix='alta-shots-')
+        config = os.path.join(self.dir, 'portald.conf')
+        with open(config, 'w') as f:
+            f.write('[rate-limit]\nper_address_per_minute=100000\nper_account_per_minute=1000\n')
+            f.write(extra_config)
+        self.process = subprocess.Popen(
+            [PORTALD, 'demo', '--data-dir', os.path.join(self.dir, 'data'), '--port', '0',
+             '--config', config],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        for line in self.process.stdout:
+            if line.startswith('Listening on '):
+                self.url = line.split(' ', 2)[2].strip()
+                break
+        else:
+            raise RuntimeError('the portal did not start')
+        self.ca = os.path.join(self.dir, 'data', 'tls', 'ca.pem')
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Nowhere:
+    """A portal address where nothing listens, for the connection-problem screen."""
+    url = 'https://127.0.0.1:9'
+    ca = None
+
+
+class App:
+    """The app in one language, its window filling the screen."""
+
+    def __init__(self, portal, language):
+        env = dict(os.environ, LANGUAGE=language)
+        argv = [APP, '--server', portal.url]
+        if portal.ca:
+            argv += ['--ca-file', portal.ca]
+        self.process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+        self.root = wait_for(self.find_app, 'the app on the accessibility bus')
+        self.window = wait_for(lambda: self.windows()[:1], 'the app\'s window')[0]
+        fill_screen(self.window)
+
+    def find_app(self):
+        desktop = Atspi.get_desktop(0)
+        for i in range(desktop.get_child_count()):
+            child = desktop.get_child_at_index(i)
+            if child is not None and child.get_name() == 'myaltamed' and \
+                    child.get_process_id() == self.process.pid:
+                return child
+        return None
+
+    def windows(self):
+        """The app's visible X windows, oldest first."""
+        found = subprocess.run(['xdotool', 'search', '--onlyvisible', '--pid',
+                                str(self.process.pid)], capture_output=True, text=True)
+        return sorted(found.stdout.split(), key=int)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait()
+
+
+def fill_screen(window):
+    """Maximize @window, as a person (or a kiosk) would: it then fills the screen, with
+    square corners and a header bar that knows it is maximized."""
+    subprocess.run(['wmctrl', '-i', '-r', window, '-b', 'add,maximized_vert,maximized_horz'],
+                   check=True)
+    wait_for(lambda: '_NET_WM_STATE_MAXIMIZED_HORZ' in subprocess.run(
+        ['xprop', '-id', window, '_NET_WM_STATE'], capture_output=True, text=True).stdout,
+        'the window to be maximized', timeout=10)
+
+
+def wait_for(predicate, what, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError('timed out waiting for ' + what)
+
+
+def walk(node, depth=0):
+    """Every node under @node, skipping nodes that vanish while we look."""
+    if node is None or depth > 60:
+        return
+    try:
+        node.get_role()
+        n_children = node.get_child_count()
+    except GLib.Error:
+        return
+    yield node
+    for i in range(n_children):
+        try:
+            child = node.get_child_at_index(i)
+        except GLib.Error:
+            continue
+        yield from walk(child, depth + 1)
+
+
+def text_of(node):
+    try:
+        if node.get_role() in (Atspi.Role.LABEL, Atspi.Role.TEXT):
+            return node.get_text(0, node.get_character_count())
+    except Exception:
+        pass
+    return ''
+
+
+def find(root, role, name=None, contains=None):
+    for node in walk(root):
+        try:
+            if node.get_role() != role:
+                continue
+            node_name = node.get_name() or ''
+        except GLib.Error:
+            continue
+        if name is not None and node_name != name:
+            continue
+        if contains is not None and contains not in node_name and contains not in text_of(node):
+            continue
+        return node
+    return None
+
+
+def type_into(root, name, text):
+    entry = wait_for(lambda: find(root, Atspi.Role.TEXT, name), 'the %s entry' % name)
+    entry.set_text_contents(text)
+
+
+def press(root, contains):
+    button = wait_for(lambda: find(root, Atspi.Role.PUSH_BUTTON, contains=contains),
+                      'the %s button' % contains)
+    assert button.do_action(0)
+
+
+def list_rows(root, name):
+    """A list's rows, once it has some (its placeholder is a child too, but not a row)."""
+    listing = wait_for(lambda: find(root, Atspi.Role.LIST, name), 'the %s list' % name)
+    rows = [listing.get_child_at_index(i) for i in range(listing.get_child_count())]
+    return [row for row in rows if row is not None and row.get_role() == Atspi.Role.LIST_ITEM]
+
+
+def shoot(screen, language):
+    """A picture of the whole screen, once the window has settled."""
+    time.sleep(SETTLE_S)
+    path = os.path.join(OUT, '%s-%s-%s.png' % (screen, language, SIZE))
+    subprocess.run(['import', '-window', 'root', path], check=True)
+    log('wrote ' + path)
+
+
+class Screens:
+    """The screens of the app in one language, in groups that each start the app afresh."""
+
+    def __init__(self, portal, idle_portal, language):
+        self.portal, self.idle_portal, self.language = portal, idle_portal, language
+        # The app's own translations: the accessible names we look for are what it shows.
+        self.translation = gettext.translation('myaltamed', os.path.join(BUILD, 'po'),
+                                               languages=[language], fallback=True)
+
+    def _(self, msgid):
+        """A label as shown: translated, without its mnemonic underscore, and cut before
+        any %s so that it matches the start of the filled-in text."""
+        return self.translation.gettext(msgid).replace('_', '').split('%s')[0]
+
+    def shoot(self, screen):
+        shoot(screen, self.language)
+
+    def sign_in(self, app, username, password):
+        type_into(app.root, self._('Username'), username)
+        type_into(app.root, self._('Password'), password)
+        press(app.root, self._('_Sign In'))
+
+    def wait_for_label(self, app, msgid, what, timeout=60):
+        return wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains=self._(msgid)), what,
+                        timeout=timeout)
+
+    def connection(self):
+        """The connection-problem screen: a portal address where nothing listens."""
+        app = App(Nowhere, self.language)
+        try:
+            self.wait_for_label(app, 'Cannot Reach MyAltaMed', 'the connection-problem screen')
+            self.shoot('connection-problem')
+        finally:
+            app.stop()
+
+    def grace(self):
+        """Sign-in, a wrong password, then grace's home, health summary and test results."""
+        _ = self._
+        app = App(self.portal, self.language)
+        try:
+            wait_for(lambda: find(app.root, Atspi.Role.TEXT, _('Username')), 'the sign-in form')
+            self.shoot('sign-in')
+
+            self.sign_in(app, 'grace', 'not-her-password')
+            self.wait_for_label(app, 'The username or password is not correct.',
+                                'the wrong-password message')
+            self.shoot('sign-in-error')
+
+            self.sign_in(app, 'grace', 'Orchard-Lantern-42')
+            self.wait_for_label(app, 'Hello, %s', 'the greeting')
+            self.shoot('home')
+
+            tab = wait_for(lambda: find(app.root, Atspi.Role.PAGE_TAB, _('Health Summary')),
+                           'the Health Summary tab')
+            assert tab.do_action(0)
+            wait_for(lambda: list_rows(app.root, _('Medications')), 'the medications')
+            self.shoot('health-summary')
+
+            tab = wait_for(lambda: find(app.root, Atspi.Role.PAGE_TAB, _('Test Results')),
+                           'the Test Results tab')
+            assert tab.do_action(0)
+            first = wait_for(lambda: list_rows(app.root, _('Test results')), 'the reports')[0]
+            self.shoot('test-results')
+
+            # The newest report, and the trend of its first value
+            button = wait_for(lambda: find(first, Atspi.Role.PUSH_BUTTON), 'the report\'s button')
+            assert button.do_action(0)
+            row = wait_for(lambda: list_rows(app.root, _('Values')), 'the values')[0]
+            trend_button = wait_for(lambda: find(row, Atspi.Role.PUSH_BUTTON,
+                                                 contains=_('Show the trend of %s')),
+                                    'the trend button')
+            assert trend_button.do_action(0)
+            wait_for(lambda: find(app.root, Atspi.Role.IMAGE, _('Trend')), 'the trend plot')
+            self.shoot('test-result-trend')
+        finally:
+            app.stop()
+
+    def proxy(self):
+        """daniel, viewing the record of his son Mateo through the record switcher."""
+        app = App(self.portal, self.language)
+        try:
+            self.sign_in(app, 'daniel', 'Harbor-Kite-1988')
+            self.wait_for_label(app, 'Hello, %s', 'the greeting')
+            switcher = wait_for(lambda: find(app.root, Atspi.Role.COMBO_BOX,
+                                             self._('Record shown')), 'the record switcher')
+            opener = wait_for(lambda: next((n for n in walk(switcher) if n is not switcher and
+                                            n.get_n_actions() > 0), None), 'the switcher button')
+            assert opener.do_action(0)
+            time.sleep(0.5)
+            for key in (0xff54, 0xff0d):  # Down, Return: the second record, Mateo's
+                Atspi.generate_keyboard_event(key, None, Atspi.KeySynthType.SYM)
+                time.sleep(0.3)
+            self.wait_for_label(app, 'You are viewing the record of %s', 'the banner')
+            self.shoot('proxy-record')
+        finally:
+            app.stop()
+
+    def idle(self):
+        """The idle warning: with a 70-second limit it shows after 10 seconds without input."""
+        app = App(self.idle_portal, self.language)
+        try:
+            self.sign_in(app, 'grace', 'Orchard-Lantern-42')
+            self.wait_for_label(app, 'Hello, %s', 'the greeting')
+            self.wait_for_label(app, 'Are You Still There?', 'the idle warning', timeout=40)
+            self.shoot('idle-warning')
+        finally:
+            app.stop()
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    # A window manager, to maximize the app's window and to put its dialogs over it; bare
+    # Xvfb has none, and an unmanaged window keeps its default size at +0+0.
+    window_manager = subprocess.Popen(['openbox', '--sm-disable'], stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL)
+    # Start the accessibility bus and registry before the first app, so that it finds them up
+    Atspi.get_desktop(0).get_child_count()
+    time.sleep(1)
+
+    portal = Portal()
+    idle_portal = Portal('[policy]\nidle_timeout_s=70\n')
+    try:
+        for language in LANGUAGES:
+            screens = Screens(portal, idle_portal, language)
+            for group in GROUPS:
+                getattr(screens, group)()
+    finally:
+        portal.stop()
+        idle_portal.stop()
+        window_manager.terminate()
+        window_manager.wait()
+
+
+main()
