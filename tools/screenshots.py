@@ -29,6 +29,7 @@ WIDTH, HEIGHT = (int(n) for n in SIZE.split('x'))
 APP = os.path.join(BUILD, 'src', 'client', 'myaltamed')
 PORTALD = os.path.join(BUILD, 'src', 'server', 'myaltamed-portald')
 LANGUAGES = os.environ.get('LANGUAGES', 'en es').split()
+LOCALES = {'en': 'en_US.UTF-8', 'es': 'es_MX.UTF-8'}
 # Groups of screens (methods of Screens below): SCREENS=idle takes only the idle warning
 GROUPS = os.environ.get('SCREENS', 'connection grace proxy idle').split()
 
@@ -79,6 +80,10 @@ class App:
 
     def __init__(self, portal, language):
         env = dict(os.environ, LANGUAGE=language)
+        if os.environ.get('LOCPATH'):
+            # Dates take their month and day names from the C library's locale, as they
+            # would on a desktop in that language (tools/screenshots builds the locales).
+            env['LC_ALL'] = LOCALES[language]
         argv = [APP, '--server', portal.url]
         if portal.ca:
             argv += ['--ca-file', portal.ca]
