@@ -36,6 +36,7 @@ GROUPS = os.environ.get('SCREENS', 'connection grace proxy idle').split()
 # A screen's content arrives in steps (the greeting, then the lists); this is how long we
 # let the window settle once what we wait for is there, before the picture is taken.
 SETTLE_S = 1.0
+ATTEMPTS = 3
 
 
 def log(message):
@@ -89,9 +90,14 @@ class App:
             argv += ['--ca-file', portal.ca]
         self.process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL)
-        self.root = wait_for(self.find_app, 'the app on the accessibility bus')
-        self.window = wait_for(lambda: self.windows()[:1], 'the app\'s window')[0]
-        fill_screen(self.window)
+        try:
+            self.root = wait_for(self.find_app, 'the app on the accessibility bus')
+            self.window = wait_for(lambda: self.windows()[:1], 'the app\'s window')[0]
+            fill_screen(self.window)
+        except AssertionError:
+            # Another start of the app would only activate this one: stop it first
+            self.stop()
+            raise
 
     def find_app(self):
         desktop = Atspi.get_desktop(0)
@@ -115,12 +121,17 @@ class App:
 
 def fill_screen(window):
     """Maximize @window, as a person (or a kiosk) would: it then fills the screen, with
-    square corners and a header bar that knows it is maximized."""
-    subprocess.run(['wmctrl', '-i', '-r', window, '-b', 'add,maximized_vert,maximized_horz'],
-                   check=True)
-    wait_for(lambda: '_NET_WM_STATE_MAXIMIZED_HORZ' in subprocess.run(
-        ['xprop', '-id', window, '_NET_WM_STATE'], capture_output=True, text=True).stdout,
-        'the window to be maximized', timeout=10)
+    square corners and a header bar that knows it is maximized. A request that reaches the
+    window manager before it manages the window is lost, so it is repeated until it works."""
+    def maximized():
+        subprocess.run(['wmctrl', '-i', '-r', window, '-b',
+                        'add,maximized_vert,maximized_horz'], check=True)
+        time.sleep(0.2)
+        state = subprocess.run(['xprop', '-id', window, '_NET_WM_STATE'],
+                               capture_output=True, text=True).stdout
+        return '_NET_WM_STATE_MAXIMIZED_HORZ' in state
+
+    wait_for(maximized, 'the window to be maximized', timeout=10)
 
 
 def wait_for(predicate, what, timeout=60):
@@ -315,24 +326,38 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     # A window manager, to maximize the app's window and to put its dialogs over it; bare
     # Xvfb has none, and an unmanaged window keeps its default size at +0+0.
-    window_manager = subprocess.Popen(['openbox', '--sm-disable'], stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.DEVNULL)
+    window_manager = subprocess.Popen(['openbox', '--sm-disable'], stdout=subprocess.DEVNULL)
+    wait_for(lambda: subprocess.run(['wmctrl', '-m'], capture_output=True).returncode == 0,
+             'the window manager', timeout=20)
     # Start the accessibility bus and registry before the first app, so that it finds them up
     Atspi.get_desktop(0).get_child_count()
     time.sleep(1)
 
+    failed = []
     portal = Portal()
     idle_portal = Portal('[policy]\nidle_timeout_s=70\n')
     try:
         for language in LANGUAGES:
             screens = Screens(portal, idle_portal, language)
             for group in GROUPS:
-                getattr(screens, group)()
+                # The accessibility tree changes under our feet while a page loads, so a
+                # wait now and then misses what it waits for: such a group gets another go.
+                for attempt in range(1, ATTEMPTS + 1):
+                    try:
+                        getattr(screens, group)()
+                        break
+                    except AssertionError as error:
+                        log('%s, %s, attempt %d: %s' % (group, language, attempt, error))
+                else:
+                    failed.append('%s (%s)' % (group, language))
     finally:
         portal.stop()
         idle_portal.stop()
         window_manager.terminate()
         window_manager.wait()
+    if failed:
+        log('no screenshots of: ' + ', '.join(failed))
+        sys.exit(1)
 
 
 main()
