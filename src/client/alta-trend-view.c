@@ -257,6 +257,7 @@ alta_trend_view_class_init (AltaTrendViewClass *klass)
 static void
 alta_trend_view_init (AltaTrendView *self)
 {
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
 }
 
 GtkWidget *

@@ -95,6 +95,9 @@ static void
 show_signed_out (AltaWindow *self,
                  const char *notice)
 {
+  const char * const no_names[] = { "", NULL };
+  g_autoptr (GtkStringList) nobody = gtk_string_list_new (no_names);
+
   alta_idle_monitor_stop (self->idle_monitor);
   g_clear_handle_id (&self->keepalive_id, g_source_remove);
   close_idle_dialog (self);
@@ -108,8 +111,11 @@ show_signed_out (AltaWindow *self,
   alta_home_page_set_session (self->home_page, NULL, 0);
   alta_summary_page_set_session (self->summary_page, NULL);
   alta_results_page_set_session (self->results_page, NULL);
+  /* GtkDropDown keeps showing its last name when the model goes: a model of one empty
+   * name replaces it */
   g_signal_handlers_block_by_func (self->record_dropdown, on_record_selected_cb, self);
-  gtk_drop_down_set_model (self->record_dropdown, NULL);
+  gtk_drop_down_set_model (self->record_dropdown, G_LIST_MODEL (nobody));
+  gtk_drop_down_set_selected (self->record_dropdown, 0);
   g_signal_handlers_unblock_by_func (self->record_dropdown, on_record_selected_cb, self);
   gtk_widget_set_visible (GTK_WIDGET (self->record_dropdown), FALSE);
   gtk_revealer_set_reveal_child (self->proxy_banner, FALSE);
@@ -338,42 +344,6 @@ on_record_selected_cb (AltaWindow  *self,
 }
 
 static void
-setup_record_item_cb (GtkSignalListItemFactory *factory,
-                      GtkListItem              *item,
-                      AltaWindow               *self)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-bind_record_item_cb (GtkSignalListItemFactory *factory,
-                     GtkListItem              *item,
-                     AltaWindow               *self)
-{
-  GtkWidget *label = gtk_list_item_get_child (item);
-
-  if (GTK_IS_LABEL (label))
-    gtk_label_set_text (GTK_LABEL (label),
-                        gtk_string_object_get_string (gtk_list_item_get_item (item)));
-}
-
-static void
-unbind_record_item_cb (GtkSignalListItemFactory *factory,
-                       GtkListItem              *item,
-                       AltaWindow               *self)
-{
-  GtkWidget *label = gtk_list_item_get_child (item);
-
-  /* Also called as the list item goes, after its child */
-  if (GTK_IS_LABEL (label))
-    gtk_label_set_text (GTK_LABEL (label), "");
-}
-
-static void
 on_signed_in_cb (AltaWindow     *self,
                  AltaSession    *session,
                  AltaSignInPage *page)
@@ -523,9 +493,6 @@ alta_window_class_init (AltaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, toast_overlay);
   gtk_widget_class_bind_template_callback (widget_class, on_record_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_signed_in_cb);
-  gtk_widget_class_bind_template_callback (widget_class, setup_record_item_cb);
-  gtk_widget_class_bind_template_callback (widget_class, bind_record_item_cb);
-  gtk_widget_class_bind_template_callback (widget_class, unbind_record_item_cb);
 
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, win_retry_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, win_sign_out_action);

@@ -239,8 +239,9 @@ alta_home_page_set_session (AltaHomePage *self,
   if (alta_session_get_record_is_own (session))
     record = g_strdup (_("Your health record"));
   else
-    /* Translators: %s is the name of the patient whose record is shown by proxy */
-    record = g_strdup_printf (_("You are viewing the record of %s"), alta_session_get_record_name (session));
+    /* Translators: under the greeting when a parent sees a child's record; %s is the
+     * child's name */
+    record = g_strdup_printf (_("Health record of %s"), alta_session_get_record_name (session));
   gtk_label_set_text (self->record_label, record);
 
   g_signal_connect_swapped (alta_session_get_reports (session), "items-changed",

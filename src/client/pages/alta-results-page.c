@@ -30,10 +30,11 @@ struct _AltaResultsPage
 
   AdwLeaflet     *leaflet;
   GtkListView    *reports_view;
-  GtkNoSelection *selection;
+  GtkSingleSelection *selection;
   GtkLabel       *report_title;
   GtkLabel       *report_details;
   GtkListBox     *values_list;
+  GtkScrolledWindow *detail_scroller;
   GtkLabel       *trend_title;
   AltaTrendView  *trend_view;
   GtkLabel       *trend_summary;
@@ -120,6 +121,30 @@ describe_value (AltaLabResult *result)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+static gboolean
+focus_trend_cb (gpointer user_data)
+{
+  AltaResultsPage *self = user_data;
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->detail_scroller);
+  GtkWidget *content = gtk_scrolled_window_get_child (self->detail_scroller);
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->trend_view)))
+    return G_SOURCE_REMOVE;
+
+  /* Down far enough to show the plot and its summary, no further */
+  if (gtk_widget_compute_bounds (GTK_WIDGET (self->trend_summary), content, &bounds))
+    {
+      double bottom = bounds.origin.y + bounds.size.height + 12;
+      double page = gtk_adjustment_get_page_size (adjustment);
+
+      if (bottom > gtk_adjustment_get_value (adjustment) + page)
+        gtk_adjustment_set_value (adjustment, bottom - page);
+    }
+  gtk_widget_grab_focus (GTK_WIDGET (self->trend_view));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 show_trend (AltaResultsPage *self,
             AltaLabResult   *result)
@@ -136,6 +161,9 @@ show_trend (AltaResultsPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->trend_title), TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->trend_view), TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->trend_summary), TRUE);
+  /* Once laid out, the plot takes the focus: the page scrolls it into view, and a screen
+   * reader reads its summary */
+  g_idle_add_full (G_PRIORITY_LOW, focus_trend_cb, g_object_ref (self), g_object_unref);
 }
 
 static void
@@ -245,26 +273,37 @@ show_report (AltaResultsPage *self,
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
+/* The report opened is the list's selection, so the list shows which one it is */
+static void
+open_report_at (AltaResultsPage *self,
+                guint            position)
+{
+  g_autoptr (AltaLabReport) report = g_list_model_get_item (G_LIST_MODEL (self->selection),
+                                                            position);
+
+  if (report == NULL)
+    return;
+
+  gtk_single_selection_set_selected (self->selection, position);
+  show_report (self, report);
+}
+
 static void
 on_report_activated_cb (GtkListView     *view,
                         guint            position,
                         AltaResultsPage *self)
 {
-  g_autoptr (AltaLabReport) report = g_list_model_get_item (G_LIST_MODEL (self->selection),
-                                                            position);
-
-  if (report != NULL)
-    show_report (self, report);
+  open_report_at (self, position);
 }
 
 static void
 on_report_clicked_cb (GtkButton       *button,
                       AltaResultsPage *self)
 {
-  AltaLabReport *report = g_object_get_data (G_OBJECT (button), "report");
+  GtkListItem *item = g_object_get_data (G_OBJECT (button), "list-item");
 
-  if (report != NULL)
-    show_report (self, report);
+  if (item != NULL && gtk_list_item_get_position (item) != GTK_INVALID_LIST_POSITION)
+    open_report_at (self, gtk_list_item_get_position (item));
 }
 
 /* Each row is a flat button: a pointer, a keyboard and a screen reader all open it the
@@ -283,6 +322,8 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   gtk_widget_add_css_class (button, "report-row");
   gtk_button_set_child (GTK_BUTTON (button), box);
   g_signal_connect (button, "clicked", G_CALLBACK (on_report_clicked_cb), self);
+  /* The item owns the button: no reference, or neither would go */
+  g_object_set_data (G_OBJECT (button), "list-item", item);
   gtk_widget_set_margin_top (box, 4);
   gtk_widget_set_margin_bottom (box, 4);
   gtk_label_set_xalign (GTK_LABEL (title), 0);
@@ -330,7 +371,6 @@ bind_row_cb (GtkSignalListItemFactory *factory,
                                     name, -1);
   }
 
-  g_object_set_data_full (G_OBJECT (button), "report", g_object_ref (report), g_object_unref);
 }
 
 /* A row given back to the list keeps nothing of the report it showed */
@@ -346,7 +386,6 @@ unbind_row_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_text (GTK_LABEL (title), "");
   gtk_label_set_text (GTK_LABEL (gtk_widget_get_next_sibling (title)), "");
   gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
-  g_object_set_data (G_OBJECT (button), "report", NULL);
 }
 
 static void
@@ -368,7 +407,7 @@ alta_results_page_set_session (AltaResultsPage *self,
   g_return_if_fail (ALTA_IS_RESULTS_PAGE (self));
 
   g_set_object (&self->session, session);
-  gtk_no_selection_set_model (self->selection,
+  gtk_single_selection_set_model (self->selection,
                               session != NULL ? alta_session_get_reports (session) : NULL);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->values_list))) != NULL)
@@ -409,6 +448,7 @@ alta_results_page_class_init (AltaResultsPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/net/myaltamed/MyAltaMed/ui/alta-results-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AltaResultsPage, detail_box);
+  gtk_widget_class_bind_template_child (widget_class, AltaResultsPage, detail_scroller);
   gtk_widget_class_bind_template_child (widget_class, AltaResultsPage, empty_detail);
   gtk_widget_class_bind_template_child (widget_class, AltaResultsPage, leaflet);
   gtk_widget_class_bind_template_child (widget_class, AltaResultsPage, report_details);
