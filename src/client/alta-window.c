@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "alta-a11y.h"
+#include "alta-bench.h"
 #include "alta-connect-page.h"
 #include "alta-home-page.h"
 #include "alta-idle-monitor.h"
@@ -125,6 +126,7 @@ show_signed_out (AltaWindow *self,
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", FALSE);
   gtk_stack_set_visible_child_name (self->stack, "sign-in");
+  alta_bench_mark_next_frame (GTK_WIDGET (self), "sign-in-page");
 }
 
 static void
@@ -136,7 +138,10 @@ load_cb (GObject      *object,
   g_autoptr (GError) error = NULL;
 
   if (alta_session_load_finish (ALTA_SESSION (object), result, &error))
-    return;
+    {
+      alta_bench_mark_next_frame (GTK_WIDGET (self), "record-loaded");
+      return;
+    }
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
@@ -505,6 +510,7 @@ alta_window_init (AltaWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", FALSE);
   alta_a11y_name_inner (GTK_WIDGET (self->record_dropdown), GTK_TYPE_TOGGLE_BUTTON,
                         _("Record shown"));
+  alta_bench_watch_window (GTK_WINDOW (self));
 
   self->idle_monitor = alta_idle_monitor_new (GTK_WIDGET (self));
   g_signal_connect_swapped (self->idle_monitor, "warn", G_CALLBACK (on_idle_warn_cb), self);

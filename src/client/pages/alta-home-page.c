@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "alta-a11y.h"
+#include "alta-bench.h"
 #include "alta-format.h"
 #include "alta-home-page.h"
 #include "alta-json.h"
@@ -89,6 +90,7 @@ messages_cb (GObject      *object,
   bundle = alta_portal_client_call_finish (ALTA_PORTAL_CLIENT (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  alta_bench_mark_next_frame (GTK_WIDGET (self), "home-messages");
   if (bundle == NULL || !JSON_NODE_HOLDS_OBJECT (bundle))
     {
       g_message ("Messages could not be counted: %s", error != NULL ? error->message : "no answer");
@@ -135,6 +137,7 @@ appointment_cb (GObject      *object,
   bundle = alta_portal_client_call_finish (ALTA_PORTAL_CLIENT (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  alta_bench_mark_next_frame (GTK_WIDGET (self), "home-appointment");
   if (bundle == NULL || !JSON_NODE_HOLDS_OBJECT (bundle))
     {
       g_message ("Appointments could not be read: %s", error != NULL ? error->message : "no answer");

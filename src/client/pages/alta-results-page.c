@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "alta-bench.h"
 #include "alta-lab-report.h"
 #include "alta-lab-result.h"
 #include "alta-format.h"
@@ -472,4 +473,5 @@ static void
 alta_results_page_init (AltaResultsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  alta_bench_watch_scrollable (GTK_WIDGET (self->reports_view));
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "alta-a11y.h"
+#include "alta-bench.h"
 #include "alta-json.h"
 #include "alta-portal-error.h"
 #include "alta-session.h"
@@ -254,6 +255,7 @@ sign_in_submit_action (GtkWidget  *widget,
   text = json_to_string (root, FALSE);
   body = g_bytes_new_take (text, strlen (text));
 
+  alta_bench_mark ("sign-in-submit");
   show_error (self, NULL);
   set_busy (self, TRUE);
   g_cancellable_cancel (self->cancellable);
