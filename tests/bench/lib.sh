@@ -1,7 +1,7 @@
 # Shared by the benchmarks: a work folder, a demo portal, nginx beside it, wrk runs.
 # Source it after `set -euo pipefail` and BUILD=...; it sets $work and cleans up on exit.
 
-for tool in wrk nginx curl; do
+for tool in ${BENCH_TOOLS:-wrk nginx curl}; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (tools/install-deps)"; exit 1; }
 done
 portald=$BUILD/src/server/myaltamed-portald
