@@ -153,13 +153,27 @@ def find_app(pid):
 
 def sign_in(app, username, password):
     """Types the username and password and presses Sign In; returns when the app's
-    sign-in action ran (its `bench sign-in-submit` line is the start of the timing)."""
-    root = wait_for(lambda: find_app(app.process.pid), 'the app on the accessibility bus')
-    wait_for(lambda: find(root, Atspi.Role.TEXT, 'Username'), 'the Username entry').set_text_contents(username)
-    wait_for(lambda: find(root, Atspi.Role.TEXT, 'Password'), 'the Password entry').set_text_contents(password)
-    button = wait_for(lambda: find(root, Atspi.Role.PUSH_BUTTON, 'Sign In'), 'the Sign In button')
-    assert button.do_action(0)
-    return app.wait('sign-in-submit')[0]
+    sign-in action ran (its `bench sign-in-submit` line is the start of the timing).
+    The accessibility tree is sometimes incomplete at first (a node missing for good):
+    then it is asked for again, up to five times."""
+    for attempt in range(5):
+        try:
+            root = wait_for(lambda: find_app(app.process.pid), 'the app on the accessibility bus')
+            wait_for(lambda: find(root, Atspi.Role.TEXT, 'Username'), 'the Username entry',
+                     10).set_text_contents(username)
+            wait_for(lambda: find(root, Atspi.Role.TEXT, 'Password'), 'the Password entry',
+                     10).set_text_contents(password)
+            button = wait_for(lambda: find(root, Atspi.Role.PUSH_BUTTON, 'Sign In'),
+                              'the Sign In button', 10)
+            assert button.do_action(0)
+            return app.wait('sign-in-submit', 10)[0]
+        except (TimeoutError, GLib.Error) as error:
+            log('sign-in through AT-SPI, attempt %d: %s' % (attempt + 1, error))
+            try:
+                log('buttons: %s' % [n.get_name() for n in walk(root) if n.get_role() == Atspi.Role.PUSH_BUTTON])
+            except Exception as e:
+                log('walk failed: %s' % e)
+    raise TimeoutError('could not sign in through AT-SPI')
 
 
 # The floor: the same requests as the app's, over HTTPS on loopback, from Python
