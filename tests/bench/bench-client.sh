@@ -67,14 +67,14 @@ print(json.dumps({
 PY
 
 # A private display, session bus and keyring (the app clears its remembered username after
-# a sign-in); nothing is written under HOME
+# a sign-in); nothing is written under HOME. The app is driven by its English labels.
 export XDG_RUNTIME_DIR=$work/runtime XDG_DATA_HOME=$work/data XDG_CACHE_HOME=$work/cache \
        XDG_CONFIG_HOME=$work/config
 mkdir -p -m 700 "$XDG_RUNTIME_DIR" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_CONFIG_HOME"
 unset DISPLAY WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS
 xvfb-run -a -s "-screen 0 1280x1024x24 -nolisten tcp" dbus-run-session -- bash -c '
   printf %s bench | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 || true
-  exec env GSETTINGS_SCHEMA_DIR="$1/data" GSETTINGS_BACKEND=memory MYALTAMED_LOCALEDIR="$1/po" \
+  exec env -u LANGUAGE GSETTINGS_SCHEMA_DIR="$1/data" GSETTINGS_BACKEND=memory MYALTAMED_LOCALEDIR="$1/po" \
     GDK_BACKEND=x11 LC_ALL=C.UTF-8 /usr/bin/python3 tests/bench/bench-client.py "$2"' \
   _ "$BUILD" "$work/settings.json" 2> "$work/driver.err" || {
   echo "bench: the driver failed:"; grep -v 'dbus-daemon\|dbind-WARNING' "$work/driver.err" | tail -20; exit 1; }
