@@ -105,6 +105,16 @@ make_client (AltaApplication  *self,
 extern int _nl_msg_cat_cntr;
 #endif
 
+/* The portal answers in the app's language */
+static void
+client_follow_language (AltaApplication *self)
+{
+  const char * const *names = g_get_language_names ();
+
+  if (self->client != NULL)
+    alta_portal_client_set_language (self->client, g_str_has_prefix (names[0], "es") ? "es" : "en");
+}
+
 /* Translations follow @language ("en", "es"), or the system's when it is empty. Dates are
  * spelled by the app itself (alta-format.c), so they follow too.
  */
@@ -112,7 +122,6 @@ static void
 apply_language (AltaApplication *self,
                 const char      *language)
 {
-  const char * const *names;
   const char *messages;
 
   if (language != NULL && language[0] != '\0')
@@ -130,18 +139,45 @@ apply_language (AltaApplication *self,
   ++_nl_msg_cat_cntr;
 #endif
 
-  names = g_get_language_names ();
-  if (self->client != NULL)
-    alta_portal_client_set_language (self->client, g_str_has_prefix (names[0], "es") ? "es" : "en");
+  client_follow_language (self);
 }
 
-static void
+static GtkWidget *
 open_window (AltaApplication *self)
 {
   GtkWindow *window = GTK_WINDOW (alta_window_new (GTK_APPLICATION (self), self->client,
                                                    self->client_error, self->settings));
 
   gtk_window_present (window);
+  return GTK_WIDGET (window);
+}
+
+static gboolean
+make_client_cb (gpointer user_data)
+{
+  g_autoptr (AltaApplication) self = user_data;
+
+  if (self->client != NULL || self->client_error != NULL)
+    return G_SOURCE_REMOVE;
+
+  self->client = make_client (self, &self->client_error);
+  client_follow_language (self);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (ALTA_IS_WINDOW (l->data))
+      alta_window_set_client (l->data, self->client, self->client_error);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Called as the first frame begins: the client is made once it is drawn */
+static gboolean
+first_frame_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  /* At the default priority: an idle one would wait behind the spinner's frames */
+  g_idle_add_full (G_PRIORITY_DEFAULT, make_client_cb, g_object_ref (user_data), NULL);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -157,12 +193,14 @@ alta_application_activate (GApplication *application)
       return;
     }
 
-  if (self->client == NULL && self->client_error == NULL)
-    self->client = make_client (self, &self->client_error);
-
   language = self->settings != NULL ? g_settings_get_string (self->settings, "language") : NULL;
   apply_language (self, language);
-  open_window (self);
+  window = GTK_WINDOW (open_window (self));
+
+  /* Reading the trust store takes a while: after the first frame, not before */
+  if (self->client == NULL && self->client_error == NULL)
+    gtk_widget_add_tick_callback (GTK_WIDGET (window), first_frame_cb, g_object_ref (self),
+                                  g_object_unref);
 }
 
 /* The sign-in page's language row: remembered, and the window built again in it */

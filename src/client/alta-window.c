@@ -533,16 +533,42 @@ alta_window_new (GtkApplication   *application,
 {
   AltaWindow *self = g_object_new (ALTA_TYPE_WINDOW, "application", application, NULL);
 
-  g_set_object (&self->client, client);
   g_set_object (&self->settings, settings);
+  alta_sign_in_page_set_settings (self->sign_in_page, settings, settings != NULL);
+  if (client == NULL && setup_error == NULL)
+    {
+      /* alta_window_set_client() comes after the first frame */
+      gtk_stack_set_visible_child_name (self->stack, "connect");
+      alta_connect_page_show_connecting (self->connect_page);
+      return self;
+    }
+
+  alta_window_set_client (self, client, setup_error);
+  return self;
+}
+
+/**
+ * alta_window_set_client:
+ * @client: (nullable): the portal's client, or %NULL when it could not be set up
+ * @setup_error: (nullable): why there is no client
+ *
+ * Gives a window made without a client its client, and reaches the portal.
+ */
+void
+alta_window_set_client (AltaWindow       *self,
+                        AltaPortalClient *client,
+                        const GError     *setup_error)
+{
+  g_return_if_fail (ALTA_IS_WINDOW (self));
+  g_return_if_fail (self->client == NULL);
+
+  g_set_object (&self->client, client);
   if (client != NULL)
     g_signal_connect_object (client, "session-expired", G_CALLBACK (on_session_expired_cb), self,
                              G_CONNECT_SWAPPED);
+  g_clear_error (&self->setup_error);
   self->setup_error = setup_error != NULL ? g_error_copy (setup_error) : NULL;
 
   alta_sign_in_page_set_client (self->sign_in_page, client);
-  alta_sign_in_page_set_settings (self->sign_in_page, settings, settings != NULL);
   connect_to_portal (self);
-
-  return self;
 }

@@ -17,9 +17,12 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (AltaWindow, alta_window, ALTA, WINDOW, AdwApplicationWindow)
 
-AltaWindow *alta_window_new (GtkApplication   *application,
-                             AltaPortalClient *client,
-                             const GError     *setup_error,
-                             GSettings        *settings);
+AltaWindow *alta_window_new        (GtkApplication   *application,
+                                    AltaPortalClient *client,
+                                    const GError     *setup_error,
+                                    GSettings        *settings);
+void        alta_window_set_client (AltaWindow       *self,
+                                    AltaPortalClient *client,
+                                    const GError     *setup_error);
 
 G_END_DECLS

@@ -159,8 +159,11 @@ alta_portal_client_new (const char    *base_url,
   while (g_str_has_suffix (self->base_url, "/"))
     self->base_url[strlen (self->base_url) - 1] = '\0';
 
+  /* A record loads with eight requests at once: libsoup's two connections a host would
+   * queue six of them (docs/performance.md, the client's sign-in) */
   self->session = soup_session_new_with_options ("timeout", DEFAULT_TIMEOUT_S,
                                                  "idle-timeout", 60,
+                                                 "max-conns-per-host", 8,
                                                  "user-agent", "MyAltaMed/" PACKAGE_VERSION,
                                                  NULL);
   if (tls_database != NULL)

@@ -146,6 +146,17 @@ focus_trend_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The next frame lays the plot out: just after it is drawn, it is scrolled to. (An idle
+ * source of lower priority can wait long behind animations' frames.) */
+static gboolean
+trend_shown_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  g_idle_add_full (G_PRIORITY_DEFAULT, focus_trend_cb, g_object_ref (user_data), g_object_unref);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 show_trend (AltaResultsPage *self,
             AltaLabResult   *result)
@@ -164,7 +175,8 @@ show_trend (AltaResultsPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->trend_summary), TRUE);
   /* Once laid out, the plot takes the focus: the page scrolls it into view, and a screen
    * reader reads its summary */
-  g_idle_add_full (G_PRIORITY_LOW, focus_trend_cb, g_object_ref (self), g_object_unref);
+  gtk_widget_add_tick_callback (GTK_WIDGET (self->trend_view), trend_shown_cb,
+                                g_object_ref (self), g_object_unref);
 }
 
 static void
