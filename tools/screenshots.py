@@ -22,7 +22,10 @@ import time
 import gi
 
 gi.require_version('Atspi', '2.0')
-from gi.repository import Atspi, GLib  # noqa: E402
+from gi.repository import Atspi  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'tests', 'a11y'))
+from altaatspi import find, find_app, press, type_into, wait_for, walk  # noqa: E402
 
 BUILD, OUT, SIZE = sys.argv[1], sys.argv[2], sys.argv[3]
 WIDTH, HEIGHT = (int(n) for n in SIZE.split('x'))
@@ -82,8 +85,8 @@ class App:
     def __init__(self, portal, language):
         env = dict(os.environ, LANGUAGE=language)
         if os.environ.get('LOCPATH'):
-            # Dates take their month and day names from the C library's locale, as they
-            # would on a desktop in that language (tools/screenshots builds the locales).
+            # The C library's locale of that language, as on a desktop in it (tools/screenshots
+            # builds the locales); the app spells month names itself, whatever the locale.
             env['LC_ALL'] = LOCALES[language]
         argv = [APP, '--server', portal.url]
         if portal.ca:
@@ -100,13 +103,7 @@ class App:
             raise
 
     def find_app(self):
-        desktop = Atspi.get_desktop(0)
-        for i in range(desktop.get_child_count()):
-            child = desktop.get_child_at_index(i)
-            if child is not None and child.get_name() == 'myaltamed' and \
-                    child.get_process_id() == self.process.pid:
-                return child
-        return None
+        return find_app(self.process.pid)
 
     def windows(self):
         """The app's visible X windows, oldest first."""
@@ -132,70 +129,6 @@ def fill_screen(window):
         return '_NET_WM_STATE_MAXIMIZED_HORZ' in state
 
     wait_for(maximized, 'the window to be maximized', timeout=10)
-
-
-def wait_for(predicate, what, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError('timed out waiting for ' + what)
-
-
-def walk(node, depth=0):
-    """Every node under @node, skipping nodes that vanish while we look."""
-    if node is None or depth > 60:
-        return
-    try:
-        node.get_role()
-        n_children = node.get_child_count()
-    except GLib.Error:
-        return
-    yield node
-    for i in range(n_children):
-        try:
-            child = node.get_child_at_index(i)
-        except GLib.Error:
-            continue
-        yield from walk(child, depth + 1)
-
-
-def text_of(node):
-    try:
-        if node.get_role() in (Atspi.Role.LABEL, Atspi.Role.TEXT):
-            return node.get_text(0, node.get_character_count())
-    except Exception:
-        pass
-    return ''
-
-
-def find(root, role, name=None, contains=None):
-    for node in walk(root):
-        try:
-            if node.get_role() != role:
-                continue
-            node_name = node.get_name() or ''
-        except GLib.Error:
-            continue
-        if name is not None and node_name != name:
-            continue
-        if contains is not None and contains not in node_name and contains not in text_of(node):
-            continue
-        return node
-    return None
-
-
-def type_into(root, name, text):
-    entry = wait_for(lambda: find(root, Atspi.Role.TEXT, name), 'the %s entry' % name)
-    entry.set_text_contents(text)
-
-
-def press(root, contains):
-    button = wait_for(lambda: find(root, Atspi.Role.PUSH_BUTTON, contains=contains),
-                      'the %s button' % contains)
-    assert button.do_action(0)
 
 
 def list_rows(root, name):

@@ -34,6 +34,7 @@ struct _AltaApplication
   char             *server_option;
   char             *ca_file_option;
   char             *system_language;   /* $LANGUAGE as the app was started */
+  char             *portal_url;
   AltaPortalClient *client;
   GError           *client_error;
 };
@@ -72,32 +73,67 @@ choose (AltaApplication *self,
   return read_site_file (g_str_equal (key, "server-url") ? "url" : key);
 }
 
-static AltaPortalClient *
-make_client (AltaApplication  *self,
-             GError          **error)
+/* Reading a CA file (with the system's trust store) takes tens of milliseconds: it is done
+ * in a thread, while the window shows its first frame.
+ */
+static void
+read_ca_file_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
 {
-  g_autofree char *url = choose (self, self->server_option, "server-url");
-  g_autofree char *ca_file = choose (self, self->ca_file_option, "ca-file");
-  g_autoptr (GTlsDatabase) database = NULL;
-  g_autoptr (GError) local_error = NULL;
-  AltaPortalClient *client;
+  GError *error = NULL;
+  GTlsDatabase *database = alta_tls_database_new (task_data, &error);
 
-  if (ca_file != NULL)
+  if (database == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, database, g_object_unref);
+}
+
+static void client_ready (AltaApplication *self,
+                          GTlsDatabase    *database);
+
+static void
+ca_file_read_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  AltaApplication *self = ALTA_APPLICATION (object);
+  g_autoptr (GTlsDatabase) database = NULL;
+  g_autoptr (GError) error = NULL;
+
+  database = g_task_propagate_pointer (G_TASK (result), &error);
+  if (database == NULL)
     {
-      database = alta_tls_database_new (ca_file, &local_error);
-      if (database == NULL)
-        {
-          g_message ("The CA file %s cannot be read: %s", ca_file, local_error->message);
-          g_set_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_CERTIFICATE,
-                       "The CA file cannot be read: %s", local_error->message);
-          return NULL;
-        }
+      g_message ("The CA file %s cannot be read: %s",
+                 (const char *)g_task_get_task_data (G_TASK (result)), error->message);
+      g_set_error (&self->client_error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_CERTIFICATE,
+                   "The CA file cannot be read: %s", error->message);
     }
 
-  client = alta_portal_client_new (url != NULL ? url : DEFAULT_PORTAL, database, error);
-  if (client != NULL)
-    g_message ("Portal: %s", alta_portal_client_get_base_url (client));
-  return client;
+  client_ready (self, database);
+}
+
+/* Makes the portal's client: at once, or once its CA file is read */
+static void
+make_client (AltaApplication *self)
+{
+  g_autofree char *ca_file = choose (self, self->ca_file_option, "ca-file");
+  g_autoptr (GTask) task = NULL;
+
+  g_clear_pointer (&self->portal_url, g_free);
+  self->portal_url = choose (self, self->server_option, "server-url");
+  if (ca_file == NULL)
+    {
+      client_ready (self, NULL);
+      return;
+    }
+
+  task = g_task_new (self, NULL, ca_file_read_cb, NULL);
+  g_task_set_source_tag (task, make_client);
+  g_task_set_task_data (task, g_steal_pointer (&ca_file), g_free);
+  g_task_run_in_thread (task, read_ca_file_thread);
 }
 
 #ifdef __GLIBC__
@@ -142,42 +178,33 @@ apply_language (AltaApplication *self,
   client_follow_language (self);
 }
 
-static GtkWidget *
+static void
 open_window (AltaApplication *self)
 {
   GtkWindow *window = GTK_WINDOW (alta_window_new (GTK_APPLICATION (self), self->client,
                                                    self->client_error, self->settings));
 
   gtk_window_present (window);
-  return GTK_WIDGET (window);
 }
 
-static gboolean
-make_client_cb (gpointer user_data)
+/* The client is made (or could not be): every window reaches the portal with it */
+static void
+client_ready (AltaApplication *self,
+              GTlsDatabase    *database)
 {
-  g_autoptr (AltaApplication) self = user_data;
+  if (self->client_error == NULL)
+    {
+      self->client = alta_portal_client_new (self->portal_url != NULL ? self->portal_url
+                                                                      : DEFAULT_PORTAL,
+                                             database, &self->client_error);
+      if (self->client != NULL)
+        g_message ("Portal: %s", alta_portal_client_get_base_url (self->client));
+    }
 
-  if (self->client != NULL || self->client_error != NULL)
-    return G_SOURCE_REMOVE;
-
-  self->client = make_client (self, &self->client_error);
   client_follow_language (self);
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
     if (ALTA_IS_WINDOW (l->data))
       alta_window_set_client (l->data, self->client, self->client_error);
-
-  return G_SOURCE_REMOVE;
-}
-
-/* Called as the first frame begins: the client is made once it is drawn */
-static gboolean
-first_frame_cb (GtkWidget     *widget,
-                GdkFrameClock *clock,
-                gpointer       user_data)
-{
-  /* At the default priority: an idle one would wait behind the spinner's frames */
-  g_idle_add_full (G_PRIORITY_DEFAULT, make_client_cb, g_object_ref (user_data), NULL);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -195,12 +222,11 @@ alta_application_activate (GApplication *application)
 
   language = self->settings != NULL ? g_settings_get_string (self->settings, "language") : NULL;
   apply_language (self, language);
-  window = GTK_WINDOW (open_window (self));
+  open_window (self);
 
-  /* Reading the trust store takes a while: after the first frame, not before */
+  /* The window shows "Connecting" until the client is made */
   if (self->client == NULL && self->client_error == NULL)
-    gtk_widget_add_tick_callback (GTK_WIDGET (window), first_frame_cb, g_object_ref (self),
-                                  g_object_unref);
+    make_client (self);
 }
 
 /* The sign-in page's language row: remembered, and the window built again in it */
@@ -272,6 +298,7 @@ alta_application_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->client);
   g_clear_error (&self->client_error);
+  g_free (self->portal_url);
   g_free (self->system_language);
   g_free (self->server_option);
   g_free (self->ca_file_option);

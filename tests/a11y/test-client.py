@@ -24,6 +24,8 @@ import gi
 gi.require_version('Atspi', '2.0')
 from gi.repository import Atspi, GLib  # noqa: E402
 
+from altaatspi import all_text, find, find_app, press, text_of, type_into, wait_for, walk  # noqa: E402
+
 APP, PORTALD = sys.argv[1], sys.argv[2]
 results = []
 
@@ -101,94 +103,11 @@ class App:
             self.root = wait_for(self.find_app, 'the app on the accessibility bus', timeout=60)
 
     def find_app(self):
-        desktop = Atspi.get_desktop(0)
-        for i in range(desktop.get_child_count()):
-            child = desktop.get_child_at_index(i)
-            if child is not None and child.get_name() == 'myaltamed' and \
-                    child.get_process_id() == self.process.pid:
-                return child
-        return None
+        return find_app(self.process.pid)
 
     def stop(self):
         self.process.terminate()
         self.process.wait()
-
-
-def wait_for(predicate, what, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError('timed out waiting for ' + what)
-
-
-def walk(node, depth=0):
-    """Every node under @node. Nodes that vanish while we look (the app removes the rows of
-    a record as it signs out) are skipped: asking them anything raises."""
-    if node is None or depth > 60:
-        return
-    try:
-        node.get_role()
-        n_children = node.get_child_count()
-    except GLib.Error:
-        return
-    yield node
-    for i in range(n_children):
-        try:
-            child = node.get_child_at_index(i)
-        except GLib.Error:
-            continue
-        yield from walk(child, depth + 1)
-
-
-def text_of(node):
-    try:
-        if node.get_role() in (Atspi.Role.LABEL, Atspi.Role.TEXT):
-            return node.get_text(0, node.get_character_count())
-    except Exception:
-        pass
-    return ''
-
-
-def find(root, role, name=None, contains=None):
-    for node in walk(root):
-        try:
-            if node.get_role() != role:
-                continue
-            node_name = node.get_name() or ''
-        except GLib.Error:
-            continue
-        if name is not None and node_name != name:
-            continue
-        if contains is not None and contains not in node_name and contains not in text_of(node):
-            continue
-        return node
-    return None
-
-
-def all_text(root):
-    """Every name and text in the tree: what a screen reader could read out."""
-    texts = []
-    for node in walk(root):
-        try:
-            texts.append(node.get_name() or '')
-        except GLib.Error:
-            continue
-        texts.append(text_of(node))
-    return '\n'.join(texts)
-
-
-def type_into(root, name, text):
-    entry = wait_for(lambda: find(root, Atspi.Role.TEXT, name), 'the %s entry' % name)
-    entry.set_text_contents(text)
-
-
-def press(root, contains):
-    button = wait_for(lambda: find(root, Atspi.Role.PUSH_BUTTON, contains=contains),
-                      'the %s button' % contains)
-    assert button.do_action(0)
 
 
 def sign_in(app, username, password, spanish=False):

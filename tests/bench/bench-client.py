@@ -29,6 +29,9 @@ import gi
 gi.require_version('Atspi', '2.0')
 from gi.repository import Atspi, GLib  # noqa: E402
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'a11y'))
+from altaatspi import find, find_app, wait_for  # noqa: E402
+
 settings = json.load(open(sys.argv[1]))
 SETTLE_S = 2.0
 
@@ -104,62 +107,17 @@ def start_empty():
 
 
 # AT-SPI, as tests/a11y/test-client.py drives the app
-def walk(node, depth=0):
-    if node is None or depth > 60:
-        return
-    try:
-        node.get_role()
-        n_children = node.get_child_count()
-    except GLib.Error:
-        return
-    yield node
-    for i in range(n_children):
-        try:
-            child = node.get_child_at_index(i)
-        except GLib.Error:
-            continue
-        yield from walk(child, depth + 1)
-
-
-def find(root, role, name):
-    """The first node of @role whose name is @name, or holds it (a button's label)"""
-    for node in walk(root):
-        try:
-            if node.get_role() == role and name in (node.get_name() or ''):
-                return node
-        except GLib.Error:
-            continue
-    return None
-
-
-def wait_for(predicate, what, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise TimeoutError('timed out waiting for ' + what)
-
-
-def find_app(pid):
-    desktop = Atspi.get_desktop(0)
-    for i in range(desktop.get_child_count()):
-        child = desktop.get_child_at_index(i)
-        if child is not None and child.get_name() == 'myaltamed' and child.get_process_id() == pid:
-            return child
-    return None
 
 
 def sign_in(app, username, password):
     """Types the username and password and presses Sign In; returns when the app's
     sign-in action ran (its `bench sign-in-submit` line is the start of the timing)."""
     root = wait_for(lambda: find_app(app.process.pid), 'the app on the accessibility bus', 15)
-    wait_for(lambda: find(root, Atspi.Role.TEXT, 'Username'), 'the Username entry',
+    wait_for(lambda: find(root, Atspi.Role.TEXT, contains='Username'), 'the Username entry',
              15).set_text_contents(username)
-    wait_for(lambda: find(root, Atspi.Role.TEXT, 'Password'), 'the Password entry',
+    wait_for(lambda: find(root, Atspi.Role.TEXT, contains='Password'), 'the Password entry',
              15).set_text_contents(password)
-    button = wait_for(lambda: find(root, Atspi.Role.PUSH_BUTTON, 'Sign In'), 'the Sign In button', 15)
+    button = wait_for(lambda: find(root, Atspi.Role.PUSH_BUTTON, contains='Sign In'), 'the Sign In button', 15)
     assert button.do_action(0)
     return app.wait('sign-in-submit', 15)[0]
 
@@ -173,7 +131,7 @@ def start_and_sign_in(user):
         try:
             app.wait('sign-in-page')
             return app, sign_in(app, user['username'], user['password'])
-        except (TimeoutError, GLib.Error) as error:
+        except (AssertionError, TimeoutError, GLib.Error) as error:
             log('signing in through AT-SPI, attempt %d: %s; starting the app again' % (attempt + 1, error))
             app.stop()
     raise TimeoutError('could not sign in through AT-SPI')

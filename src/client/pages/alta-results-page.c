@@ -360,6 +360,7 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   GtkWidget *title = gtk_widget_get_first_child (box);
   GtkWidget *date = gtk_widget_get_next_sibling (title);
   g_autofree char *when = format_date (alta_record_item_get_date (report));
+  g_autofree char *name = NULL;
   const char *status = alta_record_item_get_status (report);
 
   gtk_label_set_text (GTK_LABEL (title), alta_record_item_get_title (report) != NULL
@@ -375,15 +376,11 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   else
     gtk_label_set_text (GTK_LABEL (date), when);
 
-  {
-    /* Translators: how a screen reader names a report in the list: its title, its date */
-    g_autofree char *name = g_strdup_printf (_("%s, %s"), gtk_label_get_text (GTK_LABEL (title)),
-                                             gtk_label_get_text (GTK_LABEL (date)));
-
-    gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                    name, -1);
-  }
-
+  /* Translators: how a screen reader names a report in the list: its title, its date */
+  name = g_strdup_printf (_("%s, %s"), gtk_label_get_text (GTK_LABEL (title)),
+                          gtk_label_get_text (GTK_LABEL (date)));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  name, -1);
 }
 
 /* A row given back to the list keeps nothing of the report it showed */

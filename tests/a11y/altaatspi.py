@@ -1,0 +1,109 @@
+# altaatspi.py: finding and driving the app through accessibility (AT-SPI), as a screen
+# reader does. Shared by tests/a11y/test-client.py, tools/screenshots.py and
+# tests/bench/bench-client.py.
+#
+# Copyright 2026 The MyAltaMed for Linux authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import time
+
+import gi
+
+gi.require_version('Atspi', '2.0')
+from gi.repository import Atspi, GLib  # noqa: E402
+
+
+def wait_for(predicate, what, timeout=60, interval=0.1):
+    """The first true value of @predicate, asked every @interval seconds; AssertionError
+    after @timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError('timed out waiting for ' + what)
+
+
+def find_app(pid):
+    """The app of process @pid on the accessibility bus, or None."""
+    desktop = Atspi.get_desktop(0)
+    for i in range(desktop.get_child_count()):
+        child = desktop.get_child_at_index(i)
+        if child is not None and child.get_name() == 'myaltamed' and \
+                child.get_process_id() == pid:
+            return child
+    return None
+
+
+def walk(node, depth=0):
+    """Every node under @node. Nodes that vanish while we look (the app removes the rows of
+    a record as it signs out) are skipped: asking them anything raises."""
+    if node is None or depth > 60:
+        return
+    try:
+        node.get_role()
+        n_children = node.get_child_count()
+    except GLib.Error:
+        return
+    yield node
+    for i in range(n_children):
+        try:
+            child = node.get_child_at_index(i)
+        except GLib.Error:
+            continue
+        yield from walk(child, depth + 1)
+
+
+def text_of(node):
+    """A label's or an entry's text, else ''."""
+    try:
+        if node.get_role() in (Atspi.Role.LABEL, Atspi.Role.TEXT):
+            return node.get_text(0, node.get_character_count())
+    except Exception:  # noqa: BLE001 (a node that went away has no text)
+        pass
+    return ''
+
+
+def find(root, role, name=None, contains=None):
+    """The first node of @role under @root named @name, or whose name or text holds
+    @contains."""
+    for node in walk(root):
+        try:
+            if node.get_role() != role:
+                continue
+            node_name = node.get_name() or ''
+        except GLib.Error:
+            continue
+        if name is not None and node_name != name:
+            continue
+        if contains is not None and contains not in node_name and contains not in text_of(node):
+            continue
+        return node
+    return None
+
+
+def all_text(root):
+    """Every name and text in the tree: what a screen reader could read out."""
+    texts = []
+    for node in walk(root):
+        try:
+            texts.append(node.get_name() or '')
+        except GLib.Error:
+            continue
+        texts.append(text_of(node))
+    return '\n'.join(texts)
+
+
+def type_into(root, name, text, timeout=60):
+    """Sets the text of the entry named @name."""
+    entry = wait_for(lambda: find(root, Atspi.Role.TEXT, name), 'the %s entry' % name, timeout)
+    entry.set_text_contents(text)
+
+
+def press(root, contains, timeout=60):
+    """Presses the button whose name holds @contains."""
+    button = wait_for(lambda: find(root, Atspi.Role.PUSH_BUTTON, contains=contains),
+                      'the %s button' % contains, timeout)
+    assert button.do_action(0)
+    return button
