@@ -242,6 +242,13 @@ test_details (void)
   g_assert_cmpstr (alta_lab_result_get_code (ALTA_LAB_RESULT (high)), ==, "4548-4");
   g_assert_cmpstr (alta_lab_result_get_code_system (ALTA_LAB_RESULT (high)), ==, "http://loinc.org");
   g_assert_cmpstr (alta_lab_result_get_category (ALTA_LAB_RESULT (high)), ==, "laboratory");
+  {
+    g_autofree char *high_value = alta_lab_result_dup_value_with_unit (ALTA_LAB_RESULT (high));
+    g_autofree char *pressure_value = alta_lab_result_dup_value_with_unit (ALTA_LAB_RESULT (pressure));
+
+    g_assert_cmpstr (high_value, ==, "7.2 %");
+    g_assert_cmpstr (pressure_value, ==, "Systolic 120 mm[Hg], Diastolic 80 mm[Hg]");
+  }
 
   g_assert_cmpint (alta_lab_result_get_flag (ALTA_LAB_RESULT (critical)), ==, ALTA_RESULT_FLAG_CRITICAL_LOW);
   g_assert_cmpstr (alta_lab_result_get_unit (ALTA_LAB_RESULT (critical)), ==, "mmol/L");

@@ -13,10 +13,8 @@
 
 import gettext
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 import gi
@@ -25,6 +23,7 @@ gi.require_version('Atspi', '2.0')
 from gi.repository import Atspi  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'tests', 'a11y'))
+from altaatspi import Portal as DemoPortal  # noqa: E402
 from altaatspi import find, find_app, press, type_into, wait_for, walk  # noqa: E402
 
 BUILD, OUT, SIZE = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -44,33 +43,6 @@ ATTEMPTS = 3
 
 def log(message):
     print('screenshots: ' + message, file=sys.stderr, flush=True)
-
-
-class Portal:
-    """A fresh demo clinic on a free loopback port (as in tests/a11y/test-client.py)."""
-
-    def __init__(self, extra_config=''):
-        self.dir = tempfile.mkdtemp(prefix='alta-shots-')
-        config = os.path.join(self.dir, 'portald.conf')
-        with open(config, 'w') as f:
-            f.write('[rate-limit]\nper_address_per_minute=100000\nper_account_per_minute=1000\n')
-            f.write(extra_config)
-        self.process = subprocess.Popen(
-            [PORTALD, 'demo', '--data-dir', os.path.join(self.dir, 'data'), '--port', '0',
-             '--config', config],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        for line in self.process.stdout:
-            if line.startswith('Listening on '):
-                self.url = line.split(' ', 2)[2].strip()
-                break
-        else:
-            raise RuntimeError('the portal did not start')
-        self.ca = os.path.join(self.dir, 'data', 'tls', 'ca.pem')
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class Nowhere:
@@ -267,8 +239,8 @@ def main():
     time.sleep(1)
 
     failed = []
-    portal = Portal()
-    idle_portal = Portal('[policy]\nidle_timeout_s=70\n')
+    portal = DemoPortal(PORTALD, prefix='alta-shots-')
+    idle_portal = DemoPortal(PORTALD, '[policy]\nidle_timeout_s=70\n', prefix='alta-shots-')
     try:
         for language in LANGUAGES:
             screens = Screens(portal, idle_portal, language)

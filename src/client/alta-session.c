@@ -226,6 +226,20 @@ alta_session_get_record_names (AltaSession *self)
   return self->record_names;
 }
 
+/* Every model empty; the results' index first, as it borrows from them */
+static void
+empty_record (AltaSession *self)
+{
+  g_list_store_remove_all (self->allergies);
+  g_list_store_remove_all (self->immunizations);
+  g_list_store_remove_all (self->medications);
+  g_list_store_remove_all (self->problems);
+  g_list_store_remove_all (self->reports);
+  g_hash_table_remove_all (self->results_by_id);
+  g_hash_table_remove_all (self->results_by_code);
+  g_list_store_remove_all (self->results);
+}
+
 /**
  * alta_session_show_record:
  * @index: a position in alta_session_get_record_names()
@@ -245,14 +259,7 @@ alta_session_show_record (AltaSession *self,
   self->record_name = g_strdup (g_ptr_array_index (self->record_names, index));
   self->record_is_own = index == 0;
 
-  g_list_store_remove_all (self->allergies);
-  g_list_store_remove_all (self->immunizations);
-  g_list_store_remove_all (self->medications);
-  g_list_store_remove_all (self->problems);
-  g_list_store_remove_all (self->reports);
-  g_hash_table_remove_all (self->results_by_id);
-  g_hash_table_remove_all (self->results_by_code);
-  g_list_store_remove_all (self->results);
+  empty_record (self);
 }
 
 /* One load of the record: its searches run at once; the first error ends it */
@@ -298,15 +305,13 @@ compare_current_first (gconstpointer a,
 }
 
 /* A report names its values by id, and a trend gathers a test's values by code: both are
- * looked up here rather than by walking thousands of results each time.
+ * looked up here rather than by walking thousands of results each time. The index starts
+ * empty: it is emptied before the results it borrows from are replaced.
  */
 static void
 index_results (AltaSession *self)
 {
   GListModel *results = G_LIST_MODEL (self->results);
-
-  g_hash_table_remove_all (self->results_by_id);
-  g_hash_table_remove_all (self->results_by_code);
 
   for (guint i = 0; i < g_list_model_get_n_items (results); i++)
     {
@@ -506,12 +511,5 @@ alta_session_end (AltaSession *self)
     g_ptr_array_set_size (self->record_ids, 0);
   if (self->record_names != NULL)
     g_ptr_array_set_size (self->record_names, 0);
-  g_list_store_remove_all (self->allergies);
-  g_list_store_remove_all (self->immunizations);
-  g_list_store_remove_all (self->medications);
-  g_list_store_remove_all (self->problems);
-  g_list_store_remove_all (self->reports);
-  g_hash_table_remove_all (self->results_by_id);
-  g_hash_table_remove_all (self->results_by_code);
-  g_list_store_remove_all (self->results);
+  empty_record (self);
 }

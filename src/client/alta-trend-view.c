@@ -266,13 +266,13 @@ alta_trend_view_new (void)
   return g_object_new (ALTA_TYPE_TREND_VIEW, NULL);
 }
 
-static char *
-format_value (AltaLabResult *result)
+/* Oldest first */
+static int
+compare_dates (gconstpointer a,
+               gconstpointer b)
 {
-  const char *unit = alta_lab_result_get_unit (result);
-
-  return unit != NULL ? g_strdup_printf ("%g %s", alta_lab_result_get_value (result), unit)
-                      : g_strdup_printf ("%g", alta_lab_result_get_value (result));
+  return g_date_time_compare (alta_record_item_get_date (*(AltaRecordItem **)a),
+                              alta_record_item_get_date (*(AltaRecordItem **)b));
 }
 
 /**
@@ -299,22 +299,9 @@ alta_trend_view_set_results (AltaTrendView *self,
         g_ptr_array_add (self->results, g_object_ref (result));
     }
 
-  /* Oldest first; results of the same time keep their order */
-  for (guint i = 1; i < self->results->len; i++)
-    for (guint j = i; j > 0; j--)
-      {
-        GDateTime *a = alta_record_item_get_date (g_ptr_array_index (self->results, j - 1));
-        GDateTime *b = alta_record_item_get_date (g_ptr_array_index (self->results, j));
-
-        if (g_date_time_compare (a, b) <= 0)
-          break;
-        {
-          gpointer swap = self->results->pdata[j];
-
-          self->results->pdata[j] = self->results->pdata[j - 1];
-          self->results->pdata[j - 1] = swap;
-        }
-      }
+  /* Oldest first; results of the same time keep their order (the sort is stable). A
+   * record's thousands of results of one test are newest first: no insertion sort. */
+  g_ptr_array_sort (self->results, compare_dates);
 
   if (self->results->len > 0)
     {
@@ -322,8 +309,8 @@ alta_trend_view_set_results (AltaTrendView *self,
       AltaLabResult *last = g_ptr_array_index (self->results, self->results->len - 1);
       g_autofree char *from = alta_format_date (alta_record_item_get_date (ALTA_RECORD_ITEM (first)));
       g_autofree char *to = alta_format_date (alta_record_item_get_date (ALTA_RECORD_ITEM (last)));
-      g_autofree char *first_value = format_value (first);
-      g_autofree char *last_value = format_value (last);
+      g_autofree char *first_value = alta_lab_result_dup_value_with_unit (first);
+      g_autofree char *last_value = alta_lab_result_dup_value_with_unit (last);
 
       /* Translators: a spoken summary of a trend plot: a count of values, two dates, two values */
       self->summary = g_strdup_printf (g_dngettext (NULL,

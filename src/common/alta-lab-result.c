@@ -377,6 +377,24 @@ alta_lab_result_get_value_text (AltaLabResult *self)
 }
 
 /**
+ * alta_lab_result_dup_value_with_unit:
+ *
+ * Returns: (transfer full) (nullable): the number and its unit ("124 mg/dL"), or the value
+ *   that is not a number, or %NULL without a value
+ */
+char *
+alta_lab_result_dup_value_with_unit (AltaLabResult *self)
+{
+  g_return_val_if_fail (ALTA_IS_LAB_RESULT (self), NULL);
+
+  if (!self->has_value)
+    return g_strdup (self->value_text);
+
+  return self->unit != NULL ? g_strdup_printf ("%g %s", self->value, self->unit)
+                            : g_strdup_printf ("%g", self->value);
+}
+
+/**
  * alta_lab_result_get_unit:
  *
  * Returns: (nullable) the unit of the value

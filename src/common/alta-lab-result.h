@@ -35,18 +35,19 @@ GType alta_result_flag_get_type (void);
 
 G_DECLARE_FINAL_TYPE (AltaLabResult, alta_lab_result, ALTA, LAB_RESULT, AltaRecordItem)
 
-const char           *alta_lab_result_get_code        (AltaLabResult *self);
-const char           *alta_lab_result_get_code_system (AltaLabResult *self);
-const char           *alta_lab_result_get_category    (AltaLabResult *self);
-double                alta_lab_result_get_value       (AltaLabResult *self);
-gboolean              alta_lab_result_get_has_value   (AltaLabResult *self);
-const char           *alta_lab_result_get_value_text  (AltaLabResult *self);
-const char           *alta_lab_result_get_unit        (AltaLabResult *self);
-double                alta_lab_result_get_low         (AltaLabResult *self);
-gboolean              alta_lab_result_get_has_low     (AltaLabResult *self);
-double                alta_lab_result_get_high        (AltaLabResult *self);
-gboolean              alta_lab_result_get_has_high    (AltaLabResult *self);
-const char           *alta_lab_result_get_range_text  (AltaLabResult *self);
-AltaResultFlag        alta_lab_result_get_flag        (AltaLabResult *self);
+const char           *alta_lab_result_get_code             (AltaLabResult *self);
+const char           *alta_lab_result_get_code_system      (AltaLabResult *self);
+const char           *alta_lab_result_get_category         (AltaLabResult *self);
+double                alta_lab_result_get_value            (AltaLabResult *self);
+gboolean              alta_lab_result_get_has_value        (AltaLabResult *self);
+const char           *alta_lab_result_get_value_text       (AltaLabResult *self);
+char                 *alta_lab_result_dup_value_with_unit  (AltaLabResult *self);
+const char           *alta_lab_result_get_unit             (AltaLabResult *self);
+double                alta_lab_result_get_low              (AltaLabResult *self);
+gboolean              alta_lab_result_get_has_low          (AltaLabResult *self);
+double                alta_lab_result_get_high             (AltaLabResult *self);
+gboolean              alta_lab_result_get_has_high         (AltaLabResult *self);
+const char           *alta_lab_result_get_range_text       (AltaLabResult *self);
+AltaResultFlag        alta_lab_result_get_flag             (AltaLabResult *self);
 
 G_END_DECLS

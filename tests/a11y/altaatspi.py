@@ -1,16 +1,61 @@
-# altaatspi.py: finding and driving the app through accessibility (AT-SPI), as a screen
-# reader does. Shared by tests/a11y/test-client.py, tools/screenshots.py and
-# tests/bench/bench-client.py.
+# altaatspi.py: a demo portal to point the app at, and finding and driving the app through
+# accessibility (AT-SPI), as a screen reader does. Shared by tests/a11y/test-client.py,
+# tools/screenshots.py and tests/bench/bench-client.py.
 #
 # Copyright 2026 The MyAltaMed for Linux authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import json
+import os
+import shutil
+import ssl
+import subprocess
+import tempfile
 import time
+import urllib.request
 
 import gi
 
 gi.require_version('Atspi', '2.0')
 from gi.repository import Atspi, GLib  # noqa: E402
+
+
+class Portal:
+    """A fresh demo clinic of myaltamed-portald @portald on a free loopback port."""
+
+    def __init__(self, portald, extra_config='', prefix='alta-portal-'):
+        self.dir = tempfile.mkdtemp(prefix=prefix)
+        config = os.path.join(self.dir, 'portald.conf')
+        with open(config, 'w') as f:
+            f.write('[rate-limit]\nper_address_per_minute=100000\nper_account_per_minute=1000\n')
+            f.write(extra_config)
+        self.process = subprocess.Popen(
+            [portald, 'demo', '--data-dir', os.path.join(self.dir, 'data'), '--port', '0',
+             '--config', config],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        for line in self.process.stdout:
+            if line.startswith('Listening on '):
+                self.url = line.split(' ', 2)[2].strip()
+                break
+        else:
+            raise RuntimeError('the portal did not start')
+        self.ca = os.path.join(self.dir, 'data', 'tls', 'ca.pem')
+        self.context = ssl.create_default_context(cafile=self.ca)
+
+    def request(self, path, body=None, token=None):
+        """The JSON answer to a request of the API."""
+        headers = {'Content-Type': 'application/json'}
+        if token:
+            headers['Authorization'] = 'Bearer ' + token
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.url + path, data=data, headers=headers)
+        with urllib.request.urlopen(request, context=self.context) as answer:
+            return json.load(answer)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def wait_for(predicate, what, timeout=60, interval=0.1):

@@ -8,22 +8,18 @@
 # Copyright 2026 The MyAltaMed for Linux authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-import json
 import os
-import shutil
-import ssl
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
-import urllib.request
 
 import gi
 
 gi.require_version('Atspi', '2.0')
 from gi.repository import Atspi, GLib  # noqa: E402
 
+from altaatspi import Portal as DemoPortal  # noqa: E402
 from altaatspi import all_text, find, find_app, press, text_of, type_into, wait_for, walk  # noqa: E402
 
 APP, PORTALD = sys.argv[1], sys.argv[2]
@@ -34,52 +30,16 @@ def log(message):
     print('# ' + message, flush=True)
 
 
-class Portal:
-    """A fresh demo clinic on a free loopback port."""
-
-    def __init__(self, extra_config=''):
-        self.dir = tempfile.mkdtemp(prefix='alta-a11y-')
-        config = os.path.join(self.dir, 'portald.conf')
-        with open(config, 'w') as f:
-            f.write('[rate-limit]\nper_address_per_minute=100000\nper_account_per_minute=1000\n')
-            f.write(extra_config)
-        self.process = subprocess.Popen(
-            [PORTALD, 'demo', '--data-dir', os.path.join(self.dir, 'data'), '--port', '0',
-             '--config', config],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        for line in self.process.stdout:
-            if line.startswith('Listening on '):
-                self.url = line.split(' ', 2)[2].strip()
-                break
-        else:
-            raise RuntimeError('the portal did not start')
-        self.ca = os.path.join(self.dir, 'data', 'tls', 'ca.pem')
-        self.context = ssl.create_default_context(cafile=self.ca)
-
-    def request(self, path, body=None, token=None):
-        headers = {'Content-Type': 'application/json'}
-        if token:
-            headers['Authorization'] = 'Bearer ' + token
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.url + path, data=data, headers=headers)
-        with urllib.request.urlopen(request, context=self.context) as answer:
-            return json.load(answer)
-
-    def titles(self, token, search):
-        """What the app should list: each resource's text, else its first display."""
-        bundle = self.request('/fhir/R4/' + search, token=token)
-        titles = []
-        for entry in bundle.get('entry', []):
-            resource = entry['resource']
-            concept = resource.get('code') or resource.get('vaccineCode') or \
-                resource.get('medicationCodeableConcept') or {}
-            titles.append(concept.get('text') or concept['coding'][0]['display'])
-        return sorted(titles)
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait()
-        shutil.rmtree(self.dir, ignore_errors=True)
+def titles(portal, token, search):
+    """What the app should list: each resource's text, else its first display."""
+    bundle = portal.request('/fhir/R4/' + search, token=token)
+    found = []
+    for entry in bundle.get('entry', []):
+        resource = entry['resource']
+        concept = resource.get('code') or resource.get('vaccineCode') or \
+            resource.get('medicationCodeableConcept') or {}
+        found.append(concept.get('text') or concept['coding'][0]['display'])
+    return sorted(found)
 
 
 class App:
@@ -150,7 +110,7 @@ def test(function):
 Atspi.get_desktop(0).get_child_count()
 time.sleep(1)
 
-portal = Portal()
+portal = DemoPortal(PORTALD, prefix='alta-a11y-')
 
 
 @test
@@ -165,7 +125,7 @@ def sign_in_and_summary_match_the_portal():
                              ('Medications', 'MedicationRequest?patient=demo-adult'),
                              ('Health Problems', 'Condition?patient=demo-adult'),
                              ('Immunizations', 'Immunization?patient=demo-adult')):
-            expected = portal.titles(token, search)
+            expected = titles(portal, token, search)
             shown = wait_for(lambda: list_titles(app.root, name) == expected and expected,
                              '%s to match the portal' % name)
             log('%s: %s' % (name, shown))
@@ -226,7 +186,7 @@ def results_newest_first_with_values_and_trend():
 def proxy_record_switch():
     token = portal.request('/api/v1/sessions', {'username': 'daniel',
                                                  'password': 'Harbor-Kite-1988'})['access_token']
-    child_vaccines = portal.titles(token, 'Immunization?patient=demo-child&_count=500')
+    child_vaccines = titles(portal, token, 'Immunization?patient=demo-child&_count=500')
     app = App(portal)
     try:
         sign_in(app, 'daniel', 'Harbor-Kite-1988')
@@ -446,7 +406,7 @@ def unreachable_portal_offers_a_retry():
 
 @test
 def idle_warning_stay_signed_in_then_logout():
-    short = Portal('[policy]\nidle_timeout_s=70\n')
+    short = DemoPortal(PORTALD, '[policy]\nidle_timeout_s=70\n', prefix='alta-a11y-')
     app = App(short)
     try:
         sign_in(app, 'grace', 'Orchard-Lantern-42')

@@ -101,16 +101,8 @@ flag_icon (AltaResultFlag flag)
 static char *
 describe_value (AltaLabResult *result)
 {
-  g_autoptr (GString) text = g_string_new (NULL);
-  const char *unit = alta_lab_result_get_unit (result);
-
-  if (alta_lab_result_get_has_value (result))
-    g_string_append_printf (text, "%g%s%s", alta_lab_result_get_value (result),
-                            unit != NULL ? " " : "", unit != NULL ? unit : "");
-  else if (alta_lab_result_get_value_text (result) != NULL)
-    g_string_append (text, alta_lab_result_get_value_text (result));
-  else
-    g_string_append (text, _("No value"));
+  g_autofree char *value = alta_lab_result_dup_value_with_unit (result);
+  g_autoptr (GString) text = g_string_new (value != NULL ? value : _("No value"));
 
   if (alta_lab_result_get_has_low (result) && alta_lab_result_get_has_high (result))
     /* Translators: a reference range, "Normal range: 4–5.6" */
