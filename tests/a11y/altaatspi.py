@@ -24,14 +24,22 @@ class Portal:
     """A fresh demo clinic of myaltamed-portald @portald on a free loopback port."""
 
     def __init__(self, portald, extra_config='', prefix='alta-portal-'):
+        self.portald = portald
         self.dir = tempfile.mkdtemp(prefix=prefix)
-        config = os.path.join(self.dir, 'portald.conf')
-        with open(config, 'w') as f:
+        self.config = os.path.join(self.dir, 'portald.conf')
+        with open(self.config, 'w') as f:
             f.write('[rate-limit]\nper_address_per_minute=100000\nper_account_per_minute=1000\n')
             f.write(extra_config)
+        self.start()
+        self.ca = os.path.join(self.dir, 'data', 'tls', 'ca.pem')
+        self.context = ssl.create_default_context(cafile=self.ca)
+
+    def start(self, port=0):
+        """Serves the clinic of this folder (the same accounts and certificate authority
+        when started again) on @port, or on a free one."""
         self.process = subprocess.Popen(
-            [portald, 'demo', '--data-dir', os.path.join(self.dir, 'data'), '--port', '0',
-             '--config', config],
+            [self.portald, 'demo', '--data-dir', os.path.join(self.dir, 'data'), '--port',
+             str(port), '--config', self.config],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         for line in self.process.stdout:
             if line.startswith('Listening on '):
@@ -39,8 +47,11 @@ class Portal:
                 break
         else:
             raise RuntimeError('the portal did not start')
-        self.ca = os.path.join(self.dir, 'data', 'tls', 'ca.pem')
-        self.context = ssl.create_default_context(cafile=self.ca)
+
+    def halt(self):
+        """Stops serving, keeping the clinic for start()."""
+        self.process.terminate()
+        self.process.wait()
 
     def request(self, path, body=None, token=None):
         """The JSON answer to a request of the API."""
@@ -53,8 +64,7 @@ class Portal:
             return json.load(answer)
 
     def stop(self):
-        self.process.terminate()
-        self.process.wait()
+        self.halt()
         shutil.rmtree(self.dir, ignore_errors=True)
 
 

@@ -405,6 +405,26 @@ def unreachable_portal_offers_a_retry():
 
 
 @test
+def try_again_once_the_portal_is_back():
+    clinic = DemoPortal(PORTALD, prefix='alta-a11y-')
+    port = int(clinic.url.rsplit(':', 1)[1])
+    clinic.halt()
+    app = App(clinic)
+    try:
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='Cannot Reach MyAltaMed'),
+                 'the unreachable screen')
+        clinic.start(port)
+        press(app.root, 'Try Again')
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='Sign in to MyAltaMed'),
+                 'the sign-in page once the portal answers')
+        sign_in(app, 'grace', 'Orchard-Lantern-42')
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='Hello, Grace'), 'the greeting')
+    finally:
+        app.stop()
+        clinic.stop()
+
+
+@test
 def idle_warning_stay_signed_in_then_logout():
     short = DemoPortal(PORTALD, '[policy]\nidle_timeout_s=70\n', prefix='alta-a11y-')
     app = App(short)
