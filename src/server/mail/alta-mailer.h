@@ -23,6 +23,17 @@ typedef enum
   ALTA_MAILER_ERROR_INVALID,    /* a queued message or address we cannot send as it is */
 } AltaMailerError;
 
+/* What a notice mail tells: that something happened, never what (no health information). */
+typedef enum
+{
+  ALTA_MAIL_NOTICE_NEW_MESSAGE,
+  ALTA_MAIL_NOTICE_RESULT_RELEASED,
+  ALTA_MAIL_NOTICE_DENTAL_CONFIRMED,
+  ALTA_MAIL_NOTICE_DENTAL_DECLINED,
+  ALTA_MAIL_NOTICE_REFILL_COMPLETED,
+  ALTA_MAIL_NOTICE_REFILL_REJECTED,
+} AltaMailNotice;
+
 #define ALTA_TYPE_MAILER (alta_mailer_get_type ())
 
 G_DECLARE_FINAL_TYPE (AltaMailer, alta_mailer, ALTA, MAILER, GObject)
@@ -39,6 +50,12 @@ char       *alta_mail_compose_password_reset  (const char        *language,
                                                const char        *from,
                                                const char        *to,
                                                const char        *token,
+                                               gint64             now);
+
+char       *alta_mail_compose_notice          (const char        *language,
+                                               const char        *from,
+                                               const char        *to,
+                                               AltaMailNotice     notice,
                                                gint64             now);
 
 AltaMailer *alta_mailer_new                   (AltaStore         *store,

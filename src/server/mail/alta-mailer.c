@@ -598,6 +598,93 @@ alta_mail_compose_password_reset (const char *language,
   return message;
 }
 
+typedef struct
+{
+  const char *subject;
+  const char *what;
+} Notice;
+
+/* Each notice says only that something is waiting, and where: a mail may be read by
+ * anyone who shares the inbox, so it names no clinician, medication, test or time.
+ */
+static const Notice notices[] = {
+  [ALTA_MAIL_NOTICE_NEW_MESSAGE] = {
+    /* Translators: the subject of the mail that announces a message from the care team */
+    N_ ("You have a new message in MyAltaMed"),
+    N_ ("Your care team sent you a message in MyAltaMed."),
+  },
+  [ALTA_MAIL_NOTICE_RESULT_RELEASED] = {
+    /* Translators: the subject of the mail that announces a released test result */
+    N_ ("You have a new test result in MyAltaMed"),
+    N_ ("A new test result is ready for you in MyAltaMed."),
+  },
+  [ALTA_MAIL_NOTICE_DENTAL_CONFIRMED] = {
+    /* Translators: the subject of the mail that says a dental appointment request was booked */
+    N_ ("Your dental appointment request was confirmed"),
+    N_ ("The clinic confirmed your dental appointment request. You can see the day and time "
+        "in MyAltaMed, under Appointments."),
+  },
+  [ALTA_MAIL_NOTICE_DENTAL_DECLINED] = {
+    /* Translators: the subject of the mail that says a dental appointment request was not booked */
+    N_ ("News about your dental appointment request"),
+    N_ ("The clinic could not book your dental appointment request. You can see why in "
+        "MyAltaMed, under Appointments."),
+  },
+  [ALTA_MAIL_NOTICE_REFILL_COMPLETED] = {
+    /* Translators: the subject of the mail that says a prescription refill was approved */
+    N_ ("Your refill request was approved"),
+    N_ ("The clinic approved your prescription refill request. You can see it in MyAltaMed, "
+        "under Medications."),
+  },
+  [ALTA_MAIL_NOTICE_REFILL_REJECTED] = {
+    /* Translators: the subject of the mail that says a prescription refill was not approved */
+    N_ ("News about your refill request"),
+    N_ ("The clinic could not approve your prescription refill request. You can see why in "
+        "MyAltaMed, under Medications."),
+  },
+};
+
+/**
+ * alta_mail_compose_notice:
+ * @language: (nullable): the account's language, "en" or "es"
+ * @from: the sender, like `MyAltaMed <no-reply@myaltamed.net>`
+ * @to: the recipient's address, already validated
+ * @notice: what happened
+ * @now: the time of the message, in seconds since the epoch
+ *
+ * Writes the short mail that tells a patient something is waiting in MyAltaMed. It holds
+ * no health information: not what the message says, which test, which medication or when.
+ *
+ * Returns: (transfer full): an RFC 5322 message with CRLF line breaks
+ */
+char *
+alta_mail_compose_notice (const char     *language,
+                          const char     *from,
+                          const char     *to,
+                          AltaMailNotice  notice,
+                          gint64          now)
+{
+  g_autoptr (GString) body = g_string_new (NULL);
+  const char *subject;
+
+  g_return_val_if_fail (from != NULL && is_header_safe (from), NULL);
+  g_return_val_if_fail (to != NULL && is_header_safe (to), NULL);
+  g_return_val_if_fail ((guint)notice < G_N_ELEMENTS (notices), NULL);
+
+  append_translated (body, language, N_ ("Hello,"));
+  append_translated (body, language, notices[notice].what);
+  append_translated (body, language, N_ ("Sign in to MyAltaMed to read it. For your privacy, "
+                                         "this e-mail does not say more."));
+  /* Translators: %s is the support line's phone number, “(844) 498-3446” */
+  append_translated_printf (body, language, N_ ("If you need any help, please call the "
+                                                "MyAltaMed Patient Support Line at %s."),
+                            SUPPORT_PHONE);
+  append_closing (body, language);
+
+  subject = alta_i18n_gettext (language, notices[notice].subject);
+  return compose_message (language, from, to, subject, body->str, now);
+}
+
 /* The maildir outbox */
 
 static gboolean

@@ -1748,6 +1748,48 @@ alta_store_list_proxy_grants (AltaStore  *self,
   return g_steal_pointer (&grants);
 }
 
+/**
+ * alta_store_list_proxies_of:
+ * @self: an #AltaStore
+ * @patient_id: the patient
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type gint64): the accounts holding a proxy grant to
+ *   the patient, whatever the age rules say today (the caller applies them)
+ */
+GArray *
+alta_store_list_proxies_of (AltaStore   *self,
+                            const char  *patient_id,
+                            GError     **error)
+{
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT proxy_account_id FROM proxy_grants "
+                                "WHERE patient_id = ?1 ORDER BY granted_at, id",
+                                error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+
+  bind_text (stmt, 1, patient_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&ids);
+}
+
 /* Audit trail */
 
 void

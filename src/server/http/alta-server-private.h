@@ -125,6 +125,11 @@ gboolean  alta_server_issue_activation_code (AltaServer     *self,
                                           char             **out_code,
                                           gint64            *out_expires_at,
                                           GError           **error);
+gboolean  alta_server_notify_patient     (AltaServer        *self,
+                                          const char        *patient_id,
+                                          AltaMailNotice     notice,
+                                          gint64             now,
+                                          GError           **error);
 gboolean  alta_server_send_reset_token   (AltaServer        *self,
                                           AltaRequest       *request,
                                           const AltaAccount *account,

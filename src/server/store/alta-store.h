@@ -291,6 +291,10 @@ GPtrArray          *alta_store_list_proxy_grants      (AltaStore          *self,
                                                        gint64              proxy_account_id,
                                                        GError            **error);
 
+GArray             *alta_store_list_proxies_of        (AltaStore          *self,
+                                                       const char         *patient_id,
+                                                       GError            **error);
+
 /* Audit trail */
 gboolean            alta_store_audit                  (AltaStore          *self,
                                                        gint64              at,

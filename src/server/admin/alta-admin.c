@@ -722,6 +722,7 @@ release_result (Admin  *admin,
 {
   g_autofree char *report_id = NULL;
   g_autofree char *target = NULL;
+  g_autoptr (AltaFhirRecord) report = NULL;
   g_autoptr (GError) error = NULL;
   GOptionEntry entries[] = {
     { "report-id", 0, 0, G_OPTION_ARG_STRING, &report_id, "DiagnosticReport id", "ID" },
@@ -739,7 +740,11 @@ release_result (Admin  *admin,
 
   target = g_strconcat ("DiagnosticReport/", report_id, NULL);
   if (!alta_store_begin (admin->store, &error) ||
+      !(report = alta_fhir_store_get (admin->store, "DiagnosticReport", report_id, &error)) ||
       !alta_fhir_store_release_report (admin->store, report_id, admin->now, &error) ||
+      (report->patient_id != NULL && report->released_at == 0 &&
+       !alta_server_notify_patient (admin->server, report->patient_id,
+                                    ALTA_MAIL_NOTICE_RESULT_RELEASED, admin->now, &error)) ||
       !alta_store_audit (admin->store, admin->now, NULL, "admin-cli", "result.release", target,
                          "success", &error))
     return report_failure (admin, "release-result", error);

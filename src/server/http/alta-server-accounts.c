@@ -320,6 +320,88 @@ alta_server_send_reset_token (AltaServer         *self,
 }
 
 static gboolean
+queue_notice (AltaServer         *self,
+              const AltaAccount  *account,
+              AltaMailNotice      notice,
+              gint64              now,
+              GError            **error)
+{
+  g_autofree char *message = NULL;
+
+  if (account->email == NULL)
+    return TRUE;
+
+  message = alta_mail_compose_notice (account->language, self->config->mail_from,
+                                      account->email, notice, now);
+  return alta_store_enqueue_mail (self->store, account->email, message, now, error);
+}
+
+/**
+ * alta_server_notify_patient:
+ * @self: an #AltaServer
+ * @patient_id: the record something happened in
+ * @notice: what happened
+ * @now: the time, in seconds since the epoch
+ * @error: return location for a #GError
+ *
+ * Queues a notice mail, in the caller's transaction, to everyone who may see the record
+ * today: the patient's own account, and each proxy the age rules allow. A record nobody
+ * can see (no account, or a patient aged 12–17) gets no mail. The caller kicks the mailer
+ * after its commit.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+alta_server_notify_patient (AltaServer      *self,
+                            const char      *patient_id,
+                            AltaMailNotice   notice,
+                            gint64           now,
+                            GError         **error)
+{
+  g_autoptr (AltaAccount) own = NULL;
+  g_autoptr (GArray) proxies = NULL;
+  g_autoptr (GError) local_error = NULL;
+
+  own = alta_store_get_account_by_patient (self->store, patient_id, &local_error);
+  if (own == NULL && !g_error_matches (local_error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  if (own != NULL)
+    {
+      g_autoptr (AltaPatient) patient = alta_store_get_patient (self->store, patient_id, error);
+
+      if (patient == NULL)
+        return FALSE;
+      if (alta_server_patient_has_access (self, patient, now) &&
+          !queue_notice (self, own, notice, now, error))
+        return FALSE;
+    }
+
+  if (!(proxies = alta_store_list_proxies_of (self->store, patient_id, error)))
+    return FALSE;
+
+  for (guint i = 0; i < proxies->len; i++)
+    {
+      g_autoptr (AltaAccount) proxy = NULL;
+      g_autoptr (GPtrArray) ids = NULL;
+
+      if (!(proxy = alta_store_get_account (self->store, g_array_index (proxies, gint64, i),
+                                            error)) ||
+          !(ids = alta_server_list_record_ids (self, proxy, now, error)))
+        return FALSE;
+
+      if (g_ptr_array_find_with_equal_func (ids, patient_id, g_str_equal, NULL) &&
+          !queue_notice (self, proxy, notice, now, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
 check_password_policy (const char  *password,
                        const char  *username,
                        GError     **error)
