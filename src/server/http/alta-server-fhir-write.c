@@ -13,6 +13,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "alta-fhir-appointments.h"
 #include "alta-fhir-resource.h"
 #include "alta-fhir-store.h"
 #include "alta-i18n.h"
@@ -34,6 +35,7 @@
 
 /* The types that can be written; the last entry is empty. */
 static const AltaFhirWriteType write_types[] = {
+  { "Appointment", alta_fhir_appointment_create, alta_fhir_appointment_update },
   { NULL, NULL, NULL }
 };
 
