@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "alta-portal-error.h"
 #include "alta-test-server.h"
 
 #define DAY (24 * 60 * 60)
@@ -920,6 +921,561 @@ test_proxy (Fixture       *fixture,
   }
   g_assert_cmpuint (count_audit (fixture, "Appointment.create", "forbidden"), >=, 5);
 }
+
+/* Many requests at once; each answer (or NULL when there was none) in order of sending */
+typedef struct
+{
+  AltaPortalClient *client;
+  guint             index;
+  GPtrArray        *responses;   /* AltaPortalResponse, or NULL */
+  guint            *n_done;
+  void            (*on_answer) (gpointer data, guint n_done);
+  gpointer          data;
+} Pending;
+
+static void
+on_burst_answer_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Pending *pending = user_data;
+  g_autoptr (GError) error = NULL;
+  AltaPortalResponse *response = alta_portal_client_send_finish (ALTA_PORTAL_CLIENT (object),
+                                                                 result, &error);
+
+  if (response == NULL)
+    g_assert_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_NETWORK);
+  g_ptr_array_index (pending->responses, pending->index) = response;
+  (*pending->n_done)++;
+  if (pending->on_answer != NULL)
+    pending->on_answer (pending->data, *pending->n_done);
+  g_free (pending);
+}
+
+static void
+unref_response (gpointer response)
+{
+  if (response != NULL)
+    g_object_unref (response);
+}
+
+/* Sends every body at once (client i % n_clients), and waits for every answer */
+static GPtrArray *
+send_burst (AltaPortalClient **clients,
+            guint              n_clients,
+            GPtrArray         *bodies,
+            GPtrArray         *conditions,
+            void             (*on_answer) (gpointer data, guint n_done),
+            gpointer           data)
+{
+  GPtrArray *responses = g_ptr_array_new_full (bodies->len, unref_response);
+  guint n_done = 0;
+
+  g_ptr_array_set_size (responses, bodies->len);
+  for (guint i = 0; i < bodies->len; i++)
+    {
+      Pending *pending = g_new0 (Pending, 1);
+      const char *body = g_ptr_array_index (bodies, i);
+      g_autoptr (GBytes) bytes = g_bytes_new (body, strlen (body));
+      const char *headers[] = { "If-None-Exist", g_ptr_array_index (conditions, i), NULL };
+
+      pending->client = clients[i % n_clients];
+      pending->index = i;
+      pending->responses = responses;
+      pending->n_done = &n_done;
+      pending->on_answer = on_answer;
+      pending->data = data;
+      alta_portal_client_send_with_headers_async (pending->client, "POST",
+                                                  "/fhir/R4/Appointment", bytes,
+                                                  "application/fhir+json", headers,
+                                                  ALTA_REQUEST_NONE, NULL, on_burst_answer_cb,
+                                                  pending);
+    }
+
+  while (n_done < bodies->len)
+    g_main_context_iteration (NULL, TRUE);
+  return responses;
+}
+
+static void
+add_booking (GPtrArray  *bodies,
+             GPtrArray  *conditions,
+             const char *patient_id,
+             const char *slot_id)
+{
+  g_autofree char *request_id = g_uuid_string_random ();
+
+  g_ptr_array_add (bodies, booking_body (patient_id, slot_id, request_id));
+  g_ptr_array_add (conditions, g_strdup_printf ("identifier=" CLIENT_REQUEST "|%s", request_id));
+}
+
+static void
+test_parallel (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autoptr (GPtrArray) slots = list_free_slots (fixture->grace, "medical");
+  const char *slot_id = g_ptr_array_index (slots, 3);
+  g_autoptr (GPtrArray) bodies = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) conditions = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) responses = NULL;
+  g_autoptr (AltaPortalClient) grace2 = alta_test_server_new_client (fixture->server);
+  g_autoptr (AltaPortalClient) sofia2 = alta_test_server_new_client (fixture->server);
+  g_autoptr (JsonArray) booked = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *slot_search = g_strdup_printf ("Appointment?slot=Slot/%s&status=booked",
+                                                  slot_id);
+  AltaPortalClient *clients[5];
+  const char *patients[5] = { "demo-adult", "demo-spanish", "demo-parent", "demo-adult",
+                              "demo-spanish" };
+  guint n_created = 0, n_conflicts = 0;
+
+  alta_test_sign_in (grace2, "grace", "Orchard-Lantern-42");
+  alta_test_sign_in (sofia2, "sofia", "Girasol-Montana-7");
+  clients[0] = fixture->grace;
+  clients[1] = fixture->sofia;
+  clients[2] = fixture->daniel;
+  clients[3] = grace2;
+  clients[4] = sofia2;
+
+  for (guint i = 0; i < 50; i++)
+    add_booking (bodies, conditions, patients[i % 5], slot_id);
+  responses = send_burst (clients, G_N_ELEMENTS (clients), bodies, conditions, NULL, NULL);
+
+  for (guint i = 0; i < responses->len; i++)
+    {
+      AltaPortalResponse *response = g_ptr_array_index (responses, i);
+
+      g_assert_nonnull (response);
+      if (alta_portal_response_get_status (response) == 201)
+        n_created++;
+      else
+        {
+          alta_assert_error (response, 409, "conflict");
+          n_conflicts++;
+        }
+    }
+  g_assert_cmpuint (n_created, ==, 1);
+  g_assert_cmpuint (n_conflicts, ==, 49);
+
+  status = dup_slot_status (fixture->staff, slot_id);
+  g_assert_cmpstr (status, ==, "busy");
+  booked = search (fixture->staff, slot_search);
+  g_assert_cmpuint (json_array_get_length (booked), ==, 1);
+  g_assert_cmpuint (count_audit (fixture, "Appointment.create", "conflict"), ==, 49);
+}
+
+typedef struct
+{
+  AltaTestServer *server;
+  guint           kill_after;
+} Killer;
+
+static void
+kill_after_cb (gpointer data,
+               guint    n_done)
+{
+  Killer *killer = data;
+
+  if (n_done == killer->kill_after)
+    alta_test_server_kill (killer->server);
+}
+
+static void
+test_crash (Fixture       *fixture,
+            gconstpointer  user_data)
+{
+  g_autoptr (GPtrArray) slots = list_free_slots (fixture->grace, "medical");
+  g_autoptr (GPtrArray) bodies = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) conditions = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) responses = NULL;
+  g_autoptr (GPtrArray) answered = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GHashTable) pool = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (JsonArray) all_slots = NULL;
+  g_autoptr (JsonArray) appointments = NULL;
+  AltaPortalClient *clients[] = { fixture->grace, fixture->sofia, fixture->daniel };
+  const char *patients[] = { "demo-adult", "demo-spanish", "demo-parent" };
+  Killer killer = { fixture->server, 25 };
+  guint n_answered = 0, n_created = 0;
+
+  /* 60 bookings of 30 slots, two tries at each one after the other: the server is killed
+   * after 25 answers, with bookings still to come and others on the way */
+  g_assert_cmpuint (slots->len, >=, 30);
+  for (guint i = 0; i < 60; i++)
+    {
+      const char *slot_id = g_ptr_array_index (slots, i / 2);
+
+      add_booking (bodies, conditions, patients[i % 3], slot_id);
+      g_hash_table_add (pool, (gpointer)slot_id);
+    }
+  responses = send_burst (clients, G_N_ELEMENTS (clients), bodies, conditions, kill_after_cb,
+                          &killer);
+
+  for (guint i = 0; i < responses->len; i++)
+    {
+      AltaPortalResponse *response = g_ptr_array_index (responses, i);
+
+      if (response == NULL)
+        continue;
+      n_answered++;
+      if (alta_portal_response_get_status (response) == 201)
+        {
+          n_created++;
+          g_ptr_array_add (answered,
+                           g_strdup (json_object_get_string_member (alta_test_response_object (response),
+                                                                    "id")));
+        }
+      else
+        alta_assert_error (response, 409, "conflict");
+    }
+  g_test_message ("%u answers before the kill, %u bookings", n_answered, n_created);
+  g_assert_cmpuint (n_answered, >=, killer.kill_after);
+  g_assert_cmpuint (n_answered, <, 60);
+  g_assert_cmpuint (n_created, >, 0);
+  g_assert_cmpuint (n_created, <, 30);
+
+  alta_test_server_start (fixture->server);
+  sign_in_all (fixture);
+
+  /* Every booking answered 201 is there, booked */
+  for (guint i = 0; i < answered->len; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("Appointment/%s", (char *)g_ptr_array_index (answered, i));
+      g_autoptr (JsonObject) appointment = read_resource (fixture->staff, path);
+
+      g_assert_cmpstr (json_object_get_string_member (appointment, "status"), ==, "booked");
+    }
+
+  /* No slot booked twice, no booking without its busy slot, no busy slot without its booking */
+  appointments = search (fixture->staff, "Appointment?status=booked&_count=500");
+  all_slots = search (fixture->staff, "Slot?status=busy&_count=500");
+  {
+    g_autoptr (GHashTable) bookings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                             NULL);
+    guint n_busy_in_pool = 0;
+
+    for (guint i = 0; i < json_array_get_length (appointments); i++)
+      {
+        JsonObject *appointment = json_array_get_object_element (appointments, i);
+        const char *reference = json_object_get_string_member (
+          json_array_get_object_element (json_object_get_array_member (appointment, "slot"), 0),
+          "reference");
+        g_autofree char *slot_path = g_strdup (reference);
+        g_autofree char *status = dup_slot_status (fixture->staff, reference + strlen ("Slot/"));
+
+        g_assert_false (g_hash_table_contains (bookings, slot_path));
+        g_hash_table_add (bookings, g_steal_pointer (&slot_path));
+        g_assert_cmpstr (status, ==, "busy");
+      }
+
+    for (guint i = 0; i < json_array_get_length (all_slots); i++)
+      {
+        const char *id = json_object_get_string_member (json_array_get_object_element (all_slots, i),
+                                                        "id");
+        g_autofree char *reference = g_strconcat ("Slot/", id, NULL);
+
+        g_assert_true (g_hash_table_contains (bookings, reference));
+        if (g_hash_table_contains (pool, id))
+          n_busy_in_pool++;
+      }
+    g_assert_cmpuint (n_busy_in_pool, >=, n_created);
+  }
+}
+
+static void
+test_open_slots (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  g_autoptr (JsonArray) practitioners = search (fixture->staff, "Practitioner");
+  g_autoptr (JsonArray) locations = search (fixture->staff, "Location");
+  g_autoptr (GTimeZone) zone = g_time_zone_new_identifier ("America/Los_Angeles");
+  g_autoptr (JsonArray) slots = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *slot_path = NULL;
+  g_autofree char *request_id = g_uuid_string_random ();
+  g_autoptr (AltaPortalResponse) booked = NULL;
+  g_auto (GStrv) fields = NULL;
+  const char *practitioner = json_object_get_string_member (json_array_get_object_element (practitioners, 0), "id");
+  const char *location = NULL;
+  guint n_weekdays = 0;
+
+  /* The first clinician at a clinic where they have no schedule yet */
+  for (guint i = 0; i < json_array_get_length (locations); i++)
+    {
+      JsonObject *object = json_array_get_object_element (locations, i);
+
+      if (strstr (json_object_get_string_member (object, "name"), "Dental") != NULL)
+        location = json_object_get_string_member (object, "id");
+    }
+  g_assert_nonnull (location);
+
+  /* Options a person can get wrong: 2 */
+  g_free (admin (fixture, 2, "open-slots", "--practitioner", practitioner, NULL));
+  g_free (admin (fixture, 2, "open-slots", "--practitioner", practitioner, "--location", location,
+                 "--hours", "12:00-09:00", NULL));
+  g_free (admin (fixture, 2, "open-slots", "--practitioner", practitioner, "--location", location,
+                 "--time-zone", "Mars/Olympus_Mons", NULL));
+  g_free (admin (fixture, 1, "open-slots", "--practitioner", "nobody", "--location", location,
+                 NULL));
+
+  output = admin (fixture, 0, "open-slots", "--practitioner", practitioner, "--location",
+                  location, "--days", "10", "--hours", "14:00-17:00", "--slot-minutes", "20",
+                  "--weekdays-only", NULL);
+  fields = g_strsplit (g_strstrip (output), "\t", 2);
+  g_assert_cmpuint (g_strv_length (fields), ==, 2);
+  g_assert_true (g_str_has_prefix (fields[0], "Schedule/"));
+
+  slot_path = g_strdup_printf ("Slot?schedule=%s&_count=500", fields[0]);
+  slots = search (fixture->grace, slot_path);
+  g_assert_cmpuint (json_array_get_length (slots), ==, g_ascii_strtoull (fields[1], NULL, 10));
+  for (guint i = 0; i < json_array_get_length (slots); i++)
+    {
+      JsonObject *slot = json_array_get_object_element (slots, i);
+      g_autoptr (GDateTime) start = g_date_time_new_from_iso8601 (json_object_get_string_member (slot, "start"), NULL);
+      g_autoptr (GDateTime) end = g_date_time_new_from_iso8601 (json_object_get_string_member (slot, "end"), NULL);
+      g_autoptr (GDateTime) local = g_date_time_to_timezone (start, zone);
+
+      g_assert_cmpstr (json_object_get_string_member (slot, "status"), ==, "free");
+      g_assert_cmpint (g_date_time_get_day_of_week (local), <=, 5);
+      g_assert_cmpint (g_date_time_get_hour (local), >=, 14);
+      g_assert_cmpint (g_date_time_get_hour (local) * 60 + g_date_time_get_minute (local), <=,
+                       16 * 60 + 40);
+      g_assert_cmpint (g_date_time_difference (end, start), ==, 20 * G_TIME_SPAN_MINUTE);
+      g_assert_cmpint (g_date_time_to_unix (start), >, server_now (fixture));
+      g_assert_cmpint (g_date_time_to_unix (start), <, server_now (fixture) + 10 * DAY);
+    }
+
+  /* Ten days hold at least six weekdays of nine slots (today's may have passed) */
+  for (int day = 1; day < 10; day++)
+    {
+      g_autoptr (GDateTime) now = g_date_time_new_from_unix_utc (server_now (fixture) + day * DAY);
+      g_autoptr (GDateTime) local = g_date_time_to_timezone (now, zone);
+
+      n_weekdays += g_date_time_get_day_of_week (local) <= 5;
+    }
+  g_assert_cmpuint (json_array_get_length (slots), >=, n_weekdays * 9);
+
+  /* Again: the slots are there already */
+  again = admin (fixture, 0, "open-slots", "--practitioner", practitioner, "--location", location,
+                 "--days", "10", "--hours", "14:00-17:00", "--slot-minutes", "20",
+                 "--weekdays-only", NULL);
+  g_assert_true (g_str_has_suffix (g_strstrip (again), "\t0"));
+
+  /* A patient books one */
+  booked = book (fixture->grace, "demo-adult",
+                 json_object_get_string_member (json_array_get_object_element (slots, 0), "id"),
+                 request_id);
+  alta_assert_status (booked, 201);
+  g_assert_true (has_participant (alta_test_response_object (booked), "Location/"));
+}
+
+/* Everything the writes answer, and the resources they made or changed, is valid FHIR R4:
+ * tests/fhir-schema/validate.mjs (node, ajv, the official JSON Schema) checks each file. */
+typedef struct
+{
+  char  *dir;
+  guint  n_files;
+} Collector;
+
+static void
+save_text (Collector  *collector,
+           const char *text,
+           gsize       length)
+{
+  g_autofree char *name = g_strdup_printf ("%06u.json", collector->n_files++);
+  g_autofree char *path = g_build_filename (collector->dir, name, NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_file_set_contents (path, text, length, &error);
+  g_assert_no_error (error);
+}
+
+static void
+save_response (Collector          *collector,
+               AltaPortalResponse *response,
+               guint               status)
+{
+  GBytes *body = alta_portal_response_get_body (response);
+
+  alta_assert_status (response, status);
+  save_text (collector, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+}
+
+static void
+save_read (Collector        *collector,
+           AltaPortalClient *client,
+           const char       *path)
+{
+  g_autoptr (AltaPortalResponse) response = get (client, path);
+
+  save_response (collector, response, 200);
+}
+
+static const char *
+response_id (AltaPortalResponse *response)
+{
+  return json_object_get_string_member (alta_test_response_object (response), "id");
+}
+
+static void
+validate_folder (const char *dir)
+{
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "fhir-schema", "validate.mjs", NULL);
+  g_autofree char *modules = g_test_build_filename (G_TEST_DIST, "fhir-schema", "node_modules",
+                                                    "ajv", NULL);
+  g_autofree char *output = NULL;
+  g_autofree char *errors = NULL;
+  g_autoptr (GSubprocess) node = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDir) folder = NULL;
+  const char *name;
+
+  if (!g_file_test (modules, G_FILE_TEST_IS_DIR))
+    g_error ("%s is missing: run `npm ci` in tests/fhir-schema (tools/test does)", modules);
+
+  node = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                           "node", script, dir, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (node, NULL, NULL, &output, &errors, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s%s", output, errors);
+  if (!g_subprocess_get_successful (node))
+    g_error ("Not valid FHIR R4:\n%s%s", output, errors);
+
+  folder = g_dir_open (dir, 0, NULL);
+  while (folder != NULL && (name = g_dir_read_name (folder)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+test_schema (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  g_autoptr (GPtrArray) slots = list_free_slots (fixture->grace, "medical");
+  g_autoptr (GPtrArray) dental_slots = list_free_slots (fixture->grace, "dental");
+  g_autoptr (JsonArray) practitioners = search (fixture->staff, "Practitioner");
+  g_autoptr (JsonArray) locations = search (fixture->staff, "Location");
+  g_autofree char *first_request = g_uuid_string_random ();
+  g_autofree char *proxy_request = g_uuid_string_random ();
+  g_autofree char *other_request = g_uuid_string_random ();
+  g_autofree char *output = NULL;
+  g_auto (GStrv) fields = NULL;
+  g_autoptr (AltaPortalResponse) booked = book (fixture->grace, "demo-adult",
+                                                g_ptr_array_index (slots, 0), first_request);
+  g_autoptr (AltaPortalResponse) retried = book (fixture->grace, "demo-adult",
+                                                 g_ptr_array_index (slots, 0), first_request);
+  g_autoptr (AltaPortalResponse) taken = book (fixture->sofia, "demo-spanish",
+                                               g_ptr_array_index (slots, 0), other_request);
+  g_autoptr (AltaPortalResponse) proxy = book (fixture->daniel, "demo-child",
+                                               g_ptr_array_index (slots, 1), proxy_request);
+  g_autoptr (AltaPortalResponse) dental = request_dental (fixture, fixture->daniel, "demo-parent",
+                                                          "A filling came loose.");
+  g_autoptr (AltaPortalResponse) declined = request_dental (fixture, fixture->daniel,
+                                                            "demo-parent", "Whitening");
+  g_autoptr (AltaPortalResponse) cancelled = NULL;
+  g_autoptr (AltaPortalResponse) stale = NULL;
+  g_autoptr (AltaPortalResponse) wrong_record = book (fixture->grace, "demo-spanish",
+                                                      g_ptr_array_index (slots, 2), other_request);
+  g_autoptr (AltaPortalResponse) bad_body = post_appointment (fixture->grace, "{\"resourceType\":\"Appointment\"}");
+  g_autoptr (AltaPortalResponse) dental_as_medical = NULL;
+  g_autoptr (AltaPortalResponse) not_writable =
+    alta_test_request (fixture->grace, "POST", "/fhir/R4/Observation", "{}", ALTA_REQUEST_NONE);
+  g_autoptr (AltaPortalResponse) missing = patch_status (fixture->grace, "no-such-id", "cancelled");
+  g_autofree char *related = NULL;
+  g_autofree char *path = NULL;
+  Collector collector = { g_dir_make_tmp ("alta-appointments-schema-XXXXXX", NULL), 0 };
+
+  {
+    g_autofree char *body = booking_body ("demo-adult", g_ptr_array_index (dental_slots, 0),
+                                          other_request);
+
+    dental_as_medical = post_appointment (fixture->grace, body);
+  }
+
+  save_response (&collector, booked, 201);
+  save_response (&collector, retried, 200);
+  save_response (&collector, taken, 409);
+  save_response (&collector, proxy, 201);
+  save_response (&collector, dental, 201);
+  save_response (&collector, declined, 201);
+  save_response (&collector, wrong_record, 403);
+  save_response (&collector, bad_body, 400);
+  save_response (&collector, dental_as_medical, 422);
+  save_response (&collector, not_writable, 405);
+  save_response (&collector, missing, 404);
+
+  path = g_strdup_printf ("Slot/%s", (char *)g_ptr_array_index (slots, 0));
+  save_read (&collector, fixture->grace, path);
+
+  {
+    g_autofree char *appointment_path = g_strdup_printf ("/fhir/R4/Appointment/%s",
+                                                         response_id (booked));
+
+    stale = alta_test_request_with_headers (fixture->grace, "PATCH", appointment_path, "[]",
+                                            JSON_PATCH, "If-Match", "W/\"9\"", NULL);
+  }
+  save_response (&collector, stale, 412);
+  cancelled = patch_status (fixture->grace, response_id (booked), "cancelled");
+  save_response (&collector, cancelled, 200);
+  save_read (&collector, fixture->grace, path);
+
+  /* The proxy's RelatedPerson */
+  {
+    JsonArray *participants = json_object_get_array_member (alta_test_response_object (proxy),
+                                                            "participant");
+
+    for (guint i = 0; i < json_array_get_length (participants); i++)
+      {
+        const char *reference = json_object_get_string_member (
+          json_object_get_object_member (json_array_get_object_element (participants, i), "actor"),
+          "reference");
+
+        if (g_str_has_prefix (reference, "RelatedPerson/"))
+          related = g_strdup (reference);
+      }
+    g_assert_nonnull (related);
+    save_read (&collector, fixture->daniel, related);
+  }
+
+  /* The clinic's answers */
+  g_free (admin (fixture, 0, "confirm-dental", "--appointment", response_id (dental), "--slot",
+                 (const char *)g_ptr_array_index (dental_slots, 0), NULL));
+  g_free (admin (fixture, 0, "decline-dental", "--appointment", response_id (declined),
+                 "--reason", "We do not offer whitening.", NULL));
+  {
+    g_autofree char *confirmed_path = g_strdup_printf ("Appointment/%s", response_id (dental));
+    g_autofree char *declined_path = g_strdup_printf ("Appointment/%s", response_id (declined));
+
+    save_read (&collector, fixture->daniel, confirmed_path);
+    save_read (&collector, fixture->daniel, declined_path);
+  }
+
+  /* A schedule and slots of open-slots */
+  output = admin (fixture, 0, "open-slots", "--practitioner",
+                  json_object_get_string_member (json_array_get_object_element (practitioners, 0), "id"),
+                  "--location",
+                  json_object_get_string_member (json_array_get_object_element (locations,
+                                                                                json_array_get_length (locations) - 1),
+                                                 "id"),
+                  "--days", "3", NULL);
+  fields = g_strsplit (g_strstrip (output), "\t", 2);
+  save_read (&collector, fixture->grace, fields[0]);
+  {
+    g_autofree char *slot_search = g_strdup_printf ("/fhir/R4/Slot?schedule=%s", fields[0]);
+    g_autoptr (AltaPortalResponse) response = get (fixture->grace, slot_search);
+
+    save_response (&collector, response, 200);
+  }
+
+  g_assert_cmpuint (collector.n_files, >=, 20);
+  validate_folder (collector.dir);
+  g_free (collector.dir);
+}
 int
 main (int    argc,
       char **argv)
@@ -935,6 +1491,14 @@ main (int    argc,
   g_test_add ("/appointments/dental", Fixture, NULL, fixture_set_up, test_dental,
               fixture_tear_down);
   g_test_add ("/appointments/proxy", Fixture, NULL, fixture_set_up, test_proxy,
+              fixture_tear_down);
+  g_test_add ("/appointments/parallel", Fixture, NULL, fixture_set_up, test_parallel,
+              fixture_tear_down);
+  g_test_add ("/appointments/crash", Fixture, NULL, fixture_set_up, test_crash,
+              fixture_tear_down);
+  g_test_add ("/appointments/open-slots", Fixture, NULL, fixture_set_up, test_open_slots,
+              fixture_tear_down);
+  g_test_add ("/appointments/schema", Fixture, NULL, fixture_set_up, test_schema,
               fixture_tear_down);
 
   return g_test_run ();
