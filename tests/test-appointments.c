@@ -210,6 +210,46 @@ count_with_status (JsonArray  *appointments,
   return n;
 }
 
+/* The interactions the CapabilityStatement lists for a type, as "read,search-type,..." */
+static char *
+dup_interactions (AltaPortalClient *client,
+                  const char       *type)
+{
+  g_autoptr (AltaPortalResponse) response = get (client, "metadata");
+  JsonArray *resources;
+  GString *codes = g_string_new (NULL);
+
+  alta_assert_status (response, 200);
+  resources = json_object_get_array_member (json_array_get_object_element (
+    json_object_get_array_member (alta_test_response_object (response), "rest"), 0), "resource");
+  for (guint i = 0; i < json_array_get_length (resources); i++)
+    {
+      JsonObject *resource = json_array_get_object_element (resources, i);
+      JsonArray *interactions = json_object_get_array_member (resource, "interaction");
+
+      if (!g_str_equal (json_object_get_string_member (resource, "type"), type))
+        continue;
+      for (guint j = 0; j < json_array_get_length (interactions); j++)
+        g_string_append_printf (codes, "%s%s", j > 0 ? "," : "",
+                                json_object_get_string_member (json_array_get_object_element (interactions, j),
+                                                               "code"));
+      if (json_object_get_boolean_member_with_default (resource, "conditionalCreate", FALSE))
+        g_string_append (codes, ",conditional");
+    }
+  return g_string_free (codes, FALSE);
+}
+
+static void
+test_capabilities (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autofree char *appointment = dup_interactions (fixture->grace, "Appointment");
+  g_autofree char *observation = dup_interactions (fixture->grace, "Observation");
+
+  g_assert_cmpstr (appointment, ==, "read,search-type,create,update,patch,conditional");
+  g_assert_cmpstr (observation, ==, "read,search-type");
+}
+
 static void
 test_book_and_cancel (Fixture       *fixture,
                       gconstpointer  user_data)
@@ -1482,6 +1522,8 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
+  g_test_add ("/appointments/capabilities", Fixture, NULL, fixture_set_up, test_capabilities,
+              fixture_tear_down);
   g_test_add ("/appointments/book-and-cancel", Fixture, NULL, fixture_set_up,
               test_book_and_cancel, fixture_tear_down);
   g_test_add ("/appointments/write-errors", Fixture, NULL, fixture_set_up, test_write_errors,

@@ -278,8 +278,15 @@ new_resource_id (void)
   return g_strdup (hex);
 }
 
-static const AltaFhirWriteType *
-lookup_write_type (const char *type)
+/**
+ * alta_server_fhir_write_lookup:
+ * @type: a resource type
+ *
+ * Returns: (nullable): how @type is written, for the CapabilityStatement; %NULL when it
+ *   cannot be
+ */
+const AltaFhirWriteType *
+alta_server_fhir_write_lookup (const char *type)
 {
   for (guint i = 0; write_types[i].type != NULL; i++)
     if (strcmp (write_types[i].type, type) == 0)
@@ -1218,7 +1225,7 @@ handle_fhir_write (AltaRequest  *request,
 
   context.kind = g_str_equal (method, "POST") ? WRITE_CREATE
                  : g_str_equal (method, "PUT") ? WRITE_UPDATE : WRITE_PATCH;
-  context.type = lookup_write_type (parts[0]);
+  context.type = alta_server_fhir_write_lookup (parts[0]);
 
   if (context.type == NULL ||
       (context.kind == WRITE_CREATE ? context.type->create == NULL

@@ -16,6 +16,7 @@
 #include "alta-fhir-search.h"
 #include "alta-fhir-store.h"
 #include "alta-i18n.h"
+#include "alta-server-fhir-write.h"
 #include "alta-server-private.h"
 
 #define FHIR_BASE       "/fhir/R4/"
@@ -505,6 +506,7 @@ handle_metadata (AltaRequest  *request,
   for (guint i = 0; i < n_types; i++)
     {
       g_autoptr (GPtrArray) params = alta_fhir_search_list_params (types[i].type);
+      const AltaFhirWriteType *write = alta_server_fhir_write_lookup (types[i].type);
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "type");
@@ -519,9 +521,29 @@ handle_metadata (AltaRequest  *request,
       json_builder_set_member_name (builder, "code");
       json_builder_add_string_value (builder, "search-type");
       json_builder_end_object (builder);
+      if (write != NULL && write->create != NULL)
+        {
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "code");
+          json_builder_add_string_value (builder, "create");
+          json_builder_end_object (builder);
+        }
+      if (write != NULL && write->update != NULL)
+        for (guint k = 0; k < 2; k++)
+          {
+            json_builder_begin_object (builder);
+            json_builder_set_member_name (builder, "code");
+            json_builder_add_string_value (builder, k == 0 ? "update" : "patch");
+            json_builder_end_object (builder);
+          }
       json_builder_end_array (builder);
       json_builder_set_member_name (builder, "versioning");
       json_builder_add_string_value (builder, "versioned");
+      if (write != NULL && write->create != NULL)
+        {
+          json_builder_set_member_name (builder, "conditionalCreate");
+          json_builder_add_boolean_value (builder, TRUE);
+        }
       json_builder_set_member_name (builder, "readHistory");
       json_builder_add_boolean_value (builder, FALSE);
       json_builder_set_member_name (builder, "searchParam");
