@@ -492,6 +492,9 @@ test_write_errors (Fixture       *fixture,
       "\"participant\":[{\"actor\":{\"reference\":\"Practitioner/x\"},\"status\":\"accepted\"}]}",
       "{\"resourceType\":\"Appointment\",\"status\":\"booked\"",
       "[1, 2]",
+      "{\"resourceType\":\"Appointment\",\"status\":\"booked\",\"identifier\":[1],"
+      "\"slot\":[{\"reference\":\"Slot/x\"}],"
+      "\"participant\":[{\"actor\":{\"reference\":\"Patient/demo-adult\"},\"status\":\"accepted\"}]}",
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
@@ -1510,6 +1513,36 @@ test_schema (Fixture       *fixture,
     g_autoptr (AltaPortalResponse) response = get (fixture->grace, slot_search);
 
     save_response (&collector, response, 200);
+  }
+
+  /* What the server keeps of odd but readable input is still valid FHIR */
+  {
+    g_autofree char *start = format_instant (server_now (fixture) + 5 * DAY);
+    g_autofree char *body = g_strdup_printf (
+      "{\"resourceType\":\"Appointment\",\"status\":\"proposed\","
+      "\"identifier\":[{\"system\":\"" CLIENT_REQUEST "\",\"value\":\"odd-1\",\"bogus\":1}],"
+      "\"serviceCategory\":[{\"coding\":[{\"system\":\"" SERVICE_SYSTEM "\",\"code\":\"dental\"}]}],"
+      "\"requestedPeriod\":[{\"start\":\"%s\",\"color\":\"blue\"}],"
+      "\"comment\":\"Sensitive teeth\",\"description\":\"   \","
+      "\"participant\":[{\"actor\":{\"reference\":\"Patient/demo-adult\"},\"status\":\"accepted\"}]}",
+      start);
+    g_autoptr (AltaPortalResponse) odd = post_appointment (fixture->grace, body);
+    g_autoptr (AltaPortalResponse) withdrawn = NULL;
+    g_autofree char *odd_path = NULL;
+    JsonObject *reason;
+
+    save_response (&collector, odd, 201);
+    g_assert_false (json_object_has_member (alta_test_response_object (odd), "description"));
+    odd_path = g_strdup_printf ("/fhir/R4/Appointment/%s", response_id (odd));
+    withdrawn = alta_test_request_with_headers (fixture->grace, "PATCH", odd_path,
+                                                "[{\"op\":\"replace\",\"path\":\"/status\",\"value\":\"cancelled\"},"
+                                                "{\"op\":\"add\",\"path\":\"/cancelationReason\","
+                                                "\"value\":{\"text\":\"Feeling better\",\"coding\":[{\"bogus\":1}]}}]",
+                                                JSON_PATCH, NULL);
+    save_response (&collector, withdrawn, 200);
+    reason = json_object_get_object_member (alta_test_response_object (withdrawn),
+                                            "cancelationReason");
+    g_assert_cmpstr (json_object_get_string_member (reason, "text"), ==, "Feeling better");
   }
 
   g_assert_cmpuint (collector.n_files, >=, 20);

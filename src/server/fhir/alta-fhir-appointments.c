@@ -402,13 +402,39 @@ copy_patient_fields (AltaFhirWrite  *write,
     { "comment", ALTA_FHIR_DENTAL_REASON_MAX },
   };
 
+  /* Identifiers are kept as system and value only, each a string */
   if (identifier != NULL)
     {
-      if (!JSON_NODE_HOLDS_ARRAY (identifier))
+      JsonArray *given = JSON_NODE_HOLDS_ARRAY (identifier) ? json_node_get_array (identifier)
+                                                            : NULL;
+      JsonArray *kept = json_array_new ();
+
+      json_object_set_array_member (appointment, "identifier", kept);
+      if (given == NULL || json_array_get_length (given) > 8)
         return alta_fhir_write_fail (write, ALTA_PORTAL_ERROR_INVALID_REQUEST,
                                      N_("The field “%s” is missing or not valid."),
                                      "identifier", error);
-      json_object_set_member (appointment, "identifier", json_node_copy (identifier));
+
+      for (guint i = 0; i < json_array_get_length (given); i++)
+        {
+          JsonObject *object = alta_json_array_get_object (given, i);
+          const char *system = alta_json_get_string (object, "system");
+          const char *value = alta_json_get_string (object, "value");
+          JsonObject *copy;
+
+          if (object == NULL || value == NULL || value[0] == '\0' || strlen (value) > 256 ||
+              (json_object_has_member (object, "system") &&
+               (system == NULL || strlen (system) > 1024)))
+            return alta_fhir_write_fail (write, ALTA_PORTAL_ERROR_INVALID_REQUEST,
+                                         N_("The field “%s” is missing or not valid."),
+                                         "identifier", error);
+
+          copy = json_object_new ();
+          if (system != NULL)
+            json_object_set_string_member (copy, "system", system);
+          json_object_set_string_member (copy, "value", value);
+          json_array_add_object_element (kept, copy);
+        }
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
@@ -429,7 +455,13 @@ copy_patient_fields (AltaFhirWrite  *write,
                                      /* Translators: %s is a FHIR element, such as "comment" */
                                      N_("The text of “%s” is too long."), texts[i].member,
                                      error);
-      json_object_set_string_member (appointment, texts[i].member, text);
+      /* FHIR strings are never blank: a blank text is no text */
+      {
+        g_autofree char *stripped = g_strstrip (g_strdup (text));
+
+        if (stripped[0] != '\0')
+          json_object_set_string_member (appointment, texts[i].member, text);
+      }
     }
 
   return TRUE;
@@ -501,9 +533,11 @@ create_booked (AltaFhirWrite  *write,
     }
 }
 
+/* Checks the requested periods and copies each as start and end only */
 static gboolean
 check_requested_periods (AltaFhirWrite  *write,
                          JsonArray      *periods,
+                         JsonArray      *kept,
                          GError        **error)
 {
   if (periods == NULL || json_array_get_length (periods) == 0)
@@ -540,6 +574,15 @@ check_requested_periods (AltaFhirWrite  *write,
         return alta_fhir_write_fail (write, ALTA_PORTAL_ERROR_INVALID_FIELD,
                                      N_("The requested period starting %s is in the past."),
                                      alta_json_get_string (period, "start"), error);
+
+      {
+        JsonObject *copy = json_object_new ();
+
+        json_object_set_string_member (copy, "start", alta_json_get_string (period, "start"));
+        if (end_text != NULL)
+          json_object_set_string_member (copy, "end", end_text);
+        json_array_add_object_element (kept, copy);
+      }
     }
 
   return TRUE;
@@ -554,6 +597,7 @@ create_proposed (AltaFhirWrite  *write,
   const char *service = get_service (write->resource);
   const char *comment = alta_json_get_string (appointment, "comment");
   g_autofree char *stripped = g_strstrip (g_strdup (comment != NULL ? comment : ""));
+  JsonArray *kept_periods;
 
   if (g_strcmp0 (service, "dental") != 0)
     return alta_fhir_write_fail (write, ALTA_PORTAL_ERROR_INVALID_FIELD,
@@ -565,7 +609,9 @@ create_proposed (AltaFhirWrite  *write,
                                  N_("A dental request names no slot (“%s”): the clinic "
                                     "chooses one."), "slot", error);
 
-  if (!check_requested_periods (write, periods, error))
+  kept_periods = json_array_new ();
+  json_object_set_array_member (appointment, "requestedPeriod", kept_periods);
+  if (!check_requested_periods (write, periods, kept_periods, error))
     return FALSE;
 
   if (stripped[0] == '\0')
@@ -575,9 +621,6 @@ create_proposed (AltaFhirWrite  *write,
 
   json_object_set_string_member (appointment, "status", "proposed");
   json_object_set_array_member (appointment, "serviceCategory", service_category_new ("dental"));
-  json_object_set_member (appointment, "requestedPeriod",
-                          json_node_copy (json_object_get_member (write->resource,
-                                                                  "requestedPeriod")));
   json_object_set_array_member (appointment, "participant",
                                 writer_participants_new (write, "accepted"));
   return TRUE;
@@ -729,9 +772,18 @@ alta_fhir_appointment_update (AltaFhirWrite  *write,
                                      N_("The text of “%s” is too long."), "cancelationReason",
                                      error);
     }
-  else
+
+  /* The patient cancels: the reason's code says so, with their words if they gave some. */
+  {
+    JsonObject *concept = reason != NULL ? json_node_get_object (reason) : NULL;
+    g_autofree char *text = g_strdup (concept != NULL ? alta_json_get_string (concept, "text")
+                                                      : NULL);
+
+    if (text != NULL && g_strstrip (text)[0] == '\0')
+      g_clear_pointer (&text, g_free);
     json_object_set_object_member (write->resource, "cancelationReason",
-                                   cancelation_reason_new ("pat", "Patient", NULL));
+                                   cancelation_reason_new ("pat", "Patient", text));
+  }
 
   if (g_strcmp0 (old_status, "booked") == 0)
     {
