@@ -874,7 +874,8 @@ has_slot_at (AltaStore   *store,
 {
   sqlite3_stmt *stmt = alta_store_prepare (store,
                                            "SELECT 1 FROM fhir_resources r"
-                                           " WHERE r.type = 'Slot' AND r.date_start = ?2"
+                                           " WHERE r.type = 'Slot' AND r.patient_id IS NULL"
+                                           "  AND r.date_start = ?2"
                                            "  AND EXISTS (SELECT 1 FROM fhir_refs f WHERE f.rid = r.rid"
                                            "   AND f.param = 'schedule' AND f.target = ?1)", error);
 

@@ -1190,7 +1190,11 @@ audit_refusal (AltaRequest   *request,
               ? "precondition_failed"
               : alta_portal_error_to_code (refusal->code);
 
+  /* A refusal changed nothing: like the audit rows of reads, its row skips the fsync (it
+   * survives a crash of the server, not a power cut), so that a burst of conflicts does
+   * not queue behind the disk. */
   alta_store_rollback (store);
+  alta_store_set_relaxed (store, TRUE);
   if (!alta_store_begin (store, &store_error) ||
       !audit_write (request, context, context->type->type, outcome, &store_error) ||
       !alta_store_commit (store, &store_error))
@@ -1199,6 +1203,7 @@ audit_refusal (AltaRequest   *request,
                  store_error->message);
       alta_store_rollback (store);
     }
+  alta_store_set_relaxed (store, FALSE);
 }
 
 static gboolean
