@@ -446,13 +446,13 @@ count_outbox_containing (Fixture    *fixture,
   return n;
 }
 
+/* The rows of the audit trail (admin audit's output) with an action and an outcome */
 static guint
-count_audit (Fixture    *fixture,
-             const char *action,
-             const char *outcome)
+count_in_audit (const char *audit,
+                const char *action,
+                const char *outcome)
 {
-  g_autofree char *output = admin (fixture, 0, "audit", NULL);
-  g_auto (GStrv) lines = g_strsplit (output, "\n", -1);
+  g_auto (GStrv) lines = g_strsplit (audit, "\n", -1);
   guint n = 0;
 
   for (guint i = 0; lines[i] != NULL; i++)
@@ -464,6 +464,16 @@ count_audit (Fixture    *fixture,
         n++;
     }
   return n;
+}
+
+static guint
+count_audit (Fixture    *fixture,
+             const char *action,
+             const char *outcome)
+{
+  g_autofree char *output = admin (fixture, 0, "audit", NULL);
+
+  return count_in_audit (output, action, outcome);
 }
 
 static void
@@ -479,6 +489,7 @@ test_write_errors (Fixture       *fixture,
   g_autofree char *path = NULL;
   g_autofree char *put_body = NULL;
   g_autofree char *last_slot = g_strdup (g_ptr_array_index (slots, slots->len - 1));
+  g_autofree char *audit = NULL;
   JsonObject *appointment;
   guint forbidden_before;
 
@@ -667,15 +678,16 @@ test_write_errors (Fixture       *fixture,
   }
 
   /* Every write is audited, the refused ones with their error */
-  g_assert_cmpuint (count_audit (fixture, "Appointment.create", "success"), ==, 1);
-  g_assert_cmpuint (count_audit (fixture, "Appointment.update", "success"), ==, 2);
-  forbidden_before = count_audit (fixture, "Appointment.create", "forbidden");
+  audit = admin (fixture, 0, "audit", NULL);
+  g_assert_cmpuint (count_in_audit (audit, "Appointment.create", "success"), ==, 1);
+  g_assert_cmpuint (count_in_audit (audit, "Appointment.update", "success"), ==, 2);
+  forbidden_before = count_in_audit (audit, "Appointment.create", "forbidden");
   g_assert_cmpuint (forbidden_before, ==, 2);
-  g_assert_cmpuint (count_audit (fixture, "Appointment.create", "conflict"), ==, 1);
-  g_assert_cmpuint (count_audit (fixture, "Appointment.create", "invalid_field"), >=, 4);
-  g_assert_cmpuint (count_audit (fixture, "Appointment.patch", "invalid_field"), >=, 5);
-  g_assert_cmpuint (count_audit (fixture, "Appointment.patch", "precondition_failed"), ==, 1);
-  g_assert_cmpuint (count_audit (fixture, "Appointment.patch", "not_found"), ==, 2);
+  g_assert_cmpuint (count_in_audit (audit, "Appointment.create", "conflict"), ==, 1);
+  g_assert_cmpuint (count_in_audit (audit, "Appointment.create", "invalid_field"), >=, 4);
+  g_assert_cmpuint (count_in_audit (audit, "Appointment.patch", "invalid_field"), >=, 5);
+  g_assert_cmpuint (count_in_audit (audit, "Appointment.patch", "precondition_failed"), ==, 1);
+  g_assert_cmpuint (count_in_audit (audit, "Appointment.patch", "not_found"), ==, 2);
 }
 
 static void
@@ -986,8 +998,10 @@ on_burst_answer_cb (GObject      *object,
   AltaPortalResponse *response = alta_portal_client_send_finish (ALTA_PORTAL_CLIENT (object),
                                                                  result, &error);
 
+  /* No answer: the server died (a reset connection, or one reset during its TLS
+   * handshake); test_parallel checks that every request got one. */
   if (response == NULL)
-    g_assert_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_NETWORK);
+    g_assert_true (error != NULL && error->domain == ALTA_PORTAL_ERROR);
   g_ptr_array_index (pending->responses, pending->index) = response;
   (*pending->n_done)++;
   if (pending->on_answer != NULL)
