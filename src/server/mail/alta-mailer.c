@@ -248,7 +248,7 @@ dup_message_id (const char *from)
   randombytes_buf (bytes, sizeof bytes);
   sodium_bin2hex (hex, sizeof hex, bytes, sizeof bytes);
 
-  return g_strconcat (hex, "@", domain, NULL);
+  return g_strdup_printf ("<%s@%s>", hex, domain);
 }
 
 static void
@@ -319,8 +319,9 @@ compose_message (const char *language,
                              internet_address_mailbox_new (NULL, to));
   g_mime_message_set_subject (message, subject, "UTF-8");
 
+  /* Not g_mime_message_set_message_id (), which spells it "Message-Id" */
   message_id = dup_message_id (from);
-  g_mime_message_set_message_id (message, message_id);
+  g_mime_object_set_header (GMIME_OBJECT (message), "Message-ID", message_id, NULL);
   g_mime_object_set_header (GMIME_OBJECT (message), "Auto-Submitted", "auto-generated", NULL);
 
   /* Not g_mime_text_part_set_text (): it would pick a charset of its own, Latin-1 for
