@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "alta-admin.h"
+#include "alta-admin-messages.h"
 #include "alta-clock.h"
 #include "alta-fhir-import.h"
 #include "alta-fhir-resource.h"
@@ -38,7 +39,8 @@ static const char admin_usage[] =
   "  add-result --patient-id ID --panel 'LOINC|NAME' --observation 'LOINC|NAME|VALUE|UNIT[|LOW|HIGH]'...\n"
   "             [--performer Practitioner/ID] [--date YYYY-MM-DD]\n"
   "                                                 a report held until released; prints its id\n"
-  "  release-result --report-id ID                  shows a report and its values to the patient\n";
+  "  release-result --report-id ID                  shows a report and its values to the patient\n"
+  ALTA_ADMIN_MESSAGES_USAGE;
 
 typedef struct
 {
@@ -885,6 +887,12 @@ alta_admin_run (int    argc,
     return add_result (&admin, argc, argv);
   if (g_str_equal (command, "release-result"))
     return release_result (&admin, argc, argv);
+  if (g_str_equal (command, "complete-refill"))
+    return alta_admin_complete_refill (server, admin.now, argc, argv);
+  if (g_str_equal (command, "reject-refill"))
+    return alta_admin_reject_refill (server, admin.now, argc, argv);
+  if (g_str_equal (command, "reply-message"))
+    return alta_admin_reply_message (server, admin.now, argc, argv);
 
   g_printerr ("admin: unknown command “%s”\n%s", command, admin_usage);
   return 2;

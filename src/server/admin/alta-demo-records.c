@@ -252,6 +252,11 @@ static const DemoMedication demo_medications[] = {
   { "child", "308189", "amoxicillin 80 MG/ML Oral Suspension",
     "Amoxicillin 400 mg per 5 mL liquid", "Give 5 mL by mouth twice a day for 10 days",
     "completed", NULL, 0, 100, "mL", "mL", 10, 510, "65363002", NULL },
+  { "child", "745679", "200 ACTUAT albuterol 0.09 MG/ACTUAT Metered Dose Inhaler",
+    "Albuterol inhaler (90 mcg per puff)",
+    "Give 2 puffs by mouth every 4 hours as needed for wheezing, with the spacer", "active",
+    NULL, 2, 1, "{inhaler}", "inhaler", 30, 300, "195967001",
+    "One inhaler at home and one at school." },
 };
 
 /* Vaccines (CVX) */
