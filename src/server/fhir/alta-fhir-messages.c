@@ -705,3 +705,83 @@ alta_fhir_store_list_care_teams (AltaStore   *store,
 
   return g_steal_pointer (&teams);
 }
+
+/* The write handlers (alta-server-fhir-write.c calls them in the write's transaction) */
+
+static gboolean
+refuse_write (AltaFhirWrite  *write,
+              GError         *refusal,
+              GError        **error)
+{
+  g_free (write->request->diagnostics);
+  write->request->diagnostics = g_strdup (refusal->message);
+  g_propagate_error (error, refusal);
+  return FALSE;
+}
+
+/**
+ * alta_fhir_message_create:
+ *
+ * POST Communication: a message from the patient (or a proxy) to the record's care team,
+ * perhaps in answer to a message of the same record.
+ */
+gboolean
+alta_fhir_message_create (AltaFhirWrite  *write,
+                          GError        **error)
+{
+  AltaRequest *request = write->request;
+  AltaStore *store = request->server->store;
+  g_autoptr (GPtrArray) replied = NULL;
+  g_autoptr (GPtrArray) teams = NULL;
+  g_autoptr (GHashTable) care_team = NULL;
+  g_autoptr (GError) local_error = NULL;
+
+  if (!alta_fhir_message_check_new (write->resource, request->language, &replied, &local_error))
+    return refuse_write (write, g_steal_pointer (&local_error), error);
+
+  teams = alta_fhir_store_list_care_teams (store, write->patient_id, &local_error);
+  if (teams == NULL)
+    return alta_request_store_failed (request, local_error, error);
+  care_team = alta_fhir_care_team_collect (teams);
+  if (!alta_fhir_message_check_recipients (write->resource, care_team, request->language,
+                                           &local_error))
+    return refuse_write (write, g_steal_pointer (&local_error), error);
+
+  for (guint i = 0; i < replied->len; i++)
+    {
+      g_autoptr (AltaFhirRecord) record = alta_fhir_store_get (store, "Communication",
+                                                               g_ptr_array_index (replied, i),
+                                                               &local_error);
+
+      if (record == NULL &&
+          !g_error_matches (local_error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_NOT_FOUND))
+        return alta_request_store_failed (request, local_error, error);
+      if (record == NULL || g_strcmp0 (record->patient_id, write->patient_id) != 0)
+        return alta_fhir_write_fail (write, ALTA_PORTAL_ERROR_INVALID_FIELD,
+                                     N_("The field “%s” must name a message of this record."),
+                                     "inResponseTo", error);
+    }
+
+  alta_fhir_message_prepare_new (write->resource, write->author_ref, request->now);
+  return TRUE;
+}
+
+/**
+ * alta_fhir_message_update:
+ *
+ * PUT or PATCH Communication: the patient's client says when a message from the clinic was
+ * read (`received`); nothing else may change.
+ */
+gboolean
+alta_fhir_message_update (AltaFhirWrite  *write,
+                          GError        **error)
+{
+  g_autoptr (GError) local_error = NULL;
+
+  if (!alta_fhir_message_check_update (write->existing_resource, write->resource,
+                                       write->patient_id, write->request->language,
+                                       &local_error))
+    return refuse_write (write, g_steal_pointer (&local_error), error);
+
+  return TRUE;
+}

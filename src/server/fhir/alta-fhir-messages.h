@@ -9,6 +9,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "alta-server-fhir-write.h"
 #include "alta-store.h"
 
 G_BEGIN_DECLS
@@ -47,5 +48,10 @@ JsonObject *alta_fhir_message_new_reply        (JsonObject   *message,
 GPtrArray  *alta_fhir_store_list_care_teams    (AltaStore    *store,
                                                 const char   *patient_id,
                                                 GError      **error);
+
+gboolean    alta_fhir_message_create           (AltaFhirWrite *write,
+                                                GError       **error);
+gboolean    alta_fhir_message_update           (AltaFhirWrite *write,
+                                                GError       **error);
 
 G_END_DECLS

@@ -501,3 +501,64 @@ alta_fhir_store_count_refills (AltaStore             *store,
 
   return TRUE;
 }
+
+/* The write handlers (alta-server-fhir-write.c calls them in the write's transaction) */
+
+static gboolean
+refuse_write (AltaFhirWrite  *write,
+              GError         *refusal,
+              GError        **error)
+{
+  g_free (write->request->diagnostics);
+  write->request->diagnostics = g_strdup (refusal->message);
+  g_propagate_error (error, refusal);
+  return FALSE;
+}
+
+/**
+ * alta_fhir_refill_create:
+ *
+ * POST Task: a refill request for one of the record's active prescriptions that has
+ * refills left, when none is pending for it already.
+ */
+gboolean
+alta_fhir_refill_create (AltaFhirWrite  *write,
+                         GError        **error)
+{
+  AltaRequest *request = write->request;
+  g_autofree char *medication_id = NULL;
+  g_autofree char *medication_ref = NULL;
+  g_autoptr (AltaFhirRecord) record = NULL;
+  g_autoptr (JsonObject) medication = NULL;
+  g_autoptr (GError) local_error = NULL;
+  AltaFhirRefillCounts counts;
+
+  if (!alta_fhir_refill_check_new (write->resource, request->language, &medication_id,
+                                   &local_error))
+    return refuse_write (write, g_steal_pointer (&local_error), error);
+
+  medication_ref = g_strconcat ("MedicationRequest/", medication_id, NULL);
+  medication = alta_fhir_write_load (write, medication_ref, "MedicationRequest", &record,
+                                     &local_error);
+  if (medication == NULL &&
+      !g_error_matches (local_error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_NOT_FOUND))
+    return alta_request_store_failed (request, local_error, error);
+  if (medication == NULL || g_strcmp0 (record->patient_id, write->patient_id) != 0)
+    return alta_fhir_write_fail (write, ALTA_PORTAL_ERROR_INVALID_FIELD,
+                                 N_("There is no medicine %s in this record."), medication_ref,
+                                 error);
+
+  if (!alta_fhir_store_count_refills (request->server->store, write->patient_id, medication_id,
+                                      &counts, &local_error))
+    return alta_request_store_failed (request, local_error, error);
+
+  if (!alta_fhir_refill_check_medication (medication, &counts, request->language, &local_error))
+    {
+      g_message ("Request %s: a refill of %s refused (%u pending, %u completed)",
+                 request->request_id, medication_ref, counts.pending, counts.completed);
+      return refuse_write (write, g_steal_pointer (&local_error), error);
+    }
+
+  alta_fhir_refill_prepare_new (write->resource, medication, write->author_ref, request->now);
+  return TRUE;
+}

@@ -9,6 +9,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "alta-server-fhir-write.h"
 #include "alta-store.h"
 
 G_BEGIN_DECLS
@@ -49,6 +50,9 @@ gboolean     alta_fhir_store_count_refills       (AltaStore             *store,
                                                   const char            *patient_id,
                                                   const char            *medication_id,
                                                   AltaFhirRefillCounts  *out_counts,
+                                                  GError               **error);
+
+gboolean     alta_fhir_refill_create             (AltaFhirWrite         *write,
                                                   GError               **error);
 
 G_END_DECLS

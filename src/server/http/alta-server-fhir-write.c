@@ -13,6 +13,8 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "alta-fhir-messages.h"
+#include "alta-fhir-refills.h"
 #include "alta-fhir-resource.h"
 #include "alta-fhir-store.h"
 #include "alta-i18n.h"
@@ -34,6 +36,8 @@
 
 /* The types that can be written; the last entry is empty. */
 static const AltaFhirWriteType write_types[] = {
+  { "Communication", alta_fhir_message_create, alta_fhir_message_update },
+  { "Task", alta_fhir_refill_create, NULL },
   { NULL, NULL, NULL }
 };
 
