@@ -13,6 +13,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "alta-fhir-appointments.h"
 #include "alta-fhir-messages.h"
 #include "alta-fhir-refills.h"
 #include "alta-fhir-resource.h"
@@ -36,6 +37,7 @@
 
 /* The types that can be written; the last entry is empty. */
 static const AltaFhirWriteType write_types[] = {
+  { "Appointment", alta_fhir_appointment_create, alta_fhir_appointment_update },
   { "Communication", alta_fhir_message_create, alta_fhir_message_update },
   { "Task", alta_fhir_refill_create, NULL },
   { NULL, NULL, NULL }
