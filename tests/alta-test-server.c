@@ -776,6 +776,57 @@ alta_test_request (AltaPortalClient *client,
 }
 
 /**
+ * alta_test_request_with_headers:
+ * @client: a client
+ * @method: an HTTP method
+ * @path: a path with its query
+ * @json_body: (nullable): the body as text
+ * @content_type: (nullable): its type; JSON when %NULL
+ * @...: more request headers, name and value, ending with %NULL
+ *
+ * Returns: (transfer full): the answer; fails the test when there is none
+ */
+AltaPortalResponse *
+alta_test_request_with_headers (AltaPortalClient *client,
+                                const char       *method,
+                                const char       *path,
+                                const char       *json_body,
+                                const char       *content_type,
+                                ...)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) headers = g_ptr_array_new ();
+  AltaPortalResponse *response;
+  const char *name;
+  va_list args;
+
+  va_start (args, content_type);
+  while ((name = va_arg (args, const char *)) != NULL)
+    {
+      g_ptr_array_add (headers, (gpointer)name);
+      g_ptr_array_add (headers, va_arg (args, char *));
+    }
+  va_end (args);
+  g_ptr_array_add (headers, NULL);
+
+  if (json_body != NULL)
+    body = g_bytes_new (json_body, strlen (json_body));
+
+  alta_portal_client_send_with_headers_async (client, method, path, body, content_type,
+                                              (const char * const *)headers->pdata,
+                                              ALTA_REQUEST_NONE, NULL, alta_test_store_result_cb,
+                                              &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  response = alta_portal_client_send_finish (client, result, &error);
+  g_assert_no_error (error);
+  return response;
+}
+
+/**
  * alta_test_response_object:
  * @response: an answer
  *

@@ -64,6 +64,12 @@ AltaPortalResponse *alta_test_request_bytes          (AltaPortalClient   *client
                                                       const char         *path,
                                                       GBytes             *body,
                                                       const char         *content_type);
+AltaPortalResponse *alta_test_request_with_headers   (AltaPortalClient   *client,
+                                                      const char         *method,
+                                                      const char         *path,
+                                                      const char         *json_body,
+                                                      const char         *content_type,
+                                                      ...) G_GNUC_NULL_TERMINATED;
 JsonObject         *alta_test_response_object        (AltaPortalResponse *response);
 const char         *alta_test_response_string        (AltaPortalResponse *response,
                                                       const char         *member);

@@ -14,8 +14,10 @@
 
 /* 2026-03-11 15:30:00 UTC, a Wednesday: visits are booked on Monday the 16th */
 #define NOW          G_GINT64_CONSTANT (1773243000)
-/* A day earlier: visits are booked on Sunday the 15th, when the clinic has no weekday slots */
+/* A day earlier: five days on is Sunday the 15th, so visits are booked on Monday the 16th */
 #define NOW_TUESDAY  (NOW - 86400)
+/* 2026-03-14 06:30 UTC, still Friday evening in Los Angeles */
+#define NOW_FRIDAY_NIGHT G_GINT64_CONSTANT (1773469800)
 
 static const AltaDemoRecordsPatient patients[] = {
   { "adult", "demo-adult", "en", 1983, 11, 12 },
@@ -427,6 +429,85 @@ test_booked_slots (Fixture       *fixture,
   check_booked_slots (fixture);
 }
 
+/* Slots and booked visits fall on weekdays, in clinic hours, in the clinic's time zone
+ * (America/Los_Angeles), over the next 30 days */
+static void
+check_clinic_hours (Fixture *fixture)
+{
+  g_autoptr (GTimeZone) zone = g_time_zone_new_identifier ("America/Los_Angeles");
+  gint64 last_start = 0;
+  guint n_slots = 0, n_dental = 0;
+
+  g_assert_nonnull (zone);
+  for (guint i = 0; i < json_array_get_length (fixture->entries); i++)
+    {
+      JsonObject *resource = entry_resource (fixture, i);
+      const char *type = resource_type (resource);
+      g_autoptr (GDateTime) start = NULL;
+      g_autoptr (GDateTime) end = NULL;
+      g_autoptr (GDateTime) local_start = NULL;
+      g_autoptr (GDateTime) local_end = NULL;
+      gboolean dental;
+      int first_hour, last_hour;
+
+      if (!g_str_equal (type, "Slot") &&
+          !(g_str_equal (type, "Appointment") &&
+            g_str_equal (json_object_get_string_member (resource, "status"), "booked")))
+        continue;
+
+      dental = strstr (json_object_get_string_member (
+                         json_array_get_object_element (
+                           json_object_get_array_member (
+                             json_array_get_object_element (
+                               json_object_get_array_member (resource, "serviceCategory"), 0),
+                             "coding"), 0), "code"), "dental") != NULL;
+      first_hour = dental ? 13 : 9;
+      last_hour = dental ? 16 : 12;
+
+      start = g_date_time_new_from_iso8601 (json_object_get_string_member (resource, "start"),
+                                            NULL);
+      end = g_date_time_new_from_iso8601 (json_object_get_string_member (resource, "end"), NULL);
+      g_assert_nonnull (start);
+      g_assert_nonnull (end);
+      local_start = g_date_time_to_timezone (start, zone);
+      local_end = g_date_time_to_timezone (end, zone);
+
+      g_assert_cmpint (g_date_time_get_day_of_week (local_start), <=, 5);
+      g_assert_cmpint (g_date_time_get_hour (local_start), >=, first_hour);
+      g_assert_cmpint (g_date_time_get_hour (local_end) * 60 + g_date_time_get_minute (local_end),
+                       <=, last_hour * 60);
+      g_assert_cmpint (g_date_time_to_unix (start), >, fixture->now);
+      g_assert_cmpint (g_date_time_to_unix (start), <, fixture->now + 31 * 86400);
+
+      if (g_str_equal (type, "Slot"))
+        {
+          n_slots++;
+          n_dental += dental;
+          last_start = MAX (last_start, g_date_time_to_unix (start));
+        }
+    }
+
+  /* 30 days hold at least 20 weekdays; the last ones are four weeks away */
+  g_assert_cmpuint (n_dental, >=, 20 * 3);
+  g_assert_cmpuint (n_slots - n_dental, >=, 20 * 6 * 3);
+  g_assert_cmpint (last_start, >, fixture->now + 27 * 86400);
+}
+
+static void
+test_clinic_hours (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  const gint64 moments[] = { NOW, NOW_TUESDAY, NOW_FRIDAY_NIGHT };
+
+  for (guint i = 0; i < G_N_ELEMENTS (moments); i++)
+    {
+      fixture_tear_down (fixture, NULL);
+      fixture_load (fixture, moments[i]);
+      check_clinic_hours (fixture);
+      check_booked_slots (fixture);
+    }
+}
+
 static void
 test_unread_messages (Fixture       *fixture,
                       gconstpointer  user_data)
@@ -530,6 +611,8 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/demo-records/appointments/booked-slots", Fixture, NULL, fixture_set_up,
               test_booked_slots, fixture_tear_down);
+  g_test_add ("/demo-records/appointments/clinic-hours", Fixture, NULL, fixture_set_up,
+              test_clinic_hours, fixture_tear_down);
   g_test_add ("/demo-records/messages/unread", Fixture, NULL, fixture_set_up,
               test_unread_messages, fixture_tear_down);
   g_test_add ("/demo-records/spanish", Fixture, NULL, fixture_set_up, test_spanish_text,

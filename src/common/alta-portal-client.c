@@ -337,6 +337,39 @@ alta_portal_client_send_async (AltaPortalClient    *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
+  alta_portal_client_send_with_headers_async (self, method, path, body, content_type, NULL, flags,
+                                              cancellable, callback, user_data);
+}
+
+/**
+ * alta_portal_client_send_with_headers_async:
+ * @self: an #AltaPortalClient
+ * @method: an HTTP method
+ * @path: the path below the base URL, with its query
+ * @body: (nullable): the request body
+ * @content_type: (nullable): the body's type; JSON when %NULL
+ * @headers: (nullable) (array zero-terminated=1): more request headers, as name, value,
+ *   name, value, ..., such as `If-None-Exist` for a FHIR create or `If-Match` for an update
+ * @flags: #AltaRequestFlags
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the answer
+ * @user_data: data for @callback
+ *
+ * As alta_portal_client_send_async(), with more headers. Finish with
+ * alta_portal_client_send_finish().
+ */
+void
+alta_portal_client_send_with_headers_async (AltaPortalClient    *self,
+                                            const char          *method,
+                                            const char          *path,
+                                            GBytes              *body,
+                                            const char          *content_type,
+                                            const char * const  *extra_headers,
+                                            AltaRequestFlags     flags,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
   g_autoptr (GTask) task = NULL;
   g_autoptr (SoupMessage) msg = NULL;
   g_autofree char *url = NULL;
@@ -369,6 +402,9 @@ alta_portal_client_send_async (AltaPortalClient    *self,
     }
   if (flags & ALTA_REQUEST_BACKGROUND)
     soup_message_headers_replace (headers, "X-Portal-Activity", "background");
+  for (guint i = 0; extra_headers != NULL && extra_headers[i] != NULL &&
+                    extra_headers[i + 1] != NULL; i += 2)
+    soup_message_headers_replace (headers, extra_headers[i], extra_headers[i + 1]);
 
   if (body != NULL)
     soup_message_set_request_body_from_bytes (msg,

@@ -51,6 +51,16 @@ void                alta_portal_client_send_async       (AltaPortalClient     *s
                                                          GCancellable         *cancellable,
                                                          GAsyncReadyCallback   callback,
                                                          gpointer              user_data);
+void                alta_portal_client_send_with_headers_async (AltaPortalClient *self,
+                                                         const char           *method,
+                                                         const char           *path,
+                                                         GBytes               *body,
+                                                         const char           *content_type,
+                                                         const char * const   *extra_headers,
+                                                         AltaRequestFlags      flags,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
 AltaPortalResponse *alta_portal_client_send_finish      (AltaPortalClient     *self,
                                                          GAsyncResult         *result,
                                                          GError              **error);

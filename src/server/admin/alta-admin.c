@@ -13,7 +13,9 @@
 #include <string.h>
 
 #include "alta-admin.h"
+#include "alta-admin-messages.h"
 #include "alta-clock.h"
+#include "alta-fhir-appointments.h"
 #include "alta-fhir-import.h"
 #include "alta-fhir-resource.h"
 #include "alta-fhir-store.h"
@@ -38,7 +40,13 @@ static const char admin_usage[] =
   "  add-result --patient-id ID --panel 'LOINC|NAME' --observation 'LOINC|NAME|VALUE|UNIT[|LOW|HIGH]'...\n"
   "             [--performer Practitioner/ID] [--date YYYY-MM-DD]\n"
   "                                                 a report held until released; prints its id\n"
-  "  release-result --report-id ID                  shows a report and its values to the patient\n";
+  "  release-result --report-id ID                  shows a report and its values to the patient\n"
+  "  open-slots --practitioner ID --location ID [--service medical|dental] [--days N]\n"
+  "             [--hours HH:MM-HH:MM] [--slot-minutes M] [--weekdays-only] [--time-zone TZ]\n"
+  "                                                 free slots in clinic hours, clinic time\n"
+  "  confirm-dental --appointment ID --slot ID      books a dental slot for a request\n"
+  "  decline-dental --appointment ID --reason TEXT  declines a dental request\n"
+  ALTA_ADMIN_MESSAGES_USAGE;
 
 typedef struct
 {
@@ -752,6 +760,164 @@ release_result (Admin  *admin,
   return commit_and_mail (admin, "release-result");
 }
 
+static gboolean
+parse_clock_time (const char *text,
+                  int        *out_minute)
+{
+  guint64 hour, minute;
+  g_auto (GStrv) parts = g_strsplit (text, ":", 3);
+
+  if (g_strv_length (parts) != 2 || strlen (parts[0]) != 2 || strlen (parts[1]) != 2 ||
+      !g_ascii_string_to_unsigned (parts[0], 10, 0, 24, &hour, NULL) ||
+      !g_ascii_string_to_unsigned (parts[1], 10, 0, 59, &minute, NULL) ||
+      hour * 60 + minute > 24 * 60)
+    return FALSE;
+
+  *out_minute = hour * 60 + minute;
+  return TRUE;
+}
+
+static int
+open_slots (Admin  *admin,
+            int     argc,
+            char  **argv)
+{
+  g_autofree char *practitioner = NULL;
+  g_autofree char *location = NULL;
+  g_autofree char *service = NULL;
+  g_autofree char *hours = NULL;
+  g_autofree char *zone_name = NULL;
+  g_autofree char *schedule_id = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *outcome = NULL;
+  g_auto (GStrv) range = NULL;
+  g_autoptr (GTimeZone) zone = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean weekdays_only = FALSE;
+  int days = 30, slot_minutes = 30, first_minute, last_minute;
+  guint n_created;
+  GOptionEntry entries[] = {
+    { "practitioner", 0, 0, G_OPTION_ARG_STRING, &practitioner, "The clinician (Practitioner id)", "ID" },
+    { "location", 0, 0, G_OPTION_ARG_STRING, &location, "The clinic (Location id)", "ID" },
+    { "service", 0, 0, G_OPTION_ARG_STRING, &service, "medical (default) or dental", "S" },
+    { "days", 0, 0, G_OPTION_ARG_INT, &days, "How many days from today (default 30)", "N" },
+    { "hours", 0, 0, G_OPTION_ARG_STRING, &hours, "Clinic hours (default 09:00-12:00)", "HH:MM-HH:MM" },
+    { "slot-minutes", 0, 0, G_OPTION_ARG_INT, &slot_minutes, "Each visit's length (default 30)", "M" },
+    { "weekdays-only", 0, 0, G_OPTION_ARG_NONE, &weekdays_only, "No slots on Saturdays and Sundays", NULL },
+    { "time-zone", 0, 0, G_OPTION_ARG_STRING, &zone_name, "The clinic's time zone (default America/Los_Angeles)", "TZ" },
+    { NULL }
+  };
+
+  if (!parse_options ("open-slots", entries, &argc, &argv))
+    return 2;
+
+  if (practitioner == NULL || location == NULL || !alta_fhir_id_is_valid (practitioner) ||
+      !alta_fhir_id_is_valid (location))
+    {
+      g_printerr ("admin open-slots: --practitioner and --location are required\n");
+      return 2;
+    }
+  if (service == NULL)
+    service = g_strdup ("medical");
+  if (!g_str_equal (service, "medical") && !g_str_equal (service, "dental"))
+    {
+      g_printerr ("admin open-slots: --service must be medical or dental\n");
+      return 2;
+    }
+
+  range = g_strsplit (hours != NULL ? hours : "09:00-12:00", "-", 3);
+  if (g_strv_length (range) != 2 || !parse_clock_time (range[0], &first_minute) ||
+      !parse_clock_time (range[1], &last_minute) || first_minute >= last_minute)
+    {
+      g_printerr ("admin open-slots: --hours must be like 09:00-12:00\n");
+      return 2;
+    }
+  if (days < 1 || days > 366 || slot_minutes < 5 || slot_minutes > last_minute - first_minute)
+    {
+      g_printerr ("admin open-slots: --days must be 1 to 366, and --slot-minutes at least 5 "
+                  "and no longer than the clinic hours\n");
+      return 2;
+    }
+
+  zone = g_time_zone_new_identifier (zone_name != NULL ? zone_name : "America/Los_Angeles");
+  if (zone == NULL)
+    {
+      g_printerr ("admin open-slots: unknown --time-zone %s\n", zone_name);
+      return 2;
+    }
+
+  if (!alta_store_begin (admin->store, &error) ||
+      !alta_fhir_appointments_open_slots (admin->store, practitioner, location, service, zone,
+                                          days, first_minute, last_minute, slot_minutes,
+                                          weekdays_only, admin->now, &schedule_id, &n_created,
+                                          &error))
+    return report_failure (admin, "open-slots", error);
+
+  target = g_strconcat ("Schedule/", schedule_id, NULL);
+  outcome = g_strdup_printf ("success: %u slots", n_created);
+  if (!alta_store_audit (admin->store, admin->now, NULL, "admin-cli", "Schedule.open-slots",
+                         target, outcome, &error))
+    return report_failure (admin, "open-slots", error);
+
+  if (commit_and_mail (admin, "open-slots") != 0)
+    return 1;
+
+  g_print ("%s\t%u\n", target, n_created);
+  return 0;
+}
+
+static int
+answer_dental (Admin  *admin,
+               int     argc,
+               char  **argv,
+               gboolean confirm)
+{
+  const char *command = confirm ? "confirm-dental" : "decline-dental";
+  g_autofree char *appointment_id = NULL;
+  g_autofree char *slot_id = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *patient_id = NULL;
+  g_autofree char *target = NULL;
+  g_autoptr (GError) error = NULL;
+  GOptionEntry confirm_entries[] = {
+    { "appointment", 0, 0, G_OPTION_ARG_STRING, &appointment_id, "The dental request (Appointment id)", "ID" },
+    { "slot", 0, 0, G_OPTION_ARG_STRING, &slot_id, "A free dental slot (Slot id)", "ID" },
+    { NULL }
+  };
+  GOptionEntry decline_entries[] = {
+    { "appointment", 0, 0, G_OPTION_ARG_STRING, &appointment_id, "The dental request (Appointment id)", "ID" },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, "Why, for the patient to read", "TEXT" },
+    { NULL }
+  };
+
+  if (!parse_options (command, confirm ? confirm_entries : decline_entries, &argc, &argv))
+    return 2;
+
+  if (appointment_id == NULL || (confirm ? slot_id == NULL : reason == NULL))
+    {
+      g_printerr (confirm ? "admin confirm-dental: --appointment and --slot are required\n"
+                          : "admin decline-dental: --appointment and --reason are required\n");
+      return 2;
+    }
+
+  target = g_strconcat ("Appointment/", appointment_id, NULL);
+  if (!alta_store_begin (admin->store, &error) ||
+      !(confirm ? alta_fhir_appointments_confirm_dental (admin->store, appointment_id, slot_id,
+                                                         admin->now, &patient_id, &error)
+                : alta_fhir_appointments_decline_dental (admin->store, appointment_id, reason,
+                                                         admin->now, &patient_id, &error)) ||
+      !alta_server_notify_patient (admin->server, patient_id,
+                                   confirm ? ALTA_MAIL_NOTICE_DENTAL_CONFIRMED
+                                           : ALTA_MAIL_NOTICE_DENTAL_DECLINED,
+                                   admin->now, &error) ||
+      !alta_store_audit (admin->store, admin->now, NULL, "admin-cli",
+                         confirm ? "Appointment.confirm-dental" : "Appointment.decline-dental",
+                         target, "success", &error))
+    return report_failure (admin, command, error);
+
+  return commit_and_mail (admin, command);
+}
+
 /**
  * alta_admin_import:
  *
@@ -885,6 +1051,18 @@ alta_admin_run (int    argc,
     return add_result (&admin, argc, argv);
   if (g_str_equal (command, "release-result"))
     return release_result (&admin, argc, argv);
+  if (g_str_equal (command, "open-slots"))
+    return open_slots (&admin, argc, argv);
+  if (g_str_equal (command, "confirm-dental"))
+    return answer_dental (&admin, argc, argv, TRUE);
+  if (g_str_equal (command, "decline-dental"))
+    return answer_dental (&admin, argc, argv, FALSE);
+  if (g_str_equal (command, "complete-refill"))
+    return alta_admin_complete_refill (server, admin.now, argc, argv);
+  if (g_str_equal (command, "reject-refill"))
+    return alta_admin_reject_refill (server, admin.now, argc, argv);
+  if (g_str_equal (command, "reply-message"))
+    return alta_admin_reply_message (server, admin.now, argc, argv);
 
   g_printerr ("admin: unknown command “%s”\n%s", command, admin_usage);
   return 2;

@@ -36,8 +36,9 @@
 
 #define DAY             (G_GINT64_CONSTANT (86400))
 #define HOUR            (G_GINT64_CONSTANT (3600))
-#define SLOT_DAYS       21    /* free slots for this many days after today */
-#define BOOKED_DAY      5     /* upcoming appointments, this many days after today */
+#define SLOT_DAYS       30    /* free slots for this many days after today */
+#define BOOKED_DAY      5     /* upcoming appointments, the first weekday this many days on */
+#define CLINIC_ZONE     "America/Los_Angeles"   /* the clinics' hours are in their time */
 #define NO_LIMIT        (-1.0)
 #define RANDOM_SEED     20260311u
 
@@ -252,6 +253,11 @@ static const DemoMedication demo_medications[] = {
   { "child", "308189", "amoxicillin 80 MG/ML Oral Suspension",
     "Amoxicillin 400 mg per 5 mL liquid", "Give 5 mL by mouth twice a day for 10 days",
     "completed", NULL, 0, 100, "mL", "mL", 10, 510, "65363002", NULL },
+  { "child", "745679", "200 ACTUAT albuterol 0.09 MG/ACTUAT Metered Dose Inhaler",
+    "Albuterol inhaler (90 mcg per puff)",
+    "Give 2 puffs by mouth every 4 hours as needed for wheezing, with the spacer", "active",
+    NULL, 2, 1, "{inhaler}", "inhaler", 30, 300, "195967001",
+    "One inhaler at home and one at school." },
 };
 
 /* Vaccines (CVX) */
@@ -627,6 +633,9 @@ typedef struct
   JsonArray  *entries;
   GHashTable *slots;          /* "practitioner/start" → Slot entry, borrowed */
   gint64      today;          /* midnight UTC of now */
+  GTimeZone  *zone;           /* the clinics' time zone */
+  GDateTime  *clinic_today;   /* midnight of today in the clinics' time zone */
+  int         booked_day;     /* upcoming visits are this many days after today */
   guint       n_uuids;
   guint32     seed;
 
@@ -809,11 +818,30 @@ day_at (const Records *self,
   return self->today + days * DAY + hour * HOUR + minute * 60;
 }
 
-static gboolean
-is_weekday (gint64 when)
+/* `days` after today (before it if negative), at hour:minute in the clinics' time zone */
+static gint64
+clinic_at (const Records *self,
+           int            days,
+           int            hour,
+           int            minute)
 {
-  /* 1970-01-01 was a Thursday */
-  return ((when / DAY) + 3) % 7 < 5;
+  g_autoptr (GDateTime) day = g_date_time_add_days (self->clinic_today, days);
+  g_autoptr (GDateTime) time = g_date_time_new (self->zone, g_date_time_get_year (day),
+                                                g_date_time_get_month (day),
+                                                g_date_time_get_day_of_month (day), hour, minute,
+                                                0);
+
+  return g_date_time_to_unix (time);
+}
+
+/* Monday to Friday in the clinics' time zone */
+static gboolean
+is_clinic_weekday (const Records *self,
+                   int            days)
+{
+  g_autoptr (GDateTime) day = g_date_time_add_days (self->clinic_today, days);
+
+  return g_date_time_get_day_of_week (day) <= 5;
 }
 
 /* The birth date plus a number of months, at 10:00 UTC */
@@ -1199,28 +1227,34 @@ slot_key (int    practitioner,
   return g_strdup_printf ("%d/%" G_GINT64_FORMAT, practitioner, start);
 }
 
+/* Weekdays in clinic hours, in the clinic's time zone: medical visits of 30 minutes in the
+ * morning, dental visits of an hour in the afternoon */
 static void
 add_slots (Records *self,
            int      practitioner)
 {
+  gboolean dental = g_str_equal (demo_practitioners[practitioner].service, "dental");
+  int first = dental ? 13 * 60 : 9 * 60;
+  int last = dental ? 16 * 60 : 12 * 60;
+  int length = dental ? 60 : 30;
+
   for (int day = 1; day <= SLOT_DAYS; day++)
     {
-      /* Weekday mornings; and the day the demo's visits are booked, whatever day it is */
-      if (!is_weekday (day_at (self, day, 0, 0)) && day != BOOKED_DAY)
+      if (!is_clinic_weekday (self, day))
         continue;
 
-      for (int minute = 9 * 60; minute < 12 * 60; minute += 30)
+      for (int minute = first; minute + length <= last; minute += length)
         {
           JsonObject *slot = resource_new ("Slot");
-          gint64 start = day_at (self, day, 0, minute);
+          gint64 start = clinic_at (self, day, minute / 60, minute % 60);
 
           json_object_set_array_member (slot, "serviceCategory",
-                                        array_of (service_category_new ("medical")));
+                                        array_of (service_category_new (demo_practitioners[practitioner].service)));
           json_object_set_object_member (slot, "schedule",
                                          reference_new (self->schedules[practitioner], NULL));
           json_object_set_string_member (slot, "status", "free");
           set_date_time (slot, "start", start);
-          set_date_time (slot, "end", start + 30 * 60);
+          set_date_time (slot, "end", start + length * 60);
           g_hash_table_insert (self->slots, slot_key (practitioner, start),
                                add_entry (self, slot));
         }
@@ -1247,18 +1281,18 @@ add_schedules (Records *self)
                                                            demo->taxonomy_display, NULL)));
       json_object_set_array_member (schedule, "actor", actors);
       json_object_set_object_member (schedule, "planningHorizon",
-                                     period_new (day_at (self, 1, 0, 0),
-                                                 day_at (self, SLOT_DAYS + 1, 0, 0)));
+                                     period_new (clinic_at (self, 1, 0, 0),
+                                                 clinic_at (self, SLOT_DAYS + 1, 0, 0)));
       if (g_str_equal (demo->service, "dental"))
         json_object_set_string_member (schedule, "comment",
-                                       "Dental visits are booked by the front desk on request.");
+                                       "Weekday afternoons, 1-hour visits, booked by the front "
+                                       "desk on request.");
       else
         json_object_set_string_member (schedule, "comment",
                                        "Weekday mornings, 30-minute visits.");
       self->schedules[i] = add_resource (self, schedule);
 
-      if (!g_str_equal (demo->service, "dental"))
-        add_slots (self, i);
+      add_slots (self, i);
     }
 }
 
@@ -1747,13 +1781,13 @@ add_visit (Records         *self,
 {
   JsonObject *appointment;
   JsonArray *participants = json_array_new ();
-  int day = upcoming ? BOOKED_DAY : -60;
+  int day = upcoming ? self->booked_day : -60;
   gint64 start;
 
   /* Past visits fell on a weekday, as the clinic's slots do */
-  while (!upcoming && !is_weekday (day_at (self, day, 0, 0)))
+  while (!upcoming && !is_clinic_weekday (self, day))
     day--;
-  start = day_at (self, day, 10, demo->minute);
+  start = clinic_at (self, day, 10, demo->minute);
 
   appointment = appointment_new (upcoming ? "booked" : "fulfilled", "medical",
                                  upcoming ? demo->upcoming_description : demo->past_description);
@@ -2006,6 +2040,24 @@ alta_demo_records_build_bundle (const AltaDemoRecordsPatient *patients,
   self.slots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self.today = now - now % DAY;
   self.seed = RANDOM_SEED;
+  self.zone = g_time_zone_new_identifier (CLINIC_ZONE);
+  if (self.zone == NULL)
+    {
+      g_warning ("The time zone %s is not installed: the demo clinic keeps UTC hours",
+                 CLINIC_ZONE);
+      self.zone = g_time_zone_new_utc ();
+    }
+  {
+    g_autoptr (GDateTime) utc_now = g_date_time_new_from_unix_utc (now);
+    g_autoptr (GDateTime) local_now = g_date_time_to_timezone (utc_now, self.zone);
+
+    self.clinic_today = g_date_time_new (self.zone, g_date_time_get_year (local_now),
+                                         g_date_time_get_month (local_now),
+                                         g_date_time_get_day_of_month (local_now), 0, 0, 0);
+  }
+  self.booked_day = BOOKED_DAY;
+  while (!is_clinic_weekday (&self, self.booked_day))
+    self.booked_day++;
 
   add_organization (&self);
   add_locations (&self);
@@ -2021,6 +2073,8 @@ alta_demo_records_build_bundle (const AltaDemoRecordsPatient *patients,
   write_node (out, root);
 
   g_hash_table_unref (self.slots);
+  g_date_time_unref (self.clinic_today);
+  g_time_zone_unref (self.zone);
   for (int i = 0; i < N_PRACTITIONERS; i++)
     g_free (self.practitioner_names[i]);
 

@@ -142,8 +142,15 @@ fail (AltaRequest      *request,
 }
 #pragma GCC diagnostic pop
 
-static char *
-dup_base_url (AltaRequest *request)
+/**
+ * alta_server_fhir_dup_base_url:
+ * @request: a request under /fhir/
+ *
+ * Returns: (transfer full): the base of the FHIR API as the client reached it, without a
+ *   final slash, for links and Location headers
+ */
+char *
+alta_server_fhir_dup_base_url (AltaRequest *request)
 {
   GUri *uri = soup_server_message_get_uri (request->msg);
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (request->msg);
@@ -321,7 +328,7 @@ handle_search (AltaRequest             *request,
   g_autoptr (GError) search_error = NULL;
   g_autoptr (GError) store_error = NULL;
   g_autofree char *bad_param = NULL;
-  g_autofree char *base = dup_base_url (request);
+  g_autofree char *base = alta_server_fhir_dup_base_url (request);
   g_autofree char *self_url = NULL;
   g_autofree char *bundle_id = g_uuid_string_random ();
   g_autofree char *now_text = alta_fhir_format_instant (request->now);
@@ -434,7 +441,7 @@ handle_metadata (AltaRequest  *request,
 {
   g_autoptr (JsonBuilder) builder = json_builder_new_immutable ();
   g_autoptr (JsonNode) root = NULL;
-  g_autofree char *base = dup_base_url (request);
+  g_autofree char *base = alta_server_fhir_dup_base_url (request);
   g_autofree char *date = alta_fhir_format_instant (request->now);
   const AltaFhirTypeInfo *types;
   guint n_types;

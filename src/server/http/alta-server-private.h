@@ -86,6 +86,8 @@ void      alta_server_add_routes         (AltaServer        *self,
 void      alta_server_accounts_register  (AltaServer        *self);
 void      alta_server_staff_register     (AltaServer        *self);
 void      alta_server_fhir_register      (AltaServer        *self);
+void      alta_server_fhir_write_register (AltaServer       *self);
+char     *alta_server_fhir_dup_base_url  (AltaRequest       *request);
 void      alta_server_fhir_reply_outcome (AltaRequest       *request,
                                           guint              status,
                                           AltaPortalError    code,

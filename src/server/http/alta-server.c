@@ -772,6 +772,7 @@ alta_server_new (const char  *data_dir,
   alta_server_accounts_register (self);
   alta_server_staff_register (self);
   alta_server_fhir_register (self);
+  alta_server_fhir_write_register (self);
 
   return g_steal_pointer (&self);
 }
