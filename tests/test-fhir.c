@@ -949,6 +949,16 @@ test_profile_updates_patient (Fixture       *fixture,
 
     g_assert_nonnull (strstr (text, "(626) 555-0199"));
   }
+  /* Synthea's decimals, stored again, are as the file wrote them (json-glib alone would
+   * write 57.56380081260669 as 57.563800812606686)
+   */
+  {
+    GBytes *body = alta_portal_response_get_body (after);
+    g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+
+    g_assert_nonnull (strstr (text, "\"valueDecimal\":7.4361991873933135}"));
+    g_assert_nonnull (strstr (text, "\"valueDecimal\":57.56380081260669}"));
+  }
 }
 
 int
