@@ -224,6 +224,97 @@ test_new_version (Fixture       *fixture,
                                                   "versionId"), ==, "2");
 }
 
+static char *
+body_text (AltaPortalResponse *response)
+{
+  GBytes *body = alta_portal_response_get_body (response);
+
+  return g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+}
+
+/* Whether @text has @number as a member's whole value */
+static gboolean
+holds_number (const char *text,
+              const char *number)
+{
+  g_autofree char *needle = g_strconcat (":", number, NULL);
+
+  for (const char *p = strstr (text, needle); p != NULL; p = strstr (p + 1, needle))
+    if (p[strlen (needle)] == ',' || p[strlen (needle)] == '}')
+      return TRUE;
+
+  return FALSE;
+}
+
+/* FHIR decimals keep their precision: each number is served as the file wrote it, byte
+ * for byte, in a read and in a search, and the same file imported again changes nothing.
+ */
+static void
+test_numbers_as_written (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  const char *numbers[] = {
+    "5.6", "5.60", "1.0", "120", "0.1", "1e-7", "1E3", "-0.5", "12345678901234567890",
+    "0.010", "0.01", "1.50e+2", "-0", "4.0",
+  };
+  const char *resource =
+    "{\"resourceType\":\"Observation\",\"id\":\"numbers-1\",\"status\":\"final\","
+    "\"code\":{\"text\":\"Numbers\"},\"subject\":{\"reference\":\"Patient/demo-adult\"},"
+    "\"effectiveDateTime\":\"2025-03-01T08:00:00Z\","
+    "\"valueQuantity\":{\"value\":5.6,\"unit\":\"%\"},"
+    "\"referenceRange\":[{\"low\":{\"value\":5.60},\"high\":{\"value\":1.0}}],"
+    "\"component\":[{\"code\":{\"text\":\"a\"},\"valueInteger\":120},"
+    "{\"code\":{\"text\":\"b\"},\"valueQuantity\":{\"value\":0.1}},"
+    "{\"code\":{\"text\":\"c\"},\"valueQuantity\":{\"value\":1e-7}},"
+    "{\"code\":{\"text\":\"d\"},\"valueQuantity\":{\"value\":1E3}},"
+    "{\"code\":{\"text\":\"e\"},\"valueQuantity\":{\"value\":-0.5}},"
+    "{\"code\":{\"text\":\"f\"},\"valueQuantity\":{\"value\":12345678901234567890}},"
+    "{\"code\":{\"text\":\"g\"},\"valueQuantity\":{\"value\":0.010}},"
+    "{\"code\":{\"text\":\"h\"},\"valueQuantity\":{\"value\":0.01}},"
+    "{\"code\":{\"text\":\"i\"},\"valueQuantity\":{\"value\":1.50e+2}},"
+    "{\"code\":{\"text\":\"j\"},\"valueQuantity\":{\"value\":-0}},"
+    "{\"code\":{\"text\":\"k\"},\"valueQuantity\":{\"value\":4.0}}]}";
+  g_autofree char *line = g_strconcat (resource, "\n", NULL);
+  g_autofree char *path = write_file (fixture, "numbers.ndjson", line, -1);
+  g_autofree char *output = NULL;
+  g_autofree char *output_again = NULL;
+  g_autofree char *read_text = NULL;
+  g_autofree char *search_text = NULL;
+  g_autofree char *without_brace = g_strndup (resource, strlen (resource) - 1);
+  g_autofree char *meta_prefix = g_strconcat (without_brace, ",\"meta\":{\"versionId\":\"1\",", NULL);
+  g_autoptr (AltaPortalResponse) read = NULL;
+  g_autoptr (AltaPortalResponse) found = NULL;
+  int status;
+
+  output = import (fixture, &status, NULL, path);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (output, "1 created, 0 updated, 0 unchanged"));
+
+  read = alta_test_request (fixture->staff, "GET", "/fhir/R4/Observation/numbers-1", NULL,
+                            ALTA_REQUEST_NONE);
+  alta_assert_status (read, 200);
+  read_text = body_text (read);
+  /* The resource as the file wrote it, with the server's meta after it */
+  g_assert_true (g_str_has_prefix (read_text, meta_prefix));
+
+  found = alta_test_request (fixture->staff, "GET", "/fhir/R4/Observation?_id=numbers-1", NULL,
+                             ALTA_REQUEST_NONE);
+  alta_assert_status (found, 200);
+  search_text = body_text (found);
+  g_assert_nonnull (strstr (search_text, meta_prefix));
+
+  for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
+    {
+      g_test_message ("%s", numbers[i]);
+      g_assert_true (holds_number (read_text, numbers[i]));
+      g_assert_true (holds_number (search_text, numbers[i]));
+    }
+
+  output_again = import (fixture, &status, NULL, path);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (output_again, "0 created, 0 updated, 1 unchanged"));
+}
+
 /* Each bad file gives a clear message and changes nothing */
 static void
 test_bad_files (Fixture       *fixture,
@@ -265,6 +356,10 @@ test_bad_files (Fixture       *fixture,
                 "\"onsetDateTime\":\"yesterday\"}\n"),
       "line 2 (Condition): “onsetDateTime” is not a FHIR date" },
     { "not-fhir.json", g_strdup ("[1, 2, 3]"), "not a FHIR resource" },
+    { "hex-number.json",
+      g_strdup ("{\"resourceType\":\"Organization\",\"name\":\"X\",\"extension\":"
+                "[{\"url\":\"http://example.org/n\",\"valueInteger\":0x10}]}"),
+      "not valid JSON (is it cut short?): a number JSON does not allow" },
     { "bad-id.ndjson",
       g_strdup ("{\"resourceType\":\"Organization\",\"id\":\"no spaces allowed\",\"name\":\"X\"}\n"
                 "{\"resourceType\":\"Organization\",\"id\":\"fine\",\"name\":\"Y\"}\n"),
@@ -377,6 +472,7 @@ main (int    argc,
   ADD ("/fhir-import/sample-files", test_sample_files);
   ADD ("/fhir-import/new-version", test_new_version);
   ADD ("/fhir-import/bad-files", test_bad_files);
+  ADD ("/fhir-import/numbers-as-written", test_numbers_as_written);
   ADD ("/fhir-import/large-file", test_large_file);
 
   return g_test_run ();

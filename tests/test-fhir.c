@@ -191,6 +191,62 @@ test_metadata (Fixture       *fixture,
   for (guint i = 0; i < ALTA_TEST_N_SERVED_TYPES; i++)
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (resources, i),
                                                     "type"), ==, served[i]);
+
+  /* The read side is what the server answered before the writes were added, member for
+   * member (tests/data/capability-statement-read.json, with the parts that change emptied).
+   */
+  {
+    g_autofree char *expected_path = g_test_build_filename (G_TEST_DIST, "data",
+                                                            "capability-statement-read.json",
+                                                            NULL);
+    g_autofree char *base = g_strconcat (fixture->server->url, "/fhir/R4", NULL);
+    g_autoptr (JsonParser) expected = json_parser_new ();
+    g_autoptr (GError) error = NULL;
+    g_autoptr (JsonNode) served_node = json_node_init_object (json_node_alloc (), statement);
+    g_autofree char *expected_text = NULL;
+    g_autofree char *read_side = NULL;
+    JsonObject *implementation = json_object_get_object_member (statement, "implementation");
+    JsonObject *software = json_object_get_object_member (statement, "software");
+
+    g_assert_cmpstr (json_object_get_string_member (implementation, "url"), ==, base);
+    g_assert_cmpstr (json_object_get_string_member (software, "version"), ==, PACKAGE_VERSION);
+    g_assert_cmpint (parse_instant (json_object_get_string_member (statement, "date")), >, 0);
+    json_object_set_string_member (statement, "date", "");
+    json_object_set_string_member (implementation, "url", "");
+    json_object_set_string_member (software, "version", "");
+
+    for (guint i = 0; i < json_array_get_length (resources); i++)
+      {
+        JsonObject *resource = json_array_get_object_element (resources, i);
+        const char *type = json_object_get_string_member (resource, "type");
+        JsonArray *interactions = json_object_get_array_member (resource, "interaction");
+        gboolean writes = g_str_equal (type, "Appointment") || g_str_equal (type, "Communication") ||
+                          g_str_equal (type, "Task");
+        g_autoptr (GString) codes = g_string_new (NULL);
+
+        for (guint j = 0; j < json_array_get_length (interactions); j++)
+          g_string_append_printf (codes, " %s", json_object_get_string_member (
+                                                  json_array_get_object_element (interactions, j),
+                                                  "code"));
+        if (g_str_equal (type, "Task"))
+          g_assert_cmpstr (codes->str, ==, " read search-type create");
+        else if (writes)
+          g_assert_cmpstr (codes->str, ==, " read search-type create update patch");
+        else
+          g_assert_cmpstr (codes->str, ==, " read search-type");
+        g_assert_cmpint (json_object_has_member (resource, "conditionalCreate"), ==, writes);
+
+        while (json_array_get_length (interactions) > 2)
+          json_array_remove_element (interactions, 2);
+        json_object_remove_member (resource, "conditionalCreate");
+      }
+
+    g_assert_true (json_parser_load_from_file (expected, expected_path, &error));
+    g_assert_no_error (error);
+    expected_text = json_to_string (json_parser_get_root (expected), FALSE);
+    read_side = json_to_string (served_node, FALSE);
+    g_assert_cmpstr (read_side, ==, expected_text);
+  }
 }
 
 static void
@@ -948,6 +1004,16 @@ test_profile_updates_patient (Fixture       *fixture,
     g_autofree char *text = json_to_string (node, FALSE);
 
     g_assert_nonnull (strstr (text, "(626) 555-0199"));
+  }
+  /* Synthea's decimals, stored again, are as the file wrote them (json-glib alone would
+   * write 57.56380081260669 as 57.563800812606686)
+   */
+  {
+    GBytes *body = alta_portal_response_get_body (after);
+    g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+
+    g_assert_nonnull (strstr (text, "\"valueDecimal\":7.4361991873933135}"));
+    g_assert_nonnull (strstr (text, "\"valueDecimal\":57.56380081260669}"));
   }
 }
 

@@ -9,6 +9,9 @@
 
 #include "config.h"
 
+#include <sodium.h>
+#include <string.h>
+
 #include "alta-config.h"
 
 /**
@@ -90,6 +93,124 @@ read_string (GKeyFile   *file,
   *value = read[0] != '\0' ? g_steal_pointer (&read) : NULL;
 }
 
+static void
+free_secret (char *secret)
+{
+  if (secret == NULL)
+    return;
+
+  sodium_memzero (secret, strlen (secret));
+  g_free (secret);
+}
+
+/* The relay: a URL curl takes, with no user or password in it (those would be logged
+ * wherever URLs are), and nothing after the host and port.
+ */
+static gboolean
+check_smtp_url (const char  *url,
+                GError     **error)
+{
+  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+  const char *path = uri != NULL ? g_uri_get_path (uri) : NULL;
+
+  if (uri == NULL ||
+      (g_ascii_strcasecmp (scheme, "smtp") != 0 && g_ascii_strcasecmp (scheme, "smtps") != 0) ||
+      g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0' ||
+      (path[0] != '\0' && g_strcmp0 (path, "/") != 0) ||
+      g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL)
+    {
+      g_set_error_literal (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                           "[mail] smtp_url: not smtp://HOST[:PORT] or smtps://HOST[:PORT]");
+      return FALSE;
+    }
+
+  if (g_uri_get_userinfo (uri) != NULL)
+    {
+      g_set_error_literal (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                           "[mail] smtp_url: give the username as smtp_user and the password "
+                           "as smtp_password_file, not in the URL");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* [mail] starttls, and the AUTH password: from a file only root and the server read, or
+ * from the configuration itself. The password is never logged, not even its length.
+ */
+static gboolean
+read_mail_security (GKeyFile    *file,
+                    AltaConfig  *config,
+                    GError     **error)
+{
+  g_autofree char *starttls = NULL;
+  g_autofree char *password_file = NULL;
+  g_autoptr (GError) local_error = NULL;
+  char            *password = NULL;
+  gsize            length;
+
+  if (config->smtp_url != NULL && !check_smtp_url (config->smtp_url, error))
+    return FALSE;
+
+  read_string (file, "mail", "starttls", &starttls);
+  if (starttls == NULL || g_str_equal (starttls, "auto"))
+    config->smtp_starttls_always = FALSE;
+  else if (g_str_equal (starttls, "always"))
+    config->smtp_starttls_always = TRUE;
+  else
+    {
+      g_set_error_literal (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                           "[mail] starttls: auto or always");
+      return FALSE;
+    }
+
+  read_string (file, "mail", "smtp_password_file", &password_file);
+  if (password_file != NULL && g_key_file_has_key (file, "mail", "smtp_password", NULL))
+    {
+      g_set_error_literal (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                           "[mail] smtp_password_file and smtp_password: give one of them");
+      return FALSE;
+    }
+
+  if (password_file != NULL)
+    {
+      if (!g_file_get_contents (password_file, &password, &length, &local_error))
+        {
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                       "[mail] smtp_password_file: %s", local_error->message);
+          return FALSE;
+        }
+
+      /* One line; its line break is not part of the password. */
+      while (length > 0 && (password[length - 1] == '\n' || password[length - 1] == '\r'))
+        password[--length] = '\0';
+      if (strlen (password) != length || !g_utf8_validate (password, length, NULL))
+        {
+          free_secret (password);
+          g_set_error_literal (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                               "[mail] smtp_password_file: not one line of UTF-8 text");
+          return FALSE;
+        }
+    }
+  else
+    {
+      password = g_key_file_get_string (file, "mail", "smtp_password", NULL);
+    }
+
+  free_secret (config->smtp_password);
+  config->smtp_password = password;
+
+  if (config->smtp_password != NULL && config->smtp_user == NULL)
+    {
+      g_set_error_literal (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                           "[mail] a password needs smtp_user");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /**
  * alta_config_load:
  * @path: (nullable): a configuration file, or %NULL for the defaults
@@ -116,7 +237,10 @@ alta_config_load (const char  *path,
   read_string (file, "server", "tls_cert", &config->tls_cert);
   read_string (file, "server", "tls_key", &config->tls_key);
   read_string (file, "server", "clinic_name", &config->clinic_name);
+  read_string (file, "mail", "smtp_url", &config->smtp_url);
   read_string (file, "mail", "smtp_host", &config->smtp_host);
+  read_string (file, "mail", "smtp_user", &config->smtp_user);
+  read_string (file, "mail", "ca_file", &config->smtp_ca_file);
   read_string (file, "mail", "from", &config->mail_from);
   read_string (file, "testing", "clock_offset_file", &config->clock_offset_file);
 
@@ -140,7 +264,8 @@ alta_config_load (const char  *path,
       !read_int (file, "rate-limit", "per_account_per_minute", 1, 1000000,
                  &config->rate_limit_per_account, error) ||
       !read_int (file, "mail", "smtp_port", 1, 65535, &config->smtp_port, error) ||
-      !read_int (file, "mail", "retry_s", 1, 3600, &config->mail_retry_s, error))
+      !read_int (file, "mail", "retry_s", 1, 3600, &config->mail_retry_s, error) ||
+      !read_mail_security (file, config, error))
     return NULL;
 
   return g_steal_pointer (&config);
@@ -156,7 +281,11 @@ alta_config_free (AltaConfig *config)
   g_free (config->tls_cert);
   g_free (config->tls_key);
   g_free (config->clinic_name);
+  g_free (config->smtp_url);
   g_free (config->smtp_host);
+  g_free (config->smtp_user);
+  free_secret (config->smtp_password);
+  g_free (config->smtp_ca_file);
   g_free (config->mail_from);
   g_free (config->clock_offset_file);
   g_free (config);

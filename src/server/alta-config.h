@@ -33,8 +33,13 @@ typedef struct
   int     rate_limit_per_account;     /* 20 */
 
   /* [mail] */
-  char   *smtp_host;                  /* NULL: the maildir outbox */
+  char   *smtp_url;                   /* smtp://HOST[:PORT] or smtps://…; NULL: smtp_host */
+  char   *smtp_host;                  /* smtp_url's older form; both NULL: the maildir outbox */
   int     smtp_port;                  /* 25 */
+  gboolean smtp_starttls_always;      /* FALSE: STARTTLS required unless on loopback */
+  char   *smtp_user;                  /* NULL: no AUTH */
+  char   *smtp_password;              /* read from smtp_password_file, or smtp_password */
+  char   *smtp_ca_file;               /* NULL: the system's CAs verify the relay */
   char   *mail_from;                  /* "MyAltaMed <no-reply@myaltamed.net>" */
   int     mail_retry_s;               /* 60: first retry; doubles up to an hour */
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "alta-admin.h"
+#include "alta-admin-messages.h"
 #include "alta-clock.h"
 #include "alta-fhir-appointments.h"
 #include "alta-fhir-import.h"
@@ -44,7 +45,8 @@ static const char admin_usage[] =
   "             [--hours HH:MM-HH:MM] [--slot-minutes M] [--weekdays-only] [--time-zone TZ]\n"
   "                                                 free slots in clinic hours, clinic time\n"
   "  confirm-dental --appointment ID --slot ID      books a dental slot for a request\n"
-  "  decline-dental --appointment ID --reason TEXT  declines a dental request\n";
+  "  decline-dental --appointment ID --reason TEXT  declines a dental request\n"
+  ALTA_ADMIN_MESSAGES_USAGE;
 
 typedef struct
 {
@@ -1055,6 +1057,12 @@ alta_admin_run (int    argc,
     return answer_dental (&admin, argc, argv, TRUE);
   if (g_str_equal (command, "decline-dental"))
     return answer_dental (&admin, argc, argv, FALSE);
+  if (g_str_equal (command, "complete-refill"))
+    return alta_admin_complete_refill (server, admin.now, argc, argv);
+  if (g_str_equal (command, "reject-refill"))
+    return alta_admin_reject_refill (server, admin.now, argc, argv);
+  if (g_str_equal (command, "reply-message"))
+    return alta_admin_reply_message (server, admin.now, argc, argv);
 
   g_printerr ("admin: unknown command “%s”\n%s", command, admin_usage);
   return 2;

@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "alta-demo-records.h"
+#include "alta-fhir-json.h"
 
 #define SYSTEM_CVX              "http://hl7.org/fhir/sid/cvx"
 #define SYSTEM_LANGUAGE         "urn:ietf:bcp:47"
@@ -253,6 +254,11 @@ static const DemoMedication demo_medications[] = {
   { "child", "308189", "amoxicillin 80 MG/ML Oral Suspension",
     "Amoxicillin 400 mg per 5 mL liquid", "Give 5 mL by mouth twice a day for 10 days",
     "completed", NULL, 0, 100, "mL", "mL", 10, 510, "65363002", NULL },
+  { "child", "745679", "200 ACTUAT albuterol 0.09 MG/ACTUAT Metered Dose Inhaler",
+    "Albuterol inhaler (90 mcg per puff)",
+    "Give 2 puffs by mouth every 4 hours as needed for wheezing, with the spacer", "active",
+    NULL, 2, 1, "{inhaler}", "inhaler", 30, 300, "195967001",
+    "One inhaler at home and one at school." },
 };
 
 /* Vaccines (CVX) */
@@ -654,126 +660,6 @@ typedef struct
   GHashTable                   *conditions;   /* SNOMED CT code → fullUrl */
   GHashTable                   *medications;  /* RxNorm code → fullUrl */
 } Patient;
-
-/* Writing JSON */
-
-static void write_node (GString  *out,
-                        JsonNode *node);
-
-static void
-write_string (GString    *out,
-              const char *text)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      guchar c = (guchar)*p;
-
-      if (c == '"' || c == '\\')
-        {
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, (char)c);
-        }
-      else if (c < 0x20)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_c (out, (char)c);
-    }
-  g_string_append_c (out, '"');
-}
-
-/* json-glib writes doubles with 17 digits (7.8 as 7.7999999999999998), which FHIR reads as
- * that precision. Our decimals have one to three places: write the fewest that read back.
- */
-static void
-write_double (GString *out,
-              double   value)
-{
-  static const char *formats[] = { "%.1f", "%.2f", "%.3f" };
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-
-  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
-    {
-      g_ascii_formatd (buffer, sizeof buffer, formats[i], value);
-      if (g_ascii_strtod (buffer, NULL) == value)
-        {
-          g_string_append (out, buffer);
-          return;
-        }
-    }
-
-  g_string_append (out, g_ascii_dtostr (buffer, sizeof buffer, value));
-}
-
-static void
-write_value (GString  *out,
-             JsonNode *node)
-{
-  GType type = json_node_get_value_type (node);
-
-  if (type == G_TYPE_STRING)
-    write_string (out, json_node_get_string (node));
-  else if (type == G_TYPE_INT64)
-    g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
-  else if (type == G_TYPE_DOUBLE)
-    write_double (out, json_node_get_double (node));
-  else if (type == G_TYPE_BOOLEAN)
-    g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
-  else
-    g_assert_not_reached ();
-}
-
-static void
-write_node (GString  *out,
-            JsonNode *node)
-{
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *member;
-  JsonArray *array;
-  gboolean first = TRUE;
-
-  switch (json_node_get_node_type (node))
-    {
-    case JSON_NODE_OBJECT:
-      g_string_append_c (out, '{');
-      json_object_iter_init_ordered (&iter, json_node_get_object (node));
-      while (json_object_iter_next_ordered (&iter, &name, &member))
-        {
-          if (!first)
-            g_string_append_c (out, ',');
-          first = FALSE;
-          write_string (out, name);
-          g_string_append_c (out, ':');
-          write_node (out, member);
-        }
-      g_string_append_c (out, '}');
-      break;
-
-    case JSON_NODE_ARRAY:
-      array = json_node_get_array (node);
-      g_string_append_c (out, '[');
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          if (i > 0)
-            g_string_append_c (out, ',');
-          write_node (out, json_array_get_element (array, i));
-        }
-      g_string_append_c (out, ']');
-      break;
-
-    case JSON_NODE_VALUE:
-      write_value (out, node);
-      break;
-
-    case JSON_NODE_NULL:
-      g_string_append (out, "null");
-      break;
-
-    default:
-      g_assert_not_reached ();
-    }
-}
 
 /* Dates and numbers */
 
@@ -2026,7 +1912,7 @@ alta_demo_records_build_bundle (const AltaDemoRecordsPatient *patients,
   Records self = { 0 };
   JsonObject *bundle = resource_new ("Bundle");
   g_autoptr (JsonNode) root = json_node_new (JSON_NODE_OBJECT);
-  GString *out = g_string_new (NULL);
+  char *text;
 
   g_return_val_if_fail (patients != NULL || n_patients == 0, NULL);
   g_return_val_if_fail (now > 0, NULL);
@@ -2065,7 +1951,8 @@ alta_demo_records_build_bundle (const AltaDemoRecordsPatient *patients,
   json_object_set_string_member (bundle, "type", "transaction");
   json_object_set_array_member (bundle, "entry", self.entries);
   json_node_take_object (root, bundle);
-  write_node (out, root);
+  /* Decimals made here are written as a person writes them (7.8, 4.0), not with 17 digits */
+  text = alta_fhir_json_to_text (root);
 
   g_hash_table_unref (self.slots);
   g_date_time_unref (self.clinic_today);
@@ -2073,5 +1960,5 @@ alta_demo_records_build_bundle (const AltaDemoRecordsPatient *patients,
   for (int i = 0; i < N_PRACTITIONERS; i++)
     g_free (self.practitioner_names[i]);
 
-  return g_string_free (out, FALSE);
+  return text;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "alta-fhir-import.h"
+#include "alta-fhir-json.h"
 #include "alta-fhir-resource.h"
 #include "alta-fhir-store.h"
 #include "alta-json.h"
@@ -759,7 +760,7 @@ import_json_text (Import      *import,
                   gssize       length,
                   GError     **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (AltaFhirJson) json = NULL;
   g_autoptr (GError) parse_error = NULL;
   JsonNode *root;
   JsonObject *object;
@@ -773,7 +774,8 @@ import_json_text (Import      *import,
       return FALSE;
     }
 
-  if (!json_parser_load_from_data (parser, data, length, &parse_error))
+  json = alta_fhir_json_parse (data, length, &parse_error);
+  if (json == NULL)
     {
       g_set_error (error, ALTA_FHIR_ERROR, ALTA_FHIR_ERROR_INVALID,
                    "%s: not valid JSON (is it cut short?): %s", import->name,
@@ -781,8 +783,8 @@ import_json_text (Import      *import,
       return FALSE;
     }
 
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  root = alta_fhir_json_get_root (json);
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, ALTA_FHIR_ERROR, ALTA_FHIR_ERROR_INVALID,
                    "%s: not a FHIR resource (a JSON object)", import->name);
@@ -803,7 +805,6 @@ import_ndjson (Import        *import,
                GError       **error)
 {
   g_autoptr (GDataInputStream) lines = g_data_input_stream_new (input);
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   guint number = 0;
 
   g_buffered_input_stream_set_buffer_size (G_BUFFERED_INPUT_STREAM (lines), 1 << 20);
@@ -812,6 +813,7 @@ import_ndjson (Import        *import,
     {
       g_autoptr (GError) read_error = NULL;
       g_autoptr (GError) parse_error = NULL;
+      g_autoptr (AltaFhirJson) json = NULL;
       g_autofree char *line = NULL;
       gsize length;
       JsonNode *root;
@@ -841,7 +843,8 @@ import_ndjson (Import        *import,
           return FALSE;
         }
 
-      if (!json_parser_load_from_data (parser, line, -1, &parse_error))
+      json = alta_fhir_json_parse (line, -1, &parse_error);
+      if (json == NULL)
         {
           g_set_error (error, ALTA_FHIR_ERROR, ALTA_FHIR_ERROR_INVALID,
                        "%s: line %u: not valid JSON (is it cut short?): %s", import->name,
@@ -849,8 +852,8 @@ import_ndjson (Import        *import,
           return FALSE;
         }
 
-      root = json_parser_get_root (parser);
-      if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+      root = alta_fhir_json_get_root (json);
+      if (!JSON_NODE_HOLDS_OBJECT (root))
         {
           g_set_error (error, ALTA_FHIR_ERROR, ALTA_FHIR_ERROR_INVALID,
                        "%s: line %u: not a FHIR resource (a JSON object)", import->name, number);
@@ -1184,6 +1187,7 @@ alta_fhir_import_patient (AltaStore          *store,
 {
   g_autoptr (AltaFhirRecord) record = NULL;
   g_autoptr (GError) store_error = NULL;
+  g_autoptr (AltaFhirJson) stored = NULL;
   g_autoptr (JsonNode) root = NULL;
   g_autoptr (AltaFhirIndex) index = NULL;
   g_auto (GStrv) given = g_strsplit (patient->given_name, " ", -1);
@@ -1195,8 +1199,8 @@ alta_fhir_import_patient (AltaStore          *store,
   JsonArray *array;
 
   record = alta_fhir_store_get (store, "Patient", patient->id, &store_error);
-  if (record != NULL)
-    root = json_from_string (record->json, NULL);
+  if (record != NULL && (stored = alta_fhir_json_parse (record->json, -1, NULL)) != NULL)
+    root = json_node_ref (alta_fhir_json_get_root (stored));
   else if (!g_error_matches (store_error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_NOT_FOUND))
     {
       g_propagate_error (error, g_steal_pointer (&store_error));

@@ -171,7 +171,8 @@ find_reference_param (const char *type,
  * @type: a served type
  *
  * Returns: (transfer container) (element-type AltaFhirSearchParamInfo): the parameters
- *   of @type's searches, for the CapabilityStatement
+ *   of @type's searches, which capability-statement.json must list (test-fhir-capability
+ *   checks it does)
  */
 GPtrArray *
 alta_fhir_search_list_params (const char *type)

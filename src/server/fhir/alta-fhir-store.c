@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "alta-fhir-json.h"
 #include "alta-fhir-store.h"
 #include "alta-store-private.h"
 
@@ -114,8 +115,7 @@ prepare_dynamic (AltaStore   *store,
 static char *
 hash_content (JsonObject *resource)
 {
-  g_autoptr (JsonNode) root = json_node_init_object (json_node_alloc (), resource);
-  g_autofree char *text = json_to_string (root, FALSE);
+  g_autofree char *text = alta_fhir_resource_to_text (resource);
 
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
 }
@@ -247,7 +247,8 @@ bind_index_columns (sqlite3_stmt        *stmt,
 /**
  * alta_fhir_store_put:
  * @store: the store, inside a transaction
- * @resource: the resource; its id and meta are set here
+ * @resource: the resource; its id and meta are set here. Its numbers are kept as written
+ *   when it was read with alta_fhir_json_parse() and that parse is still alive.
  * @index: what alta_fhir_index_resource() read from @resource (references rewritten)
  * @id: the server's id for it
  * @patient_id: (nullable): whose record it is in
@@ -259,7 +260,8 @@ bind_index_columns (sqlite3_stmt        *stmt,
  * @out_result: (out) (optional): created, updated or unchanged
  * @error: return location for a #GError
  *
- * Creates the resource, or makes a new version of it when its content changed.
+ * Creates the resource, or makes a new version of it when its content changed. What is
+ * stored and served is alta_fhir_resource_to_text() of @resource.
  *
  * Returns: %TRUE on success
  */
@@ -281,7 +283,6 @@ alta_fhir_store_put (AltaStore            *store,
   g_autofree char *json = NULL;
   g_autofree char *version_text = NULL;
   g_autofree char *last_updated = NULL;
-  g_autoptr (JsonNode) root = NULL;
   JsonObject *meta;
   sqlite3_stmt *stmt;
   gint64 rid = 0, old_released_at = 0;
@@ -361,8 +362,7 @@ alta_fhir_store_put (AltaStore            *store,
   json_object_set_string_member (meta, "versionId", version_text);
   json_object_set_string_member (meta, "lastUpdated", last_updated);
 
-  root = json_node_init_object (json_node_alloc (), resource);
-  json = json_to_string (root, FALSE);
+  json = alta_fhir_resource_to_text (resource);
 
   if (rid == 0)
     {

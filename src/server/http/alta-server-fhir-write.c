@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "alta-fhir-appointments.h"
+#include "alta-fhir-messages.h"
+#include "alta-fhir-refills.h"
 #include "alta-fhir-resource.h"
 #include "alta-fhir-store.h"
 #include "alta-i18n.h"
@@ -36,6 +38,8 @@
 /* The types that can be written; the last entry is empty. */
 static const AltaFhirWriteType write_types[] = {
   { "Appointment", alta_fhir_appointment_create, alta_fhir_appointment_update },
+  { "Communication", alta_fhir_message_create, alta_fhir_message_update },
+  { "Task", alta_fhir_refill_create, NULL },
   { NULL, NULL, NULL }
 };
 
@@ -278,15 +282,8 @@ new_resource_id (void)
   return g_strdup (hex);
 }
 
-/**
- * alta_server_fhir_write_lookup:
- * @type: a resource type
- *
- * Returns: (nullable): how @type is written, for the CapabilityStatement; %NULL when it
- *   cannot be
- */
-const AltaFhirWriteType *
-alta_server_fhir_write_lookup (const char *type)
+static const AltaFhirWriteType *
+lookup_write_type (const char *type)
 {
   for (guint i = 0; write_types[i].type != NULL; i++)
     if (strcmp (write_types[i].type, type) == 0)
@@ -1230,7 +1227,7 @@ handle_fhir_write (AltaRequest  *request,
 
   context.kind = g_str_equal (method, "POST") ? WRITE_CREATE
                  : g_str_equal (method, "PUT") ? WRITE_UPDATE : WRITE_PATCH;
-  context.type = alta_server_fhir_write_lookup (parts[0]);
+  context.type = lookup_write_type (parts[0]);
 
   if (context.type == NULL ||
       (context.kind == WRITE_CREATE ? context.type->create == NULL

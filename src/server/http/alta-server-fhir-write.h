@@ -44,7 +44,6 @@ typedef struct
 } AltaFhirWriteType;
 
 void      alta_server_fhir_write_register (AltaServer     *self);
-const AltaFhirWriteType *alta_server_fhir_write_lookup (const char *type);
 
 gboolean  alta_fhir_write_fail            (AltaFhirWrite  *write,
                                            AltaPortalError code,

@@ -12,11 +12,11 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "alta-fhir-capability.h"
 #include "alta-fhir-resource.h"
 #include "alta-fhir-search.h"
 #include "alta-fhir-store.h"
 #include "alta-i18n.h"
-#include "alta-server-fhir-write.h"
 #include "alta-server-private.h"
 
 #define FHIR_BASE       "/fhir/R4/"
@@ -440,134 +440,9 @@ static gboolean
 handle_metadata (AltaRequest  *request,
                  GError      **error)
 {
-  g_autoptr (JsonBuilder) builder = json_builder_new_immutable ();
-  g_autoptr (JsonNode) root = NULL;
   g_autofree char *base = alta_server_fhir_dup_base_url (request);
-  g_autofree char *date = alta_fhir_format_instant (request->now);
-  const AltaFhirTypeInfo *types;
-  guint n_types;
+  g_autoptr (JsonNode) root = alta_fhir_capability_statement_new (base, request->now);
 
-  types = alta_fhir_type_get_all (&n_types);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "resourceType");
-  json_builder_add_string_value (builder, "CapabilityStatement");
-  json_builder_set_member_name (builder, "status");
-  json_builder_add_string_value (builder, "active");
-  json_builder_set_member_name (builder, "date");
-  json_builder_add_string_value (builder, date);
-  json_builder_set_member_name (builder, "publisher");
-  json_builder_add_string_value (builder, "MyAltaMed");
-  json_builder_set_member_name (builder, "kind");
-  json_builder_add_string_value (builder, "instance");
-  json_builder_set_member_name (builder, "software");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, "myaltamed-portald");
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_string_value (builder, PACKAGE_VERSION);
-  json_builder_end_object (builder);
-  json_builder_set_member_name (builder, "implementation");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "description");
-  json_builder_add_string_value (builder, "MyAltaMed patient portal: the clinical record");
-  json_builder_set_member_name (builder, "url");
-  json_builder_add_string_value (builder, base);
-  json_builder_end_object (builder);
-  json_builder_set_member_name (builder, "fhirVersion");
-  json_builder_add_string_value (builder, "4.0.1");
-  json_builder_set_member_name (builder, "format");
-  json_builder_begin_array (builder);
-  json_builder_add_string_value (builder, "json");
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "rest");
-  json_builder_begin_array (builder);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "mode");
-  json_builder_add_string_value (builder, "server");
-  json_builder_set_member_name (builder, "documentation");
-  json_builder_add_string_value (builder,
-                                 "Every search of a patient's record names it with patient=. "
-                                 "Searches take _count (default 50, at most 500) and, where a "
-                                 "type has a date, _sort by that date; unknown parameters are "
-                                 "refused with 400.");
-  json_builder_set_member_name (builder, "security");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "description");
-  json_builder_add_string_value (builder,
-                                 "A bearer token from POST /api/v1/sessions. Patients see their "
-                                 "own record and those they hold by proxy; staff see every "
-                                 "record. Results are visible to patients once released.");
-  json_builder_end_object (builder);
-
-  json_builder_set_member_name (builder, "resource");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < n_types; i++)
-    {
-      g_autoptr (GPtrArray) params = alta_fhir_search_list_params (types[i].type);
-      const AltaFhirWriteType *write = alta_server_fhir_write_lookup (types[i].type);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "type");
-      json_builder_add_string_value (builder, types[i].type);
-      json_builder_set_member_name (builder, "interaction");
-      json_builder_begin_array (builder);
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "code");
-      json_builder_add_string_value (builder, "read");
-      json_builder_end_object (builder);
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "code");
-      json_builder_add_string_value (builder, "search-type");
-      json_builder_end_object (builder);
-      if (write != NULL && write->create != NULL)
-        {
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "code");
-          json_builder_add_string_value (builder, "create");
-          json_builder_end_object (builder);
-        }
-      if (write != NULL && write->update != NULL)
-        for (guint k = 0; k < 2; k++)
-          {
-            json_builder_begin_object (builder);
-            json_builder_set_member_name (builder, "code");
-            json_builder_add_string_value (builder, k == 0 ? "update" : "patch");
-            json_builder_end_object (builder);
-          }
-      json_builder_end_array (builder);
-      json_builder_set_member_name (builder, "versioning");
-      json_builder_add_string_value (builder, "versioned");
-      if (write != NULL && write->create != NULL)
-        {
-          json_builder_set_member_name (builder, "conditionalCreate");
-          json_builder_add_boolean_value (builder, TRUE);
-        }
-      json_builder_set_member_name (builder, "readHistory");
-      json_builder_add_boolean_value (builder, FALSE);
-      json_builder_set_member_name (builder, "searchParam");
-      json_builder_begin_array (builder);
-      for (guint j = 0; j < params->len; j++)
-        {
-          const AltaFhirSearchParamInfo *param = g_ptr_array_index (params, j);
-
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "name");
-          json_builder_add_string_value (builder, param->name);
-          json_builder_set_member_name (builder, "type");
-          json_builder_add_string_value (builder, param->kind);
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
   set_fhir_body (request->msg, SOUP_STATUS_OK, json_to_string (root, FALSE));
   return TRUE;
 }

@@ -9,10 +9,12 @@
 
 #include "config.h"
 
+#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <gmime/gmime.h>
 #include <sodium.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,28 +25,41 @@
 
 /* Mail is queued in the database in the same transaction as the code or token it
  * announces, so nothing is announced that was not stored and nothing stored goes
- * unannounced. The mailer drains that queue: to a local SMTP relay when the configuration
+ * unannounced. The mailer drains that queue: to an SMTP relay when the configuration
  * names one, otherwise into a maildir outbox that a clinic's own tools (or the tests) pick
  * up. A message that cannot be delivered stays queued and is tried again later, with a
  * delay that doubles up to an hour; it is never dropped.
  *
+ * GMime writes the messages and libcurl speaks SMTP to the relay. The messages carry
+ * activation codes and reset tokens, so they never cross the network in clear: a relay
+ * that is not on loopback must offer STARTTLS (or be reached with smtps://), its
+ * certificate must verify, and AUTH happens inside that TLS.
+ *
  * The store is only touched on the main thread. An SMTP pass lists the due messages there,
- * talks to the relay in a GTask thread, and marks each message sent or failed back on the
+ * hands them to curl in a GTask thread, and marks each message sent or failed back on the
  * main thread. Only one pass runs at a time.
  *
- * Messages carry activation codes and reset tokens: the log names messages by their queue
- * id only, never by recipient, and never quotes a relay's answer beyond its status code
- * (relays echo addresses back).
+ * The log names messages by their queue id only, never by recipient, and never quotes a
+ * relay's answer beyond its status code (relays echo addresses back), nor curl's error
+ * text; the AUTH password is never logged.
  */
 
 #define SUPPORT_PHONE "(844) 498-3446"
 #define DEFAULT_DOMAIN "myaltamed.net"
 #define DEFAULT_FROM "no-reply@" DEFAULT_DOMAIN
-#define SMTP_TIMEOUT_S 30
-#define SMTP_MAX_REPLY_LINES 100
+#define SMTP_CONNECT_TIMEOUT_S 15
+#define SMTP_RESPONSE_TIMEOUT_S 30
+#define SMTP_TIMEOUT_S 60 /* one message, from connecting to the relay's last answer */
 #define RETRY_INTERVAL_S 15
 #define MAX_RETRY_DELAY_S 3600
 #define BATCH_SIZE 50
+
+/* GMime 3.2 declares no autoptr cleanups of its own. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMessage, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimePart, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeDataWrapper, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InternetAddressList, g_object_unref)
 
 struct _AltaMailer
 {
@@ -56,8 +71,11 @@ struct _AltaMailer
   GMainContext *context;
 
   /* Settings, copied from the configuration */
-  char         *smtp_host; /* NULL: the maildir outbox */
-  guint16       smtp_port;
+  char         *relay_url; /* NULL: the maildir outbox */
+  AltaMailTls   tls;
+  char         *smtp_user;
+  char         *smtp_password;
+  char         *ca_file;
   char         *envelope_from;
   int           retry_s;
   char         *outbox_dir;
@@ -88,24 +106,23 @@ typedef struct
 /* What an SMTP pass's thread needs: copies, so the mailer may go away meanwhile. */
 typedef struct
 {
-  GWeakRef   mailer;
-  char      *host;
-  guint16    port;
-  char      *envelope_from;
-  char      *helo_name;
-  GPtrArray *deliveries; /* Delivery */
+  GWeakRef    mailer;
+  char       *url;
+  AltaMailTls tls;
+  char       *user;
+  char       *password;
+  char       *ca_file;
+  char       *envelope_from;
+  GPtrArray  *deliveries; /* Delivery */
 } SmtpJob;
 
-/* One SMTP conversation. */
+/* The message curl is reading, for its read callback */
 typedef struct
 {
-  GDataInputStream *input;
-  GOutputStream    *output;
-  GCancellable     *cancellable;
-  int               last_code;
-  gboolean          broken;   /* the connection cannot carry another command */
-  gboolean          smtputf8; /* the relay takes UTF-8 addresses (RFC 6531) */
-} Smtp;
+  const char *data;
+  gsize       length;
+  gsize       offset;
+} Upload;
 
 static void schedule_pass (AltaMailer *self);
 
@@ -131,9 +148,11 @@ static void
 smtp_job_free (SmtpJob *job)
 {
   g_weak_ref_clear (&job->mailer);
-  g_free (job->host);
+  g_free (job->url);
+  g_free (job->user);
+  free_secret (job->password);
+  g_free (job->ca_file);
   g_free (job->envelope_from);
-  g_free (job->helo_name);
   g_clear_pointer (&job->deliveries, g_ptr_array_unref);
   g_free (job);
 }
@@ -219,99 +238,8 @@ dup_ascii_domain_address (const char *address)
   return g_strconcat (local_part, "@", domain, NULL);
 }
 
-/* RFC 2047 encoded-words of whole UTF-8 characters, folded so every line stays short. */
-static void
-append_encoded_words (GString    *out,
-                      const char *text)
-{
-  const char *p = text;
-
-  while (*p != '\0')
-    {
-      g_autofree char *base64 = NULL;
-      const char      *end = p;
-
-      /* 39 bytes make 52 base64 characters: with "Subject: " and the markers, 73 columns. */
-      while (*end != '\0' && g_utf8_next_char (end) - p <= 39)
-        end = g_utf8_next_char (end);
-      if (end == p)
-        end = g_utf8_next_char (p);
-
-      base64 = g_base64_encode ((const guchar *)p, end - p);
-      if (p != text)
-        g_string_append (out, "\r\n ");
-      g_string_append_printf (out, "=?UTF-8?B?%s?=", base64);
-      p = end;
-    }
-}
-
-static void
-append_unstructured_header (GString    *out,
-                            const char *name,
-                            const char *value)
-{
-  g_string_append_printf (out, "%s: ", name);
-  if (is_printable_ascii (value))
-    g_string_append (out, value);
-  else
-    append_encoded_words (out, value);
-  g_string_append (out, "\r\n");
-}
-
-static void
-append_mailbox_header (GString    *out,
-                       const char *name,
-                       const char *mailbox)
-{
-  const char      *open = strrchr (mailbox, '<');
-  g_autofree char *display_name = NULL;
-
-  g_string_append_printf (out, "%s: ", name);
-  if (is_printable_ascii (mailbox) || open == NULL)
-    {
-      g_string_append (out, mailbox);
-    }
-  else
-    {
-      display_name = g_strstrip (g_strndup (mailbox, open - mailbox));
-      if (display_name[0] == '"' && g_str_has_suffix (display_name, "\"") &&
-          strlen (display_name) >= 2)
-        {
-          memmove (display_name, display_name + 1, strlen (display_name) - 2);
-          display_name[strlen (display_name) - 2] = '\0';
-        }
-      append_encoded_words (out, display_name);
-      g_string_append_c (out, ' ');
-      g_string_append (out, open);
-    }
-  g_string_append (out, "\r\n");
-}
-
 static char *
-format_date (gint64 unix_time)
-{
-  static const char *days[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
-  static const char *months[] = {
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
-  };
-  g_autoptr (GDateTime) time = g_date_time_new_from_unix_utc (unix_time);
-
-  if (time == NULL)
-    time = g_date_time_new_from_unix_utc (0);
-
-  /* Not g_date_time_format (): its day and month names follow the locale. */
-  return g_strdup_printf ("%s, %02d %s %04d %02d:%02d:%02d +0000",
-                          days[g_date_time_get_day_of_week (time) - 1],
-                          g_date_time_get_day_of_month (time),
-                          months[g_date_time_get_month (time) - 1],
-                          g_date_time_get_year (time),
-                          g_date_time_get_hour (time),
-                          g_date_time_get_minute (time),
-                          g_date_time_get_second (time));
-}
-
-static char *
-new_message_id (const char *from)
+dup_message_id (const char *from)
 {
   g_autofree char *domain = dup_domain (from);
   guint8           bytes[16];
@@ -323,76 +251,31 @@ new_message_id (const char *from)
   return g_strdup_printf ("<%s@%s>", hex, domain);
 }
 
-/* One line of text, without its line break, as quoted-printable lines of at most 76
- * characters (RFC 2045 §6.7).
+static void
+ensure_gmime (void)
+{
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      g_mime_init ();
+      g_once_init_leave (&initialized, 1);
+    }
+}
+
+static void
+wipe_stream (GMimeStream *stream)
+{
+  GByteArray *bytes = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (stream));
+
+  sodium_memzero (bytes->data, bytes->len);
+}
+
+/* GMime writes the message: RFC 2047 encoded-words where a header needs them, the
+ * domain of an international address in its ASCII form (a non-ASCII local part has no
+ * ASCII form and stays UTF-8, RFC 6532), lines folded short, the body in UTF-8 as
+ * quoted-printable, every line break CRLF.
  */
-static void
-append_quoted_printable_line (GString    *out,
-                              const char *line,
-                              gsize       length)
-{
-  gsize column = 0;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      guchar   c = (guchar)line[i];
-      gboolean last = i + 1 == length;
-      gboolean encode;
-      char     token[4];
-      gsize    token_length;
-
-      if (c == ' ' || c == '\t')
-        encode = last;
-      else
-        encode = c < 33 || c > 126 || c == '=';
-
-      if (encode)
-        {
-          g_snprintf (token, sizeof token, "=%02X", c);
-          token_length = 3;
-        }
-      else
-        {
-          token[0] = (char)c;
-          token[1] = '\0';
-          token_length = 1;
-        }
-
-      /* Leave room for the soft line break's "=" unless nothing follows on this line. */
-      if (column + token_length > (last ? 76 : 75))
-        {
-          g_string_append (out, "=\r\n");
-          column = 0;
-        }
-
-      g_string_append_len (out, token, token_length);
-      column += token_length;
-    }
-
-  g_string_append (out, "\r\n");
-}
-
-static void
-append_quoted_printable (GString    *out,
-                         const char *text)
-{
-  const char *line = text;
-
-  for (;;)
-    {
-      const char *end = strchr (line, '\n');
-      gsize       length = end != NULL ? (gsize)(end - line) : strlen (line);
-
-      if (length > 0 && line[length - 1] == '\r')
-        length--;
-      append_quoted_printable_line (out, line, length);
-
-      if (end == NULL)
-        break;
-      line = end + 1;
-    }
-}
-
 static char *
 compose_message (const char *language,
                  const char *from,
@@ -401,27 +284,73 @@ compose_message (const char *language,
                  const char *body,
                  gint64      now)
 {
-  GString         *out = g_string_sized_new (2048);
-  g_autofree char *date = format_date (now);
-  g_autofree char *message_id = new_message_id (from);
-  g_autofree char *to_address = dup_ascii_domain_address (to);
+  g_autoptr (GMimeMessage) message = NULL;
+  g_autoptr (GMimePart) part = NULL;
+  g_autoptr (GMimeStream) content_stream = NULL;
+  g_autoptr (GMimeDataWrapper) content = NULL;
+  g_autoptr (GMimeStream) output = NULL;
+  g_autoptr (InternetAddressList) senders = NULL;
+  g_autoptr (GDateTime) date = NULL;
+  g_autofree char *message_id = NULL;
+  g_autofree char *text = NULL;
+  GMimeFormatOptions *options;
+  GByteArray         *bytes;
+  char               *result;
 
-  g_string_append_printf (out, "Date: %s\r\n", date);
-  append_mailbox_header (out, "From", from);
-  /* A non-ASCII local part stays UTF-8 (RFC 6532): there is no other way to write it. */
-  g_string_append_printf (out, "To: %s\r\n", to_address);
-  append_unstructured_header (out, "Subject", subject);
-  g_string_append_printf (out, "Message-ID: %s\r\n", message_id);
-  g_string_append (out, "MIME-Version: 1.0\r\n");
-  g_string_append (out, "Content-Type: text/plain; charset=UTF-8\r\n");
-  g_string_append (out, "Content-Transfer-Encoding: quoted-printable\r\n");
-  g_string_append_printf (out, "Content-Language: %s\r\n",
-                          g_strcmp0 (language, "es") == 0 ? "es" : "en");
-  g_string_append (out, "Auto-Submitted: auto-generated\r\n");
-  g_string_append (out, "\r\n");
-  append_quoted_printable (out, body);
+  ensure_gmime ();
 
-  return g_string_free (out, FALSE);
+  message = g_mime_message_new (FALSE);
+
+  date = g_date_time_new_from_unix_utc (now);
+  if (date == NULL)
+    date = g_date_time_new_from_unix_utc (0);
+  g_mime_message_set_date (message, date);
+
+  senders = internet_address_list_parse (NULL, from);
+  if (senders == NULL || internet_address_list_length (senders) != 1)
+    {
+      g_clear_object (&senders);
+      senders = internet_address_list_parse (NULL, DEFAULT_FROM);
+    }
+  internet_address_set_charset (internet_address_list_get_address (senders, 0), "UTF-8");
+  internet_address_list_append (g_mime_message_get_from (message), senders);
+
+  internet_address_list_add (g_mime_message_get_to (message),
+                             internet_address_mailbox_new (NULL, to));
+  g_mime_message_set_subject (message, subject, "UTF-8");
+
+  /* Not g_mime_message_set_message_id (), which spells it "Message-Id" */
+  message_id = dup_message_id (from);
+  g_mime_object_set_header (GMIME_OBJECT (message), "Message-ID", message_id, NULL);
+  g_mime_object_set_header (GMIME_OBJECT (message), "Auto-Submitted", "auto-generated", NULL);
+
+  /* Not g_mime_text_part_set_text (): it would pick a charset of its own, Latin-1 for
+   * Spanish.
+   */
+  text = g_strconcat (body, "\n", NULL);
+  content_stream = g_mime_stream_mem_new_with_buffer (text, strlen (text));
+  sodium_memzero (text, strlen (text));
+  content = g_mime_data_wrapper_new_with_stream (content_stream, GMIME_CONTENT_ENCODING_DEFAULT);
+  part = g_mime_part_new_with_type ("text", "plain");
+  g_mime_object_set_content_type_parameter (GMIME_OBJECT (part), "charset", "UTF-8");
+  g_mime_part_set_content (part, content);
+  g_mime_part_set_content_encoding (part, GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+  g_mime_object_set_header (GMIME_OBJECT (part), "Content-Language",
+                            g_strcmp0 (language, "es") == 0 ? "es" : "en", NULL);
+  g_mime_message_set_mime_part (message, GMIME_OBJECT (part));
+
+  options = g_mime_format_options_new ();
+  g_mime_format_options_set_newline_format (options, GMIME_NEWLINE_FORMAT_DOS);
+  output = g_mime_stream_mem_new ();
+  g_mime_object_write_to_stream (GMIME_OBJECT (message), options, output);
+  g_mime_format_options_free (options);
+
+  bytes = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (output));
+  result = g_strndup ((const char *)bytes->data, bytes->len);
+  wipe_stream (output);
+  wipe_stream (content_stream);
+
+  return result;
 }
 
 /* Paragraphs stay unwrapped: quoted-printable keeps the encoded lines short, and mail
@@ -867,7 +796,7 @@ deliver_to_outbox (AltaMailer *self,
   return failed;
 }
 
-/* SMTP: RFC 5321, enough of it for a local relay that needs no authentication */
+/* SMTP, through libcurl */
 
 static gboolean
 is_valid_smtp_address (const char *address)
@@ -900,174 +829,260 @@ dup_helo_name (void)
   return g_strdup (host[0] != '\0' ? host : "localhost");
 }
 
-/* Reads one reply, of one or more lines ("250-first", "250-more", "250 last"). Returns
- * its code, or 0 when the connection failed or the reply cannot be read.
- */
-static int
-smtp_read_reply (Smtp    *smtp,
-                 GError **error)
+static gboolean
+is_loopback_host (const char *host)
 {
-  int code = 0;
+  g_autoptr (GInetAddress) address = NULL;
 
-  for (guint n = 0;; n++)
-    {
-      g_autoptr (GError) local_error = NULL;
-      g_autofree char *line = NULL;
-      gsize            length = 0;
-      int              line_code;
+  /* curl never asks DNS for "localhost": it is always this machine. */
+  if (g_ascii_strcasecmp (host, "localhost") == 0 || g_ascii_strcasecmp (host, "localhost.") == 0)
+    return TRUE;
 
-      line = g_data_input_stream_read_line (smtp->input, &length, smtp->cancellable,
-                                            &local_error);
-      if (line == NULL)
-        {
-          smtp->broken = TRUE;
-          if (local_error != NULL)
-            g_propagate_error (error, g_steal_pointer (&local_error));
-          else
-            g_set_error_literal (error, ALTA_MAILER_ERROR, ALTA_MAILER_ERROR_PROTOCOL,
-                                 "The mail relay closed the connection");
-          return 0;
-        }
-
-      if (length > 0 && line[length - 1] == '\r')
-        line[--length] = '\0';
-
-      if (length < 3 ||
-          !g_ascii_isdigit (line[0]) || !g_ascii_isdigit (line[1]) ||
-          !g_ascii_isdigit (line[2]) ||
-          (length > 3 && line[3] != ' ' && line[3] != '-'))
-        {
-          smtp->broken = TRUE;
-          g_set_error_literal (error, ALTA_MAILER_ERROR, ALTA_MAILER_ERROR_PROTOCOL,
-                               "The mail relay's answer could not be read");
-          return 0;
-        }
-
-      line_code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
-      if (n == 0)
-        code = line_code;
-      else if (line_code != code)
-        {
-          smtp->broken = TRUE;
-          g_set_error_literal (error, ALTA_MAILER_ERROR, ALTA_MAILER_ERROR_PROTOCOL,
-                               "The mail relay's answer mixed status codes");
-          return 0;
-        }
-
-      /* EHLO's reply lists extensions, one a line after the first */
-      if (n > 0 && code == 250 && g_ascii_strcasecmp (line + 4, "SMTPUTF8") == 0)
-        smtp->smtputf8 = TRUE;
-
-      if (length == 3 || line[3] == ' ')
-        return code;
-
-      if (n + 1 >= SMTP_MAX_REPLY_LINES)
-        {
-          smtp->broken = TRUE;
-          g_set_error_literal (error, ALTA_MAILER_ERROR, ALTA_MAILER_ERROR_PROTOCOL,
-                               "The mail relay's answer was too long");
-          return 0;
-        }
-    }
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
 }
 
-static gboolean
-smtp_write (Smtp       *smtp,
-            const char *data,
-            gsize       length,
-            GError    **error)
+/**
+ * alta_mail_choose_tls:
+ * @scheme: the relay URL's scheme, "smtp" or "smtps"
+ * @host: the relay URL's host, a name or an IP address
+ * @starttls_always: whether `[mail] starttls=always`
+ *
+ * Decides how the connection to the relay is encrypted. Mail holds activation codes and
+ * reset tokens: it may go in clear only to a relay on this machine, named by a loopback
+ * address or "localhost" (any other name could resolve elsewhere), and not even there
+ * when @starttls_always.
+ *
+ * Returns: the encryption the relay must accept, or mail stays queued
+ */
+AltaMailTls
+alta_mail_choose_tls (const char *scheme,
+                      const char *host,
+                      gboolean    starttls_always)
 {
-  if (!g_output_stream_write_all (smtp->output, data, length, NULL, smtp->cancellable, error))
+  g_return_val_if_fail (scheme != NULL, ALTA_MAIL_TLS_STARTTLS);
+  g_return_val_if_fail (host != NULL, ALTA_MAIL_TLS_STARTTLS);
+
+  if (g_ascii_strcasecmp (scheme, "smtps") == 0)
+    return ALTA_MAIL_TLS_IMPLICIT;
+
+  if (!starttls_always && is_loopback_host (host))
+    return ALTA_MAIL_TLS_NONE;
+
+  return ALTA_MAIL_TLS_STARTTLS;
+}
+
+/* curl's URL for the relay: its path is the name curl gives in EHLO. */
+static char *
+dup_relay_url (const char *url,
+               gboolean    starttls_always,
+               AltaMailTls *tls)
+{
+  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *helo_name = dup_helo_name ();
+  g_autofree char *path = g_strconcat ("/", helo_name, NULL);
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
     {
-      smtp->broken = TRUE;
+      /* alta_config_load () refuses such a URL; curl will too, and mail stays queued. */
+      *tls = ALTA_MAIL_TLS_STARTTLS;
+      return g_strdup (url);
+    }
+
+  *tls = alta_mail_choose_tls (g_uri_get_scheme (uri), g_uri_get_host (uri), starttls_always);
+  return g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL, g_uri_get_host (uri),
+                     g_uri_get_port (uri), path, NULL, NULL);
+}
+
+static size_t
+on_curl_read_cb (char   *buffer,
+                 size_t  size,
+                 size_t  count,
+                 void   *user_data)
+{
+  Upload *upload = user_data;
+  gsize   length = MIN (size * count, upload->length - upload->offset);
+
+  memcpy (buffer, upload->data + upload->offset, length);
+  upload->offset += length;
+
+  return length;
+}
+
+static int
+on_curl_progress_cb (void       *user_data,
+                     curl_off_t  download_total,
+                     curl_off_t  downloaded,
+                     curl_off_t  upload_total,
+                     curl_off_t  uploaded)
+{
+  /* Non-zero aborts the transfer: the mailer is going away. */
+  return g_cancellable_is_cancelled (user_data) ? 1 : 0;
+}
+
+/* An error that says why without quoting the relay or curl (either may echo an address),
+ * and whether the next message could fare better on this pass.
+ */
+static gboolean
+set_curl_error (GError   **error,
+                CURLcode   code,
+                long       status)
+{
+  /* Not a switch: CURLcode has a hundred values, nearly all for other protocols. */
+  if (code == CURLE_USE_SSL_FAILED)
+    {
+      g_set_error_literal (error, ALTA_MAILER_ERROR, ALTA_MAILER_ERROR_NO_STARTTLS,
+                           "The mail relay does not offer STARTTLS, and mail may go to a relay "
+                           "in clear only on this machine (loopback) and only without "
+                           "[mail] starttls=always");
       return FALSE;
     }
 
-  return TRUE;
-}
-
-/* Sends @command (when not %NULL) and reads the reply, which must be @expected or
- * @also_ok. @verb names the step in errors: never the command itself, which may hold an
- * address.
- */
-static gboolean
-smtp_expect (Smtp       *smtp,
-             const char *command,
-             const char *verb,
-             int         expected,
-             int         also_ok,
-             GError    **error)
-{
-  int code;
-
-  if (command != NULL)
+  if (code == CURLE_LOGIN_DENIED)
     {
-      g_autofree char *line = g_strconcat (command, "\r\n", NULL);
-
-      if (!smtp_write (smtp, line, strlen (line), error))
-        return FALSE;
+      g_set_error (error, ALTA_MAILER_ERROR, ALTA_MAILER_ERROR_AUTH,
+                   "The mail relay refused the [mail] smtp_user and password (status %ld)",
+                   status);
+      return FALSE;
     }
 
-  code = smtp_read_reply (smtp, error);
-  if (code == 0)
-    return FALSE;
+  if (code == CURLE_PEER_FAILED_VERIFICATION)
+    {
+      g_set_error_literal (error, ALTA_MAILER_ERROR, ALTA_MAILER_ERROR_TLS,
+                           "The mail relay's certificate could not be verified: check the "
+                           "relay's name and [mail] ca_file");
+      return FALSE;
+    }
 
-  smtp->last_code = code;
-  g_debug ("The mail relay answered %d to %s", code, verb);
-  if (code == expected || (also_ok != 0 && code == also_ok))
-    return TRUE;
+  if (code == CURLE_SSL_CACERT_BADFILE)
+    {
+      g_set_error_literal (error, ALTA_MAILER_ERROR, ALTA_MAILER_ERROR_TLS,
+                           "The [mail] ca_file could not be read");
+      return FALSE;
+    }
 
-  /* 421: the relay is closing the connection */
-  if (code == 421)
-    smtp->broken = TRUE;
+  if (code == CURLE_SSL_CONNECT_ERROR || code == CURLE_SSL_CIPHER ||
+      code == CURLE_SSL_ENGINE_INITFAILED || code == CURLE_SSL_CERTPROBLEM ||
+      code == CURLE_SSL_CRL_BADFILE || code == CURLE_SSL_ISSUER_ERROR)
+    {
+      g_set_error (error, ALTA_MAILER_ERROR, ALTA_MAILER_ERROR_TLS,
+                   "No TLS with the mail relay: %s", curl_easy_strerror (code));
+      return FALSE;
+    }
 
-  g_set_error (error, ALTA_MAILER_ERROR, ALTA_MAILER_ERROR_REFUSED,
-               "The mail relay answered %d to %s", code, verb);
+  if (code == CURLE_COULDNT_RESOLVE_HOST)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND,
+                           "The mail relay's name could not be resolved");
+      return FALSE;
+    }
+
+  if (code == CURLE_COULDNT_CONNECT)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED,
+                           "Could not connect to the mail relay");
+      return FALSE;
+    }
+
+  if (code == CURLE_OPERATION_TIMEDOUT)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                           "The mail relay did not answer in time");
+      return FALSE;
+    }
+
+  if (code == CURLE_ABORTED_BY_CALLBACK)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                           "Mail delivery was cancelled");
+      return FALSE;
+    }
+
+  /* 530: the relay wants AUTH, and none was configured or it offers no mechanism we have */
+  if (status == 530)
+    {
+      g_set_error_literal (error, ALTA_MAILER_ERROR, ALTA_MAILER_ERROR_AUTH,
+                           "The mail relay asks for AUTH: set [mail] smtp_user and "
+                           "smtp_password_file (status 530)");
+      return FALSE;
+    }
+
+  /* An answer to MAIL, RCPT or the message: about this message, perhaps not the next */
+  if (status >= 400)
+    {
+      g_set_error (error, ALTA_MAILER_ERROR, ALTA_MAILER_ERROR_REFUSED,
+                   "The mail relay answered %ld", status);
+      return TRUE;
+    }
+
+  g_set_error (error, ALTA_MAILER_ERROR, ALTA_MAILER_ERROR_PROTOCOL,
+               "Talking to the mail relay failed: %s", curl_easy_strerror (code));
   return FALSE;
 }
 
-/* The message with CRLF line breaks, dot-stuffed, and the final "." line. */
-static char *
-dup_smtp_data (const char *message)
+static CURL *
+new_curl (SmtpJob      *job,
+          GCancellable *cancellable)
 {
-  GString    *out = g_string_sized_new (strlen (message) + 64);
-  const char *line = message;
+  CURL *curl = curl_easy_init ();
 
-  while (*line != '\0')
+  if (curl == NULL)
+    return NULL;
+
+  curl_easy_setopt (curl, CURLOPT_URL, job->url);
+  curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+  curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt (curl, CURLOPT_PROXY, "");
+  curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT, (long)SMTP_CONNECT_TIMEOUT_S);
+  curl_easy_setopt (curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, (long)SMTP_RESPONSE_TIMEOUT_S);
+  curl_easy_setopt (curl, CURLOPT_TIMEOUT, (long)SMTP_TIMEOUT_S);
+  curl_easy_setopt (curl, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt (curl, CURLOPT_READFUNCTION, on_curl_read_cb);
+  curl_easy_setopt (curl, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt (curl, CURLOPT_XFERINFOFUNCTION, on_curl_progress_cb);
+  curl_easy_setopt (curl, CURLOPT_XFERINFODATA, cancellable);
+
+  /* STARTTLS, or no mail: never CURLUSESSL_TRY, which goes on in clear when the relay
+   * (or someone between) does not offer it.
+   */
+  curl_easy_setopt (curl, CURLOPT_USE_SSL,
+                    job->tls == ALTA_MAIL_TLS_NONE ? (long)CURLUSESSL_NONE : (long)CURLUSESSL_ALL);
+  curl_easy_setopt (curl, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+  curl_easy_setopt (curl, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (job->ca_file != NULL)
+    curl_easy_setopt (curl, CURLOPT_CAINFO, job->ca_file);
+
+  if (job->user != NULL)
     {
-      const char *end = strchr (line, '\n');
-      gsize       length = end != NULL ? (gsize)(end - line) : strlen (line);
-
-      if (length > 0 && line[length - 1] == '\r')
-        length--;
-      if (line[0] == '.')
-        g_string_append_c (out, '.');
-      g_string_append_len (out, line, length);
-      g_string_append (out, "\r\n");
-
-      if (end == NULL)
-        break;
-      line = end + 1;
+      curl_easy_setopt (curl, CURLOPT_USERNAME, job->user);
+      curl_easy_setopt (curl, CURLOPT_PASSWORD, job->password != NULL ? job->password : "");
     }
 
-  g_string_append (out, ".\r\n");
-  return g_string_free (out, FALSE);
+  return curl;
 }
 
+/* Sends one message on @curl's connection (curl opens it on the first message and keeps
+ * it for the next). Returns %FALSE with @error when the message was not delivered;
+ * @relay_failed then says whether the relay itself failed (no connection, no TLS, no
+ * AUTH), so the messages after it need not be tried on this pass.
+ */
 static gboolean
-smtp_send_one (Smtp       *smtp,
-               const char *envelope_from,
+smtp_send_one (CURL       *curl,
+               SmtpJob    *job,
                Delivery   *delivery,
+               gboolean   *relay_failed,
                GError    **error)
 {
   g_autofree char *recipient = NULL;
   g_autofree char *mail_from = NULL;
   g_autofree char *rcpt_to = NULL;
-  gboolean         utf8;
-  char            *data = NULL;
-  gboolean         ok;
+  struct curl_slist *recipients = NULL;
+  Upload   upload = { delivery->message, strlen (delivery->message), 0 };
+  CURLcode code;
+  long     status = 0;
 
-  smtp->last_code = 0;
+  *relay_failed = FALSE;
 
   if (!is_valid_smtp_address (delivery->recipient))
     {
@@ -1077,63 +1092,31 @@ smtp_send_one (Smtp       *smtp,
     }
 
   recipient = dup_ascii_domain_address (delivery->recipient);
-  utf8 = !is_printable_ascii (recipient);
-  if (utf8 && !smtp->smtputf8)
+  mail_from = g_strconcat ("<", job->envelope_from, ">", NULL);
+  rcpt_to = g_strconcat ("<", recipient, ">", NULL);
+  recipients = curl_slist_append (NULL, rcpt_to);
+
+  curl_easy_setopt (curl, CURLOPT_MAIL_FROM, mail_from);
+  curl_easy_setopt (curl, CURLOPT_MAIL_RCPT, recipients);
+  curl_easy_setopt (curl, CURLOPT_READDATA, &upload);
+
+  code = curl_easy_perform (curl);
+  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_setopt (curl, CURLOPT_MAIL_RCPT, NULL);
+  curl_slist_free_all (recipients);
+
+  delivery->status = (int)status;
+  g_debug ("Mail %" G_GINT64_FORMAT ": curl %d, the relay's last answer %ld",
+           delivery->id, code, status);
+
+  if (code == CURLE_OK)
     {
-      g_set_error_literal (error, ALTA_MAILER_ERROR, ALTA_MAILER_ERROR_INVALID,
-                           "The mail relay does not take international addresses");
-      return FALSE;
+      delivery->sent = TRUE;
+      return TRUE;
     }
 
-  mail_from = g_strdup_printf ("MAIL FROM:<%s>%s", envelope_from, utf8 ? " SMTPUTF8" : "");
-  rcpt_to = g_strdup_printf ("RCPT TO:<%s>", recipient);
-
-  if (!smtp_expect (smtp, mail_from, "MAIL", 250, 0, error) ||
-      !smtp_expect (smtp, rcpt_to, "RCPT", 250, 251, error) ||
-      !smtp_expect (smtp, "DATA", "DATA", 354, 0, error))
-    goto failed;
-
-  data = dup_smtp_data (delivery->message);
-  ok = smtp_write (smtp, data, strlen (data), error) &&
-       smtp_expect (smtp, NULL, "the message", 250, 0, error);
-  free_secret (data);
-  if (!ok)
-    goto failed;
-
-  delivery->status = smtp->last_code;
-  delivery->sent = TRUE;
-  return TRUE;
-
-failed:
-  delivery->status = smtp->last_code;
-
-  /* Clear the transaction so the next message can go on the same connection. */
-  if (!smtp->broken && !smtp_expect (smtp, "RSET", "RSET", 250, 0, NULL))
-    smtp->broken = TRUE;
-
+  *relay_failed = !set_curl_error (error, code, status);
   return FALSE;
-}
-
-static gboolean
-smtp_hello (Smtp       *smtp,
-            const char *helo_name,
-            GError    **error)
-{
-  g_autofree char *ehlo = g_strconcat ("EHLO ", helo_name, NULL);
-  g_autofree char *helo = g_strconcat ("HELO ", helo_name, NULL);
-  g_autoptr (GError) ehlo_error = NULL;
-
-  if (smtp_expect (smtp, ehlo, "EHLO", 250, 0, &ehlo_error))
-    return TRUE;
-
-  /* An old relay that does not know EHLO answers 500-504. */
-  if (smtp->broken || smtp->last_code < 500 || smtp->last_code > 504)
-    {
-      g_propagate_error (error, g_steal_pointer (&ehlo_error));
-      return FALSE;
-    }
-
-  return smtp_expect (smtp, helo, "HELO", 250, 0, error);
 }
 
 /* Delivers @job's messages over one connection, setting each one's sent and status.
@@ -1144,46 +1127,37 @@ smtp_deliver_all (SmtpJob      *job,
                   GCancellable *cancellable,
                   GError      **error)
 {
-  g_autoptr (GSocketClient) client = g_socket_client_new ();
-  g_autoptr (GSocketConnectable) address = g_network_address_new (job->host, job->port);
-  g_autoptr (GSocketConnection) connection = NULL;
-  g_autoptr (GDataInputStream) input = NULL;
   g_autoptr (GError) first_error = NULL;
-  Smtp smtp = { 0 };
+  CURL *curl = new_curl (job, cancellable);
 
-  g_socket_client_set_timeout (client, SMTP_TIMEOUT_S);
-  g_socket_client_set_enable_proxy (client, FALSE);
+  if (curl == NULL)
+    {
+      g_set_error_literal (error, ALTA_MAILER_ERROR, ALTA_MAILER_ERROR_PROTOCOL,
+                           "Could not start curl");
+      return FALSE;
+    }
 
-  connection = g_socket_client_connect (client, address, cancellable, error);
-  if (connection == NULL)
-    return FALSE;
-
-  input = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
-  g_data_input_stream_set_newline_type (input, G_DATA_STREAM_NEWLINE_TYPE_LF);
-  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (input), FALSE);
-  smtp.input = input;
-  smtp.output = g_io_stream_get_output_stream (G_IO_STREAM (connection));
-  smtp.cancellable = cancellable;
-
-  if (!smtp_expect (&smtp, NULL, "the greeting", 220, 0, &first_error) ||
-      !smtp_hello (&smtp, job->helo_name, &first_error))
-    goto done;
-
-  for (guint i = 0; i < job->deliveries->len && !smtp.broken; i++)
+  for (guint i = 0; i < job->deliveries->len; i++)
     {
       Delivery *delivery = g_ptr_array_index (job->deliveries, i);
       g_autoptr (GError) local_error = NULL;
+      gboolean relay_failed;
 
-      if (!smtp_send_one (&smtp, job->envelope_from, delivery, &local_error) &&
-          first_error == NULL)
-        first_error = g_steal_pointer (&local_error);
+      if (smtp_send_one (curl, job, delivery, &relay_failed, &local_error))
+        continue;
+
+      /* The relay's own failure says most: why nothing more goes through */
+      if (first_error == NULL || relay_failed)
+        {
+          g_clear_error (&first_error);
+          first_error = g_steal_pointer (&local_error);
+        }
+      if (relay_failed)
+        break;
     }
 
-  if (!smtp.broken)
-    smtp_expect (&smtp, "QUIT", "QUIT", 221, 0, NULL);
-
-done:
-  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  /* Says QUIT on the connection curl kept open */
+  curl_easy_cleanup (curl);
 
   if (first_error != NULL)
     {
@@ -1208,6 +1182,7 @@ smtp_pass_thread (GTask        *task,
   else
     g_task_return_boolean (task, TRUE);
 }
+
 
 /* Passes */
 
@@ -1291,6 +1266,34 @@ record_results (AltaMailer *self,
   return failed;
 }
 
+/* Errors the operator must fix: the relay and the configuration disagree, and nothing
+ * will go through until one of them changes.
+ */
+static gboolean
+is_setup_error (const GError *error)
+{
+  return g_error_matches (error, ALTA_MAILER_ERROR, ALTA_MAILER_ERROR_NO_STARTTLS) ||
+         g_error_matches (error, ALTA_MAILER_ERROR, ALTA_MAILER_ERROR_AUTH) ||
+         g_error_matches (error, ALTA_MAILER_ERROR, ALTA_MAILER_ERROR_TLS);
+}
+
+static void
+report_pass (const GError *error,
+             guint         failed,
+             guint         count)
+{
+  if (failed == 0)
+    return;
+
+  if (error != NULL && is_setup_error (error))
+    g_warning ("%u of %u messages stay queued: %s", failed, count, error->message);
+  else if (error != NULL)
+    g_message ("%u of %u messages stay queued for another try: %s", failed, count,
+               error->message);
+  else
+    g_message ("%u of %u messages stay queued for another try", failed, count);
+}
+
 static SmtpJob *
 smtp_job_new (AltaMailer *self,
               GPtrArray  *deliveries)
@@ -1298,10 +1301,12 @@ smtp_job_new (AltaMailer *self,
   SmtpJob *job = g_new0 (SmtpJob, 1);
 
   g_weak_ref_init (&job->mailer, self);
-  job->host = g_strdup (self->smtp_host);
-  job->port = self->smtp_port;
+  job->url = g_strdup (self->relay_url);
+  job->tls = self->tls;
+  job->user = g_strdup (self->smtp_user);
+  job->password = g_strdup (self->smtp_password);
+  job->ca_file = g_strdup (self->ca_file);
   job->envelope_from = g_strdup (self->envelope_from);
-  job->helo_name = dup_helo_name ();
   job->deliveries = deliveries;
 
   return job;
@@ -1329,12 +1334,8 @@ on_smtp_pass_done_cb (GObject      *object,
   if (g_cancellable_is_cancelled (self->cancellable))
     return;
 
-  if (error != NULL)
-    g_debug ("Mail pass: %s", error->message);
-
   failed = record_results (self, job->deliveries);
-  if (failed > 0)
-    g_message ("%u of %u messages stay queued for another try", failed, job->deliveries->len);
+  report_pass (error, failed, job->deliveries->len);
 
   /* A full batch that got through may have more behind it. */
   if (self->pass_again || (job->deliveries->len == BATCH_SIZE && failed < BATCH_SIZE))
@@ -1371,7 +1372,7 @@ run_pass (AltaMailer *self)
 
   g_debug ("Delivering %u queued messages", deliveries->len);
 
-  if (self->smtp_host == NULL)
+  if (self->relay_url == NULL)
     {
       failed = deliver_to_outbox (self, deliveries, &error);
       if (failed > 0)
@@ -1440,7 +1441,10 @@ alta_mailer_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->context, g_main_context_unref);
-  g_clear_pointer (&self->smtp_host, g_free);
+  g_clear_pointer (&self->relay_url, g_free);
+  g_clear_pointer (&self->smtp_user, g_free);
+  g_clear_pointer (&self->smtp_password, free_secret);
+  g_clear_pointer (&self->ca_file, g_free);
   g_clear_pointer (&self->envelope_from, g_free);
   g_clear_pointer (&self->outbox_dir, g_free);
 
@@ -1454,6 +1458,9 @@ alta_mailer_class_init (AltaMailerClass *klass)
 
   object_class->dispose = alta_mailer_dispose;
   object_class->finalize = alta_mailer_finalize;
+
+  /* Before any thread: curl's global state is set up once, on the main thread. */
+  curl_global_init (CURL_GLOBAL_DEFAULT);
 }
 
 static void
@@ -1466,7 +1473,8 @@ alta_mailer_init (AltaMailer *self)
 /**
  * alta_mailer_new:
  * @store: the store whose mail queue to deliver
- * @config: the configuration: `[mail]` names the relay, the sender and the retry delay
+ * @config: the configuration: `[mail]` names the relay, how to reach it (STARTTLS, AUTH,
+ *   the CA file), the sender and the retry delay
  * @data_dir: the server's data folder, which holds `outbox/` when there is no relay
  *
  * Returns: (transfer full): a mailer, idle until kicked, started or flushed
@@ -1484,11 +1492,25 @@ alta_mailer_new (AltaStore        *store,
 
   self = g_object_new (ALTA_TYPE_MAILER, NULL);
   self->store = g_object_ref (store);
-  if (config->smtp_host != NULL && config->smtp_host[0] != '\0')
-    self->smtp_host = g_strdup (config->smtp_host);
-  self->smtp_port = config->smtp_port > 0 && config->smtp_port <= G_MAXUINT16
-                      ? (guint16)config->smtp_port
-                      : 25;
+  if (config->smtp_url != NULL && config->smtp_url[0] != '\0')
+    {
+      self->relay_url = dup_relay_url (config->smtp_url, config->smtp_starttls_always,
+                                       &self->tls);
+    }
+  else if (config->smtp_host != NULL && config->smtp_host[0] != '\0')
+    {
+      g_autofree char *url = NULL;
+      int              port = config->smtp_port > 0 && config->smtp_port <= G_MAXUINT16
+                                ? config->smtp_port
+                                : 25;
+
+      url = g_uri_join (G_URI_FLAGS_NONE, "smtp", NULL, config->smtp_host, port, "", NULL,
+                        NULL);
+      self->relay_url = dup_relay_url (url, config->smtp_starttls_always, &self->tls);
+    }
+  self->smtp_user = g_strdup (config->smtp_user);
+  self->smtp_password = g_strdup (config->smtp_password);
+  self->ca_file = g_strdup (config->smtp_ca_file);
   self->retry_s = config->mail_retry_s > 0 ? config->mail_retry_s : 60;
   self->outbox_dir = g_build_filename (data_dir, "outbox", NULL);
 
@@ -1580,7 +1602,7 @@ alta_mailer_flush_sync (AltaMailer *self,
         break;
 
       g_debug ("Delivering %u queued messages, blocking", count);
-      if (self->smtp_host == NULL)
+      if (self->relay_url == NULL)
         {
           deliver_to_outbox (self, deliveries, &pass_error);
         }
@@ -1594,6 +1616,7 @@ alta_mailer_flush_sync (AltaMailer *self,
         }
 
       pass_failed = record_results (self, deliveries);
+      report_pass (pass_error, pass_failed, count);
       if (pass_failed > 0 && first_error == NULL)
         first_error = pass_error != NULL
                         ? g_steal_pointer (&pass_error)

@@ -18,10 +18,21 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  ALTA_MAILER_ERROR_REFUSED,    /* the relay answered 4xx or 5xx */
-  ALTA_MAILER_ERROR_PROTOCOL,   /* the relay's answer could not be read, or it hung up */
-  ALTA_MAILER_ERROR_INVALID,    /* a queued message or address we cannot send as it is */
+  ALTA_MAILER_ERROR_REFUSED,     /* the relay answered 4xx or 5xx */
+  ALTA_MAILER_ERROR_PROTOCOL,    /* the relay's answer could not be read, or it hung up */
+  ALTA_MAILER_ERROR_INVALID,     /* a queued message or address we cannot send as it is */
+  ALTA_MAILER_ERROR_NO_STARTTLS, /* the relay does not offer STARTTLS, which it must */
+  ALTA_MAILER_ERROR_AUTH,        /* the relay refused the username and password, or wants them */
+  ALTA_MAILER_ERROR_TLS,         /* no TLS with the relay: handshake, certificate, CA file */
 } AltaMailerError;
+
+/* How the connection to the relay is encrypted */
+typedef enum
+{
+  ALTA_MAIL_TLS_NONE,     /* plain SMTP: only to a relay on this machine */
+  ALTA_MAIL_TLS_STARTTLS, /* smtp://, and the relay must offer STARTTLS */
+  ALTA_MAIL_TLS_IMPLICIT, /* smtps://: TLS from the first byte */
+} AltaMailTls;
 
 /* What a notice mail tells: that something happened, never what (no health information). */
 typedef enum
@@ -39,6 +50,10 @@ typedef enum
 G_DECLARE_FINAL_TYPE (AltaMailer, alta_mailer, ALTA, MAILER, GObject)
 
 GQuark      alta_mailer_error_quark           (void);
+
+AltaMailTls alta_mail_choose_tls              (const char        *scheme,
+                                               const char        *host,
+                                               gboolean           starttls_always);
 
 char       *alta_mail_compose_activation_code (const char        *language,
                                                const char        *from,

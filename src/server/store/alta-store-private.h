@@ -13,24 +13,139 @@
 
 G_BEGIN_DECLS
 
-sqlite3      *alta_store_get_db            (AltaStore     *self);
-/* @static_sql must live as long as the store: the statement is cached under its address. */
-sqlite3_stmt *alta_store_prepare           (AltaStore     *self,
-                                            const char    *static_sql,
-                                            GError       **error);
-gboolean      alta_store_step_done         (AltaStore     *self,
-                                            sqlite3_stmt  *stmt,
-                                            GError       **error);
-gboolean      alta_store_step_row          (AltaStore     *self,
-                                            sqlite3_stmt  *stmt,
-                                            GError       **error);
-gboolean      alta_store_set_sqlite_error  (AltaStore     *self,
-                                            int            rc,
-                                            GError       **error);
-void          alta_store_bind_text         (sqlite3_stmt  *stmt,
-                                            int            index,
-                                            const char    *text);
-char         *alta_store_column_dup_text   (sqlite3_stmt  *stmt,
-                                            int            column);
+/* The store is one class over several files, one per idea: alta-store.c (opening,
+ * migrations, transactions, meta and the statement helpers below), alta-store-accounts.c
+ * (patients, accounts, lockout), alta-store-proxies.c, alta-store-sessions.c,
+ * alta-store-codes.c (activation codes, reset tokens), alta-store-audit.c and
+ * alta-store-mail.c. The FHIR store (alta-fhir-store.c) uses the same helpers.
+ */
+struct _AltaStore
+{
+  GObject     parent_instance;
+
+  sqlite3    *db;
+  GHashTable *statements;   /* address of the SQL text → sqlite3_stmt */
+  int         depth;        /* nesting of alta_store_begin() */
+};
+
+/**
+ * AltaBindKind:
+ * @ALTA_BIND_KIND_END: the end of a list of binds
+ * @ALTA_BIND_KIND_TEXT: text, or SQL NULL for a %NULL string
+ * @ALTA_BIND_KIND_INT: a 64-bit integer
+ * @ALTA_BIND_KIND_NULL: SQL NULL
+ *
+ * What an #AltaBind holds. Build binds with ALTA_BIND_TEXT(), ALTA_BIND_INT() and
+ * %ALTA_BIND_NULL, and lists of them with ALTA_BINDS().
+ */
+typedef enum
+{
+  ALTA_BIND_KIND_END,
+  ALTA_BIND_KIND_TEXT,
+  ALTA_BIND_KIND_INT,
+  ALTA_BIND_KIND_NULL,
+} AltaBindKind;
+
+/**
+ * AltaBind:
+ * @kind: which of the values below is bound
+ * @text: (nullable): the text, borrowed for the length of the call
+ * @number: the integer
+ *
+ * One value for one parameter of a statement: the first of a list goes to `?1`, the
+ * second to `?2`, and so on.
+ */
+typedef struct
+{
+  AltaBindKind  kind;
+  const char   *text;
+  gint64        number;
+} AltaBind;
+
+/* The compiler checks the type of each value: a number given to ALTA_BIND_TEXT() or a
+ * string given to ALTA_BIND_INT() does not build. */
+#define ALTA_BIND_TEXT(s) ((AltaBind) { .kind = ALTA_BIND_KIND_TEXT, .text = (s) })
+#define ALTA_BIND_INT(n)  ((AltaBind) { .kind = ALTA_BIND_KIND_INT, .number = (n) })
+#define ALTA_BIND_NULL    ((AltaBind) { .kind = ALTA_BIND_KIND_NULL })
+#define ALTA_BIND_END     ((AltaBind) { .kind = ALTA_BIND_KIND_END })
+
+/* A list of binds, ended for you: ALTA_BINDS (ALTA_BIND_INT (id), ALTA_BIND_TEXT (name)) */
+#define ALTA_BINDS(...)   ((const AltaBind[]) { __VA_ARGS__, ALTA_BIND_END })
+
+/**
+ * AltaStoreReadFunc:
+ * @stmt: a statement on a row
+ *
+ * Reads the row the statement is on into a new value (a struct, a string).
+ *
+ * Returns: (transfer full) (not nullable): the value
+ */
+typedef gpointer (*AltaStoreReadFunc) (sqlite3_stmt *stmt);
+
+/**
+ * AltaStoreRowFunc:
+ * @stmt: a statement on a row
+ * @user_data: where the row goes
+ *
+ * Takes one row of a query run by alta_store_query_each().
+ */
+typedef void (*AltaStoreRowFunc) (sqlite3_stmt *stmt,
+                                  gpointer      user_data);
+
+/* Statements: @static_sql must live as long as the store (a literal), as each statement is
+ * prepared once and cached under the address of its text. */
+gboolean      alta_store_exec              (AltaStore          *self,
+                                            const char         *static_sql,
+                                            const AltaBind     *binds,
+                                            GError            **error);
+gpointer      alta_store_query_one         (AltaStore          *self,
+                                            const char         *static_sql,
+                                            const AltaBind     *binds,
+                                            AltaStoreReadFunc   read_func,
+                                            GError            **error);
+gpointer      alta_store_query_optional    (AltaStore          *self,
+                                            const char         *static_sql,
+                                            const AltaBind     *binds,
+                                            AltaStoreReadFunc   read_func,
+                                            GError            **error);
+GPtrArray    *alta_store_query_all         (AltaStore          *self,
+                                            const char         *static_sql,
+                                            const AltaBind     *binds,
+                                            AltaStoreReadFunc   read_func,
+                                            GDestroyNotify      free_func,
+                                            GError            **error);
+gboolean      alta_store_query_each        (AltaStore          *self,
+                                            const char         *static_sql,
+                                            const AltaBind     *binds,
+                                            AltaStoreRowFunc    row_func,
+                                            gpointer            user_data,
+                                            GError            **error);
+void          alta_store_copy_int64        (sqlite3_stmt       *stmt,
+                                            gpointer            user_data);
+gboolean      alta_store_bind              (AltaStore          *self,
+                                            sqlite3_stmt       *stmt,
+                                            const AltaBind     *binds,
+                                            GError            **error);
+
+/* The parts the helpers above are made of, for statements they do not fit (the FHIR
+ * store's searches, whose SQL is built for each search). */
+sqlite3      *alta_store_get_db            (AltaStore          *self);
+sqlite3_stmt *alta_store_prepare           (AltaStore          *self,
+                                            const char         *static_sql,
+                                            GError            **error);
+gboolean      alta_store_step_done         (AltaStore          *self,
+                                            sqlite3_stmt       *stmt,
+                                            GError            **error);
+gboolean      alta_store_step_row          (AltaStore          *self,
+                                            sqlite3_stmt       *stmt,
+                                            GError            **error);
+gboolean      alta_store_set_sqlite_error  (AltaStore          *self,
+                                            int                 rc,
+                                            GError            **error);
+void          alta_store_bind_text         (sqlite3_stmt       *stmt,
+                                            int                 index,
+                                            const char         *text);
+char         *alta_store_column_dup_text   (sqlite3_stmt       *stmt,
+                                            int                 column);
 
 G_END_DECLS

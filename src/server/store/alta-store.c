@@ -10,23 +10,18 @@
 #include "config.h"
 
 #include <sqlite3.h>
-#include <string.h>
 
 #include "alta-store-private.h"
 
 /* Every statement is prepared once and kept; every value goes through a bind, never
  * through the SQL text. Writes of one request run inside one BEGIN IMMEDIATE transaction
  * (see alta_store_begin()), so that a crash leaves either all of it or none of it.
+ *
+ * This file holds the store itself: opening, the schema's migrations, transactions, meta
+ * settings and the statement helpers every other part uses (alta_store_exec(),
+ * alta_store_query_one() and their kin). The tables of each idea have their own file:
+ * see alta-store-private.h.
  */
-
-struct _AltaStore
-{
-  GObject     parent_instance;
-
-  sqlite3    *db;
-  GHashTable *statements;   /* SQL text → sqlite3_stmt */
-  int         depth;        /* nesting of alta_store_begin() */
-};
 
 G_DEFINE_FINAL_TYPE (AltaStore, alta_store, G_TYPE_OBJECT)
 
@@ -278,10 +273,13 @@ step_row (AltaStore     *self,
   return FALSE;
 }
 
+/* Runs SQL text of one or more statements that take no values (pragmas, BEGIN, a
+ * migration), without caching it.
+ */
 static gboolean
-exec (AltaStore   *self,
-      const char  *sql,
-      GError     **error)
+run_sql (AltaStore   *self,
+         const char  *sql,
+         GError     **error)
 {
   char *message = NULL;
   int rc = sqlite3_exec (self->db, sql, NULL, NULL, &message);
@@ -297,51 +295,80 @@ exec (AltaStore   *self,
   return TRUE;
 }
 
-static int
-get_user_version (AltaStore *self)
+/* The cached statement for @static_sql, with @binds bound, ready to step */
+static sqlite3_stmt *
+prepare_bound (AltaStore       *self,
+               const char      *static_sql,
+               const AltaBind  *binds,
+               GError         **error)
 {
-  sqlite3_stmt *stmt = NULL;
-  int version = -1;
+  sqlite3_stmt *stmt = prepare (self, static_sql, error);
 
-  if (sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
-      sqlite3_step (stmt) == SQLITE_ROW)
-    version = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
+  if (stmt == NULL)
+    return NULL;
 
-  return version;
+  if (!alta_store_bind (self, stmt, binds, error))
+    {
+      sqlite3_clear_bindings (stmt);
+      return NULL;
+    }
+
+  return stmt;
+}
+
+typedef struct
+{
+  AltaStoreReadFunc  read_func;
+  GPtrArray         *rows;
+} ReadRows;
+
+static void
+read_row (sqlite3_stmt *stmt,
+          gpointer      user_data)
+{
+  ReadRows *read_rows = user_data;
+
+  g_ptr_array_add (read_rows->rows, read_rows->read_func (stmt));
+}
+
+static gpointer
+read_text (sqlite3_stmt *stmt)
+{
+  return column_dup_text (stmt, 0);
 }
 
 static gboolean
 migrate (AltaStore  *self,
          GError    **error)
 {
-  int version = get_user_version (self);
+  gint64 version = -1;
 
-  if (version < 0)
-    return set_sqlite_error (self, sqlite3_errcode (self->db), error);
+  if (!alta_store_query_each (self, "PRAGMA user_version", NULL, alta_store_copy_int64,
+                              &version, error))
+    return FALSE;
 
   if (version > (int)G_N_ELEMENTS (migrations))
     {
       g_set_error (error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_SCHEMA,
                    "The database has schema version %d; this server knows up to %d",
-                   version, (int)G_N_ELEMENTS (migrations));
+                   (int)version, (int)G_N_ELEMENTS (migrations));
       return FALSE;
     }
 
-  for (int i = version; i < (int)G_N_ELEMENTS (migrations); i++)
+  for (int i = (int)version; i < (int)G_N_ELEMENTS (migrations); i++)
     {
       g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", i + 1);
 
-      if (!exec (self, "BEGIN IMMEDIATE", error))
+      if (!run_sql (self, "BEGIN IMMEDIATE", error))
         return FALSE;
 
-      if (!exec (self, migrations[i], error) || !exec (self, set_version, error))
+      if (!run_sql (self, migrations[i], error) || !run_sql (self, set_version, error))
         {
-          exec (self, "ROLLBACK", NULL);
+          run_sql (self, "ROLLBACK", NULL);
           return FALSE;
         }
 
-      if (!exec (self, "COMMIT", error))
+      if (!run_sql (self, "COMMIT", error))
         return FALSE;
 
       g_message ("Database schema migrated to version %d", i + 1);
@@ -414,11 +441,11 @@ alta_store_open (const char  *path,
   sqlite3_busy_timeout (self->db, 5000);
   sqlite3_extended_result_codes (self->db, 1);
 
-  if (!exec (self, "PRAGMA journal_mode = WAL", error) ||
-      !exec (self, "PRAGMA synchronous = FULL", error) ||
+  if (!run_sql (self, "PRAGMA journal_mode = WAL", error) ||
+      !run_sql (self, "PRAGMA synchronous = FULL", error) ||
       /* 64 MiB of pages: imports and searches of large records stay in memory */
-      !exec (self, "PRAGMA cache_size = -65536", error) ||
-      !exec (self, "PRAGMA foreign_keys = ON", error) ||
+      !run_sql (self, "PRAGMA cache_size = -65536", error) ||
+      !run_sql (self, "PRAGMA foreign_keys = ON", error) ||
       !migrate (self, error))
     return NULL;
 
@@ -464,7 +491,7 @@ alta_store_begin (AltaStore  *self,
   if (self->depth++ > 0)
     return TRUE;
 
-  if (!exec (self, "BEGIN IMMEDIATE", error))
+  if (!run_sql (self, "BEGIN IMMEDIATE", error))
     {
       self->depth = 0;
       return FALSE;
@@ -490,9 +517,9 @@ alta_store_commit (AltaStore  *self,
   if (--self->depth > 0)
     return TRUE;
 
-  if (!exec (self, "COMMIT", error))
+  if (!run_sql (self, "COMMIT", error))
     {
-      exec (self, "ROLLBACK", NULL);
+      run_sql (self, "ROLLBACK", NULL);
       return FALSE;
     }
 
@@ -515,7 +542,7 @@ alta_store_rollback (AltaStore *self)
 
   self->depth = 0;
   if (sqlite3_get_autocommit (self->db) == 0)
-    exec (self, "ROLLBACK", NULL);
+    run_sql (self, "ROLLBACK", NULL);
 }
 
 /**
@@ -531,17 +558,20 @@ gboolean
 alta_store_check_integrity (AltaStore  *self,
                             GError    **error)
 {
-  sqlite3_stmt *stmt = NULL;
+  g_autoptr (GError) local_error = NULL;
   g_autofree char *result = NULL;
-  gboolean fk_ok;
+  g_autofree char *dangling = NULL;
 
   g_return_val_if_fail (ALTA_IS_STORE (self), FALSE);
 
-  if (sqlite3_prepare_v2 (self->db, "PRAGMA integrity_check", -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, sqlite3_errcode (self->db), error);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    result = column_dup_text (stmt, 0);
-  sqlite3_finalize (stmt);
+  /* The first row says "ok", or names the first problem */
+  result = alta_store_query_optional (self, "PRAGMA integrity_check", NULL, read_text,
+                                      &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
 
   if (g_strcmp0 (result, "ok") != 0)
     {
@@ -550,12 +580,16 @@ alta_store_check_integrity (AltaStore  *self,
       return FALSE;
     }
 
-  if (sqlite3_prepare_v2 (self->db, "PRAGMA foreign_key_check", -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, sqlite3_errcode (self->db), error);
-  fk_ok = sqlite3_step (stmt) == SQLITE_DONE;
-  sqlite3_finalize (stmt);
+  /* A row for each dangling reference, naming its table */
+  dangling = alta_store_query_optional (self, "PRAGMA foreign_key_check", NULL, read_text,
+                                        &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
 
-  if (!fk_ok)
+  if (dangling != NULL)
     {
       g_set_error_literal (error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_FAILED,
                            "Foreign key check found dangling references");
@@ -578,18 +612,9 @@ char *
 alta_store_get_meta (AltaStore  *self,
                      const char *key)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT value FROM meta WHERE key = ?1", NULL);
-  char *value = NULL;
-
-  if (stmt == NULL)
-    return NULL;
-
-  bind_text (stmt, 1, key);
-  if (step_row (self, stmt, NULL))
-    value = column_dup_text (stmt, 0);
-  sqlite3_reset (stmt);
-
-  return value;
+  return alta_store_query_optional (self, "SELECT value FROM meta WHERE key = ?1",
+                                    ALTA_BINDS (ALTA_BIND_TEXT (key)),
+                                    read_text, NULL);
 }
 
 gboolean
@@ -598,1422 +623,11 @@ alta_store_set_meta (AltaStore   *self,
                      const char  *value,
                      GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO meta (key, value) VALUES (?1, ?2) "
-                                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                                error);
-
-  if (stmt == NULL)
-    return FALSE;
-
-  bind_text (stmt, 1, key);
-  bind_text (stmt, 2, value);
-  return step_done (self, stmt, error);
-}
-
-/* Patients */
-
-void
-alta_patient_free (AltaPatient *patient)
-{
-  if (patient == NULL)
-    return;
-
-  g_free (patient->id);
-  g_free (patient->given_name);
-  g_free (patient->family_name);
-  g_free (patient->birth_date);
-  g_free (patient->email);
-  g_free (patient->phone);
-  g_free (patient->language);
-  g_free (patient->address_json);
-  g_free (patient);
-}
-
-#define PATIENT_COLUMNS \
-  "id, given_name, family_name, birth_date, email, phone, language, address_json"
-
-static AltaPatient *
-read_patient (sqlite3_stmt *stmt)
-{
-  AltaPatient *patient = g_new0 (AltaPatient, 1);
-
-  patient->id = column_dup_text (stmt, 0);
-  patient->given_name = column_dup_text (stmt, 1);
-  patient->family_name = column_dup_text (stmt, 2);
-  patient->birth_date = column_dup_text (stmt, 3);
-  patient->email = column_dup_text (stmt, 4);
-  patient->phone = column_dup_text (stmt, 5);
-  patient->language = column_dup_text (stmt, 6);
-  patient->address_json = column_dup_text (stmt, 7);
-
-  return patient;
-}
-
-gboolean
-alta_store_insert_patient (AltaStore          *self,
-                           const AltaPatient  *patient,
-                           GError            **error)
-{
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO patients (" PATIENT_COLUMNS ") "
-                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                                error);
-
-  if (stmt == NULL)
-    return FALSE;
-
-  bind_text (stmt, 1, patient->id);
-  bind_text (stmt, 2, patient->given_name);
-  bind_text (stmt, 3, patient->family_name);
-  bind_text (stmt, 4, patient->birth_date);
-  bind_text (stmt, 5, patient->email);
-  bind_text (stmt, 6, patient->phone);
-  bind_text (stmt, 7, patient->language != NULL ? patient->language : "en");
-  bind_text (stmt, 8, patient->address_json);
-  return step_done (self, stmt, error);
-}
-
-/**
- * alta_store_put_patient:
- * @self: an #AltaStore
- * @patient: a patient, as an import read it from a FHIR Patient
- * @error: return location for a #GError
- *
- * Adds the patient, or updates the name, birth date and contact details of one already
- * there (an account's own choices, such as its language, stay).
- *
- * Returns: %TRUE on success
- */
-gboolean
-alta_store_put_patient (AltaStore          *self,
-                        const AltaPatient  *patient,
-                        GError            **error)
-{
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO patients (" PATIENT_COLUMNS ") "
-                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
-                                "ON CONFLICT (id) DO UPDATE SET given_name = ?2,"
-                                " family_name = ?3, birth_date = ?4,"
-                                " email = coalesce (?5, email), phone = coalesce (?6, phone),"
-                                " address_json = coalesce (?8, address_json)",
-                                error);
-
-  if (stmt == NULL)
-    return FALSE;
-
-  bind_text (stmt, 1, patient->id);
-  bind_text (stmt, 2, patient->given_name);
-  bind_text (stmt, 3, patient->family_name);
-  bind_text (stmt, 4, patient->birth_date);
-  bind_text (stmt, 5, patient->email);
-  bind_text (stmt, 6, patient->phone);
-  bind_text (stmt, 7, patient->language != NULL ? patient->language : "en");
-  bind_text (stmt, 8, patient->address_json);
-  return step_done (self, stmt, error);
-}
-
-/**
- * alta_store_get_patient:
- * @self: an #AltaStore
- * @patient_id: a patient id
- * @error: return location for a #GError
- *
- * Returns: (transfer full) (nullable): the patient, or %NULL with
- *   %ALTA_STORE_ERROR_NOT_FOUND
- */
-AltaPatient *
-alta_store_get_patient (AltaStore   *self,
-                        const char  *patient_id,
-                        GError     **error)
-{
-  sqlite3_stmt *stmt = prepare (self, "SELECT " PATIENT_COLUMNS " FROM patients WHERE id = ?1",
-                                error);
-  AltaPatient *patient;
-
-  if (stmt == NULL)
-    return NULL;
-
-  bind_text (stmt, 1, patient_id);
-  if (!step_row (self, stmt, error))
-    {
-      if (error != NULL && *error == NULL)
-        g_set_error_literal (error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_NOT_FOUND,
-                             "No such patient");
-      return NULL;
-    }
-
-  patient = read_patient (stmt);
-  sqlite3_reset (stmt);
-  return patient;
-}
-
-/**
- * alta_store_find_patients:
- * @self: an #AltaStore
- * @family_name: (nullable): family name, compared without case
- * @given_name: (nullable): given name, compared without case
- * @birth_date: (nullable): exact date of birth
- * @limit: the most rows to return
- * @error: return location for a #GError
- *
- * Every criterion given must match; a missing one matches everything.
- *
- * Returns: (transfer full) (element-type AltaPatient): the matching patients
- */
-GPtrArray *
-alta_store_find_patients (AltaStore   *self,
-                          const char  *family_name,
-                          const char  *given_name,
-                          const char  *birth_date,
-                          guint        limit,
-                          GError     **error)
-{
-  g_autoptr (GPtrArray) patients = g_ptr_array_new_with_free_func ((GDestroyNotify)alta_patient_free);
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT " PATIENT_COLUMNS " FROM patients "
-                                "WHERE (?1 IS NULL OR family_name = ?1 COLLATE NOCASE) "
-                                "  AND (?2 IS NULL OR given_name = ?2 COLLATE NOCASE) "
-                                "  AND (?3 IS NULL OR birth_date = ?3) "
-                                "ORDER BY family_name COLLATE NOCASE, given_name COLLATE NOCASE, id "
-                                "LIMIT ?4",
-                                error);
-  int rc;
-
-  if (stmt == NULL)
-    return NULL;
-
-  bind_text (stmt, 1, family_name);
-  bind_text (stmt, 2, given_name);
-  bind_text (stmt, 3, birth_date);
-  sqlite3_bind_int64 (stmt, 4, limit);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (patients, read_patient (stmt));
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, rc, error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&patients);
-}
-
-/**
- * alta_store_update_patient_contact:
- * @self: an #AltaStore
- * @patient_id: the patient
- * @email: (nullable): a new e-mail address, or %NULL to keep it
- * @phone: (nullable): a new phone number, or %NULL to keep it
- * @address_json: (nullable): a new address, or %NULL to keep it
- * @language: (nullable): a new language, or %NULL to keep it
- * @error: return location for a #GError
- *
- * Returns: %TRUE on success
- */
-gboolean
-alta_store_update_patient_contact (AltaStore   *self,
-                                   const char  *patient_id,
-                                   const char  *email,
-                                   const char  *phone,
-                                   const char  *address_json,
-                                   const char  *language,
-                                   GError     **error)
-{
-  sqlite3_stmt *stmt = prepare (self,
-                                "UPDATE patients SET "
-                                "  email = coalesce (?2, email), "
-                                "  phone = coalesce (?3, phone), "
-                                "  address_json = coalesce (?4, address_json), "
-                                "  language = coalesce (?5, language) "
-                                "WHERE id = ?1",
-                                error);
-
-  if (stmt == NULL)
-    return FALSE;
-
-  bind_text (stmt, 1, patient_id);
-  bind_text (stmt, 2, email);
-  bind_text (stmt, 3, phone);
-  bind_text (stmt, 4, address_json);
-  bind_text (stmt, 5, language);
-  return step_done (self, stmt, error);
-}
-
-/* Accounts */
-
-void
-alta_account_free (AltaAccount *account)
-{
-  if (account == NULL)
-    return;
-
-  g_free (account->username);
-  g_free (account->role);
-  g_free (account->patient_id);
-  g_free (account->password_hash);
-  g_free (account->email);
-  g_free (account->phone);
-  g_free (account->language);
-  g_free (account);
-}
-
-#define ACCOUNT_COLUMNS \
-  "id, username, role, patient_id, password_hash, email, phone, language, created_at"
-
-static AltaAccount *
-read_account (sqlite3_stmt *stmt)
-{
-  AltaAccount *account = g_new0 (AltaAccount, 1);
-
-  account->id = sqlite3_column_int64 (stmt, 0);
-  account->username = column_dup_text (stmt, 1);
-  account->role = column_dup_text (stmt, 2);
-  account->patient_id = column_dup_text (stmt, 3);
-  account->password_hash = column_dup_text (stmt, 4);
-  account->email = column_dup_text (stmt, 5);
-  account->phone = column_dup_text (stmt, 6);
-  account->language = column_dup_text (stmt, 7);
-  account->created_at = sqlite3_column_int64 (stmt, 8);
-
-  return account;
-}
-
-static AltaAccount *
-get_one_account (AltaStore     *self,
-                 sqlite3_stmt  *stmt,
-                 GError       **error)
-{
-  AltaAccount *account;
-
-  if (!step_row (self, stmt, error))
-    {
-      if (error != NULL && *error == NULL)
-        g_set_error_literal (error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_NOT_FOUND,
-                             "No such account");
-      return NULL;
-    }
-
-  account = read_account (stmt);
-  sqlite3_reset (stmt);
-  return account;
-}
-
-/**
- * alta_store_insert_account:
- * @self: an #AltaStore
- * @account: the account (its id is ignored)
- * @error: return location for a #GError
- *
- * Returns: the new account's id, or 0 with %ALTA_STORE_ERROR_CONSTRAINT when the username
- *   or the patient already has one
- */
-gint64
-alta_store_insert_account (AltaStore          *self,
-                           const AltaAccount  *account,
-                           GError            **error)
-{
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO accounts (username, role, patient_id, password_hash, "
-                                "  email, phone, language, created_at) "
-                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                                error);
-
-  if (stmt == NULL)
-    return 0;
-
-  bind_text (stmt, 1, account->username);
-  bind_text (stmt, 2, account->role);
-  bind_text (stmt, 3, account->patient_id);
-  bind_text (stmt, 4, account->password_hash);
-  bind_text (stmt, 5, account->email);
-  bind_text (stmt, 6, account->phone);
-  bind_text (stmt, 7, account->language != NULL ? account->language : "en");
-  sqlite3_bind_int64 (stmt, 8, account->created_at);
-
-  if (!step_done (self, stmt, error))
-    return 0;
-
-  return sqlite3_last_insert_rowid (self->db);
-}
-
-/**
- * alta_store_get_account:
- * @self: an #AltaStore
- * @account_id: an account id
- * @error: return location for a #GError
- *
- * Returns: (transfer full) (nullable): the account
- */
-AltaAccount *
-alta_store_get_account (AltaStore  *self,
-                        gint64      account_id,
-                        GError    **error)
-{
-  sqlite3_stmt *stmt = prepare (self, "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE id = ?1",
-                                error);
-
-  if (stmt == NULL)
-    return NULL;
-
-  sqlite3_bind_int64 (stmt, 1, account_id);
-  return get_one_account (self, stmt, error);
-}
-
-/**
- * alta_store_get_account_by_username:
- * @self: an #AltaStore
- * @username: a username, compared without case
- * @error: return location for a #GError
- *
- * Returns: (transfer full) (nullable): the account
- */
-AltaAccount *
-alta_store_get_account_by_username (AltaStore   *self,
-                                    const char  *username,
-                                    GError     **error)
-{
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE username = ?1",
-                                error);
-
-  if (stmt == NULL)
-    return NULL;
-
-  bind_text (stmt, 1, username);
-  return get_one_account (self, stmt, error);
-}
-
-/**
- * alta_store_get_account_by_patient:
- * @self: an #AltaStore
- * @patient_id: a patient id
- * @error: return location for a #GError
- *
- * Returns: (transfer full) (nullable): the patient's own account
- */
-AltaAccount *
-alta_store_get_account_by_patient (AltaStore   *self,
-                                   const char  *patient_id,
-                                   GError     **error)
-{
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE patient_id = ?1",
-                                error);
-
-  if (stmt == NULL)
-    return NULL;
-
-  bind_text (stmt, 1, patient_id);
-  return get_one_account (self, stmt, error);
-}
-
-/**
- * alta_store_find_accounts_by_email:
- * @self: an #AltaStore
- * @email: an e-mail address, compared without case
- * @error: return location for a #GError
- *
- * Returns: (transfer full) (element-type AltaAccount): the accounts with that address
- */
-GPtrArray *
-alta_store_find_accounts_by_email (AltaStore   *self,
-                                   const char  *email,
-                                   GError     **error)
-{
-  g_autoptr (GPtrArray) accounts = g_ptr_array_new_with_free_func ((GDestroyNotify)alta_account_free);
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT " ACCOUNT_COLUMNS " FROM accounts "
-                                "WHERE email = ?1 COLLATE NOCASE ORDER BY id LIMIT 20",
-                                error);
-  int rc;
-
-  if (stmt == NULL)
-    return NULL;
-
-  bind_text (stmt, 1, email);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (accounts, read_account (stmt));
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, rc, error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&accounts);
-}
-
-/**
- * alta_store_update_account:
- * @self: an #AltaStore
- * @account: the account with its new e-mail, phone and language
- * @error: return location for a #GError
- *
- * Returns: %TRUE on success
- */
-gboolean
-alta_store_update_account (AltaStore          *self,
-                           const AltaAccount  *account,
-                           GError            **error)
-{
-  sqlite3_stmt *stmt = prepare (self,
-                                "UPDATE accounts SET email = ?2, phone = ?3, language = ?4 "
-                                "WHERE id = ?1",
-                                error);
-
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, account->id);
-  bind_text (stmt, 2, account->email);
-  bind_text (stmt, 3, account->phone);
-  bind_text (stmt, 4, account->language);
-  return step_done (self, stmt, error);
-}
-
-gboolean
-alta_store_set_password_hash (AltaStore   *self,
-                              gint64       account_id,
-                              const char  *password_hash,
-                              GError     **error)
-{
-  sqlite3_stmt *stmt = prepare (self, "UPDATE accounts SET password_hash = ?2 WHERE id = ?1",
-                                error);
-
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, account_id);
-  bind_text (stmt, 2, password_hash);
-  return step_done (self, stmt, error);
-}
-
-/* Lockout */
-
-gboolean
-alta_store_add_login_failure (AltaStore   *self,
-                              const char  *key,
-                              gint64       at,
-                              GError     **error)
-{
-  sqlite3_stmt *stmt = prepare (self, "INSERT INTO login_failures (key, at) VALUES (?1, ?2)",
-                                error);
-
-  if (stmt == NULL)
-    return FALSE;
-
-  bind_text (stmt, 1, key);
-  sqlite3_bind_int64 (stmt, 2, at);
-  return step_done (self, stmt, error);
-}
-
-/**
- * alta_store_count_login_failures:
- * @self: an #AltaStore
- * @key: the folded username
- * @since: the start of the window
- * @error: return location for a #GError
- *
- * Returns: the failures since @since, or -1 on error
- */
-int
-alta_store_count_login_failures (AltaStore   *self,
-                                 const char  *key,
-                                 gint64       since,
-                                 GError     **error)
-{
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT count(*) FROM login_failures WHERE key = ?1 AND at >= ?2",
-                                error);
-  int count;
-
-  if (stmt == NULL)
-    return -1;
-
-  bind_text (stmt, 1, key);
-  sqlite3_bind_int64 (stmt, 2, since);
-  if (!step_row (self, stmt, error))
-    return -1;
-
-  count = sqlite3_column_int (stmt, 0);
-  sqlite3_reset (stmt);
-  return count;
-}
-
-gboolean
-alta_store_clear_login_failures (AltaStore   *self,
-                                 const char  *key,
-                                 GError     **error)
-{
-  sqlite3_stmt *stmt = prepare (self, "DELETE FROM login_failures WHERE key = ?1", error);
-  sqlite3_stmt *unlock;
-
-  if (stmt == NULL)
-    return FALSE;
-
-  bind_text (stmt, 1, key);
-  if (!step_done (self, stmt, error))
-    return FALSE;
-
-  unlock = prepare (self, "DELETE FROM lockouts WHERE key = ?1", error);
-  if (unlock == NULL)
-    return FALSE;
-
-  bind_text (unlock, 1, key);
-  return step_done (self, unlock, error);
-}
-
-gboolean
-alta_store_set_locked_until (AltaStore   *self,
-                             const char  *key,
-                             gint64       locked_until,
-                             GError     **error)
-{
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO lockouts (key, locked_until) VALUES (?1, ?2) "
-                                "ON CONFLICT (key) DO UPDATE SET locked_until = excluded.locked_until",
-                                error);
-
-  if (stmt == NULL)
-    return FALSE;
-
-  bind_text (stmt, 1, key);
-  sqlite3_bind_int64 (stmt, 2, locked_until);
-  return step_done (self, stmt, error);
-}
-
-/**
- * alta_store_get_locked_until:
- * @self: an #AltaStore
- * @key: the folded username
- * @error: return location for a #GError
- *
- * Returns: when the lock ends, 0 when there is none, -1 on error
- */
-gint64
-alta_store_get_locked_until (AltaStore   *self,
-                             const char  *key,
-                             GError     **error)
-{
-  sqlite3_stmt *stmt = prepare (self, "SELECT locked_until FROM lockouts WHERE key = ?1", error);
-  gint64 locked_until;
-
-  if (stmt == NULL)
-    return -1;
-
-  bind_text (stmt, 1, key);
-  if (!step_row (self, stmt, error))
-    return (error != NULL && *error != NULL) ? -1 : 0;
-
-  locked_until = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return locked_until;
-}
-
-/* Activation codes */
-
-void
-alta_activation_code_free (AltaActivationCode *code)
-{
-  if (code == NULL)
-    return;
-
-  g_free (code->patient_id);
-  g_free (code->code_hash);
-  g_free (code);
-}
-
-/**
- * alta_store_insert_activation_code:
- * @self: an #AltaStore
- * @patient_id: the patient
- * @code_hash: the code's keyed hash
- * @created_at: now
- * @expires_at: when it stops working
- * @error: return location for a #GError
- *
- * Voids every earlier unused code of the patient, then stores the new one. Call inside a
- * transaction.
- *
- * Returns: the code's id, or 0 on error
- */
-gint64
-alta_store_insert_activation_code (AltaStore   *self,
-                                   const char  *patient_id,
-                                   const char  *code_hash,
-                                   gint64       created_at,
-                                   gint64       expires_at,
-                                   GError     **error)
-{
-  sqlite3_stmt *void_stmt = prepare (self,
-                                     "UPDATE activation_codes SET voided_at = ?2 "
-                                     "WHERE patient_id = ?1 AND used_at IS NULL AND voided_at IS NULL",
-                                     error);
-  sqlite3_stmt *stmt;
-
-  if (void_stmt == NULL)
-    return 0;
-
-  bind_text (void_stmt, 1, patient_id);
-  sqlite3_bind_int64 (void_stmt, 2, created_at);
-  if (!step_done (self, void_stmt, error))
-    return 0;
-
-  stmt = prepare (self,
-                  "INSERT INTO activation_codes (patient_id, code_hash, created_at, expires_at) "
-                  "VALUES (?1, ?2, ?3, ?4)",
-                  error);
-  if (stmt == NULL)
-    return 0;
-
-  bind_text (stmt, 1, patient_id);
-  bind_text (stmt, 2, code_hash);
-  sqlite3_bind_int64 (stmt, 3, created_at);
-  sqlite3_bind_int64 (stmt, 4, expires_at);
-  if (!step_done (self, stmt, error))
-    return 0;
-
-  return sqlite3_last_insert_rowid (self->db);
-}
-
-/**
- * alta_store_find_activation_code:
- * @self: an #AltaStore
- * @code_hash: the keyed hash of a code someone typed
- * @error: return location for a #GError
- *
- * Returns: (transfer full) (nullable): the code, used, voided or not
- */
-AltaActivationCode *
-alta_store_find_activation_code (AltaStore   *self,
-                                 const char  *code_hash,
-                                 GError     **error)
-{
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT id, patient_id, code_hash, created_at, expires_at, "
-                                "  coalesce (used_at, 0), coalesce (voided_at, 0) "
-                                "FROM activation_codes WHERE code_hash = ?1",
-                                error);
-  AltaActivationCode *code;
-
-  if (stmt == NULL)
-    return NULL;
-
-  bind_text (stmt, 1, code_hash);
-  if (!step_row (self, stmt, error))
-    return NULL;
-
-  code = g_new0 (AltaActivationCode, 1);
-  code->id = sqlite3_column_int64 (stmt, 0);
-  code->patient_id = column_dup_text (stmt, 1);
-  code->code_hash = column_dup_text (stmt, 2);
-  code->created_at = sqlite3_column_int64 (stmt, 3);
-  code->expires_at = sqlite3_column_int64 (stmt, 4);
-  code->used_at = sqlite3_column_int64 (stmt, 5);
-  code->voided_at = sqlite3_column_int64 (stmt, 6);
-  sqlite3_reset (stmt);
-
-  return code;
-}
-
-/**
- * alta_store_mark_activation_code_used:
- * @self: an #AltaStore
- * @code_id: the code
- * @at: now
- * @error: return location for a #GError
- *
- * Marks the code used only if it was not already: two activations racing for one code
- * cannot both get here, and this refuses the second one anyway.
- *
- * Returns: %TRUE when this call used the code
- */
-gboolean
-alta_store_mark_activation_code_used (AltaStore  *self,
-                                      gint64      code_id,
-                                      gint64      at,
-                                      GError    **error)
-{
-  sqlite3_stmt *stmt = prepare (self,
-                                "UPDATE activation_codes SET used_at = ?2 "
-                                "WHERE id = ?1 AND used_at IS NULL AND voided_at IS NULL",
-                                error);
-
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, code_id);
-  sqlite3_bind_int64 (stmt, 2, at);
-  if (!step_done (self, stmt, error))
-    return FALSE;
-
-  if (sqlite3_changes (self->db) != 1)
-    {
-      g_set_error_literal (error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_CONSTRAINT,
-                           "The activation code was already used");
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* Sessions */
-
-void
-alta_session_record_free (AltaSessionRecord *session)
-{
-  g_free (session);
-}
-
-gint64
-alta_store_insert_session (AltaStore   *self,
-                           gint64       account_id,
-                           const char  *token_hash,
-                           gint64       created_at,
-                           gint64       expires_at,
-                           GError     **error)
-{
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO sessions (account_id, token_hash, created_at, "
-                                "  last_activity_at, expires_at) VALUES (?1, ?2, ?3, ?3, ?4)",
-                                error);
-
-  if (stmt == NULL)
-    return 0;
-
-  sqlite3_bind_int64 (stmt, 1, account_id);
-  bind_text (stmt, 2, token_hash);
-  sqlite3_bind_int64 (stmt, 3, created_at);
-  sqlite3_bind_int64 (stmt, 4, expires_at);
-  if (!step_done (self, stmt, error))
-    return 0;
-
-  return sqlite3_last_insert_rowid (self->db);
-}
-
-/**
- * alta_store_find_session:
- * @self: an #AltaStore
- * @token_hash: the keyed hash of a bearer token
- * @error: return location for a #GError
- *
- * Returns: (transfer full) (nullable): the session, ended or not
- */
-AltaSessionRecord *
-alta_store_find_session (AltaStore   *self,
-                         const char  *token_hash,
-                         GError     **error)
-{
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT id, account_id, created_at, last_activity_at, expires_at, "
-                                "  coalesce (ended_at, 0) FROM sessions WHERE token_hash = ?1",
-                                error);
-  AltaSessionRecord *session;
-
-  if (stmt == NULL)
-    return NULL;
-
-  bind_text (stmt, 1, token_hash);
-  if (!step_row (self, stmt, error))
-    return NULL;
-
-  session = g_new0 (AltaSessionRecord, 1);
-  session->id = sqlite3_column_int64 (stmt, 0);
-  session->account_id = sqlite3_column_int64 (stmt, 1);
-  session->created_at = sqlite3_column_int64 (stmt, 2);
-  session->last_activity_at = sqlite3_column_int64 (stmt, 3);
-  session->expires_at = sqlite3_column_int64 (stmt, 4);
-  session->ended_at = sqlite3_column_int64 (stmt, 5);
-  sqlite3_reset (stmt);
-
-  return session;
-}
-
-gboolean
-alta_store_touch_session (AltaStore  *self,
-                          gint64      session_id,
-                          gint64      at,
-                          GError    **error)
-{
-  sqlite3_stmt *stmt = prepare (self,
-                                "UPDATE sessions SET last_activity_at = max (last_activity_at, ?2) "
-                                "WHERE id = ?1 AND ended_at IS NULL",
-                                error);
-
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, session_id);
-  sqlite3_bind_int64 (stmt, 2, at);
-  return step_done (self, stmt, error);
-}
-
-gboolean
-alta_store_end_session (AltaStore   *self,
-                        gint64       session_id,
-                        gint64       at,
-                        const char  *reason,
-                        GError     **error)
-{
-  sqlite3_stmt *stmt = prepare (self,
-                                "UPDATE sessions SET ended_at = ?2, end_reason = ?3 "
-                                "WHERE id = ?1 AND ended_at IS NULL",
-                                error);
-
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, session_id);
-  sqlite3_bind_int64 (stmt, 2, at);
-  bind_text (stmt, 3, reason);
-  return step_done (self, stmt, error);
-}
-
-/**
- * alta_store_end_account_sessions:
- * @self: an #AltaStore
- * @account_id: the account
- * @except_session_id: a session to keep open, or 0
- * @at: now
- * @reason: why they end ("password-changed", "password-reset")
- * @error: return location for a #GError
- *
- * Returns: how many sessions ended, or -1 on error
- */
-int
-alta_store_end_account_sessions (AltaStore   *self,
-                                 gint64       account_id,
-                                 gint64       except_session_id,
-                                 gint64       at,
-                                 const char  *reason,
-                                 GError     **error)
-{
-  sqlite3_stmt *stmt = prepare (self,
-                                "UPDATE sessions SET ended_at = ?3, end_reason = ?4 "
-                                "WHERE account_id = ?1 AND id != ?2 AND ended_at IS NULL",
-                                error);
-
-  if (stmt == NULL)
-    return -1;
-
-  sqlite3_bind_int64 (stmt, 1, account_id);
-  sqlite3_bind_int64 (stmt, 2, except_session_id);
-  sqlite3_bind_int64 (stmt, 3, at);
-  bind_text (stmt, 4, reason);
-  if (!step_done (self, stmt, error))
-    return -1;
-
-  return sqlite3_changes (self->db);
-}
-
-/**
- * alta_store_list_stale_sessions:
- * @self: an #AltaStore
- * @idle_before: sessions idle since before this time are stale
- * @now: sessions whose absolute end is before this are stale
- * @error: return location for a #GError
- *
- * Returns: (transfer full) (element-type AltaSessionRecord): open sessions past their idle or
- *   absolute limit
- */
-GArray *
-alta_store_list_stale_sessions (AltaStore  *self,
-                                gint64      idle_before,
-                                gint64      now,
-                                GError    **error)
-{
-  g_autoptr (GArray) sessions = g_array_new (FALSE, TRUE, sizeof (AltaSessionRecord));
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT id, account_id, created_at, last_activity_at, expires_at "
-                                "FROM sessions WHERE ended_at IS NULL "
-                                "  AND (last_activity_at < ?1 OR expires_at <= ?2) LIMIT 1000",
-                                error);
-  int rc;
-
-  if (stmt == NULL)
-    return NULL;
-
-  sqlite3_bind_int64 (stmt, 1, idle_before);
-  sqlite3_bind_int64 (stmt, 2, now);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      AltaSessionRecord session = {
-        .id = sqlite3_column_int64 (stmt, 0),
-        .account_id = sqlite3_column_int64 (stmt, 1),
-        .created_at = sqlite3_column_int64 (stmt, 2),
-        .last_activity_at = sqlite3_column_int64 (stmt, 3),
-        .expires_at = sqlite3_column_int64 (stmt, 4),
-      };
-
-      g_array_append_val (sessions, session);
-    }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, rc, error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&sessions);
-}
-
-/* Password reset tokens */
-
-void
-alta_reset_token_free (AltaResetToken *token)
-{
-  if (token == NULL)
-    return;
-
-  g_free (token->token_hash);
-  g_free (token);
-}
-
-gboolean
-alta_store_insert_reset_token (AltaStore   *self,
-                               gint64       account_id,
-                               const char  *token_hash,
-                               gint64       created_at,
-                               gint64       expires_at,
-                               GError     **error)
-{
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO reset_tokens (account_id, token_hash, created_at, "
-                                "  expires_at) VALUES (?1, ?2, ?3, ?4)",
-                                error);
-
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, account_id);
-  bind_text (stmt, 2, token_hash);
-  sqlite3_bind_int64 (stmt, 3, created_at);
-  sqlite3_bind_int64 (stmt, 4, expires_at);
-  return step_done (self, stmt, error);
-}
-
-/**
- * alta_store_find_reset_token:
- * @self: an #AltaStore
- * @token_hash: the keyed hash of a reset token
- * @error: return location for a #GError
- *
- * Returns: (transfer full) (nullable): the token, used or not
- */
-AltaResetToken *
-alta_store_find_reset_token (AltaStore   *self,
-                             const char  *token_hash,
-                             GError     **error)
-{
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT id, account_id, token_hash, created_at, expires_at, "
-                                "  coalesce (used_at, 0) FROM reset_tokens WHERE token_hash = ?1",
-                                error);
-  AltaResetToken *token;
-
-  if (stmt == NULL)
-    return NULL;
-
-  bind_text (stmt, 1, token_hash);
-  if (!step_row (self, stmt, error))
-    return NULL;
-
-  token = g_new0 (AltaResetToken, 1);
-  token->id = sqlite3_column_int64 (stmt, 0);
-  token->account_id = sqlite3_column_int64 (stmt, 1);
-  token->token_hash = column_dup_text (stmt, 2);
-  token->created_at = sqlite3_column_int64 (stmt, 3);
-  token->expires_at = sqlite3_column_int64 (stmt, 4);
-  token->used_at = sqlite3_column_int64 (stmt, 5);
-  sqlite3_reset (stmt);
-
-  return token;
-}
-
-gboolean
-alta_store_mark_reset_token_used (AltaStore  *self,
-                                  gint64      token_id,
-                                  gint64      at,
-                                  GError    **error)
-{
-  sqlite3_stmt *stmt = prepare (self,
-                                "UPDATE reset_tokens SET used_at = ?2 "
-                                "WHERE id = ?1 AND used_at IS NULL",
-                                error);
-
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, token_id);
-  sqlite3_bind_int64 (stmt, 2, at);
-  if (!step_done (self, stmt, error))
-    return FALSE;
-
-  if (sqlite3_changes (self->db) != 1)
-    {
-      g_set_error_literal (error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_CONSTRAINT,
-                           "The reset token was already used");
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* Proxy access */
-
-void
-alta_proxy_grant_free (AltaProxyGrant *grant)
-{
-  if (grant == NULL)
-    return;
-
-  g_free (grant->patient_id);
-  g_free (grant->relationship);
-  g_free (grant->consent_form_id);
-  g_free (grant);
-}
-
-gboolean
-alta_store_insert_proxy_grant (AltaStore   *self,
-                               gint64       proxy_account_id,
-                               const char  *patient_id,
-                               const char  *relationship,
-                               const char  *consent_form_id,
-                               gint64       granted_at,
-                               GError     **error)
-{
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO proxy_grants (proxy_account_id, patient_id, "
-                                "  relationship, consent_form_id, granted_at) "
-                                "VALUES (?1, ?2, ?3, ?4, ?5) "
-                                "ON CONFLICT (proxy_account_id, patient_id) DO UPDATE SET "
-                                "  relationship = excluded.relationship, "
-                                "  consent_form_id = excluded.consent_form_id, "
-                                "  granted_at = excluded.granted_at",
-                                error);
-
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, proxy_account_id);
-  bind_text (stmt, 2, patient_id);
-  bind_text (stmt, 3, relationship);
-  bind_text (stmt, 4, consent_form_id);
-  sqlite3_bind_int64 (stmt, 5, granted_at);
-  return step_done (self, stmt, error);
-}
-
-/**
- * alta_store_list_proxy_grants:
- * @self: an #AltaStore
- * @proxy_account_id: the proxy's account
- * @error: return location for a #GError
- *
- * Returns: (transfer full) (element-type AltaProxyGrant): every grant, whatever the age
- *   rules say today (the caller applies them)
- */
-GPtrArray *
-alta_store_list_proxy_grants (AltaStore  *self,
-                              gint64      proxy_account_id,
-                              GError    **error)
-{
-  g_autoptr (GPtrArray) grants = g_ptr_array_new_with_free_func ((GDestroyNotify)alta_proxy_grant_free);
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT patient_id, relationship, consent_form_id FROM proxy_grants "
-                                "WHERE proxy_account_id = ?1 ORDER BY granted_at, id",
-                                error);
-  int rc;
-
-  if (stmt == NULL)
-    return NULL;
-
-  sqlite3_bind_int64 (stmt, 1, proxy_account_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      AltaProxyGrant *grant = g_new0 (AltaProxyGrant, 1);
-
-      grant->patient_id = column_dup_text (stmt, 0);
-      grant->relationship = column_dup_text (stmt, 1);
-      grant->consent_form_id = column_dup_text (stmt, 2);
-      g_ptr_array_add (grants, grant);
-    }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, rc, error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&grants);
-}
-
-/**
- * alta_store_list_proxies_of:
- * @self: an #AltaStore
- * @patient_id: the patient
- * @error: return location for a #GError
- *
- * Returns: (transfer full) (element-type gint64): the accounts holding a proxy grant to
- *   the patient, whatever the age rules say today (the caller applies them)
- */
-GArray *
-alta_store_list_proxies_of (AltaStore   *self,
-                            const char  *patient_id,
-                            GError     **error)
-{
-  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT proxy_account_id FROM proxy_grants "
-                                "WHERE patient_id = ?1 ORDER BY granted_at, id",
-                                error);
-  int rc;
-
-  if (stmt == NULL)
-    return NULL;
-
-  bind_text (stmt, 1, patient_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (ids, id);
-    }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, rc, error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&ids);
-}
-
-/* Audit trail */
-
-void
-alta_audit_entry_free (AltaAuditEntry *entry)
-{
-  if (entry == NULL)
-    return;
-
-  g_free (entry->request_id);
-  g_free (entry->actor);
-  g_free (entry->action);
-  g_free (entry->target);
-  g_free (entry->outcome);
-  g_free (entry);
-}
-
-/**
- * alta_store_audit:
- * @self: an #AltaStore
- * @at: when
- * @request_id: (nullable): the request's X-Request-Id
- * @actor: who ("account:12", "admin-cli", "address:127.0.0.1")
- * @action: what ("session.create", "enrollment.activate", ...)
- * @target: (nullable): on what ("account:12", "patient:…")
- * @outcome: "success" or the error code
- * @error: return location for a #GError
- *
- * Never pass a password, token or code here.
- *
- * Returns: %TRUE on success
- */
-gboolean
-alta_store_audit (AltaStore   *self,
-                  gint64       at,
-                  const char  *request_id,
-                  const char  *actor,
-                  const char  *action,
-                  const char  *target,
-                  const char  *outcome,
-                  GError     **error)
-{
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO audit (at, request_id, actor, action, target, outcome) "
-                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                                error);
-
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, at);
-  bind_text (stmt, 2, request_id);
-  bind_text (stmt, 3, actor);
-  bind_text (stmt, 4, action);
-  bind_text (stmt, 5, target);
-  bind_text (stmt, 6, outcome);
-  return step_done (self, stmt, error);
-}
-
-/**
- * alta_store_list_audit:
- * @self: an #AltaStore
- * @since: the earliest time to list
- * @error: return location for a #GError
- *
- * Returns: (transfer full) (element-type AltaAuditEntry): the entries, oldest first
- */
-GPtrArray *
-alta_store_list_audit (AltaStore  *self,
-                       gint64      since,
-                       GError    **error)
-{
-  g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify)alta_audit_entry_free);
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT id, at, request_id, actor, action, target, outcome "
-                                "FROM audit WHERE at >= ?1 ORDER BY at, id",
-                                error);
-  int rc;
-
-  if (stmt == NULL)
-    return NULL;
-
-  sqlite3_bind_int64 (stmt, 1, since);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      AltaAuditEntry *entry = g_new0 (AltaAuditEntry, 1);
-
-      entry->id = sqlite3_column_int64 (stmt, 0);
-      entry->at = sqlite3_column_int64 (stmt, 1);
-      entry->request_id = column_dup_text (stmt, 2);
-      entry->actor = column_dup_text (stmt, 3);
-      entry->action = column_dup_text (stmt, 4);
-      entry->target = column_dup_text (stmt, 5);
-      entry->outcome = column_dup_text (stmt, 6);
-      g_ptr_array_add (entries, entry);
-    }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, rc, error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&entries);
-}
-
-/* Outgoing mail */
-
-void
-alta_queued_mail_free (AltaQueuedMail *mail)
-{
-  if (mail == NULL)
-    return;
-
-  g_free (mail->recipient);
-  g_free (mail->message);
-  g_free (mail);
-}
-
-gboolean
-alta_store_enqueue_mail (AltaStore   *self,
-                         const char  *recipient,
-                         const char  *message,
-                         gint64       at,
-                         GError     **error)
-{
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO mail_queue (recipient, message, created_at, "
-                                "  next_attempt_at) VALUES (?1, ?2, ?3, ?3)",
-                                error);
-
-  if (stmt == NULL)
-    return FALSE;
-
-  bind_text (stmt, 1, recipient);
-  bind_text (stmt, 2, message);
-  sqlite3_bind_int64 (stmt, 3, at);
-  return step_done (self, stmt, error);
-}
-
-/**
- * alta_store_list_due_mail:
- * @self: an #AltaStore
- * @now: now
- * @limit: the most messages to return
- * @error: return location for a #GError
- *
- * Returns: (transfer full) (element-type AltaQueuedMail): queued mail due for an attempt
- */
-GPtrArray *
-alta_store_list_due_mail (AltaStore  *self,
-                          gint64      now,
-                          guint       limit,
-                          GError    **error)
-{
-  g_autoptr (GPtrArray) mails = g_ptr_array_new_with_free_func ((GDestroyNotify)alta_queued_mail_free);
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT id, recipient, message, attempts FROM mail_queue "
-                                "WHERE next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT ?2",
-                                error);
-  int rc;
-
-  if (stmt == NULL)
-    return NULL;
-
-  sqlite3_bind_int64 (stmt, 1, now);
-  sqlite3_bind_int64 (stmt, 2, limit);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      AltaQueuedMail *mail = g_new0 (AltaQueuedMail, 1);
-
-      mail->id = sqlite3_column_int64 (stmt, 0);
-      mail->recipient = column_dup_text (stmt, 1);
-      mail->message = column_dup_text (stmt, 2);
-      mail->attempts = sqlite3_column_int (stmt, 3);
-      g_ptr_array_add (mails, mail);
-    }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, rc, error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&mails);
-}
-
-gboolean
-alta_store_mark_mail_sent (AltaStore  *self,
-                           gint64      mail_id,
-                           GError    **error)
-{
-  sqlite3_stmt *stmt = prepare (self, "DELETE FROM mail_queue WHERE id = ?1", error);
-
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, mail_id);
-  return step_done (self, stmt, error);
-}
-
-gboolean
-alta_store_mark_mail_failed (AltaStore  *self,
-                             gint64      mail_id,
-                             gint64      next_attempt_at,
-                             GError    **error)
-{
-  sqlite3_stmt *stmt = prepare (self,
-                                "UPDATE mail_queue SET attempts = attempts + 1, "
-                                "  next_attempt_at = ?2 WHERE id = ?1",
-                                error);
-
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, mail_id);
-  sqlite3_bind_int64 (stmt, 2, next_attempt_at);
-  return step_done (self, stmt, error);
+  return alta_store_exec (self,
+                          "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                          ALTA_BINDS (ALTA_BIND_TEXT (key), ALTA_BIND_TEXT (value)),
+                          error);
 }
 
 /**
@@ -2031,10 +645,318 @@ alta_store_set_relaxed (AltaStore *self,
 {
   g_return_if_fail (self->depth == 0);
 
-  exec (self, relaxed ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL", NULL);
+  run_sql (self, relaxed ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL", NULL);
 }
 
-/* For the other parts of the store (alta-fhir-store.c): see alta-store-private.h. */
+/* Statements: the helpers every part of the store runs its SQL with */
+
+/**
+ * alta_store_bind:
+ * @self: an #AltaStore
+ * @stmt: a statement, freshly prepared or reset
+ * @binds: (nullable) (array): the values of its parameters, in order, ended by
+ *   %ALTA_BIND_END (ALTA_BINDS() ends them for you); %NULL when it takes none
+ * @error: return location for a #GError
+ *
+ * Binds @binds[0] to `?1`, @binds[1] to `?2`, and so on. The list must give every
+ * parameter the statement has, no more and no fewer: a statement that reuses `?3` counts
+ * it once.
+ *
+ * Returns: %TRUE on success, or %FALSE with %ALTA_STORE_ERROR_FAILED when SQLite refused
+ *   a value (out of memory, too long); a list of the wrong length is a programmer's
+ *   error, logged as critical and reported as %ALTA_STORE_ERROR_FAILED
+ */
+gboolean
+alta_store_bind (AltaStore       *self,
+                 sqlite3_stmt    *stmt,
+                 const AltaBind  *binds,
+                 GError         **error)
+{
+  int parameters = sqlite3_bind_parameter_count (stmt);
+  int count = 0;
+
+  while (binds != NULL && binds[count].kind != ALTA_BIND_KIND_END)
+    count++;
+
+  if (count != parameters)
+    {
+      g_critical ("%d values for the %d parameters of “%s”", count, parameters,
+                  sqlite3_sql (stmt));
+      g_set_error (error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_FAILED,
+                   "%d values for %d parameters", count, parameters);
+      return FALSE;
+    }
+
+  for (int i = 0; i < count; i++)
+    {
+      int rc = SQLITE_OK;
+
+      switch (binds[i].kind)
+        {
+        case ALTA_BIND_KIND_TEXT:
+          if (binds[i].text != NULL)
+            rc = sqlite3_bind_text (stmt, i + 1, binds[i].text, -1, SQLITE_TRANSIENT);
+          else
+            rc = sqlite3_bind_null (stmt, i + 1);
+          break;
+
+        case ALTA_BIND_KIND_INT:
+          rc = sqlite3_bind_int64 (stmt, i + 1, binds[i].number);
+          break;
+
+        case ALTA_BIND_KIND_NULL:
+          rc = sqlite3_bind_null (stmt, i + 1);
+          break;
+
+        case ALTA_BIND_KIND_END:
+        default:
+          g_assert_not_reached ();
+        }
+
+      /* Out of memory, or a text longer than SQLite takes */
+      if (rc != SQLITE_OK)
+        return set_sqlite_error (self, rc, error);
+    }
+
+  return TRUE;
+}
+
+/**
+ * alta_store_exec:
+ * @self: an #AltaStore
+ * @static_sql: one statement, a literal: it is prepared once and cached under its address
+ * @binds: (nullable) (array): its values, see alta_store_bind()
+ * @error: return location for a #GError
+ *
+ * Runs a statement that writes (INSERT, UPDATE, DELETE); a row it may return is ignored.
+ * Right after it, `sqlite3_changes (self->db)` says how many rows it changed and
+ * `sqlite3_last_insert_rowid (self->db)` the id of the row it inserted.
+ *
+ * |[<!-- language="C" -->
+ * return alta_store_exec (self,
+ *                         "UPDATE sessions SET ended_at = ?2 WHERE id = ?1",
+ *                         ALTA_BINDS (ALTA_BIND_INT (session_id),
+ *                                     ALTA_BIND_INT (at)),
+ *                         error);
+ * ]|
+ *
+ * The statement is reset afterwards, whatever happened.
+ *
+ * Returns: %TRUE on success, or %FALSE with %ALTA_STORE_ERROR_CONSTRAINT when a UNIQUE,
+ *   CHECK or foreign key constraint refused the write, or %ALTA_STORE_ERROR_FAILED
+ */
+gboolean
+alta_store_exec (AltaStore       *self,
+                 const char      *static_sql,
+                 const AltaBind  *binds,
+                 GError         **error)
+{
+  sqlite3_stmt *stmt = prepare_bound (self, static_sql, binds, error);
+
+  return stmt != NULL && step_done (self, stmt, error);
+}
+
+/**
+ * alta_store_query_each:
+ * @self: an #AltaStore
+ * @static_sql: one query, a literal: it is prepared once and cached under its address
+ * @binds: (nullable) (array): its values, see alta_store_bind()
+ * @row_func: (scope call): called on each row, in order
+ * @user_data: for @row_func
+ * @error: return location for a #GError
+ *
+ * Runs a query and hands each row to @row_func, which reads its columns with
+ * `sqlite3_column_*()` and alta_store_column_dup_text(). The other query helpers are made
+ * of this one; use it for results that are not a #GPtrArray of structs. With
+ * alta_store_copy_int64() it reads a number:
+ *
+ * |[<!-- language="C" -->
+ * gint64 count = 0;
+ *
+ * if (!alta_store_query_each (self, "SELECT count(*) FROM audit WHERE at >= ?1",
+ *                             ALTA_BINDS (ALTA_BIND_INT (since)),
+ *                             alta_store_copy_int64, &count, error))
+ *   return -1;
+ * ]|
+ *
+ * The statement is reset afterwards, whatever happened.
+ *
+ * Returns: %TRUE when every row was read, %FALSE with %ALTA_STORE_ERROR_FAILED
+ */
+gboolean
+alta_store_query_each (AltaStore         *self,
+                       const char        *static_sql,
+                       const AltaBind    *binds,
+                       AltaStoreRowFunc   row_func,
+                       gpointer           user_data,
+                       GError           **error)
+{
+  sqlite3_stmt *stmt = prepare_bound (self, static_sql, binds, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    row_func (stmt, user_data);
+
+  if (rc != SQLITE_DONE)
+    set_sqlite_error (self, rc, error);
+  sqlite3_reset (stmt);
+
+  return rc == SQLITE_DONE;
+}
+
+/**
+ * alta_store_copy_int64:
+ * @stmt: a statement on a row
+ * @user_data: (type gint64*): where to store the row's first column
+ *
+ * An #AltaStoreRowFunc for alta_store_query_each() that reads one number. With no row,
+ * the number keeps the value it had.
+ */
+void
+alta_store_copy_int64 (sqlite3_stmt *stmt,
+                       gpointer      user_data)
+{
+  gint64 *value = user_data;
+
+  *value = sqlite3_column_int64 (stmt, 0);
+}
+
+/**
+ * alta_store_query_optional:
+ * @self: an #AltaStore
+ * @static_sql: one query, a literal: it is prepared once and cached under its address
+ * @binds: (nullable) (array): its values, see alta_store_bind()
+ * @read_func: reads the row into a new value
+ * @error: return location for a #GError
+ *
+ * Like alta_store_query_one(), for a row that may well not be there (a token someone
+ * sent): no row is no error. Only the first row is read.
+ *
+ * Returns: (transfer full) (nullable): the row as @read_func read it, or %NULL: with an
+ *   error when the query failed, without one when no row matched
+ */
+gpointer
+alta_store_query_optional (AltaStore          *self,
+                           const char         *static_sql,
+                           const AltaBind     *binds,
+                           AltaStoreReadFunc   read_func,
+                           GError            **error)
+{
+  sqlite3_stmt *stmt = prepare_bound (self, static_sql, binds, error);
+  gpointer row;
+
+  if (stmt == NULL || !step_row (self, stmt, error))
+    return NULL;
+
+  row = read_func (stmt);
+  sqlite3_reset (stmt);
+
+  return row;
+}
+
+/**
+ * alta_store_query_one:
+ * @self: an #AltaStore
+ * @static_sql: one query, a literal: it is prepared once and cached under its address
+ * @binds: (nullable) (array): its values, see alta_store_bind()
+ * @read_func: reads the row into a new value
+ * @error: return location for a #GError
+ *
+ * Runs a query for one row and reads it with @read_func; only the first row is read.
+ *
+ * |[<!-- language="C" -->
+ * static gpointer
+ * read_token (sqlite3_stmt *stmt)
+ * {
+ *   AltaResetToken *token = g_new0 (AltaResetToken, 1);
+ *
+ *   token->id = sqlite3_column_int64 (stmt, 0);
+ *   token->token_hash = alta_store_column_dup_text (stmt, 1);
+ *   return token;
+ * }
+ *
+ *   token = alta_store_query_one (self,
+ *                                 "SELECT id, token_hash FROM reset_tokens WHERE id = ?1",
+ *                                 ALTA_BINDS (ALTA_BIND_INT (token_id)),
+ *                                 read_token, error);
+ * ]|
+ *
+ * The statement is reset afterwards, whatever happened.
+ *
+ * Returns: (transfer full) (nullable): the row as @read_func read it, or %NULL with
+ *   %ALTA_STORE_ERROR_NOT_FOUND when no row matched, or %ALTA_STORE_ERROR_FAILED
+ */
+gpointer
+alta_store_query_one (AltaStore          *self,
+                      const char         *static_sql,
+                      const AltaBind     *binds,
+                      AltaStoreReadFunc   read_func,
+                      GError            **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  gpointer row = alta_store_query_optional (self, static_sql, binds, read_func, &local_error);
+
+  if (row != NULL)
+    return row;
+
+  if (local_error == NULL)
+    g_set_error_literal (&local_error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_NOT_FOUND,
+                         "No such row");
+  g_propagate_error (error, g_steal_pointer (&local_error));
+
+  return NULL;
+}
+
+/**
+ * alta_store_query_all:
+ * @self: an #AltaStore
+ * @static_sql: one query, a literal: it is prepared once and cached under its address
+ * @binds: (nullable) (array): its values, see alta_store_bind()
+ * @read_func: reads a row into a new value
+ * @free_func: frees what @read_func returns
+ * @error: return location for a #GError
+ *
+ * Runs a query and reads every row with @read_func.
+ *
+ * |[<!-- language="C" -->
+ * return alta_store_query_all (self,
+ *                              "SELECT id, recipient, message, attempts FROM mail_queue "
+ *                              "WHERE next_attempt_at <= ?1 ORDER BY id LIMIT ?2",
+ *                              ALTA_BINDS (ALTA_BIND_INT (now), ALTA_BIND_INT (limit)),
+ *                              read_queued_mail,
+ *                              (GDestroyNotify)alta_queued_mail_free,
+ *                              error);
+ * ]|
+ *
+ * The statement is reset afterwards, whatever happened.
+ *
+ * Returns: (transfer full) (nullable): the rows, perhaps none, or %NULL with
+ *   %ALTA_STORE_ERROR_FAILED
+ */
+GPtrArray *
+alta_store_query_all (AltaStore          *self,
+                      const char         *static_sql,
+                      const AltaBind     *binds,
+                      AltaStoreReadFunc   read_func,
+                      GDestroyNotify      free_func,
+                      GError            **error)
+{
+  ReadRows read_rows = { read_func, g_ptr_array_new_with_free_func (free_func) };
+
+  if (!alta_store_query_each (self, static_sql, binds, read_row, &read_rows, error))
+    {
+      g_ptr_array_unref (read_rows.rows);
+      return NULL;
+    }
+
+  return read_rows.rows;
+}
+
+/* What the helpers above are made of, for the statements they do not fit (see
+ * alta-store-private.h) and for the row readers of the other parts. */
 
 sqlite3 *
 alta_store_get_db (AltaStore *self)

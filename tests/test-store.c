@@ -1,0 +1,281 @@
+/* test-store.c: the store's statement helpers (binds, one row, all rows, errors)
+ *
+ * Copyright 2026 The MyAltaMed for Linux authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "alta-store-private.h"
+
+typedef struct
+{
+  AltaStore *store;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  fixture->store = alta_store_open (":memory:", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fixture->store);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_clear_object (&fixture->store);
+}
+
+/* No cached statement may stay stepped: a stepped read keeps its snapshot of the
+ * database, and the next transaction of the connection would not see later writes. */
+static void
+assert_every_statement_reset (AltaStore *store)
+{
+  sqlite3 *db = alta_store_get_db (store);
+  guint statements = 0;
+
+  for (sqlite3_stmt *stmt = sqlite3_next_stmt (db, NULL); stmt != NULL;
+       stmt = sqlite3_next_stmt (db, stmt))
+    {
+      g_assert_false (sqlite3_stmt_busy (stmt));
+      statements++;
+    }
+
+  g_assert_cmpuint (statements, >, 0);
+}
+
+static gpointer
+read_text (sqlite3_stmt *stmt)
+{
+  return alta_store_column_dup_text (stmt, 0);
+}
+
+static const char *insert_sql = "INSERT INTO meta (key, value) VALUES (?1, ?2)";
+static const char *select_sql = "SELECT value FROM meta WHERE key = ?1";
+static const char *select_all_sql = "SELECT value FROM meta WHERE key LIKE ?1 ORDER BY key";
+
+static void
+insert_meta (AltaStore  *store,
+             const char *key,
+             const char *value)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (alta_store_exec (store, insert_sql,
+                                  ALTA_BINDS (ALTA_BIND_TEXT (key), ALTA_BIND_TEXT (value)),
+                                  &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_query_one (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *value = NULL;
+  char *missing;
+
+  insert_meta (fixture->store, "test.one", "first");
+
+  value = alta_store_query_one (fixture->store, select_sql,
+                                ALTA_BINDS (ALTA_BIND_TEXT ("test.one")), read_text, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (value, ==, "first");
+
+  missing = alta_store_query_one (fixture->store, select_sql,
+                                  ALTA_BINDS (ALTA_BIND_TEXT ("test.none")), read_text, &error);
+  g_assert_error (error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_NOT_FOUND);
+  g_assert_null (missing);
+  g_clear_error (&error);
+
+  /* Without a place for the error, no row is still NULL */
+  missing = alta_store_query_one (fixture->store, select_sql,
+                                  ALTA_BINDS (ALTA_BIND_TEXT ("test.none")), read_text, NULL);
+  g_assert_null (missing);
+
+  missing = alta_store_query_optional (fixture->store, select_sql,
+                                       ALTA_BINDS (ALTA_BIND_TEXT ("test.none")), read_text,
+                                       &error);
+  g_assert_no_error (error);
+  g_assert_null (missing);
+
+  assert_every_statement_reset (fixture->store);
+}
+
+static void
+test_query_all (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) values = NULL;
+  g_autoptr (GPtrArray) none = NULL;
+  g_autofree char *first = NULL;
+
+  insert_meta (fixture->store, "test.b", "second");
+  insert_meta (fixture->store, "test.a", "first");
+  insert_meta (fixture->store, "test.c", "third");
+
+  values = alta_store_query_all (fixture->store, select_all_sql,
+                                 ALTA_BINDS (ALTA_BIND_TEXT ("test.%")), read_text, g_free,
+                                 &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (values);
+  g_assert_cmpuint (values->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (values, 0), ==, "first");
+  g_assert_cmpstr (g_ptr_array_index (values, 1), ==, "second");
+  g_assert_cmpstr (g_ptr_array_index (values, 2), ==, "third");
+
+  none = alta_store_query_all (fixture->store, select_all_sql,
+                               ALTA_BINDS (ALTA_BIND_TEXT ("other.%")), read_text, g_free,
+                               &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (none);
+  g_assert_cmpuint (none->len, ==, 0);
+
+  /* Of three rows, query_optional() reads the first and leaves the statement reset */
+  first = alta_store_query_optional (fixture->store, select_all_sql,
+                                     ALTA_BINDS (ALTA_BIND_TEXT ("test.%")), read_text, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (first, ==, "first");
+  assert_every_statement_reset (fixture->store);
+}
+
+static void
+test_binds (Fixture       *fixture,
+            gconstpointer  user_data)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 value = 0;
+  gint64 null_text = -1;
+  gint64 null_bind = -1;
+
+  g_assert_true (alta_store_query_each (fixture->store, "SELECT ?1 + 1",
+                                        ALTA_BINDS (ALTA_BIND_INT (G_GINT64_CONSTANT (1) << 40)),
+                                        alta_store_copy_int64, &value, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (value, ==, (G_GINT64_CONSTANT (1) << 40) + 1);
+
+  g_assert_true (alta_store_query_each (fixture->store, "SELECT ?1 IS NULL",
+                                        ALTA_BINDS (ALTA_BIND_TEXT (NULL)),
+                                        alta_store_copy_int64, &null_text, &error));
+  g_assert_true (alta_store_query_each (fixture->store, "SELECT ?1 IS NULL",
+                                        ALTA_BINDS (ALTA_BIND_NULL),
+                                        alta_store_copy_int64, &null_bind, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (null_text, ==, 1);
+  g_assert_cmpint (null_bind, ==, 1);
+
+  /* No row leaves the number as it was */
+  value = 7;
+  g_assert_true (alta_store_query_each (fixture->store, "SELECT 1 WHERE ?1 = 0",
+                                        ALTA_BINDS (ALTA_BIND_INT (1)),
+                                        alta_store_copy_int64, &value, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (value, ==, 7);
+
+  /* A statement without parameters takes NULL */
+  g_assert_true (alta_store_query_each (fixture->store, "SELECT 42", NULL,
+                                        alta_store_copy_int64, &value, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (value, ==, 42);
+}
+
+static void
+test_wrong_bind_count (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_test_expect_message ("alta-store", G_LOG_LEVEL_CRITICAL, "1 values for the 2 parameters*");
+  g_assert_false (alta_store_exec (fixture->store, insert_sql,
+                                   ALTA_BINDS (ALTA_BIND_TEXT ("test.key")), &error));
+  g_test_assert_expected_messages ();
+  g_assert_error (error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_FAILED);
+  g_clear_error (&error);
+
+  g_test_expect_message ("alta-store", G_LOG_LEVEL_CRITICAL, "0 values for the 1 parameters*");
+  g_assert_null (alta_store_query_one (fixture->store, select_sql, NULL, read_text, &error));
+  g_test_assert_expected_messages ();
+  g_assert_error (error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_FAILED);
+  g_clear_error (&error);
+
+  /* Nothing was written, and the statement works with the right values */
+  g_assert_null (alta_store_get_meta (fixture->store, "test.key"));
+  insert_meta (fixture->store, "test.key", "value");
+  assert_every_statement_reset (fixture->store);
+}
+
+static void
+test_errors (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *value = NULL;
+
+  insert_meta (fixture->store, "test.key", "first");
+
+  /* A taken key is a constraint, and the statement stays usable */
+  g_assert_true (alta_store_begin (fixture->store, &error));
+  g_assert_false (alta_store_exec (fixture->store, insert_sql,
+                                   ALTA_BINDS (ALTA_BIND_TEXT ("test.key"),
+                                               ALTA_BIND_TEXT ("second")),
+                                   &error));
+  g_assert_error (error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+  assert_every_statement_reset (fixture->store);
+
+  insert_meta (fixture->store, "test.other", "other");
+  g_assert_true (alta_store_commit (fixture->store, &error));
+  g_assert_no_error (error);
+
+  value = alta_store_query_one (fixture->store, select_sql,
+                                ALTA_BINDS (ALTA_BIND_TEXT ("test.key")), read_text, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (value, ==, "first");
+
+  /* A NOT NULL column refuses NULL text the same way */
+  g_assert_false (alta_store_exec (fixture->store, insert_sql,
+                                   ALTA_BINDS (ALTA_BIND_TEXT ("test.null"), ALTA_BIND_NULL),
+                                   &error));
+  g_assert_error (error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+
+  /* SQL that does not prepare fails with SQLite's reason */
+  g_assert_false (alta_store_query_each (fixture->store, "SELECT * FROM no_such_table", NULL,
+                                         alta_store_copy_int64, NULL, &error));
+  g_assert_error (error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "no_such_table"));
+  g_clear_error (&error);
+
+  assert_every_statement_reset (fixture->store);
+  g_assert_true (alta_store_check_integrity (fixture->store, &error));
+  g_assert_no_error (error);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/store/helpers/query-one", Fixture, NULL, fixture_set_up, test_query_one,
+              fixture_tear_down);
+  g_test_add ("/store/helpers/query-all", Fixture, NULL, fixture_set_up, test_query_all,
+              fixture_tear_down);
+  g_test_add ("/store/helpers/binds", Fixture, NULL, fixture_set_up, test_binds,
+              fixture_tear_down);
+  g_test_add ("/store/helpers/wrong-bind-count", Fixture, NULL, fixture_set_up,
+              test_wrong_bind_count, fixture_tear_down);
+  g_test_add ("/store/helpers/errors", Fixture, NULL, fixture_set_up, test_errors,
+              fixture_tear_down);
+
+  return g_test_run ();
+}
