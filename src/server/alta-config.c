@@ -27,6 +27,8 @@ alta_config_new_default (void)
 
   config->listen = g_strdup ("127.0.0.1:8443");
   config->clinic_name = g_strdup ("MyAltaMed");
+  config->password_threads = 0;
+  config->password_queue = 64;
   config->idle_timeout_s = 15 * 60;
   config->session_max_s = 12 * 60 * 60;
   config->activation_code_ttl_days = 14;
@@ -249,7 +251,9 @@ alta_config_load (const char  *path,
   if (config->mail_from == NULL)
     config->mail_from = g_strdup ("MyAltaMed <no-reply@myaltamed.net>");
 
-  if (!read_int (file, "policy", "idle_timeout_s", 10, 24 * 3600, &config->idle_timeout_s, error) ||
+  if (!read_int (file, "server", "password_threads", 0, 256, &config->password_threads, error) ||
+      !read_int (file, "server", "password_queue", 0, 100000, &config->password_queue, error) ||
+      !read_int (file, "policy", "idle_timeout_s", 10, 24 * 3600, &config->idle_timeout_s, error) ||
       !read_int (file, "policy", "session_max_s", 60, 7 * 24 * 3600, &config->session_max_s, error) ||
       !read_int (file, "policy", "activation_code_ttl_days", 1, 365,
                  &config->activation_code_ttl_days, error) ||

@@ -18,6 +18,8 @@ typedef struct
   char   *tls_cert;
   char   *tls_key;
   char   *clinic_name;
+  int     password_threads;           /* 0: one per core; password hashing off the main loop */
+  int     password_queue;             /* 64: hashes that may wait for a thread; then 503 */
 
   /* [policy]: the FAQ's numbers, adjustable for tests and clinics */
   int     idle_timeout_s;             /* 900 */

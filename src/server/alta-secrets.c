@@ -233,8 +233,14 @@ alta_secrets_burn_password_time (const char *password)
 {
   static char *dummy_hash;
 
-  if (dummy_hash == NULL)
-    dummy_hash = alta_secrets_hash_password ("not a password of anyone's", NULL);
+  /* Called from the password threads: the first callers wait for one dummy hash. */
+  if (g_once_init_enter (&dummy_hash))
+    {
+      char *hash = alta_secrets_hash_password ("not a password of anyone's", NULL);
+
+      /* Out of memory: no dummy this time, and no crash either. */
+      g_once_init_leave (&dummy_hash, hash != NULL ? hash : g_strdup ("-"));
+    }
 
   (void)alta_secrets_verify_password (dummy_hash, password);
 }

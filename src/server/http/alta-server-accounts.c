@@ -546,34 +546,26 @@ audit_failure (AltaRequest  *request,
                store_error->message);
 }
 
-/* POST /api/v1/enrollment/activate */
+/* What activation checks before the password is hashed, and again after: other requests
+ * ran meanwhile, and one of them may have used the code or taken the username.
+ */
 static gboolean
-activate (AltaRequest  *request,
-          char        **out_target,
-          GError      **error)
+check_activation (AltaRequest                *request,
+                  const AltaActivateRequest  *body,
+                  AltaActivationCode        **out_code,
+                  AltaPatient               **out_patient,
+                  char                      **out_target,
+                  GError                    **error)
 {
   AltaServer *self = request->server;
   g_autoptr (AltaActivationCode) code = NULL;
   g_autoptr (AltaPatient) patient = NULL;
   g_autoptr (AltaAccount) existing = NULL;
   g_autoptr (GError) store_error = NULL;
-  g_autoptr (JsonBuilder) builder = NULL;
-  g_autoptr (JsonNode) reply = NULL;
   g_autofree char *canonical = NULL;
   g_autofree char *code_hash = NULL;
-  g_autofree char *password_hash = NULL;
-  g_autofree char *username_key = NULL;
-  AltaAccount account = { 0 };
-  AltaActivateRequest body;
 
-  if (!alta_request_body_read_activate (request->body, &body, error))
-    return FALSE;
-
-  username_key = fold_key (body.username);
-  if (!alta_request_limit_account (request, username_key, error))
-    return FALSE;
-
-  canonical = alta_rules_normalize_activation_code (body.activation_code);
+  canonical = alta_rules_normalize_activation_code (body->activation_code);
   if (canonical == NULL)
     return fail (error, ALTA_PORTAL_ERROR_CODE_INVALID, "malformed code");
 
@@ -586,6 +578,7 @@ activate (AltaRequest  *request,
       return fail (error, ALTA_PORTAL_ERROR_CODE_INVALID, "unknown code");
     }
 
+  g_free (*out_target);
   *out_target = g_strconcat ("patient:", code->patient_id, NULL);
 
   if (!alta_secrets_equal (code->code_hash, code_hash) || code->voided_at != 0)
@@ -600,7 +593,7 @@ activate (AltaRequest  *request,
     return alta_request_store_failed (request, store_error, error);
 
   /* The birthday is the second factor: a stolen code alone does not open an account. */
-  if (!alta_secrets_equal (patient->birth_date, body.birth_date))
+  if (!alta_secrets_equal (patient->birth_date, body->birth_date))
     return fail (error, ALTA_PORTAL_ERROR_CODE_INVALID, "birth date does not match");
 
   if (!alta_server_patient_has_access (self, patient, request->now))
@@ -611,21 +604,44 @@ activate (AltaRequest  *request,
     return fail (error, ALTA_PORTAL_ERROR_CODE_USED, "the patient already has an account");
 
   g_clear_pointer (&existing, alta_account_free);
-  existing = alta_store_get_account_by_username (self->store, body.username, NULL);
+  existing = alta_store_get_account_by_username (self->store, body->username, NULL);
   if (existing != NULL)
     return fail (error, ALTA_PORTAL_ERROR_USERNAME_TAKEN, "username taken");
 
-  if (!check_password_policy (body.password, body.username, error))
+  if (!check_password_policy (body->password, body->username, error))
     return FALSE;
 
-  password_hash = alta_secrets_hash_password (body.password, &store_error);
-  if (password_hash == NULL)
-    return alta_request_store_failed (request, store_error, error);
+  if (out_code != NULL)
+    *out_code = g_steal_pointer (&code);
+  if (out_patient != NULL)
+    *out_patient = g_steal_pointer (&patient);
+  return TRUE;
+}
+
+/* POST /api/v1/enrollment/activate, once the password is hashed */
+static gboolean
+store_activation (AltaRequest  *request,
+                  const char   *password_hash,
+                  char        **out_target,
+                  GError      **error)
+{
+  AltaServer *self = request->server;
+  g_autoptr (AltaActivationCode) code = NULL;
+  g_autoptr (AltaPatient) patient = NULL;
+  g_autoptr (GError) store_error = NULL;
+  g_autoptr (JsonBuilder) builder = NULL;
+  g_autoptr (JsonNode) reply = NULL;
+  AltaAccount account = { 0 };
+  AltaActivateRequest body;
+
+  if (!alta_request_body_read_activate (request->body, &body, error) ||
+      !check_activation (request, &body, &code, &patient, out_target, error))
+    return FALSE;
 
   account.username = (char *)body.username;
   account.role = (char *)"patient";
   account.patient_id = patient->id;
-  account.password_hash = password_hash;
+  account.password_hash = (char *)password_hash;
   account.email = (char *)(body.email != NULL ? body.email : patient->email);
   account.language = patient->language;
   account.created_at = request->now;
@@ -664,12 +680,47 @@ activate (AltaRequest  *request,
 }
 
 static gboolean
+finish_activation (AltaRequest               *request,
+                   const AltaPasswordResult  *result,
+                   GError                   **error)
+{
+  g_autofree char *target = NULL;
+
+  if (store_activation (request, result->new_hash, &target, error))
+    return TRUE;
+
+  if (!g_error_matches (*error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_INVALID_REQUEST))
+    audit_failure (request, "enrollment.activate", target, *error);
+  return FALSE;
+}
+
+/* POST /api/v1/enrollment/activate: checks, then hashes the password in the pool */
+static gboolean
+start_activation (AltaRequest  *request,
+                  char        **out_target,
+                  GError      **error)
+{
+  g_autofree char *username_key = NULL;
+  AltaActivateRequest body;
+
+  if (!alta_request_body_read_activate (request->body, &body, error))
+    return FALSE;
+
+  username_key = fold_key (body.username);
+  if (!alta_request_limit_account (request, username_key, error) ||
+      !check_activation (request, &body, NULL, NULL, out_target, error))
+    return FALSE;
+
+  return alta_request_hash_password (request, body.password, finish_activation, error);
+}
+
+static gboolean
 handle_activate (AltaRequest  *request,
                  GError      **error)
 {
   g_autofree char *target = NULL;
 
-  if (activate (request, &target, error))
+  if (start_activation (request, &target, error))
     return TRUE;
 
   if (!g_error_matches (*error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_INVALID_REQUEST))
@@ -739,10 +790,11 @@ check_not_locked (AltaRequest  *request,
   return TRUE;
 }
 
-/* POST /api/v1/sessions */
+/* POST /api/v1/sessions, once the password is verified */
 static gboolean
-handle_create_session (AltaRequest  *request,
-                       GError      **error)
+finish_sign_in (AltaRequest               *request,
+                const AltaPasswordResult  *result,
+                GError                   **error)
 {
   AltaServer *self = request->server;
   g_autoptr (AltaAccount) account = NULL;
@@ -761,10 +813,8 @@ handle_create_session (AltaRequest  *request,
   if (!alta_request_body_read_sign_in (request->body, &body, error))
     return FALSE;
 
+  /* The account as it is now: other requests ran while the password was checked. */
   key = fold_key (body.username);
-  if (!alta_request_limit_account (request, key, error))
-    return FALSE;
-
   account = alta_store_get_account_by_username (self->store, body.username, &store_error);
   if (account == NULL && !g_error_matches (store_error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_NOT_FOUND))
     return alta_request_store_failed (request, store_error, error);
@@ -773,16 +823,16 @@ handle_create_session (AltaRequest  *request,
   if (account != NULL)
     target = g_strdup_printf ("account:%" G_GINT64_FORMAT, account->id);
 
+  /* Wrong passwords tried at the same time may have locked the account meanwhile; then
+   * this attempt is refused too, as it would have been had they come one by one, so that
+   * guesses in parallel get no more tries than guesses in a row.
+   */
   if (!check_not_locked (request, key, target, error))
     return FALSE;
 
-  /* Unknown usernames cost the same time and count toward the same lockout as wrong
-   * passwords, so that no answer tells whether an account exists.
-   */
-  if (account == NULL)
-    alta_secrets_burn_password_time (body.password);
-
-  if (account == NULL || !alta_secrets_verify_password (account->password_hash, body.password))
+  /* A password changed while this one was checked is no longer the right one. */
+  if (account == NULL || !result->verified ||
+      !alta_secrets_equal (account->password_hash, result->verified_hash))
     {
       if (!record_login_failure (request, key, target, error))
         return FALSE;
@@ -837,6 +887,43 @@ handle_create_session (AltaRequest  *request,
   reply = json_builder_get_root (builder);
   alta_request_reply_json (request, SOUP_STATUS_CREATED, reply);
   return TRUE;
+}
+
+/* POST /api/v1/sessions: the limits and the lock, then the password in the pool */
+static gboolean
+handle_create_session (AltaRequest  *request,
+                       GError      **error)
+{
+  AltaServer *self = request->server;
+  g_autoptr (AltaAccount) account = NULL;
+  g_autoptr (GError) store_error = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *target = NULL;
+  AltaSignInRequest body;
+
+  if (!alta_request_body_read_sign_in (request->body, &body, error))
+    return FALSE;
+
+  key = fold_key (body.username);
+  if (!alta_request_limit_account (request, key, error))
+    return FALSE;
+
+  account = alta_store_get_account_by_username (self->store, body.username, &store_error);
+  if (account == NULL && !g_error_matches (store_error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_NOT_FOUND))
+    return alta_request_store_failed (request, store_error, error);
+  g_clear_error (&store_error);
+
+  if (account != NULL)
+    target = g_strdup_printf ("account:%" G_GINT64_FORMAT, account->id);
+
+  if (!check_not_locked (request, key, target, error))
+    return FALSE;
+
+  /* Unknown usernames cost the same time (a dummy hash is verified) and count toward the
+   * same lockout as wrong passwords, so that no answer tells whether an account exists.
+   */
+  return alta_request_verify_password (request, account != NULL ? account->password_hash : NULL,
+                                       body.password, NULL, finish_sign_in, error);
 }
 
 /* POST /api/v1/password-reset: always 202 */
@@ -895,25 +982,24 @@ handle_password_reset (AltaRequest  *request,
   return TRUE;
 }
 
-/* POST /api/v1/password-reset/confirm */
+/* What a reset checks before the new password is hashed, and again after: the token may
+ * have been used meanwhile.
+ */
 static gboolean
-confirm_password_reset (AltaRequest  *request,
-                        char        **out_target,
-                        GError      **error)
+check_reset_token (AltaRequest                    *request,
+                   const AltaResetConfirmRequest  *body,
+                   AltaResetToken                **out_token,
+                   AltaAccount                   **out_account,
+                   char                          **out_target,
+                   GError                        **error)
 {
   AltaServer *self = request->server;
   g_autoptr (AltaResetToken) token = NULL;
   g_autoptr (AltaAccount) account = NULL;
   g_autoptr (GError) store_error = NULL;
   g_autofree char *token_hash = NULL;
-  g_autofree char *password_hash = NULL;
-  g_autofree char *key = NULL;
-  AltaResetConfirmRequest body;
 
-  if (!alta_request_body_read_reset_confirm (request->body, &body, error))
-    return FALSE;
-
-  token_hash = alta_secrets_hash ("reset", body.token);
+  token_hash = alta_secrets_hash ("reset", body->token);
   token = alta_store_find_reset_token (self->store, token_hash, &store_error);
   if (token == NULL)
     {
@@ -922,6 +1008,7 @@ confirm_password_reset (AltaRequest  *request,
       return fail (error, ALTA_PORTAL_ERROR_TOKEN_INVALID, "unknown token");
     }
 
+  g_free (*out_target);
   *out_target = g_strdup_printf ("account:%" G_GINT64_FORMAT, token->account_id);
 
   if (!alta_secrets_equal (token->token_hash, token_hash) || token->used_at != 0)
@@ -933,12 +1020,33 @@ confirm_password_reset (AltaRequest  *request,
   if (account == NULL)
     return alta_request_store_failed (request, store_error, error);
 
-  if (!check_password_policy (body.new_password, account->username, error))
+  if (!check_password_policy (body->new_password, account->username, error))
     return FALSE;
 
-  password_hash = alta_secrets_hash_password (body.new_password, &store_error);
-  if (password_hash == NULL)
-    return alta_request_store_failed (request, store_error, error);
+  if (out_token != NULL)
+    *out_token = g_steal_pointer (&token);
+  if (out_account != NULL)
+    *out_account = g_steal_pointer (&account);
+  return TRUE;
+}
+
+/* POST /api/v1/password-reset/confirm, once the new password is hashed */
+static gboolean
+store_password_reset (AltaRequest  *request,
+                      const char   *password_hash,
+                      char        **out_target,
+                      GError      **error)
+{
+  AltaServer *self = request->server;
+  g_autoptr (AltaResetToken) token = NULL;
+  g_autoptr (AltaAccount) account = NULL;
+  g_autoptr (GError) store_error = NULL;
+  g_autofree char *key = NULL;
+  AltaResetConfirmRequest body;
+
+  if (!alta_request_body_read_reset_confirm (request->body, &body, error) ||
+      !check_reset_token (request, &body, &token, &account, out_target, error))
+    return FALSE;
 
   key = fold_key (account->username);
   if (!alta_store_begin (self->store, &store_error) ||
@@ -965,12 +1073,33 @@ confirm_password_reset (AltaRequest  *request,
 }
 
 static gboolean
+finish_password_reset (AltaRequest               *request,
+                       const AltaPasswordResult  *result,
+                       GError                   **error)
+{
+  g_autofree char *target = NULL;
+
+  if (store_password_reset (request, result->new_hash, &target, error))
+    return TRUE;
+
+  if (target != NULL)
+    audit_failure (request, "password.reset", target, *error);
+  return FALSE;
+}
+
+/* POST /api/v1/password-reset/confirm: checks, then hashes the new password in the pool */
+static gboolean
 handle_password_reset_confirm (AltaRequest  *request,
                                GError      **error)
 {
   g_autofree char *target = NULL;
+  AltaResetConfirmRequest body;
 
-  if (confirm_password_reset (request, &target, error))
+  if (!alta_request_body_read_reset_confirm (request->body, &body, error))
+    return FALSE;
+
+  if (check_reset_token (request, &body, NULL, NULL, &target, error) &&
+      alta_request_hash_password (request, body.new_password, finish_password_reset, error))
     return TRUE;
 
   if (target != NULL)
@@ -1072,45 +1201,75 @@ handle_patch_me (AltaRequest  *request,
   return reply_account (request, error);
 }
 
-/* POST /api/v1/me/password */
+/* The session of a request may have ended while its password was checked: a password
+ * changed in another session, or reset, ends this one.
+ */
 static gboolean
-handle_change_password (AltaRequest  *request,
-                        GError      **error)
+check_session_open (AltaRequest  *request,
+                    GError      **error)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (request->msg);
+  const char *authorization = soup_message_headers_get_one (headers, "Authorization");
+  g_autoptr (AltaSessionRecord) session = NULL;
+  g_autoptr (GError) store_error = NULL;
+  g_autofree char *token_hash = NULL;
+
+  /* authenticate() checked the header before the route ran. */
+  g_assert (authorization != NULL && strlen (authorization) > 7);
+
+  token_hash = alta_secrets_hash ("session", authorization + 7);
+  session = alta_store_find_session (request->server->store, token_hash, &store_error);
+  if (session == NULL && store_error != NULL)
+    return alta_request_store_failed (request, store_error, error);
+
+  if (session == NULL || session->ended_at != 0)
+    return fail (error, ALTA_PORTAL_ERROR_SESSION_EXPIRED, "the session ended meanwhile");
+
+  return TRUE;
+}
+
+/* POST /api/v1/me/password, once the current password is verified and the new one hashed */
+static gboolean
+finish_change_password (AltaRequest               *request,
+                        const AltaPasswordResult  *result,
+                        GError                   **error)
 {
   AltaServer *self = request->server;
+  g_autoptr (AltaAccount) account = NULL;
   g_autoptr (GError) store_error = NULL;
-  g_autofree char *password_hash = NULL;
   g_autofree char *key = NULL;
   AltaPasswordChangeRequest body;
   int ended;
 
-  if (!alta_request_body_read_password_change (request->body, &body, error))
+  if (!alta_request_body_read_password_change (request->body, &body, error) ||
+      !check_session_open (request, error))
     return FALSE;
 
-  key = fold_key (request->account->username);
+  account = alta_store_get_account (self->store, request->account->id, &store_error);
+  if (account == NULL)
+    return alta_request_store_failed (request, store_error, error);
+
+  key = fold_key (account->username);
   if (!check_not_locked (request, key, request->actor, error))
     return FALSE;
 
-  if (!alta_secrets_verify_password (request->account->password_hash, body.current_password))
+  if (!result->verified || !alta_secrets_equal (account->password_hash, result->verified_hash))
     {
       if (!record_login_failure (request, key, request->actor, error))
         return FALSE;
       return fail (error, ALTA_PORTAL_ERROR_INVALID_CREDENTIALS, "wrong current password");
     }
 
-  if (!check_password_policy (body.new_password, request->account->username, error))
+  if (!check_password_policy (body.new_password, account->username, error))
     return FALSE;
 
-  password_hash = alta_secrets_hash_password (body.new_password, &store_error);
-  if (password_hash == NULL)
-    return alta_request_store_failed (request, store_error, error);
+  g_assert (result->new_hash != NULL);
 
   if (!alta_store_begin (self->store, &store_error) ||
-      !alta_store_set_password_hash (self->store, request->account->id, password_hash,
-                                     &store_error) ||
-      (ended = alta_store_end_account_sessions (self->store, request->account->id,
-                                                request->session->id, request->now,
-                                                "password-changed", &store_error)) < 0)
+      !alta_store_set_password_hash (self->store, account->id, result->new_hash, &store_error) ||
+      (ended = alta_store_end_account_sessions (self->store, account->id, request->session->id,
+                                                request->now, "password-changed",
+                                                &store_error)) < 0)
     return alta_request_store_failed (request, store_error, error);
 
   alta_request_audit (request, "password.change", request->actor, "success");
@@ -1120,6 +1279,32 @@ handle_change_password (AltaRequest  *request,
   g_debug ("Request %s: password changed, %d other sessions ended", request->request_id, ended);
   alta_request_reply_empty (request, SOUP_STATUS_NO_CONTENT);
   return TRUE;
+}
+
+/* POST /api/v1/me/password: the lock, then both passwords in the pool */
+static gboolean
+handle_change_password (AltaRequest  *request,
+                        GError      **error)
+{
+  g_autofree char *key = NULL;
+  AltaPasswordChangeRequest body;
+  gboolean acceptable;
+
+  if (!alta_request_body_read_password_change (request->body, &body, error))
+    return FALSE;
+
+  key = fold_key (request->account->username);
+  if (!check_not_locked (request, key, request->actor, error))
+    return FALSE;
+
+  /* A wrong current password answers 401 before a weak new one answers 422, so the policy
+   * is told after verifying; the new password is hashed only if it is going to be used.
+   */
+  acceptable = check_password_policy (body.new_password, request->account->username, NULL);
+  return alta_request_verify_password (request, request->account->password_hash,
+                                       body.current_password,
+                                       acceptable ? body.new_password : NULL,
+                                       finish_change_password, error);
 }
 
 /* POST /api/v1/sessions/current/keepalive: "Stay signed in" */

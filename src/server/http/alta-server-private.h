@@ -13,6 +13,7 @@
 #include "alta-config.h"
 #include "alta-portal-error.h"
 #include "alta-mailer.h"
+#include "alta-password-pool.h"
 #include "alta-rate-limiter.h"
 #include "alta-server.h"
 #include "alta-store.h"
@@ -32,17 +33,31 @@ struct _AltaServer
   GPtrArray       *routes;      /* const AltaRoute * */
   guint            sweep_id;
 
+  /* Password hashing off the main loop, and the requests waiting for it */
+  AltaPasswordPool *passwords;
+  GPtrArray       *hashing;     /* AltaRequest *, paused */
+
   /* Requests between "request-started" and "request-finished", for a graceful stop */
   guint            n_active_requests;
   gint64           last_request_change;
 };
 
-/* One request being handled. Lives on the stack of the dispatcher. */
-typedef struct
+typedef struct _AltaRequest AltaRequest;
+
+/* A route's second half, on the main thread once its password job is done */
+typedef gboolean (*AltaPasswordFunc) (AltaRequest               *request,
+                                      const AltaPasswordResult  *result,
+                                      GError                   **error);
+
+/* One request being handled. The dispatcher frees it once the route has answered; a route
+ * that hands it to the password pool pauses the message, and the request lives on until
+ * the route's AltaPasswordFunc has answered, or the client has left.
+ */
+struct _AltaRequest
 {
   AltaServer        *server;
   SoupServerMessage *msg;
-  const char        *path;
+  char              *path;
   char              *request_id;
   const char        *language;          /* of the answer: "en" or "es" */
   char              *client_address;
@@ -56,9 +71,15 @@ typedef struct
   char              *actor;             /* "account:12", or "address:…" before sign-in */
 
   /* Extras for an error answer */
-  gint64             retry_after;       /* seconds, for 423 and 429 */
+  gint64             retry_after;       /* seconds, for 423, 429 and 503 */
   char              *diagnostics;       /* translated text that says more than the code */
-} AltaRequest;
+
+  /* Set while the request waits for the password pool */
+  AltaPasswordFunc   then;
+  GCancellable      *cancellable;       /* cancelled when the client leaves or the server stops */
+  gulong             disconnected_id;
+  gulong             finished_id;
+};
 
 typedef gboolean (*AltaRouteFunc) (AltaRequest  *request,
                                    GError      **error);
@@ -111,6 +132,16 @@ gboolean  alta_request_limit_account     (AltaRequest       *request,
                                           GError           **error);
 gboolean  alta_request_store_failed      (AltaRequest       *request,
                                           GError            *store_error,
+                                          GError           **error);
+gboolean  alta_request_hash_password     (AltaRequest       *request,
+                                          const char        *password,
+                                          AltaPasswordFunc   then,
+                                          GError           **error);
+gboolean  alta_request_verify_password   (AltaRequest       *request,
+                                          const char        *password_hash,
+                                          const char        *password,
+                                          const char        *new_password,
+                                          AltaPasswordFunc   then,
                                           GError           **error);
 
 gboolean  alta_server_patient_has_access (AltaServer        *self,

@@ -450,9 +450,44 @@ find_route (AltaServer  *self,
   return found;
 }
 
-static void
-request_clear (AltaRequest *request)
+static AltaRequest *
+request_new (AltaServer        *self,
+             SoupServerMessage *msg,
+             const char        *path)
 {
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  AltaRequest *request = g_new0 (AltaRequest, 1);
+  GSocketAddress *remote;
+
+  request->server = self;
+  request->msg = g_object_ref (msg);
+  request->path = g_strdup (path);
+  request->request_id = alta_secrets_new_request_id ();
+  request->language = alta_i18n_language_from_header (
+    soup_message_headers_get_one (headers, "Accept-Language"));
+  request->now = alta_clock_now ();
+  request->background = g_strcmp0 (soup_message_headers_get_one (headers, "X-Portal-Activity"),
+                                   "background") == 0;
+
+  remote = soup_server_message_get_remote_address (msg);
+  if (G_IS_INET_SOCKET_ADDRESS (remote))
+    request->client_address = g_inet_address_to_string (
+      g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+  else
+    request->client_address = g_strdup ("unknown");
+  request->actor = g_strconcat ("address:", request->client_address, NULL);
+
+  return request;
+}
+
+static void
+request_free (AltaRequest *request)
+{
+  g_clear_signal_handler (&request->disconnected_id, request->msg);
+  g_clear_signal_handler (&request->finished_id, request->msg);
+  g_clear_object (&request->cancellable);
+  g_clear_object (&request->msg);
+  g_clear_pointer (&request->path, g_free);
   g_clear_pointer (&request->request_id, g_free);
   g_clear_pointer (&request->client_address, g_free);
   g_clear_pointer (&request->body, json_object_unref);
@@ -460,6 +495,184 @@ request_clear (AltaRequest *request)
   g_clear_pointer (&request->account, alta_account_free);
   g_clear_pointer (&request->actor, g_free);
   g_clear_pointer (&request->diagnostics, g_free);
+  g_free (request);
+}
+
+/* Answers @error if the route did not answer, lets a paused message go and frees @request. */
+static void
+finish_request (AltaRequest  *request,
+                const GError *error)
+{
+  /* A handler that failed half-way must leave nothing written. */
+  alta_store_rollback (request->server->store);
+
+  if (error != NULL)
+    reply_error (request, error);
+
+  if (request->then != NULL)
+    soup_server_message_unpause (request->msg);
+
+  request_free (request);
+}
+
+static void
+on_client_gone_cb (AltaRequest *request)
+{
+  g_cancellable_cancel (request->cancellable);
+}
+
+static void
+password_job_done_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  AltaRequest *request = user_data;
+  AltaServer *self = request->server;
+  g_autoptr (AltaPasswordResult) outcome = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *method = soup_server_message_get_method (request->msg);
+
+  g_ptr_array_remove_fast (self->hashing, request);
+  outcome = alta_password_pool_run_finish (result, &error);
+
+  /* Nobody waits for the answer any more: do nothing that nobody would hear of. Nothing
+   * is written, so the client's retry finds everything as it was.
+   */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_message ("Request %s: %s %s → not answered: the client left or the server stopped",
+                 request->request_id, method, request->path);
+      request_free (request);
+      return;
+    }
+
+  if (outcome == NULL)
+    {
+      g_warning ("Request %s: a password could not be hashed: %s", request->request_id,
+                 error->message);
+      g_clear_error (&error);
+      g_set_error_literal (&error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_INTERNAL,
+                           "Password hashing failed");
+    }
+  else if (request->then (request, outcome, &error))
+    g_debug ("Request %s: %s %s → %u", request->request_id, method, request->path,
+             soup_server_message_get_status (request->msg));
+
+  finish_request (request, error);
+}
+
+static gboolean
+start_password_job (AltaRequest       *request,
+                    gboolean           verify,
+                    const char        *password_hash,
+                    const char        *password,
+                    const char        *new_password,
+                    AltaPasswordFunc   then,
+                    GError           **error)
+{
+  AltaServer *self = request->server;
+
+  g_return_val_if_fail (request->then == NULL, FALSE);
+  g_return_val_if_fail (then != NULL, FALSE);
+  g_return_val_if_fail (self->passwords != NULL, FALSE);
+
+  /* Sign-ins waiting behind each other would only time out; say so at once instead. */
+  if (alta_password_pool_is_full (self->passwords))
+    {
+      request->retry_after = alta_password_pool_estimate_wait (self->passwords);
+      request->diagnostics = g_strdup (alta_i18n_gettext (request->language,
+                                                          N_("The portal is very busy right now. Please try again in a few seconds.")));
+      g_set_error_literal (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_UNAVAILABLE,
+                           "The password queue is full");
+      return FALSE;
+    }
+
+  /* The request leaves the dispatcher's hands: it stays until its second half answers, or
+   * until the client leaves, and then nothing is answered to a message that is gone.
+   */
+  request->then = then;
+  request->cancellable = g_cancellable_new ();
+  request->disconnected_id = g_signal_connect_swapped (request->msg, "disconnected",
+                                                       G_CALLBACK (on_client_gone_cb), request);
+  request->finished_id = g_signal_connect_swapped (request->msg, "finished",
+                                                   G_CALLBACK (on_client_gone_cb), request);
+  soup_server_message_pause (request->msg);
+  g_ptr_array_add (self->hashing, request);
+
+  alta_password_pool_run_async (self->passwords, verify, password_hash, password, new_password,
+                                request->cancellable, password_job_done_cb, request);
+  return TRUE;
+}
+
+/**
+ * alta_request_hash_password:
+ * @request: the request of a route
+ * @password: a password that passed the policy
+ * @then: the route's second half, given the hash in the result's `new_hash`
+ * @error: return location for a #GError
+ *
+ * Hashes @password in the password pool, then calls @then on the main thread. The route
+ * returns what this returns, and reads the store again in @then: other requests run
+ * meanwhile.
+ *
+ * Returns: %TRUE when the request waits for the pool; %FALSE with
+ *   %ALTA_PORTAL_ERROR_UNAVAILABLE (503 with Retry-After) when the pool is full
+ */
+gboolean
+alta_request_hash_password (AltaRequest       *request,
+                            const char        *password,
+                            AltaPasswordFunc   then,
+                            GError           **error)
+{
+  g_return_val_if_fail (password != NULL, FALSE);
+
+  return start_password_job (request, FALSE, NULL, password, password, then, error);
+}
+
+/**
+ * alta_request_verify_password:
+ * @request: the request of a route
+ * @password_hash: (nullable): the account's stored hash, or %NULL for an unknown account:
+ *   then a dummy hash is verified, which takes as long and never matches
+ * @password: the password to check
+ * @new_password: (nullable): a password to hash once @password matched
+ * @then: the route's second half
+ * @error: return location for a #GError
+ *
+ * As alta_request_hash_password(), for checking a password (and then hashing a new one).
+ *
+ * Returns: %TRUE when the request waits for the pool; %FALSE with
+ *   %ALTA_PORTAL_ERROR_UNAVAILABLE when the pool is full
+ */
+gboolean
+alta_request_verify_password (AltaRequest       *request,
+                              const char        *password_hash,
+                              const char        *password,
+                              const char        *new_password,
+                              AltaPasswordFunc   then,
+                              GError           **error)
+{
+  g_return_val_if_fail (password != NULL, FALSE);
+
+  return start_password_job (request, TRUE, password_hash, password, new_password, then, error);
+}
+
+/* Cancels what waits for the pool and waits for what runs in it, then lets the requests'
+ * callbacks run, which answer nothing.
+ */
+static void
+stop_hashing (AltaServer *self)
+{
+  if (self->passwords == NULL)
+    return;
+
+  for (guint i = 0; i < self->hashing->len; i++)
+    g_cancellable_cancel (((AltaRequest *)g_ptr_array_index (self->hashing, i))->cancellable);
+
+  g_clear_pointer (&self->passwords, alta_password_pool_free);
+
+  while (self->hashing->len > 0)
+    g_main_context_iteration (NULL, TRUE);
 }
 
 static gboolean
@@ -529,38 +742,20 @@ handle_request (SoupServer        *soup,
                 gpointer           user_data)
 {
   AltaServer *self = user_data;
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *method = soup_server_message_get_method (msg);
   g_autoptr (GString) allowed = g_string_new (NULL);
   g_autoptr (GError) error = NULL;
-  GSocketAddress *remote;
   const AltaRoute *route;
-  AltaRequest request = { 0 };
+  AltaRequest *request;
 
   /* An early handler already answered a body that was too large. */
   if (soup_server_message_get_status (msg) == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE)
     return;
 
-  request.server = self;
-  request.msg = msg;
-  request.path = path;
-  request.request_id = alta_secrets_new_request_id ();
-  request.language = alta_i18n_language_from_header (
-    soup_message_headers_get_one (headers, "Accept-Language"));
-  request.now = alta_clock_now ();
-  request.background = g_strcmp0 (soup_message_headers_get_one (headers, "X-Portal-Activity"),
-                                  "background") == 0;
-
-  remote = soup_server_message_get_remote_address (msg);
-  if (G_IS_INET_SOCKET_ADDRESS (remote))
-    request.client_address = g_inet_address_to_string (
-      g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
-  else
-    request.client_address = g_strdup ("unknown");
-  request.actor = g_strconcat ("address:", request.client_address, NULL);
+  request = request_new (self, msg, path);
 
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "X-Request-Id", request.request_id);
+                                "X-Request-Id", request->request_id);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "Cache-Control", "no-store");
 
@@ -574,20 +769,21 @@ handle_request (SoupServer        *soup,
     }
   else if (route == NULL)
     g_set_error_literal (&error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_NOT_FOUND, "No such route");
-  else
+  else if (run_route (request, route, &error))
     {
-      if (run_route (&request, route, &error))
-        g_debug ("Request %s: %s %s → %u", request.request_id, method, path,
-                 soup_server_message_get_status (msg));
+      /* The route waits for the password pool: its second half answers. */
+      if (request->then != NULL)
+        {
+          alta_store_rollback (self->store);
+          return;
+        }
+
+      g_debug ("Request %s: %s %s → %u", request->request_id, method, path,
+               soup_server_message_get_status (msg));
     }
 
-  /* A handler that failed half-way must leave nothing written. */
-  alta_store_rollback (self->store);
-
-  if (error != NULL)
-    reply_error (&request, error);
-
-  request_clear (&request);
+  g_assert (request->then == NULL);
+  finish_request (request, error);
 }
 
 /* Ends sessions that went idle or reached their absolute limit while nobody asked, so the
@@ -671,6 +867,7 @@ alta_server_dispose (GObject *object)
   g_clear_handle_id (&self->sweep_id, g_source_remove);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
+  stop_hashing (self);
   g_clear_object (&self->soup);
   g_clear_object (&self->mailer);
   if (self->store != NULL)
@@ -689,6 +886,7 @@ alta_server_finalize (GObject *object)
   g_clear_pointer (&self->config, alta_config_free);
   g_clear_pointer (&self->limiter, alta_rate_limiter_free);
   g_clear_pointer (&self->routes, g_ptr_array_unref);
+  g_clear_pointer (&self->hashing, g_ptr_array_unref);
 
   G_OBJECT_CLASS (alta_server_parent_class)->finalize (object);
 }
@@ -706,6 +904,7 @@ static void
 alta_server_init (AltaServer *self)
 {
   self->routes = g_ptr_array_new ();
+  self->hashing = g_ptr_array_new ();
   self->limiter = alta_rate_limiter_new (60);
 }
 
@@ -831,6 +1030,13 @@ alta_server_listen (AltaServer       *self,
       return FALSE;
     }
 
+  self->passwords = alta_password_pool_new ((guint)self->config->password_threads,
+                                            (guint)self->config->password_queue, error);
+  if (self->passwords == NULL)
+    return FALSE;
+  g_debug ("Hashing passwords on %u threads, up to %d waiting",
+           alta_password_pool_get_n_threads (self->passwords), self->config->password_queue);
+
   self->soup = soup_server_new ("server-header", "myaltamed-portald/" PACKAGE_VERSION " ",
                                 "tls-certificate", certificate,
                                 NULL);
@@ -844,6 +1050,7 @@ alta_server_listen (AltaServer       *self,
                            certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
     {
       g_clear_object (&self->soup);
+      g_clear_pointer (&self->passwords, alta_password_pool_free);
       return FALSE;
     }
 
@@ -910,7 +1117,9 @@ alta_server_is_quiet (AltaServer *self,
  * @self: an #AltaServer
  *
  * Stops listening, delivers what mail it can and closes the database cleanly. Requests are
- * handled whole on the main loop, so none is half-done when this runs.
+ * handled on the main loop, and write only there, so none is half-done when this runs; a
+ * request still waiting for its password job (past the drain's time limit) is dropped
+ * unanswered, with nothing written, once the hashes in flight have finished.
  */
 void
 alta_server_shutdown (AltaServer *self)
@@ -922,6 +1131,7 @@ alta_server_shutdown (AltaServer *self)
   g_clear_handle_id (&self->sweep_id, g_source_remove);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
+  stop_hashing (self);
 
   if (self->mailer != NULL && !alta_mailer_flush_sync (self->mailer, &error))
     g_message ("Mail not yet delivered stays queued: %s", error->message);
