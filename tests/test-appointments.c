@@ -1021,7 +1021,9 @@ unref_response (gpointer response)
     g_object_unref (response);
 }
 
-/* Sends every body at once (client i % n_clients), and waits for every answer */
+/* Sends every body at once (client i % n_clients), and waits for every answer. Each goes
+ * to POST /fhir/R4/<its resourceType>.
+ */
 static GPtrArray *
 send_burst (AltaPortalClient **clients,
             guint              n_clients,
@@ -1040,6 +1042,9 @@ send_burst (AltaPortalClient **clients,
       const char *body = g_ptr_array_index (bodies, i);
       g_autoptr (GBytes) bytes = g_bytes_new (body, strlen (body));
       const char *headers[] = { "If-None-Exist", g_ptr_array_index (conditions, i), NULL };
+      const char *path = strstr (body, "\"resourceType\":\"Communication\"") != NULL
+                           ? "/fhir/R4/Communication"
+                           : "/fhir/R4/Appointment";
 
       pending->client = clients[i % n_clients];
       pending->index = i;
@@ -1047,8 +1052,7 @@ send_burst (AltaPortalClient **clients,
       pending->n_done = &n_done;
       pending->on_answer = on_answer;
       pending->data = data;
-      alta_portal_client_send_with_headers_async (pending->client, "POST",
-                                                  "/fhir/R4/Appointment", bytes,
+      alta_portal_client_send_with_headers_async (pending->client, "POST", path, bytes,
                                                   "application/fhir+json", headers,
                                                   ALTA_REQUEST_NONE, NULL, on_burst_answer_cb,
                                                   pending);
@@ -1068,6 +1072,41 @@ add_booking (GPtrArray  *bodies,
   g_autofree char *request_id = g_uuid_string_random ();
 
   g_ptr_array_add (bodies, booking_body (patient_id, slot_id, request_id));
+  g_ptr_array_add (conditions, g_strdup_printf ("identifier=" CLIENT_REQUEST "|%s", request_id));
+}
+
+/* "CareTeam/<id>" of a record */
+static char *
+dup_care_team (AltaPortalClient *client,
+               const char       *patient_id)
+{
+  g_autofree char *path = g_strdup_printf ("CareTeam?patient=%s", patient_id);
+  g_autoptr (JsonArray) teams = search (client, path);
+
+  g_assert_cmpuint (json_array_get_length (teams), >=, 1);
+  return g_strconcat ("CareTeam/",
+                      json_object_get_string_member (json_array_get_object_element (teams, 0),
+                                                     "id"),
+                      NULL);
+}
+
+static void
+add_message (GPtrArray  *bodies,
+             GPtrArray  *conditions,
+             const char *patient_id,
+             const char *care_team,
+             guint       number)
+{
+  g_autofree char *request_id = g_uuid_string_random ();
+
+  g_ptr_array_add (bodies,
+                   g_strdup_printf ("{\"resourceType\":\"Communication\",\"status\":\"completed\","
+                                    "\"subject\":{\"reference\":\"Patient/%s\"},"
+                                    "\"recipient\":[{\"reference\":\"%s\"}],"
+                                    "\"payload\":[{\"contentString\":\"Burst message %u\"}],"
+                                    "\"identifier\":[{\"system\":\"" CLIENT_REQUEST "\","
+                                    "\"value\":\"%s\"}]}",
+                                    patient_id, care_team, number, request_id));
   g_ptr_array_add (conditions, g_strdup_printf ("identifier=" CLIENT_REQUEST "|%s", request_id));
 }
 
@@ -1156,18 +1195,28 @@ test_crash (Fixture       *fixture,
   g_autoptr (JsonArray) appointments = NULL;
   AltaPortalClient *clients[] = { fixture->grace, fixture->sofia, fixture->daniel };
   const char *patients[] = { "demo-adult", "demo-spanish", "demo-parent" };
+  g_autoptr (GPtrArray) answered_messages = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *care_teams[3] = { NULL, };
   Killer killer = { fixture->server, 25 };
   guint n_answered = 0, n_created = 0;
 
-  /* 60 bookings of 30 slots, two tries at each one after the other: the server is killed
-   * after 25 answers, with bookings still to come and others on the way */
+  /* 60 bookings of 30 slots, two tries at each one after the other, and 30 messages among
+   * them: the server is killed after 25 answers, with writes still to come and others on
+   * the way */
   g_assert_cmpuint (slots->len, >=, 30);
+  care_teams[0] = dup_care_team (fixture->grace, patients[0]);
+  care_teams[1] = dup_care_team (fixture->sofia, patients[1]);
+  care_teams[2] = dup_care_team (fixture->daniel, patients[2]);
+  /* Body k goes through clients[k % 3], so it is written as patients[k % 3] */
   for (guint i = 0; i < 60; i++)
     {
       const char *slot_id = g_ptr_array_index (slots, i / 2);
 
-      add_booking (bodies, conditions, patients[i % 3], slot_id);
+      add_booking (bodies, conditions, patients[bodies->len % 3], slot_id);
       g_hash_table_add (pool, (gpointer)slot_id);
+      if (i % 2 == 0)
+        add_message (bodies, conditions, patients[bodies->len % 3],
+                     care_teams[bodies->len % 3], i / 2);
     }
   responses = send_burst (clients, G_N_ELEMENTS (clients), bodies, conditions, kill_after_cb,
                           &killer);
@@ -1179,7 +1228,14 @@ test_crash (Fixture       *fixture,
       if (response == NULL)
         continue;
       n_answered++;
-      if (alta_portal_response_get_status (response) == 201)
+      if (strstr (g_ptr_array_index (bodies, i), "\"Communication\"") != NULL)
+        {
+          alta_assert_status (response, 201);
+          g_ptr_array_add (answered_messages,
+                           g_strdup (json_object_get_string_member (alta_test_response_object (response),
+                                                                    "id")));
+        }
+      else if (alta_portal_response_get_status (response) == 201)
         {
           n_created++;
           g_ptr_array_add (answered,
@@ -1189,9 +1245,10 @@ test_crash (Fixture       *fixture,
       else
         alta_assert_error (response, 409, "conflict");
     }
-  g_test_message ("%u answers before the kill, %u bookings", n_answered, n_created);
+  g_test_message ("%u answers before the kill, %u bookings, %u messages", n_answered, n_created,
+                  answered_messages->len);
   g_assert_cmpuint (n_answered, >=, killer.kill_after);
-  g_assert_cmpuint (n_answered, <, 60);
+  g_assert_cmpuint (n_answered, <, bodies->len);
   g_assert_cmpuint (n_created, >, 0);
   g_assert_cmpuint (n_created, <, 30);
 
@@ -1205,6 +1262,19 @@ test_crash (Fixture       *fixture,
       g_autoptr (JsonObject) appointment = read_resource (fixture->staff, path);
 
       g_assert_cmpstr (json_object_get_string_member (appointment, "status"), ==, "booked");
+    }
+
+  /* Every message answered 201 is there, to the letter */
+  for (guint i = 0; i < answered_messages->len; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("Communication/%s",
+                                               (char *)g_ptr_array_index (answered_messages, i));
+      g_autoptr (JsonObject) message = read_resource (fixture->staff, path);
+      JsonArray *payload = json_object_get_array_member (message, "payload");
+
+      g_assert_true (g_str_has_prefix (json_object_get_string_member (json_array_get_object_element (payload, 0),
+                                                                      "contentString"),
+                                       "Burst message "));
     }
 
   /* No slot booked twice, no booking without its busy slot, no busy slot without its booking */

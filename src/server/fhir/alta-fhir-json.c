@@ -181,8 +181,20 @@ scan_tokens (const char *data,
             {
               if (*p == '\0')
                 return scan_error (error, data, p, "a NUL byte");
-              if (*p == '\\' && p + 1 < end)
-                p++;
+              if (*p != '\\')
+                continue;
+              /* Only JSON's escapes: json-glib also takes others (such as an octal "\7")
+               * and turns them into text that would not read back the same */
+              if (p + 1 == end || strchr ("\"\\/bfnrtu", p[1]) == NULL || p[1] == '\0')
+                return scan_error (error, data, p, "an escape JSON does not allow");
+              if (p[1] == 'u')
+                {
+                  if (end - p < 6 || !g_ascii_isxdigit (p[2]) || !g_ascii_isxdigit (p[3]) ||
+                      !g_ascii_isxdigit (p[4]) || !g_ascii_isxdigit (p[5]))
+                    return scan_error (error, data, p, "an escape JSON does not allow");
+                  p += 4;
+                }
+              p++;
             }
           if (p == end)
             return scan_error (error, data, p, "a string without its end");
