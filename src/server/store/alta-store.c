@@ -273,6 +273,27 @@ step_row (AltaStore     *self,
   return FALSE;
 }
 
+/* Steps a query through all its rows, handing each to @row_func; the caller resets or
+ * finalizes the statement.
+ */
+static gboolean
+step_each (AltaStore         *self,
+           sqlite3_stmt      *stmt,
+           AltaStoreRowFunc   row_func,
+           gpointer           user_data,
+           GError           **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    row_func (stmt, user_data);
+
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, rc, error);
+
+  return TRUE;
+}
+
 /* Runs SQL text of one or more statements that take no values (pragmas, BEGIN, a
  * migration), without caching it.
  */
@@ -329,12 +350,6 @@ read_row (sqlite3_stmt *stmt,
   ReadRows *read_rows = user_data;
 
   g_ptr_array_add (read_rows->rows, read_rows->read_func (stmt));
-}
-
-static gpointer
-read_text (sqlite3_stmt *stmt)
-{
-  return column_dup_text (stmt, 0);
 }
 
 static gboolean
@@ -565,8 +580,8 @@ alta_store_check_integrity (AltaStore  *self,
   g_return_val_if_fail (ALTA_IS_STORE (self), FALSE);
 
   /* The first row says "ok", or names the first problem */
-  result = alta_store_query_optional (self, "PRAGMA integrity_check", NULL, read_text,
-                                      &local_error);
+  result = alta_store_query_optional (self, "PRAGMA integrity_check", NULL,
+                                      alta_store_read_text, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -581,8 +596,8 @@ alta_store_check_integrity (AltaStore  *self,
     }
 
   /* A row for each dangling reference, naming its table */
-  dangling = alta_store_query_optional (self, "PRAGMA foreign_key_check", NULL, read_text,
-                                        &local_error);
+  dangling = alta_store_query_optional (self, "PRAGMA foreign_key_check", NULL,
+                                        alta_store_read_text, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -614,7 +629,7 @@ alta_store_get_meta (AltaStore  *self,
 {
   return alta_store_query_optional (self, "SELECT value FROM meta WHERE key = ?1",
                                     ALTA_BINDS (ALTA_BIND_TEXT (key)),
-                                    read_text, NULL);
+                                    alta_store_read_text, NULL);
 }
 
 gboolean
@@ -792,19 +807,54 @@ alta_store_query_each (AltaStore         *self,
                        GError           **error)
 {
   sqlite3_stmt *stmt = prepare_bound (self, static_sql, binds, error);
-  int rc;
+  gboolean done;
 
   if (stmt == NULL)
     return FALSE;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    row_func (stmt, user_data);
-
-  if (rc != SQLITE_DONE)
-    set_sqlite_error (self, rc, error);
+  done = step_each (self, stmt, row_func, user_data, error);
   sqlite3_reset (stmt);
 
-  return rc == SQLITE_DONE;
+  return done;
+}
+
+/**
+ * alta_store_query_dynamic:
+ * @self: an #AltaStore
+ * @sql: one query whose text is built for this call (a search's conditions)
+ * @binds: (array): its values, see alta_store_bind()
+ * @row_func: (scope call): called on each row, in order
+ * @user_data: for @row_func
+ * @error: return location for a #GError
+ *
+ * Like alta_store_query_each(), for SQL that is not a literal: the statement is prepared
+ * for this call only and finalized afterwards, whatever happened, as caching it under the
+ * address of a text that is freed would find the wrong statement. Build the text from
+ * fixed fragments and bind every value; @binds can be the data of a zero-terminated
+ * #GArray of #AltaBind, as %ALTA_BIND_KIND_END is 0.
+ *
+ * Returns: %TRUE when every row was read, %FALSE with %ALTA_STORE_ERROR_FAILED
+ */
+gboolean
+alta_store_query_dynamic (AltaStore         *self,
+                          const char        *sql,
+                          const AltaBind    *binds,
+                          AltaStoreRowFunc   row_func,
+                          gpointer           user_data,
+                          GError           **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean done;
+  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    return set_sqlite_error (self, rc, error);
+
+  done = alta_store_bind (self, stmt, binds, error) &&
+         step_each (self, stmt, row_func, user_data, error);
+  sqlite3_finalize (stmt);
+
+  return done;
 }
 
 /**
@@ -822,6 +872,21 @@ alta_store_copy_int64 (sqlite3_stmt *stmt,
   gint64 *value = user_data;
 
   *value = sqlite3_column_int64 (stmt, 0);
+}
+
+/**
+ * alta_store_read_text:
+ * @stmt: a statement on a row
+ *
+ * An #AltaStoreReadFunc for alta_store_query_optional() and its kin that reads the
+ * row's first column as text. The column must not be NULL (a NULL would read as no row).
+ *
+ * Returns: (transfer full): the text
+ */
+gpointer
+alta_store_read_text (sqlite3_stmt *stmt)
+{
+  return column_dup_text (stmt, 0);
 }
 
 /**
