@@ -135,24 +135,8 @@ gboolean      alta_store_bind              (AltaStore          *self,
                                             const AltaBind     *binds,
                                             GError            **error);
 
-/* The parts the helpers above are made of, for statements they do not fit (the FHIR
- * store's searches, whose SQL is built for each search). */
+/* For row readers, and for what a write did: sqlite3_changes (), sqlite3_last_insert_rowid () */
 sqlite3      *alta_store_get_db            (AltaStore          *self);
-sqlite3_stmt *alta_store_prepare           (AltaStore          *self,
-                                            const char         *static_sql,
-                                            GError            **error);
-gboolean      alta_store_step_done         (AltaStore          *self,
-                                            sqlite3_stmt       *stmt,
-                                            GError            **error);
-gboolean      alta_store_step_row          (AltaStore          *self,
-                                            sqlite3_stmt       *stmt,
-                                            GError            **error);
-gboolean      alta_store_set_sqlite_error  (AltaStore          *self,
-                                            int                 rc,
-                                            GError            **error);
-void          alta_store_bind_text         (sqlite3_stmt       *stmt,
-                                            int                 index,
-                                            const char         *text);
 char         *alta_store_column_dup_text   (sqlite3_stmt       *stmt,
                                             int                 column);
 

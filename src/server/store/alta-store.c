@@ -215,17 +215,6 @@ prepare (AltaStore   *self,
   return stmt;
 }
 
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           const char   *text)
-{
-  if (text != NULL)
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
 static char *
 column_dup_text (sqlite3_stmt *stmt,
                  int           column)
@@ -1020,53 +1009,13 @@ alta_store_query_all (AltaStore          *self,
   return read_rows.rows;
 }
 
-/* What the helpers above are made of, for the statements they do not fit (see
- * alta-store-private.h) and for the row readers of the other parts. */
+/* For the row readers of the other parts, and what they need of the database (the rows
+ * a write changed, the id it inserted) */
 
 sqlite3 *
 alta_store_get_db (AltaStore *self)
 {
   return self->db;
-}
-
-sqlite3_stmt *
-alta_store_prepare (AltaStore   *self,
-                    const char  *static_sql,
-                    GError     **error)
-{
-  return prepare (self, static_sql, error);
-}
-
-gboolean
-alta_store_step_done (AltaStore     *self,
-                      sqlite3_stmt  *stmt,
-                      GError       **error)
-{
-  return step_done (self, stmt, error);
-}
-
-gboolean
-alta_store_step_row (AltaStore     *self,
-                     sqlite3_stmt  *stmt,
-                     GError       **error)
-{
-  return step_row (self, stmt, error);
-}
-
-gboolean
-alta_store_set_sqlite_error (AltaStore  *self,
-                             int         rc,
-                             GError    **error)
-{
-  return set_sqlite_error (self, rc, error);
-}
-
-void
-alta_store_bind_text (sqlite3_stmt *stmt,
-                      int           index,
-                      const char   *text)
-{
-  bind_text (stmt, index, text);
 }
 
 char *
