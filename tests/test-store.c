@@ -1,4 +1,4 @@
-/* test-store.c: the store's statement helpers (binds, one row, all rows, errors)
+/* test-store.c: the store's statement helpers (binds, one row, all rows, built SQL, errors)
  *
  * Copyright 2026 The MyAltaMed for Linux authors
  *
@@ -260,6 +260,94 @@ test_errors (Fixture       *fixture,
   g_assert_no_error (error);
 }
 
+static guint
+count_statements (AltaStore *store)
+{
+  sqlite3 *db = alta_store_get_db (store);
+  guint statements = 0;
+
+  for (sqlite3_stmt *stmt = sqlite3_next_stmt (db, NULL); stmt != NULL;
+       stmt = sqlite3_next_stmt (db, stmt))
+    statements++;
+
+  return statements;
+}
+
+static void
+append_text (sqlite3_stmt *stmt,
+             gpointer      user_data)
+{
+  g_ptr_array_add (user_data, alta_store_column_dup_text (stmt, 0));
+}
+
+/* SQL built at run time: each call prepares its own statement and finalizes it, so two
+ * texts at the same address never share one, and nothing is left in the cache */
+static void
+test_query_dynamic (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GArray) binds = g_array_new (TRUE, TRUE, sizeof (AltaBind));
+  g_autoptr (GString) sql = g_string_new ("SELECT value FROM meta WHERE key LIKE ?");
+  AltaBind pattern = ALTA_BIND_TEXT ("test.%");
+  AltaBind excluded = ALTA_BIND_TEXT ("test.b");
+  guint statements;
+  gint64 value = 0;
+
+  insert_meta (fixture->store, "test.b", "second");
+  insert_meta (fixture->store, "test.a", "first");
+  statements = count_statements (fixture->store);
+
+  /* A zero-terminated array of binds is a list of binds */
+  g_array_append_val (binds, pattern);
+  g_string_append (sql, " ORDER BY key");
+  g_assert_true (alta_store_query_dynamic (fixture->store, sql->str,
+                                           (const AltaBind *)binds->data, append_text, values,
+                                           &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (values->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (values, 0), ==, "first");
+  g_assert_cmpstr (g_ptr_array_index (values, 1), ==, "second");
+
+  /* Another text in the same buffer is another statement */
+  g_ptr_array_set_size (values, 0);
+  g_string_assign (sql, "SELECT value FROM meta WHERE key LIKE ? AND key != ?");
+  g_array_append_val (binds, excluded);
+  g_assert_true (alta_store_query_dynamic (fixture->store, sql->str,
+                                           (const AltaBind *)binds->data, append_text, values,
+                                           &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (values->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (values, 0), ==, "first");
+  g_assert_cmpuint (count_statements (fixture->store), ==, statements);
+
+  /* Failures to prepare, to bind and to step are errors, and leave no statement behind */
+  g_assert_false (alta_store_query_dynamic (fixture->store, "SELECT * FROM no_such_table",
+                                            NULL, alta_store_copy_int64, &value, &error));
+  g_assert_error (error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "no_such_table"));
+  g_clear_error (&error);
+
+  g_test_expect_message ("alta-store", G_LOG_LEVEL_CRITICAL, "0 values for the 1 parameters*");
+  g_assert_false (alta_store_query_dynamic (fixture->store, "SELECT ?", NULL,
+                                            alta_store_copy_int64, &value, &error));
+  g_test_assert_expected_messages ();
+  g_assert_error (error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_FAILED);
+  g_clear_error (&error);
+
+  g_assert_false (alta_store_query_dynamic (fixture->store, "SELECT abs (?)",
+                                            ALTA_BINDS (ALTA_BIND_INT (G_MININT64)),
+                                            alta_store_copy_int64, &value, &error));
+  g_assert_error (error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "integer overflow"));
+  g_clear_error (&error);
+  g_assert_cmpint (value, ==, 0);
+
+  g_assert_cmpuint (count_statements (fixture->store), ==, statements);
+  assert_every_statement_reset (fixture->store);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -274,6 +362,8 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/store/helpers/wrong-bind-count", Fixture, NULL, fixture_set_up,
               test_wrong_bind_count, fixture_tear_down);
+  g_test_add ("/store/helpers/query-dynamic", Fixture, NULL, fixture_set_up,
+              test_query_dynamic, fixture_tear_down);
   g_test_add ("/store/helpers/errors", Fixture, NULL, fixture_set_up, test_errors,
               fixture_tear_down);
 

@@ -840,29 +840,20 @@ find_schedule (AltaStore   *store,
                const char  *service,
                GError     **error)
 {
-  sqlite3_stmt *stmt = alta_store_prepare (store,
-                                           "SELECT r.id FROM fhir_resources r"
-                                           " WHERE r.type = 'Schedule'"
-                                           "  AND EXISTS (SELECT 1 FROM fhir_refs f WHERE f.rid = r.rid"
-                                           "   AND f.param = 'actor' AND f.target = ?1)"
-                                           "  AND EXISTS (SELECT 1 FROM fhir_refs f WHERE f.rid = r.rid"
-                                           "   AND f.param = 'actor' AND f.target = ?2)"
-                                           "  AND EXISTS (SELECT 1 FROM fhir_tokens t WHERE t.rid = r.rid"
-                                           "   AND t.param = 'service-category' AND t.code = ?3)"
-                                           " ORDER BY r.rid LIMIT 1", error);
-  char *id;
-
-  if (stmt == NULL)
-    return NULL;
-  alta_store_bind_text (stmt, 1, practitioner_ref);
-  alta_store_bind_text (stmt, 2, location_ref);
-  alta_store_bind_text (stmt, 3, service);
-  if (!alta_store_step_row (store, stmt, error))
-    return NULL;
-
-  id = alta_store_column_dup_text (stmt, 0);
-  sqlite3_reset (stmt);
-  return id;
+  return alta_store_query_optional (store,
+                                    "SELECT r.id FROM fhir_resources r"
+                                    " WHERE r.type = 'Schedule'"
+                                    "  AND EXISTS (SELECT 1 FROM fhir_refs f WHERE f.rid = r.rid"
+                                    "   AND f.param = 'actor' AND f.target = ?1)"
+                                    "  AND EXISTS (SELECT 1 FROM fhir_refs f WHERE f.rid = r.rid"
+                                    "   AND f.param = 'actor' AND f.target = ?2)"
+                                    "  AND EXISTS (SELECT 1 FROM fhir_tokens t WHERE t.rid = r.rid"
+                                    "   AND t.param = 'service-category' AND t.code = ?3)"
+                                    " ORDER BY r.rid LIMIT 1",
+                                    ALTA_BINDS (ALTA_BIND_TEXT (practitioner_ref),
+                                                ALTA_BIND_TEXT (location_ref),
+                                                ALTA_BIND_TEXT (service)),
+                                    alta_store_read_text, error);
 }
 
 static gboolean
@@ -872,21 +863,21 @@ has_slot_at (AltaStore   *store,
              gboolean    *out_found,
              GError     **error)
 {
-  sqlite3_stmt *stmt = alta_store_prepare (store,
-                                           "SELECT 1 FROM fhir_resources r"
-                                           " WHERE r.type = 'Slot' AND r.patient_id IS NULL"
-                                           "  AND r.date_start = ?2"
-                                           "  AND EXISTS (SELECT 1 FROM fhir_refs f WHERE f.rid = r.rid"
-                                           "   AND f.param = 'schedule' AND f.target = ?1)", error);
+  gint64 found = 0;
 
-  if (stmt == NULL)
+  *out_found = FALSE;
+  if (!alta_store_query_each (store,
+                              "SELECT 1 FROM fhir_resources r"
+                              " WHERE r.type = 'Slot' AND r.patient_id IS NULL"
+                              "  AND r.date_start = ?2"
+                              "  AND EXISTS (SELECT 1 FROM fhir_refs f WHERE f.rid = r.rid"
+                              "   AND f.param = 'schedule' AND f.target = ?1)",
+                              ALTA_BINDS (ALTA_BIND_TEXT (schedule_ref), ALTA_BIND_INT (start)),
+                              alta_store_copy_int64, &found, error))
     return FALSE;
-  alta_store_bind_text (stmt, 1, schedule_ref);
-  sqlite3_bind_int64 (stmt, 2, start);
-  *out_found = alta_store_step_row (store, stmt, error);
-  if (*out_found)
-    sqlite3_reset (stmt);
-  return error == NULL || *error == NULL;
+
+  *out_found = found != 0;
+  return TRUE;
 }
 
 static JsonObject *

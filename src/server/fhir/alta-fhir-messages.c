@@ -664,6 +664,18 @@ alta_fhir_message_new_reply (JsonObject *message,
   return reply;
 }
 
+static void
+add_care_team (sqlite3_stmt *stmt,
+               gpointer      user_data)
+{
+  GPtrArray *teams = user_data;
+  g_autoptr (JsonNode) node = json_from_string ((const char *)sqlite3_column_text (stmt, 0),
+                                                NULL);
+
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    g_ptr_array_add (teams, json_object_ref (json_node_get_object (node)));
+}
+
 /**
  * alta_fhir_store_list_care_teams:
  * @store: the store
@@ -679,29 +691,12 @@ alta_fhir_store_list_care_teams (AltaStore   *store,
                                  GError     **error)
 {
   g_autoptr (GPtrArray) teams = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
-  g_autoptr (GError) local_error = NULL;
-  sqlite3_stmt *stmt;
 
-  stmt = alta_store_prepare (store, "SELECT json FROM fhir_resources"
-                                    " WHERE type = 'CareTeam' AND patient_id = ?1", error);
-  if (stmt == NULL)
+  if (!alta_store_query_each (store, "SELECT json FROM fhir_resources"
+                                     " WHERE type = 'CareTeam' AND patient_id = ?1",
+                              ALTA_BINDS (ALTA_BIND_TEXT (patient_id)),
+                              add_care_team, teams, error))
     return NULL;
-  alta_store_bind_text (stmt, 1, patient_id);
-
-  while (alta_store_step_row (store, stmt, &local_error))
-    {
-      g_autoptr (JsonNode) node = json_from_string ((const char *)sqlite3_column_text (stmt, 0),
-                                                    NULL);
-
-      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-        g_ptr_array_add (teams, json_object_ref (json_node_get_object (node)));
-    }
-
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
 
   return g_steal_pointer (&teams);
 }

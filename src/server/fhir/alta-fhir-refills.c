@@ -440,6 +440,21 @@ alta_fhir_refill_set_outcome (JsonObject  *task,
   return TRUE;
 }
 
+/* Adds one row of (status, count) to an AltaFhirRefillCounts */
+static void
+add_refill_count (sqlite3_stmt *stmt,
+                  gpointer      user_data)
+{
+  AltaFhirRefillCounts *counts = user_data;
+  const char *status = (const char *)sqlite3_column_text (stmt, 0);
+  guint count = sqlite3_column_int (stmt, 1);
+
+  if (g_strcmp0 (status, "completed") == 0)
+    counts->completed += count;
+  else if (alta_fhir_refill_is_pending_status (status))
+    counts->pending += count;
+}
+
 /**
  * alta_fhir_store_count_refills:
  * @store: the store
@@ -458,8 +473,6 @@ alta_fhir_store_count_refills (AltaStore             *store,
                                GError               **error)
 {
   g_autofree char *target = g_strconcat ("MedicationRequest/", medication_id, NULL);
-  g_autoptr (GError) local_error = NULL;
-  sqlite3_stmt *stmt;
 
   g_return_val_if_fail (patient_id != NULL && medication_id != NULL, FALSE);
   g_return_val_if_fail (out_counts != NULL, FALSE);
@@ -467,39 +480,18 @@ alta_fhir_store_count_refills (AltaStore             *store,
   out_counts->pending = 0;
   out_counts->completed = 0;
 
-  stmt = alta_store_prepare (store,
-                             "SELECT r.status, count (*) FROM fhir_refs f"
-                             " JOIN fhir_resources r ON r.rid = f.rid"
-                             " WHERE f.target = ?1 AND f.param = 'focus' AND r.type = 'Task'"
-                             "  AND r.patient_id = ?2"
-                             "  AND EXISTS (SELECT 1 FROM fhir_tokens t WHERE t.rid = r.rid"
-                             "   AND t.param = 'code' AND t.code = ?3 AND t.system = ?4)"
-                             " GROUP BY r.status", error);
-  if (stmt == NULL)
-    return FALSE;
-  alta_store_bind_text (stmt, 1, target);
-  alta_store_bind_text (stmt, 2, patient_id);
-  alta_store_bind_text (stmt, 3, ALTA_FHIR_TASK_TYPE_REFILL);
-  alta_store_bind_text (stmt, 4, ALTA_FHIR_TASK_TYPE_SYSTEM);
-
-  while (alta_store_step_row (store, stmt, &local_error))
-    {
-      const char *status = (const char *)sqlite3_column_text (stmt, 0);
-      guint count = sqlite3_column_int (stmt, 1);
-
-      if (g_strcmp0 (status, "completed") == 0)
-        out_counts->completed += count;
-      else if (alta_fhir_refill_is_pending_status (status))
-        out_counts->pending += count;
-    }
-
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
-  return TRUE;
+  return alta_store_query_each (store,
+                                "SELECT r.status, count (*) FROM fhir_refs f"
+                                " JOIN fhir_resources r ON r.rid = f.rid"
+                                " WHERE f.target = ?1 AND f.param = 'focus' AND r.type = 'Task'"
+                                "  AND r.patient_id = ?2"
+                                "  AND EXISTS (SELECT 1 FROM fhir_tokens t WHERE t.rid = r.rid"
+                                "   AND t.param = 'code' AND t.code = ?3 AND t.system = ?4)"
+                                " GROUP BY r.status",
+                                ALTA_BINDS (ALTA_BIND_TEXT (target), ALTA_BIND_TEXT (patient_id),
+                                            ALTA_BIND_TEXT (ALTA_FHIR_TASK_TYPE_REFILL),
+                                            ALTA_BIND_TEXT (ALTA_FHIR_TASK_TYPE_SYSTEM)),
+                                add_refill_count, out_counts, error);
 }
 
 /* The write handlers (alta-server-fhir-write.c calls them in the write's transaction) */

@@ -47,27 +47,30 @@ alta_fhir_page_free (AltaFhirPage *page)
   g_free (page);
 }
 
-/* Values to bind, in order */
-typedef struct
-{
-  gboolean  is_text;
-  gint64    number;
-  char     *text;
-} Bind;
-
+/* The values of a search's SQL, in order: a zero-terminated GArray of AltaBind (so ended
+ * by ALTA_BIND_END) that owns its texts */
 static void
 bind_clear (gpointer data)
 {
-  Bind *bind = data;
+  AltaBind *bind = data;
 
-  g_free (bind->text);
+  g_free ((char *)bind->text);
+}
+
+static GArray *
+binds_new (void)
+{
+  GArray *binds = g_array_new (TRUE, TRUE, sizeof (AltaBind));
+
+  g_array_set_clear_func (binds, bind_clear);
+  return binds;
 }
 
 static void
 add_text (GArray     *binds,
           const char *text)
 {
-  Bind bind = { TRUE, 0, g_strdup (text) };
+  AltaBind bind = ALTA_BIND_TEXT (g_strdup (text));
 
   g_array_append_val (binds, bind);
 }
@@ -76,37 +79,9 @@ static void
 add_number (GArray *binds,
             gint64  number)
 {
-  Bind bind = { FALSE, number, NULL };
+  AltaBind bind = ALTA_BIND_INT (number);
 
   g_array_append_val (binds, bind);
-}
-
-static sqlite3_stmt *
-prepare_dynamic (AltaStore   *store,
-                 const char  *sql,
-                 GArray      *binds,
-                 GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (alta_store_get_db (store), sql, -1, &stmt, NULL);
-
-  if (rc != SQLITE_OK)
-    {
-      alta_store_set_sqlite_error (store, rc, error);
-      return NULL;
-    }
-
-  for (guint i = 0; i < binds->len; i++)
-    {
-      Bind *bind = &g_array_index (binds, Bind, i);
-
-      if (bind->is_text)
-        alta_store_bind_text (stmt, i + 1, bind->text);
-      else
-        sqlite3_bind_int64 (stmt, i + 1, bind->number);
-    }
-
-  return stmt;
 }
 
 /* Stores @resource's JSON without the server's own meta, to tell a changed resource from
@@ -148,21 +123,16 @@ insert_side_rows (AltaStore            *store,
                   const AltaFhirIndex  *index,
                   GError              **error)
 {
-  sqlite3_stmt *stmt;
-
   for (guint i = 0; i < index->tokens->len; i++)
     {
       AltaFhirToken *token = g_ptr_array_index (index->tokens, i);
 
-      stmt = alta_store_prepare (store, "INSERT INTO fhir_tokens (rid, param, system, code) "
-                                        "VALUES (?1, ?2, ?3, ?4)", error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, rid);
-      alta_store_bind_text (stmt, 2, token->param);
-      alta_store_bind_text (stmt, 3, token->system);
-      alta_store_bind_text (stmt, 4, token->code);
-      if (!alta_store_step_done (store, stmt, error))
+      if (!alta_store_exec (store, "INSERT INTO fhir_tokens (rid, param, system, code) "
+                                   "VALUES (?1, ?2, ?3, ?4)",
+                            ALTA_BINDS (ALTA_BIND_INT (rid), ALTA_BIND_TEXT (token->param),
+                                        ALTA_BIND_TEXT (token->system),
+                                        ALTA_BIND_TEXT (token->code)),
+                            error))
         return FALSE;
     }
 
@@ -170,14 +140,11 @@ insert_side_rows (AltaStore            *store,
     {
       AltaFhirRef *ref = g_ptr_array_index (index->refs, i);
 
-      stmt = alta_store_prepare (store, "INSERT INTO fhir_refs (rid, param, target) "
-                                        "VALUES (?1, ?2, ?3)", error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, rid);
-      alta_store_bind_text (stmt, 2, ref->element);
-      alta_store_bind_text (stmt, 3, ref->target);
-      if (!alta_store_step_done (store, stmt, error))
+      if (!alta_store_exec (store, "INSERT INTO fhir_refs (rid, param, target) "
+                                   "VALUES (?1, ?2, ?3)",
+                            ALTA_BINDS (ALTA_BIND_INT (rid), ALTA_BIND_TEXT (ref->element),
+                                        ALTA_BIND_TEXT (ref->target)),
+                            error))
         return FALSE;
     }
 
@@ -185,14 +152,11 @@ insert_side_rows (AltaStore            *store,
     {
       AltaFhirIdentifier *identifier = g_ptr_array_index (index->identifiers, i);
 
-      stmt = alta_store_prepare (store, "INSERT INTO fhir_identifiers (rid, system, value) "
-                                        "VALUES (?1, ?2, ?3)", error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, rid);
-      alta_store_bind_text (stmt, 2, identifier->system);
-      alta_store_bind_text (stmt, 3, identifier->value);
-      if (!alta_store_step_done (store, stmt, error))
+      if (!alta_store_exec (store, "INSERT INTO fhir_identifiers (rid, system, value) "
+                                   "VALUES (?1, ?2, ?3)",
+                            ALTA_BINDS (ALTA_BIND_INT (rid), ALTA_BIND_TEXT (identifier->system),
+                                        ALTA_BIND_TEXT (identifier->value)),
+                            error))
         return FALSE;
     }
 
@@ -212,36 +176,34 @@ delete_side_rows (AltaStore  *store,
 
   for (guint i = 0; i < G_N_ELEMENTS (sql); i++)
     {
-      sqlite3_stmt *stmt = alta_store_prepare (store, sql[i], error);
-
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, rid);
-      if (!alta_store_step_done (store, stmt, error))
+      if (!alta_store_exec (store, sql[i], ALTA_BINDS (ALTA_BIND_INT (rid)), error))
         return FALSE;
     }
 
   return TRUE;
 }
 
-static void
-bind_index_columns (sqlite3_stmt        *stmt,
-                    const AltaFhirIndex *index,
-                    const char          *patient_id)
+/* The row a resource has now, if it has one */
+typedef struct
 {
-  alta_store_bind_text (stmt, 5, patient_id);
-  if (index->has_date)
-    {
-      sqlite3_bind_int64 (stmt, 6, index->date_start);
-      sqlite3_bind_int64 (stmt, 7, index->date_end);
-    }
-  else
-    {
-      sqlite3_bind_null (stmt, 6);
-      sqlite3_bind_null (stmt, 7);
-    }
-  alta_store_bind_text (stmt, 8, index->status);
-  alta_store_bind_text (stmt, 9, index->clinical_status);
+  gint64    rid;
+  int       version;
+  char     *content_hash;
+  gboolean  released;
+  gint64    released_at;
+} CurrentRow;
+
+static void
+read_current_row (sqlite3_stmt *stmt,
+                  gpointer      user_data)
+{
+  CurrentRow *current = user_data;
+
+  current->rid = sqlite3_column_int64 (stmt, 0);
+  current->version = sqlite3_column_int (stmt, 1);
+  current->content_hash = alta_store_column_dup_text (stmt, 2);
+  current->released = sqlite3_column_type (stmt, 3) != SQLITE_NULL;
+  current->released_at = sqlite3_column_int64 (stmt, 3);
 }
 
 /**
@@ -278,16 +240,28 @@ alta_fhir_store_put (AltaStore            *store,
                      AltaFhirPutResult    *out_result,
                      GError              **error)
 {
+  static const char *insert_sql =
+    "INSERT INTO fhir_resources (type, id, version, last_updated,"
+    "  patient_id, date_start, date_end, status, clinical_status,"
+    "  released_at, source, content_hash, json)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+  static const char *update_sql =
+    "UPDATE fhir_resources SET version = ?3, last_updated = ?4,"
+    "  patient_id = ?5, date_start = ?6, date_end = ?7, status = ?8,"
+    "  clinical_status = ?9, released_at = ?10,"
+    "  source = coalesce (source, ?11), content_hash = ?12, json = ?13"
+    " WHERE type = ?1 AND id = ?2";
   const char *type = index->info->type;
   g_autofree char *hash = NULL;
   g_autofree char *json = NULL;
   g_autofree char *version_text = NULL;
   g_autofree char *last_updated = NULL;
+  CurrentRow current = { 0 };
   JsonObject *meta;
-  sqlite3_stmt *stmt;
-  gint64 rid = 0, old_released_at = 0;
-  gboolean old_released_null = TRUE;
-  int version = 1;
+  AltaBind released;
+  gboolean same;
+  gint64 rid;
+  int version;
 
   json_object_set_string_member (resource, "id", id);
   clear_server_meta (resource);
@@ -295,61 +269,45 @@ alta_fhir_store_put (AltaStore            *store,
 
   if (from_import)
     {
-      stmt = alta_store_prepare (store, "SELECT 1 FROM fhir_import_seen"
-                                        " WHERE type = ?1 AND id = ?2 AND content_hash = ?3",
-                                 error);
-      if (stmt == NULL)
+      gint64 seen = 0;
+
+      if (!alta_store_query_each (store, "SELECT 1 FROM fhir_import_seen"
+                                         " WHERE type = ?1 AND id = ?2 AND content_hash = ?3",
+                                  ALTA_BINDS (ALTA_BIND_TEXT (type), ALTA_BIND_TEXT (id),
+                                              ALTA_BIND_TEXT (hash)),
+                                  alta_store_copy_int64, &seen, error))
         return FALSE;
-      alta_store_bind_text (stmt, 1, type);
-      alta_store_bind_text (stmt, 2, id);
-      alta_store_bind_text (stmt, 3, hash);
-      if (alta_store_step_row (store, stmt, error))
+      if (seen != 0)
         {
-          sqlite3_reset (stmt);
           if (out_result != NULL)
             *out_result = ALTA_FHIR_PUT_UNCHANGED;
           return TRUE;
         }
-      if (error != NULL && *error != NULL)
-        return FALSE;
 
-      stmt = alta_store_prepare (store, "INSERT INTO fhir_import_seen (type, id, content_hash)"
-                                        " VALUES (?1, ?2, ?3)", error);
-      if (stmt == NULL)
-        return FALSE;
-      alta_store_bind_text (stmt, 1, type);
-      alta_store_bind_text (stmt, 2, id);
-      alta_store_bind_text (stmt, 3, hash);
-      if (!alta_store_step_done (store, stmt, error))
+      if (!alta_store_exec (store, "INSERT INTO fhir_import_seen (type, id, content_hash)"
+                                   " VALUES (?1, ?2, ?3)",
+                            ALTA_BINDS (ALTA_BIND_TEXT (type), ALTA_BIND_TEXT (id),
+                                        ALTA_BIND_TEXT (hash)),
+                            error))
         return FALSE;
     }
 
-  stmt = alta_store_prepare (store, "SELECT rid, version, content_hash, released_at "
-                                    "FROM fhir_resources WHERE type = ?1 AND id = ?2", error);
-  if (stmt == NULL)
+  if (!alta_store_query_each (store, "SELECT rid, version, content_hash, released_at "
+                                     "FROM fhir_resources WHERE type = ?1 AND id = ?2",
+                              ALTA_BINDS (ALTA_BIND_TEXT (type), ALTA_BIND_TEXT (id)),
+                              read_current_row, &current, error))
     return FALSE;
-  alta_store_bind_text (stmt, 1, type);
-  alta_store_bind_text (stmt, 2, id);
-  if (alta_store_step_row (store, stmt, error))
+
+  same = current.rid != 0 && g_strcmp0 (current.content_hash, hash) == 0;
+  g_free (current.content_hash);
+  if (same)
     {
-      gboolean same = g_strcmp0 ((const char *)sqlite3_column_text (stmt, 2), hash) == 0;
-
-      rid = sqlite3_column_int64 (stmt, 0);
-      version = sqlite3_column_int (stmt, 1) + 1;
-      old_released_null = sqlite3_column_type (stmt, 3) == SQLITE_NULL;
-      old_released_at = sqlite3_column_int64 (stmt, 3);
-      sqlite3_reset (stmt);
-
-      if (same)
-        {
-          if (out_result != NULL)
-            *out_result = ALTA_FHIR_PUT_UNCHANGED;
-          return TRUE;
-        }
+      if (out_result != NULL)
+        *out_result = ALTA_FHIR_PUT_UNCHANGED;
+      return TRUE;
     }
-  else if (error != NULL && *error != NULL)
-    return FALSE;
 
+  version = current.version + 1;
   meta = json_object_has_member (resource, "meta")
            ? json_object_get_object_member (resource, "meta") : NULL;
   if (meta == NULL)
@@ -364,61 +322,34 @@ alta_fhir_store_put (AltaStore            *store,
 
   json = alta_fhir_resource_to_text (resource);
 
-  if (rid == 0)
-    {
-      stmt = alta_store_prepare (store,
-                                 "INSERT INTO fhir_resources (type, id, version, last_updated,"
-                                 "  patient_id, date_start, date_end, status, clinical_status,"
-                                 "  released_at, source, content_hash, json)"
-                                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                                 error);
-      if (stmt == NULL)
-        return FALSE;
-      alta_store_bind_text (stmt, 1, type);
-      alta_store_bind_text (stmt, 2, id);
-      sqlite3_bind_int (stmt, 3, version);
-      sqlite3_bind_int64 (stmt, 4, now);
-      bind_index_columns (stmt, index, patient_id);
-      if (released_at > 0)
-        sqlite3_bind_int64 (stmt, 10, released_at);
-      else
-        sqlite3_bind_null (stmt, 10);
-      alta_store_bind_text (stmt, 11, source);
-      alta_store_bind_text (stmt, 12, hash);
-      alta_store_bind_text (stmt, 13, json);
-      if (!alta_store_step_done (store, stmt, error))
-        return FALSE;
-      rid = sqlite3_last_insert_rowid (alta_store_get_db (store));
-    }
+  /* A result a clinician released stays released. */
+  if (current.released)
+    released = ALTA_BIND_INT (current.released_at);
+  else if (released_at > 0)
+    released = ALTA_BIND_INT (released_at);
   else
-    {
-      stmt = alta_store_prepare (store,
-                                 "UPDATE fhir_resources SET version = ?3, last_updated = ?4,"
-                                 "  patient_id = ?5, date_start = ?6, date_end = ?7, status = ?8,"
-                                 "  clinical_status = ?9, released_at = ?10,"
-                                 "  source = coalesce (source, ?11), content_hash = ?12, json = ?13"
-                                 " WHERE type = ?1 AND id = ?2",
-                                 error);
-      if (stmt == NULL)
-        return FALSE;
-      alta_store_bind_text (stmt, 1, type);
-      alta_store_bind_text (stmt, 2, id);
-      sqlite3_bind_int (stmt, 3, version);
-      sqlite3_bind_int64 (stmt, 4, now);
-      bind_index_columns (stmt, index, patient_id);
-      /* A result a clinician released stays released. */
-      if (!old_released_null)
-        sqlite3_bind_int64 (stmt, 10, old_released_at);
-      else if (released_at > 0)
-        sqlite3_bind_int64 (stmt, 10, released_at);
-      else
-        sqlite3_bind_null (stmt, 10);
-      alta_store_bind_text (stmt, 11, source);
-      alta_store_bind_text (stmt, 12, hash);
-      alta_store_bind_text (stmt, 13, json);
-      if (!alta_store_step_done (store, stmt, error) || !delete_side_rows (store, rid, error))
-        return FALSE;
-    }
+    released = ALTA_BIND_NULL;
+
+  if (!alta_store_exec (store, current.rid == 0 ? insert_sql : update_sql,
+                        ALTA_BINDS (ALTA_BIND_TEXT (type), ALTA_BIND_TEXT (id),
+                                    ALTA_BIND_INT (version), ALTA_BIND_INT (now),
+                                    ALTA_BIND_TEXT (patient_id),
+                                    index->has_date ? ALTA_BIND_INT (index->date_start)
+                                                    : ALTA_BIND_NULL,
+                                    index->has_date ? ALTA_BIND_INT (index->date_end)
+                                                    : ALTA_BIND_NULL,
+                                    ALTA_BIND_TEXT (index->status),
+                                    ALTA_BIND_TEXT (index->clinical_status),
+                                    released, ALTA_BIND_TEXT (source), ALTA_BIND_TEXT (hash),
+                                    ALTA_BIND_TEXT (json)),
+                        error))
+    return FALSE;
+
+  rid = current.rid;
+  if (rid == 0)
+    rid = sqlite3_last_insert_rowid (alta_store_get_db (store));
+  else if (!delete_side_rows (store, rid, error))
+    return FALSE;
 
   if (!insert_side_rows (store, rid, index, error))
     return FALSE;
@@ -438,19 +369,10 @@ alta_fhir_store_find_source (AltaStore   *store,
                              const char  *source,
                              GError     **error)
 {
-  sqlite3_stmt *stmt = alta_store_prepare (store, "SELECT type || '/' || id FROM fhir_resources"
-                                                  " WHERE source = ?1", error);
-  char *found;
-
-  if (stmt == NULL)
-    return NULL;
-  alta_store_bind_text (stmt, 1, source);
-  if (!alta_store_step_row (store, stmt, error))
-    return NULL;
-
-  found = alta_store_column_dup_text (stmt, 0);
-  sqlite3_reset (stmt);
-  return found;
+  return alta_store_query_optional (store, "SELECT type || '/' || id FROM fhir_resources"
+                                           " WHERE source = ?1",
+                                    ALTA_BINDS (ALTA_BIND_TEXT (source)),
+                                    alta_store_read_text, error);
 }
 
 /**
@@ -466,25 +388,15 @@ alta_fhir_store_find_identifier (AltaStore   *store,
                                  const char  *value,
                                  GError     **error)
 {
-  sqlite3_stmt *stmt = alta_store_prepare (store,
-                                           "SELECT r.id FROM fhir_identifiers i"
-                                           " JOIN fhir_resources r ON r.rid = i.rid"
-                                           " WHERE i.value = ?2 AND r.type = ?1"
-                                           "  AND (?3 IS NULL OR i.system = ?3)"
-                                           " ORDER BY r.rid LIMIT 1", error);
-  char *found;
-
-  if (stmt == NULL)
-    return NULL;
-  alta_store_bind_text (stmt, 1, type);
-  alta_store_bind_text (stmt, 2, value);
-  alta_store_bind_text (stmt, 3, system);
-  if (!alta_store_step_row (store, stmt, error))
-    return NULL;
-
-  found = alta_store_column_dup_text (stmt, 0);
-  sqlite3_reset (stmt);
-  return found;
+  return alta_store_query_optional (store,
+                                    "SELECT r.id FROM fhir_identifiers i"
+                                    " JOIN fhir_resources r ON r.rid = i.rid"
+                                    " WHERE i.value = ?2 AND r.type = ?1"
+                                    "  AND (?3 IS NULL OR i.system = ?3)"
+                                    " ORDER BY r.rid LIMIT 1",
+                                    ALTA_BINDS (ALTA_BIND_TEXT (type), ALTA_BIND_TEXT (value),
+                                                ALTA_BIND_TEXT (system)),
+                                    alta_store_read_text, error);
 }
 
 /**
@@ -498,19 +410,15 @@ alta_fhir_store_hold_report_results (AltaStore   *store,
                                      const char  *report_id,
                                      GError     **error)
 {
-  sqlite3_stmt *stmt = alta_store_prepare (store,
-                                           "UPDATE fhir_resources SET released_at = NULL"
-                                           " WHERE type = 'Observation' AND id IN ("
-                                           "  SELECT substr (f.target, 13) FROM fhir_refs f"
-                                           "  JOIN fhir_resources d ON d.rid = f.rid"
-                                           "  WHERE d.type = 'DiagnosticReport' AND d.id = ?1"
-                                           "   AND d.released_at IS NULL AND f.param = 'result'"
-                                           "   AND f.target LIKE 'Observation/%')", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  alta_store_bind_text (stmt, 1, report_id);
-  return alta_store_step_done (store, stmt, error);
+  return alta_store_exec (store,
+                          "UPDATE fhir_resources SET released_at = NULL"
+                          " WHERE type = 'Observation' AND id IN ("
+                          "  SELECT substr (f.target, 13) FROM fhir_refs f"
+                          "  JOIN fhir_resources d ON d.rid = f.rid"
+                          "  WHERE d.type = 'DiagnosticReport' AND d.id = ?1"
+                          "   AND d.released_at IS NULL AND f.param = 'result'"
+                          "   AND f.target LIKE 'Observation/%')",
+                          ALTA_BINDS (ALTA_BIND_TEXT (report_id)), error);
 }
 
 /**
@@ -526,16 +434,11 @@ alta_fhir_store_release_report (AltaStore   *store,
                                 gint64       now,
                                 GError     **error)
 {
-  sqlite3_stmt *stmt = alta_store_prepare (store,
-                                           "UPDATE fhir_resources SET released_at = ?2"
-                                           " WHERE type = 'DiagnosticReport' AND id = ?1"
-                                           "  AND released_at IS NULL", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  alta_store_bind_text (stmt, 1, report_id);
-  sqlite3_bind_int64 (stmt, 2, now);
-  if (!alta_store_step_done (store, stmt, error))
+  if (!alta_store_exec (store,
+                        "UPDATE fhir_resources SET released_at = ?2"
+                        " WHERE type = 'DiagnosticReport' AND id = ?1"
+                        "  AND released_at IS NULL",
+                        ALTA_BINDS (ALTA_BIND_TEXT (report_id), ALTA_BIND_INT (now)), error))
     return FALSE;
 
   if (sqlite3_changes (alta_store_get_db (store)) == 0)
@@ -545,21 +448,17 @@ alta_fhir_store_release_report (AltaStore   *store,
       return FALSE;
     }
 
-  stmt = alta_store_prepare (store,
-                             "UPDATE fhir_resources SET released_at = ?2"
-                             " WHERE type = 'Observation' AND released_at IS NULL AND id IN ("
-                             "  SELECT substr (f.target, 13) FROM fhir_refs f"
-                             "  JOIN fhir_resources d ON d.rid = f.rid"
-                             "  WHERE d.type = 'DiagnosticReport' AND d.id = ?1"
-                             "   AND f.param = 'result' AND f.target LIKE 'Observation/%')", error);
-  if (stmt == NULL)
-    return FALSE;
-  alta_store_bind_text (stmt, 1, report_id);
-  sqlite3_bind_int64 (stmt, 2, now);
-  return alta_store_step_done (store, stmt, error);
+  return alta_store_exec (store,
+                          "UPDATE fhir_resources SET released_at = ?2"
+                          " WHERE type = 'Observation' AND released_at IS NULL AND id IN ("
+                          "  SELECT substr (f.target, 13) FROM fhir_refs f"
+                          "  JOIN fhir_resources d ON d.rid = f.rid"
+                          "  WHERE d.type = 'DiagnosticReport' AND d.id = ?1"
+                          "   AND f.param = 'result' AND f.target LIKE 'Observation/%')",
+                          ALTA_BINDS (ALTA_BIND_TEXT (report_id), ALTA_BIND_INT (now)), error);
 }
 
-static AltaFhirRecord *
+static gpointer
 read_record (sqlite3_stmt *stmt)
 {
   AltaFhirRecord *record = g_new0 (AltaFhirRecord, 1);
@@ -580,25 +479,21 @@ alta_fhir_store_get (AltaStore   *store,
                      const char  *id,
                      GError     **error)
 {
-  sqlite3_stmt *stmt = alta_store_prepare (store,
-                                           "SELECT rid, type, id, version, patient_id,"
-                                           "  released_at, json FROM fhir_resources"
-                                           " WHERE type = ?1 AND id = ?2", error);
-  AltaFhirRecord *record;
+  g_autoptr (GError) local_error = NULL;
+  AltaFhirRecord *record = alta_store_query_optional (store,
+                                                      "SELECT rid, type, id, version, patient_id,"
+                                                      "  released_at, json FROM fhir_resources"
+                                                      " WHERE type = ?1 AND id = ?2",
+                                                      ALTA_BINDS (ALTA_BIND_TEXT (type),
+                                                                  ALTA_BIND_TEXT (id)),
+                                                      read_record, &local_error);
 
-  if (stmt == NULL)
-    return NULL;
-  alta_store_bind_text (stmt, 1, type);
-  alta_store_bind_text (stmt, 2, id);
-  if (!alta_store_step_row (store, stmt, error))
-    {
-      if (error == NULL || *error == NULL)
-        g_set_error (error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_NOT_FOUND, "No %s/%s", type, id);
-      return NULL;
-    }
+  if (record == NULL && local_error == NULL)
+    g_set_error (&local_error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_NOT_FOUND, "No %s/%s",
+                 type, id);
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
 
-  record = read_record (stmt);
-  sqlite3_reset (stmt);
   return record;
 }
 
@@ -654,26 +549,18 @@ alta_fhir_store_can_see (AltaStore             *store,
 {
   const AltaFhirTypeInfo *info = alta_fhir_type_lookup (record->type);
   g_autoptr (GString) sql = g_string_new ("SELECT 1 FROM fhir_resources r WHERE r.rid = ?");
-  g_autoptr (GArray) binds = g_array_new (FALSE, FALSE, sizeof (Bind));
-  sqlite3_stmt *stmt;
-  int rc;
+  g_autoptr (GArray) binds = binds_new ();
+  gint64 seen = 0;
 
-  g_array_set_clear_func (binds, bind_clear);
   if (info == NULL)
     return FALSE;
 
   add_number (binds, record->rid);
   append_visibility (sql, binds, viewer, info);
 
-  stmt = prepare_dynamic (store, sql->str, binds, error);
-  if (stmt == NULL)
-    return FALSE;
-
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    alta_store_set_sqlite_error (store, rc, error);
-  sqlite3_finalize (stmt);
-  return rc == SQLITE_ROW;
+  return alta_store_query_dynamic (store, sql->str, (const AltaBind *)binds->data,
+                                   alta_store_copy_int64, &seen, error) &&
+         seen != 0;
 }
 
 static void
@@ -828,6 +715,31 @@ append_conditions (GString              *sql,
   append_visibility (sql, binds, viewer, search->info);
 }
 
+/* A page of search results, read from a query for one row more than the page holds */
+typedef struct
+{
+  AltaFhirPage *page;
+  guint         count;
+} ReadPage;
+
+static void
+read_page_row (sqlite3_stmt *stmt,
+               gpointer      user_data)
+{
+  ReadPage *read_page = user_data;
+  AltaFhirPage *page = read_page->page;
+
+  if (page->records->len == read_page->count)
+    {
+      page->has_more = TRUE;
+      return;
+    }
+
+  g_ptr_array_add (page->records, read_record (stmt));
+  page->next_key = sqlite3_column_int64 (stmt, 7);
+  page->next_rid = sqlite3_column_int64 (stmt, 0);
+}
+
 /**
  * alta_fhir_store_search:
  *
@@ -845,31 +757,21 @@ alta_fhir_store_search (AltaStore             *store,
   g_autoptr (AltaFhirPage) page = g_new0 (AltaFhirPage, 1);
   g_autoptr (GString) count_sql = g_string_new ("SELECT count (*) FROM fhir_resources r");
   g_autoptr (GString) sql = NULL;
-  g_autoptr (GArray) count_binds = g_array_new (FALSE, FALSE, sizeof (Bind));
-  g_autoptr (GArray) binds = g_array_new (FALSE, FALSE, sizeof (Bind));
+  g_autoptr (GArray) count_binds = binds_new ();
+  g_autoptr (GArray) binds = binds_new ();
   g_autofree char *key_expression = NULL;
   const char *order = search->descending ? "DESC" : "ASC";
   const char *compare = search->descending ? "<" : ">";
-  sqlite3_stmt *stmt;
-  int rc;
+  gint64 total = 0;
+  ReadPage read_page = { page, search->count };
 
-  g_array_set_clear_func (count_binds, bind_clear);
-  g_array_set_clear_func (binds, bind_clear);
   page->records = g_ptr_array_new_with_free_func ((GDestroyNotify)alta_fhir_record_free);
 
   append_conditions (count_sql, count_binds, viewer, search);
-  stmt = prepare_dynamic (store, count_sql->str, count_binds, error);
-  if (stmt == NULL)
+  if (!alta_store_query_dynamic (store, count_sql->str, (const AltaBind *)count_binds->data,
+                                 alta_store_copy_int64, &total, error))
     return NULL;
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      alta_store_set_sqlite_error (store, rc, error);
-      sqlite3_finalize (stmt);
-      return NULL;
-    }
-  page->total = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
+  page->total = total;
 
   if (search->count == 0)
     return g_steal_pointer (&page);
@@ -905,29 +807,9 @@ alta_fhir_store_search (AltaStore             *store,
   g_string_append (sql, " LIMIT ?");
   add_number (binds, search->count + 1);
 
-  stmt = prepare_dynamic (store, sql->str, binds, error);
-  if (stmt == NULL)
+  if (!alta_store_query_dynamic (store, sql->str, (const AltaBind *)binds->data, read_page_row,
+                                 &read_page, error))
     return NULL;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      if (page->records->len == search->count)
-        {
-          page->has_more = TRUE;
-          break;
-        }
-      g_ptr_array_add (page->records, read_record (stmt));
-      page->next_key = sqlite3_column_int64 (stmt, 7);
-      page->next_rid = sqlite3_column_int64 (stmt, 0);
-    }
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      alta_store_set_sqlite_error (store, rc, error);
-      sqlite3_finalize (stmt);
-      return NULL;
-    }
-
-  sqlite3_finalize (stmt);
   return g_steal_pointer (&page);
 }

@@ -386,7 +386,28 @@ get_client_request_id (JsonObject *resource)
   return NULL;
 }
 
-/* Finds the resource an earlier try of the same create made: Type/id and its record */
+/* Where find_client_request() puts the row it finds */
+typedef struct
+{
+  char **type;
+  char **id;
+  char **patient_id;
+} ClientRequestRow;
+
+static void
+read_client_request (sqlite3_stmt *stmt,
+                     gpointer      user_data)
+{
+  ClientRequestRow *row = user_data;
+
+  *row->type = alta_store_column_dup_text (stmt, 0);
+  *row->id = alta_store_column_dup_text (stmt, 1);
+  *row->patient_id = alta_store_column_dup_text (stmt, 2);
+}
+
+/* Finds the resource an earlier try of the same create made: Type/id and its record. A
+ * client request id names one resource only (a unique index), so there is one row at most.
+ */
 static gboolean
 find_client_request (AltaStore   *store,
                      const char  *value,
@@ -395,25 +416,17 @@ find_client_request (AltaStore   *store,
                      char       **out_patient_id,
                      GError     **error)
 {
-  sqlite3_stmt *stmt = alta_store_prepare (store,
-                                           "SELECT r.type, r.id, r.patient_id"
-                                           " FROM fhir_identifiers i"
-                                           " JOIN fhir_resources r ON r.rid = i.rid"
-                                           " WHERE i.system = ?1 AND i.value = ?2", error);
+  ClientRequestRow row = { out_type, out_id, out_patient_id };
 
   *out_type = *out_id = *out_patient_id = NULL;
-  if (stmt == NULL)
-    return FALSE;
-  alta_store_bind_text (stmt, 1, ALTA_FHIR_CLIENT_REQUEST_SYSTEM);
-  alta_store_bind_text (stmt, 2, value);
-  if (!alta_store_step_row (store, stmt, error))
-    return error == NULL || *error == NULL;
-
-  *out_type = alta_store_column_dup_text (stmt, 0);
-  *out_id = alta_store_column_dup_text (stmt, 1);
-  *out_patient_id = alta_store_column_dup_text (stmt, 2);
-  sqlite3_reset (stmt);
-  return TRUE;
+  return alta_store_query_each (store,
+                                "SELECT r.type, r.id, r.patient_id"
+                                " FROM fhir_identifiers i"
+                                " JOIN fhir_resources r ON r.rid = i.rid"
+                                " WHERE i.system = ?1 AND i.value = ?2",
+                                ALTA_BINDS (ALTA_BIND_TEXT (ALTA_FHIR_CLIENT_REQUEST_SYSTEM),
+                                            ALTA_BIND_TEXT (value)),
+                                read_client_request, &row, error);
 }
 
 static void

@@ -40,7 +40,7 @@ struct _AltaStore
  */
 typedef enum
 {
-  ALTA_BIND_KIND_END,
+  ALTA_BIND_KIND_END = 0,   /* so a zero-terminated GArray of AltaBind is a list of binds */
   ALTA_BIND_KIND_TEXT,
   ALTA_BIND_KIND_INT,
   ALTA_BIND_KIND_NULL,
@@ -93,7 +93,8 @@ typedef void (*AltaStoreRowFunc) (sqlite3_stmt *stmt,
                                   gpointer      user_data);
 
 /* Statements: @static_sql must live as long as the store (a literal), as each statement is
- * prepared once and cached under the address of its text. */
+ * prepared once and cached under the address of its text; SQL built at run time (the FHIR
+ * store's searches) goes through alta_store_query_dynamic(), which does not cache. */
 gboolean      alta_store_exec              (AltaStore          *self,
                                             const char         *static_sql,
                                             const AltaBind     *binds,
@@ -120,31 +121,22 @@ gboolean      alta_store_query_each        (AltaStore          *self,
                                             AltaStoreRowFunc    row_func,
                                             gpointer            user_data,
                                             GError            **error);
+gboolean      alta_store_query_dynamic     (AltaStore          *self,
+                                            const char         *sql,
+                                            const AltaBind     *binds,
+                                            AltaStoreRowFunc    row_func,
+                                            gpointer            user_data,
+                                            GError            **error);
 void          alta_store_copy_int64        (sqlite3_stmt       *stmt,
                                             gpointer            user_data);
+gpointer      alta_store_read_text         (sqlite3_stmt       *stmt);
 gboolean      alta_store_bind              (AltaStore          *self,
                                             sqlite3_stmt       *stmt,
                                             const AltaBind     *binds,
                                             GError            **error);
 
-/* The parts the helpers above are made of, for statements they do not fit (the FHIR
- * store's searches, whose SQL is built for each search). */
+/* For row readers, and for what a write did: sqlite3_changes (), sqlite3_last_insert_rowid () */
 sqlite3      *alta_store_get_db            (AltaStore          *self);
-sqlite3_stmt *alta_store_prepare           (AltaStore          *self,
-                                            const char         *static_sql,
-                                            GError            **error);
-gboolean      alta_store_step_done         (AltaStore          *self,
-                                            sqlite3_stmt       *stmt,
-                                            GError            **error);
-gboolean      alta_store_step_row          (AltaStore          *self,
-                                            sqlite3_stmt       *stmt,
-                                            GError            **error);
-gboolean      alta_store_set_sqlite_error  (AltaStore          *self,
-                                            int                 rc,
-                                            GError            **error);
-void          alta_store_bind_text         (sqlite3_stmt       *stmt,
-                                            int                 index,
-                                            const char         *text);
 char         *alta_store_column_dup_text   (sqlite3_stmt       *stmt,
                                             int                 column);
 

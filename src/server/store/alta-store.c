@@ -215,17 +215,6 @@ prepare (AltaStore   *self,
   return stmt;
 }
 
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           const char   *text)
-{
-  if (text != NULL)
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
 static char *
 column_dup_text (sqlite3_stmt *stmt,
                  int           column)
@@ -271,6 +260,27 @@ step_row (AltaStore     *self,
 
   sqlite3_reset (stmt);
   return FALSE;
+}
+
+/* Steps a query through all its rows, handing each to @row_func; the caller resets or
+ * finalizes the statement.
+ */
+static gboolean
+step_each (AltaStore         *self,
+           sqlite3_stmt      *stmt,
+           AltaStoreRowFunc   row_func,
+           gpointer           user_data,
+           GError           **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    row_func (stmt, user_data);
+
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, rc, error);
+
+  return TRUE;
 }
 
 /* Runs SQL text of one or more statements that take no values (pragmas, BEGIN, a
@@ -329,12 +339,6 @@ read_row (sqlite3_stmt *stmt,
   ReadRows *read_rows = user_data;
 
   g_ptr_array_add (read_rows->rows, read_rows->read_func (stmt));
-}
-
-static gpointer
-read_text (sqlite3_stmt *stmt)
-{
-  return column_dup_text (stmt, 0);
 }
 
 static gboolean
@@ -565,8 +569,8 @@ alta_store_check_integrity (AltaStore  *self,
   g_return_val_if_fail (ALTA_IS_STORE (self), FALSE);
 
   /* The first row says "ok", or names the first problem */
-  result = alta_store_query_optional (self, "PRAGMA integrity_check", NULL, read_text,
-                                      &local_error);
+  result = alta_store_query_optional (self, "PRAGMA integrity_check", NULL,
+                                      alta_store_read_text, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -581,8 +585,8 @@ alta_store_check_integrity (AltaStore  *self,
     }
 
   /* A row for each dangling reference, naming its table */
-  dangling = alta_store_query_optional (self, "PRAGMA foreign_key_check", NULL, read_text,
-                                        &local_error);
+  dangling = alta_store_query_optional (self, "PRAGMA foreign_key_check", NULL,
+                                        alta_store_read_text, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -614,7 +618,7 @@ alta_store_get_meta (AltaStore  *self,
 {
   return alta_store_query_optional (self, "SELECT value FROM meta WHERE key = ?1",
                                     ALTA_BINDS (ALTA_BIND_TEXT (key)),
-                                    read_text, NULL);
+                                    alta_store_read_text, NULL);
 }
 
 gboolean
@@ -792,19 +796,54 @@ alta_store_query_each (AltaStore         *self,
                        GError           **error)
 {
   sqlite3_stmt *stmt = prepare_bound (self, static_sql, binds, error);
-  int rc;
+  gboolean done;
 
   if (stmt == NULL)
     return FALSE;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    row_func (stmt, user_data);
-
-  if (rc != SQLITE_DONE)
-    set_sqlite_error (self, rc, error);
+  done = step_each (self, stmt, row_func, user_data, error);
   sqlite3_reset (stmt);
 
-  return rc == SQLITE_DONE;
+  return done;
+}
+
+/**
+ * alta_store_query_dynamic:
+ * @self: an #AltaStore
+ * @sql: one query whose text is built for this call (a search's conditions)
+ * @binds: (array): its values, see alta_store_bind()
+ * @row_func: (scope call): called on each row, in order
+ * @user_data: for @row_func
+ * @error: return location for a #GError
+ *
+ * Like alta_store_query_each(), for SQL that is not a literal: the statement is prepared
+ * for this call only and finalized afterwards, whatever happened, as caching it under the
+ * address of a text that is freed would find the wrong statement. Build the text from
+ * fixed fragments and bind every value; @binds can be the data of a zero-terminated
+ * #GArray of #AltaBind, as %ALTA_BIND_KIND_END is 0.
+ *
+ * Returns: %TRUE when every row was read, %FALSE with %ALTA_STORE_ERROR_FAILED
+ */
+gboolean
+alta_store_query_dynamic (AltaStore         *self,
+                          const char        *sql,
+                          const AltaBind    *binds,
+                          AltaStoreRowFunc   row_func,
+                          gpointer           user_data,
+                          GError           **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean done;
+  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    return set_sqlite_error (self, rc, error);
+
+  done = alta_store_bind (self, stmt, binds, error) &&
+         step_each (self, stmt, row_func, user_data, error);
+  sqlite3_finalize (stmt);
+
+  return done;
 }
 
 /**
@@ -822,6 +861,21 @@ alta_store_copy_int64 (sqlite3_stmt *stmt,
   gint64 *value = user_data;
 
   *value = sqlite3_column_int64 (stmt, 0);
+}
+
+/**
+ * alta_store_read_text:
+ * @stmt: a statement on a row
+ *
+ * An #AltaStoreReadFunc for alta_store_query_optional() and its kin that reads the
+ * row's first column as text. The column must not be NULL (a NULL would read as no row).
+ *
+ * Returns: (transfer full): the text
+ */
+gpointer
+alta_store_read_text (sqlite3_stmt *stmt)
+{
+  return column_dup_text (stmt, 0);
 }
 
 /**
@@ -955,53 +1009,13 @@ alta_store_query_all (AltaStore          *self,
   return read_rows.rows;
 }
 
-/* What the helpers above are made of, for the statements they do not fit (see
- * alta-store-private.h) and for the row readers of the other parts. */
+/* For the row readers of the other parts, and what they need of the database (the rows
+ * a write changed, the id it inserted) */
 
 sqlite3 *
 alta_store_get_db (AltaStore *self)
 {
   return self->db;
-}
-
-sqlite3_stmt *
-alta_store_prepare (AltaStore   *self,
-                    const char  *static_sql,
-                    GError     **error)
-{
-  return prepare (self, static_sql, error);
-}
-
-gboolean
-alta_store_step_done (AltaStore     *self,
-                      sqlite3_stmt  *stmt,
-                      GError       **error)
-{
-  return step_done (self, stmt, error);
-}
-
-gboolean
-alta_store_step_row (AltaStore     *self,
-                     sqlite3_stmt  *stmt,
-                     GError       **error)
-{
-  return step_row (self, stmt, error);
-}
-
-gboolean
-alta_store_set_sqlite_error (AltaStore  *self,
-                             int         rc,
-                             GError    **error)
-{
-  return set_sqlite_error (self, rc, error);
-}
-
-void
-alta_store_bind_text (sqlite3_stmt *stmt,
-                      int           index,
-                      const char   *text)
-{
-  bind_text (stmt, index, text);
 }
 
 char *
