@@ -123,7 +123,6 @@ show_nobody (AltaWindow *self)
   clear_clipboards (self);
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", FALSE);
-  gtk_root_set_focus (GTK_ROOT (self), NULL);
   gtk_stack_set_visible_child_name (self->stack, "sign-in");
   alta_bench_mark_next_frame (GTK_WIDGET (self), "sign-in-page");
 }
