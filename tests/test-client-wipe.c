@@ -1,10 +1,11 @@
 /* test-client-wipe.c: after sign-out, nothing of the patient is left in the app
  *
  * The real window, in this process, against a real demo portal: sign in as Grace, open
- * every page, a report and a trend, copy text from the app; sign out (by the button, and by
- * the portal ending the session). Then every widget of every window, every list model
- * reachable from them, the session's own models and the clipboards are searched for her
- * names, identifiers and values.
+ * every page, a report and a trend, copy text from the app; sign out (by the button, by the
+ * portal ending the session, and by the idle limit, on a clock the test moves). Then every
+ * widget of every window, every list model reachable from them and the clipboards are
+ * searched for her names, identifiers and values, and the session (which held every model)
+ * must be freed: g_assert_finalize_object().
  *
  * Copyright 2026 The MyAltaMed for Linux authors
  *
@@ -17,10 +18,14 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "alta-idle-monitor.h"
+#include "alta-report-row.h"
+#include "alta-portal-error.h"
 #include "alta-results-page.h"
 #include "alta-session.h"
 #include "alta-sign-in-page.h"
 #include "alta-test-server.h"
+#include "alta-trend-view.h"
 #include "alta-window.h"
 
 static AltaTestServer *server;
@@ -184,32 +189,29 @@ find_widget (GtkWidget *root,
 
 typedef gboolean (*Condition) (gpointer data);
 
+static gboolean
+wake_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main loop until @condition holds. The loop blocks until something happens; a
+ * timer wakes it every 10 ms, for conditions that no event announces. */
 static void
 iterate_until (Condition   condition,
                gpointer    data,
                const char *what)
 {
   gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  guint wake_id = g_timeout_add (10, wake_cb, NULL);
 
   while (!condition (data))
     {
       if (g_get_monotonic_time () > deadline)
         g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
+      g_main_context_iteration (NULL, TRUE);
     }
-}
-
-static void
-iterate_for (guint milliseconds)
-{
-  gint64 deadline = g_get_monotonic_time () + milliseconds * 1000;
-
-  while (g_get_monotonic_time () < deadline)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
+  g_source_remove (wake_id);
 }
 
 static gboolean
@@ -231,12 +233,59 @@ has_text (gpointer data)
   return strstr (text, needle_and_session[0]) != NULL;
 }
 
-static void
-on_signed_in_cb (AltaSignInPage *page,
-                 AltaSession    *session,
-                 AltaSession   **out)
+static gboolean
+has_session (gpointer data)
 {
-  g_set_object (out, session);
+  return alta_window_get_session (data) != NULL;
+}
+
+/* The first row of the list that shows a report: rows are made, then given their report */
+static GtkWidget *
+find_report_row (GtkWidget *widget)
+{
+  if (ALTA_IS_REPORT_ROW (widget) && alta_report_row_get_report (ALTA_REPORT_ROW (widget)) != NULL)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_report_row (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+has_report_row (gpointer data)
+{
+  return find_report_row (data) != NULL;
+}
+
+static gboolean
+has_trend_button (gpointer data)
+{
+  GtkWidget *results_page = data;
+  GtkWidget *values = find_widget (results_page, GTK_TYPE_LIST_BOX, NULL);
+
+  return values != NULL && find_widget (values, GTK_TYPE_BUTTON, NULL) != NULL;
+}
+
+static gboolean
+shows_trend (gpointer data)
+{
+  GtkWidget *results_page = data;
+
+  return gtk_widget_get_visible (find_widget (results_page, ALTA_TYPE_TREND_VIEW, NULL));
+}
+
+/* Nothing holds the window but the test: its requests have come back */
+static gboolean
+holds_last_reference (gpointer data)
+{
+  return G_OBJECT (data)->ref_count == 1;
 }
 
 /* What must not outlive her session: read from the portal, not from the app */
@@ -297,45 +346,57 @@ type_into (GtkWidget  *window,
   gtk_editable_set_text (GTK_EDITABLE (row), text);
 }
 
+/* The results come last (hundreds, in pages), all at once */
+static gboolean
+has_results (gpointer data)
+{
+  AltaSession *session = alta_window_get_session (data);
+
+  return session != NULL && g_list_model_get_n_items (alta_session_get_results (session)) > 0;
+}
+
+static void
+sign_in (GtkWidget *window)
+{
+  GtkWidget *sign_in_page = NULL;
+  const char *loaded[] = { "Penicillin", NULL };
+
+  iterate_until (is_on_sign_in, window, "the sign-in page");
+  sign_in_page = find_widget (window, ALTA_TYPE_SIGN_IN_PAGE, NULL);
+  type_into (window, ADW_TYPE_ENTRY_ROW, "Username", "grace");
+  type_into (window, ADW_TYPE_PASSWORD_ENTRY_ROW, "Password", "Orchard-Lantern-42");
+  g_assert_true (gtk_widget_activate_action (sign_in_page, "sign-in.submit", NULL));
+  iterate_until (has_session, window, "her session");
+  iterate_until (has_text, loaded, "her record");
+  iterate_until (has_results, window, "her results");
+}
+
 /* Signs in as Grace and opens her newest report and a trend; returns her session */
 static AltaSession *
 sign_in_and_look_around (GtkWidget *window)
 {
-  GtkWidget *sign_in_page = NULL;
   GtkWidget *results_page;
   GtkWidget *report_button;
   GtkWidget *trend_button;
-  AltaSession *session = NULL;
-  const char *loaded[] = { "Penicillin", NULL };
-  gulong handler;
 
-  iterate_until (is_on_sign_in, window, "the sign-in page");
-  sign_in_page = find_widget (window, ALTA_TYPE_SIGN_IN_PAGE, NULL);
-  handler = g_signal_connect (sign_in_page, "signed-in", G_CALLBACK (on_signed_in_cb), &session);
-  type_into (window, ADW_TYPE_ENTRY_ROW, "Username", "grace");
-  type_into (window, ADW_TYPE_PASSWORD_ENTRY_ROW, "Password", "Orchard-Lantern-42");
-  g_assert_true (gtk_widget_activate_action (sign_in_page, "sign-in.submit", NULL));
-  iterate_until (has_text, loaded, "her record");
-  g_signal_handler_disconnect (sign_in_page, handler);
-  g_assert_nonnull (session);
+  sign_in (window);
 
   /* The newest report's values, then the first value's trend */
   results_page = find_widget (window, ALTA_TYPE_RESULTS_PAGE, NULL);
-  iterate_for (500);
-  report_button = find_widget (find_widget (results_page, GTK_TYPE_LIST_VIEW, NULL),
-                               GTK_TYPE_BUTTON, NULL);
-  g_assert_nonnull (report_button);
+  iterate_until (has_report_row, results_page, "the reports");
+  report_button = find_widget (find_report_row (results_page), GTK_TYPE_BUTTON, NULL);
   g_signal_emit_by_name (report_button, "clicked");
-  iterate_for (200);
+  iterate_until (has_trend_button, results_page, "the report's values");
   trend_button = find_widget (find_widget (results_page, GTK_TYPE_LIST_BOX, NULL),
                               GTK_TYPE_BUTTON, NULL);
-  g_assert_nonnull (trend_button);
   g_signal_emit_by_name (trend_button, "clicked");
-  iterate_for (200);
+  iterate_until (shows_trend, results_page, "the trend");
 
-  return session;
+  return g_object_ref (alta_window_get_session (ALTA_WINDOW (window)));
 }
 
+/* Signed out: nothing of hers in any window, and her session (the caller's reference the
+ * last) is freed with every model it held */
 static void
 assert_nothing_left (AltaSession *session,
                      GPtrArray   *secrets,
@@ -344,10 +405,9 @@ assert_nothing_left (AltaSession *session,
   g_autofree char *after = NULL;
   guint n_models = 0;
 
-  after = everything (session, &n_models);
+  after = everything (NULL, &n_models);
   g_test_message ("After sign-out: %u list models searched, %zu bytes of text",
                   n_models, strlen (after));
-  g_assert_cmpuint (n_models, >=, 6);
   /* The password is never kept, signed in or not */
   g_assert_null (strstr (before, "Orchard-Lantern-42"));
   g_assert_null (strstr (after, "Orchard-Lantern-42"));
@@ -370,16 +430,7 @@ assert_nothing_left (AltaSession *session,
         }
     }
 
-  for (guint i = 0; i < 6; i++)
-    {
-      GListModel *models[] = {
-        alta_session_get_allergies (session), alta_session_get_immunizations (session),
-        alta_session_get_medications (session), alta_session_get_problems (session),
-        alta_session_get_reports (session), alta_session_get_results (session),
-      };
-
-      g_assert_cmpuint (g_list_model_get_n_items (models[i]), ==, 0);
-    }
+  g_assert_finalize_object (session);
 }
 
 static void
@@ -411,39 +462,53 @@ read_clipboard (GdkClipboard *clipboard)
   return text;
 }
 
+/* A window of its own, on @portal: the test holds a reference, for destroy_window() */
 static GtkWidget *
-new_window (void)
+new_window (AltaTestServer *portal)
 {
-  g_autoptr (AltaPortalClient) client = alta_test_server_new_client (server);
+  g_autoptr (AltaPortalClient) client = alta_test_server_new_client (portal);
   GtkWidget *window = GTK_WIDGET (alta_window_new (NULL, client, NULL, NULL));
 
+  g_object_ref (window);
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
   return window;
+}
+
+/* The window goes, and with it everything it made */
+static void
+destroy_window (GtkWidget *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_until (holds_last_reference, window, "the window's requests to end");
+  g_assert_finalize_object (window);
 }
 
 static void
 test_sign_out_wipes_everything (void)
 {
   g_autoptr (GPtrArray) secrets = grace_secrets ();
-  g_autoptr (AltaSession) session = NULL;
+  AltaSession *session;
   g_autofree char *before = NULL;
   g_autofree char *clipboard_text = NULL;
   g_autofree char *primary_text = NULL;
-  GtkWidget *window = new_window ();
+  GtkWidget *window = new_window (server);
+  guint n_models = 0;
   GdkClipboard *clipboard = gtk_widget_get_clipboard (window);
   GdkClipboard *primary = gtk_widget_get_primary_clipboard (window);
 
   session = sign_in_and_look_around (window);
-  before = everything (session, NULL);
-  g_test_message ("Signed in: %zu bytes of text", strlen (before));
+  before = everything (session, &n_models);
+  g_test_message ("Signed in: %u list models searched, %zu bytes of text", n_models,
+                  strlen (before));
+  g_assert_cmpuint (n_models, >=, 6);
 
   /* As if she had copied her allergy and selected a value */
   gdk_clipboard_set_text (clipboard, "Penicillin");
   gdk_clipboard_set_text (primary, "Orchard-Lantern-42");
 
   g_assert_true (gtk_widget_activate_action (window, "win.sign-out", NULL));
-  iterate_for (300);
+  g_assert_null (alta_window_get_session (ALTA_WINDOW (window)));
   g_assert_true (is_on_sign_in (window));
 
   assert_nothing_left (session, secrets, before);
@@ -452,7 +517,7 @@ test_sign_out_wipes_everything (void)
   g_assert_cmpstr (clipboard_text, ==, "");
   g_assert_cmpstr (primary_text, ==, "");
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  destroy_window (window);
 }
 
 /* The portal ends the session (her password changed elsewhere); the app's next request is
@@ -462,13 +527,14 @@ static void
 test_session_ended_by_the_portal (void)
 {
   g_autoptr (GPtrArray) secrets = grace_secrets ();
-  g_autoptr (AltaSession) session = NULL;
+  AltaSession *session;
   g_autoptr (AltaPortalClient) elsewhere = alta_test_server_new_client (server);
   g_autoptr (AltaPortalResponse) response = NULL;
+  g_autoptr (GAsyncResult) loaded = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *before = NULL;
-  GtkWidget *window = new_window ();
+  GtkWidget *window = new_window (server);
   const char *notice[] = { "You were signed out after 15 minutes without activity", NULL };
-  GtkWidget *results_page;
 
   session = sign_in_and_look_around (window);
   before = everything (session, NULL);
@@ -483,11 +549,14 @@ test_session_ended_by_the_portal (void)
   g_clear_object (&response);
 
   /* Any request of hers now: reloading the record */
-  results_page = find_widget (window, ALTA_TYPE_RESULTS_PAGE, NULL);
-  g_assert_nonnull (results_page);
-  alta_session_load_async (session, NULL, NULL, NULL);
+  alta_session_load_async (session, NULL, alta_test_store_result_cb, &loaded);
   iterate_until (has_text, notice, "the signed-out notice");
   g_assert_true (is_on_sign_in (window));
+  g_assert_null (alta_window_get_session (ALTA_WINDOW (window)));
+  iterate_until (is_set, &loaded, "the reload to fail");
+  g_assert_false (alta_session_load_finish (session, loaded, &error));
+  g_assert_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_SESSION_EXPIRED);
+  g_clear_object (&loaded);
   assert_nothing_left (session, secrets, before);
 
   /* Put her password back for the other tests */
@@ -497,7 +566,94 @@ test_session_ended_by_the_portal (void)
                                 ALTA_REQUEST_NONE);
   alta_assert_status (response, 204);
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  destroy_window (window);
+}
+
+/* The idle monitor's time, moved by the test */
+static gint64 test_now = G_GINT64_CONSTANT (1000000000000);
+
+static gint64
+test_clock (gpointer user_data)
+{
+  return test_now;
+}
+
+static void
+move_clock (GtkWidget *window,
+            int        seconds)
+{
+  test_now += seconds * G_USEC_PER_SEC;
+  alta_idle_monitor_check (alta_window_get_idle_monitor (ALTA_WINDOW (window)));
+}
+
+static AdwMessageDialog *
+find_idle_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (toplevel) && gtk_widget_get_visible (toplevel))
+        return ADW_MESSAGE_DIALOG (toplevel);
+    }
+
+  return NULL;
+}
+
+static gboolean
+has_no_idle_dialog (gpointer data)
+{
+  return find_idle_dialog () == NULL;
+}
+
+/* A portal whose idle limit is 70 seconds: the warning comes 10 seconds without input; "Stay
+ * signed in" starts the wait again; then, with no input, the sign-out at the limit wipes
+ * her record. The clock moves; nothing waits for real seconds.
+ */
+static void
+test_idle_warning_then_sign_out (void)
+{
+  g_autoptr (AltaTestServer) portal = alta_test_server_new_demo ("[policy]\nidle_timeout_s=70\n");
+  g_autoptr (GPtrArray) secrets = grace_secrets ();
+  AdwMessageDialog *dialog;
+  AltaSession *session;
+  g_autofree char *before = NULL;
+  GtkWidget *window = new_window (portal);
+  const char *notice[] = { "You were signed out after 1 minute without activity", NULL };
+
+  alta_idle_monitor_set_clock (alta_window_get_idle_monitor (ALTA_WINDOW (window)), test_clock,
+                               NULL);
+  session = sign_in_and_look_around (window);
+  before = everything (session, NULL);
+
+  /* Nine seconds: nothing; ten: the warning, a minute before the limit */
+  move_clock (window, 9);
+  g_assert_null (find_idle_dialog ());
+  move_clock (window, 1);
+  dialog = find_idle_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "will sign you out in 60 seconds"));
+
+  /* What pressing "Stay Signed In" does: the response, then the dialog closes */
+  adw_message_dialog_response (dialog, "stay");
+  gtk_window_close (GTK_WINDOW (dialog));
+  iterate_until (has_no_idle_dialog, NULL, "the warning to close");
+  g_assert_true (alta_window_get_session (ALTA_WINDOW (window)) == session);
+
+  /* The wait started again at "stay": 69 seconds later she is still signed in (warned) */
+  move_clock (window, 69);
+  g_assert_true (alta_window_get_session (ALTA_WINDOW (window)) == session);
+  g_assert_nonnull (find_idle_dialog ());
+  move_clock (window, 1);
+  g_assert_null (alta_window_get_session (ALTA_WINDOW (window)));
+  iterate_until (has_text, notice, "the idle notice");
+  g_assert_true (is_on_sign_in (window));
+  iterate_until (has_no_idle_dialog, NULL, "the warning to close");
+  assert_nothing_left (session, secrets, before);
+
+  destroy_window (window);
 }
 
 int
@@ -518,6 +674,7 @@ main (int   argc,
   server = alta_test_server_new_demo (NULL);
   g_test_add_func ("/client/sign-out-wipes-everything", test_sign_out_wipes_everything);
   g_test_add_func ("/client/session-ended-by-the-portal", test_session_ended_by_the_portal);
+  g_test_add_func ("/client/idle-warning-then-sign-out", test_idle_warning_then_sign_out);
   status = g_test_run ();
   alta_test_server_free (server);
 

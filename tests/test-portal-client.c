@@ -20,14 +20,14 @@
 #include "alta-test-server.h"
 
 static GListStore *
-search (AltaPortalClient  *client,
-        const char        *path,
-        GType              type,
-        GError           **error)
+search (AltaPortalClient    *client,
+        GType                type,
+        const char * const  *params,
+        GError             **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  alta_portal_client_search_async (client, path, type, ALTA_REQUEST_BACKGROUND, NULL,
+  alta_portal_client_search_async (client, type, params, ALTA_REQUEST_BACKGROUND, NULL,
                                    alta_test_store_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
@@ -70,25 +70,33 @@ test_record_lists (void)
   g_autoptr (AltaPortalClient) grace = alta_test_server_new_client (server);
   g_autoptr (AltaPortalClient) carolyne = alta_test_server_new_client (server);
   g_autoptr (JsonObject) carolyne_account = alta_test_server_demo_account (server, "carolyne");
-  g_autofree char *carolyne_path = NULL;
+  g_autofree char *carolyne_id = NULL;
+  /* Each search, and the same as a path, to count what the server has */
   const struct
   {
-    const char *path;
-    GType       type;
+    const char         *path;
+    GType               type;
+    const char * const *params;
   } lists[] = {
-    { "/fhir/R4/AllergyIntolerance?patient=demo-adult", ALTA_TYPE_ALLERGY },
-    { "/fhir/R4/Immunization?patient=demo-adult&_sort=-date", ALTA_TYPE_IMMUNIZATION },
-    { "/fhir/R4/MedicationRequest?patient=demo-adult", ALTA_TYPE_MEDICATION },
-    { "/fhir/R4/Condition?patient=demo-adult", ALTA_TYPE_PROBLEM },
-    { "/fhir/R4/Observation?patient=demo-adult&category=laboratory&_count=7", ALTA_TYPE_LAB_RESULT },
-    { "/fhir/R4/DiagnosticReport?patient=demo-adult&_sort=-date&_count=5", ALTA_TYPE_LAB_REPORT },
+    { "/fhir/R4/AllergyIntolerance?patient=demo-adult", ALTA_TYPE_ALLERGY,
+      (const char *[]) { "patient", "demo-adult", NULL } },
+    { "/fhir/R4/Immunization?patient=demo-adult&_sort=-date", ALTA_TYPE_IMMUNIZATION,
+      (const char *[]) { "patient", "demo-adult", "_sort", "-date", NULL } },
+    { "/fhir/R4/MedicationRequest?patient=demo-adult", ALTA_TYPE_MEDICATION,
+      (const char *[]) { "patient", "demo-adult", NULL } },
+    { "/fhir/R4/Condition?patient=demo-adult", ALTA_TYPE_PROBLEM,
+      (const char *[]) { "patient", "demo-adult", NULL } },
+    { "/fhir/R4/Observation?patient=demo-adult&category=laboratory&_count=7", ALTA_TYPE_LAB_RESULT,
+      (const char *[]) { "patient", "demo-adult", "category", "laboratory", "_count", "7", NULL } },
+    { "/fhir/R4/DiagnosticReport?patient=demo-adult&_sort=-date&_count=5", ALTA_TYPE_LAB_REPORT,
+      (const char *[]) { "patient", "demo-adult", "_sort", "-date", "_count", "5", NULL } },
   };
 
   alta_test_sign_in (grace, "grace", "Orchard-Lantern-42");
   for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
     {
       g_autoptr (GError) error = NULL;
-      g_autoptr (GListStore) items = search (grace, lists[i].path, lists[i].type, &error);
+      g_autoptr (GListStore) items = search (grace, lists[i].type, lists[i].params, &error);
 
       g_assert_no_error (error);
       g_test_message ("%s", lists[i].path);
@@ -105,11 +113,13 @@ test_record_lists (void)
 
   /* 712 results in pages of 50 */
   alta_test_sign_in (carolyne, "carolyne", "Imported-carolyne-Record-1");
-  carolyne_path = g_strdup_printf ("/fhir/R4/Observation?patient=%s&_sort=-date&_count=50",
-                                   json_object_get_string_member (carolyne_account, "patient_id"));
+  carolyne_id = g_strdup (json_object_get_string_member (carolyne_account, "patient_id"));
   {
     g_autoptr (GError) error = NULL;
-    g_autoptr (GListStore) items = search (carolyne, carolyne_path, ALTA_TYPE_LAB_RESULT, &error);
+    g_autoptr (GListStore) items = search (carolyne, ALTA_TYPE_LAB_RESULT,
+                                           (const char *[]) { "patient", carolyne_id, "_sort", "-date",
+                                                              "_count", "50", NULL },
+                                           &error);
 
     g_assert_no_error (error);
     g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (items)), ==, 712);
@@ -118,8 +128,9 @@ test_record_lists (void)
   /* Someone else's record: the server's 403, read from its OperationOutcome */
   {
     g_autoptr (GError) error = NULL;
-    g_autoptr (GListStore) items = search (carolyne, "/fhir/R4/AllergyIntolerance?patient=demo-adult",
-                                           ALTA_TYPE_ALLERGY, &error);
+    g_autoptr (GListStore) items = search (carolyne, ALTA_TYPE_ALLERGY,
+                                           (const char *[]) { "patient", "demo-adult", NULL },
+                                           &error);
 
     g_assert_null (items);
     g_assert_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_FORBIDDEN);
@@ -131,10 +142,106 @@ test_record_lists (void)
     g_autoptr (GListStore) items = NULL;
 
     alta_portal_client_set_access_token (carolyne, "not-a-token");
-    items = search (carolyne, carolyne_path, ALTA_TYPE_LAB_RESULT, &error);
+    items = search (carolyne, ALTA_TYPE_LAB_RESULT,
+                    (const char *[]) { "patient", carolyne_id, "_count", "50", NULL }, &error);
     g_assert_null (items);
     g_assert_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_SESSION_EXPIRED);
   }
+}
+
+static GAsyncResult *
+wait_for_result (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
+/* Each call of the API by its name: sign-in, the account, a read, keepalive, sign-out */
+static void
+test_typed_calls (void)
+{
+  g_autoptr (AltaTestServer) server = alta_test_server_new_demo (NULL);
+  g_autoptr (AltaPortalClient) client = alta_test_server_new_client (server);
+  g_autoptr (AltaPortalAccount) account = NULL;
+  g_autoptr (AltaPortalAccount) me = NULL;
+  g_autoptr (AltaRecordItem) allergy = NULL;
+  g_autoptr (GListStore) allergies = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  gint64 idle_timeout_s = 0;
+  gint64 retry_after_s = 0;
+
+  /* A wrong password: no token, no account */
+  alta_portal_client_sign_in_async (client, "grace", "not-her-password", NULL,
+                                    alta_test_store_result_cb, &result);
+  account = alta_portal_client_sign_in_finish (client, wait_for_result (&result), &idle_timeout_s,
+                                               &retry_after_s, &error);
+  g_assert_null (account);
+  g_assert_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_INVALID_CREDENTIALS);
+  g_assert_null (alta_portal_client_get_access_token (client));
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  alta_portal_client_sign_in_async (client, "grace", "Orchard-Lantern-42", NULL,
+                                    alta_test_store_result_cb, &result);
+  account = alta_portal_client_sign_in_finish (client, wait_for_result (&result), &idle_timeout_s,
+                                               &retry_after_s, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (alta_portal_account_get_username (account), ==, "grace");
+  g_assert_cmpstr (alta_portal_account_get_patient_id (account), ==, "demo-adult");
+  g_assert_cmpuint (alta_portal_account_get_n_records (account), >=, 1);
+  g_assert_cmpstr (alta_portal_account_get_record_relationship (account, 0), ==, "self");
+  g_assert_nonnull (alta_portal_account_get_own_name (account));
+  g_assert_cmpint (idle_timeout_s, ==, 900);
+  g_assert_nonnull (alta_portal_client_get_access_token (client));
+  g_clear_object (&result);
+
+  alta_portal_client_get_account_async (client, ALTA_REQUEST_BACKGROUND, NULL,
+                                        alta_test_store_result_cb, &result);
+  me = alta_portal_client_get_account_finish (client, wait_for_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (alta_portal_account_get_username (me), ==, "grace");
+  g_clear_object (&result);
+
+  /* A search, then a read of its first result */
+  alta_portal_client_search_async (client, ALTA_TYPE_ALLERGY,
+                                   (const char *[]) { "patient", "demo-adult", NULL },
+                                   ALTA_REQUEST_NONE, NULL, alta_test_store_result_cb, &result);
+  allergies = alta_portal_client_search_finish (client, wait_for_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (allergies)), >, 0);
+  g_clear_object (&result);
+  {
+    g_autoptr (AltaRecordItem) first = g_list_model_get_item (G_LIST_MODEL (allergies), 0);
+
+    alta_portal_client_read_async (client, ALTA_TYPE_ALLERGY, alta_record_item_get_id (first),
+                                   ALTA_REQUEST_NONE, NULL, alta_test_store_result_cb, &result);
+    allergy = alta_portal_client_read_finish (client, wait_for_result (&result), &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (alta_record_item_get_id (allergy), ==, alta_record_item_get_id (first));
+    g_assert_cmpstr (alta_record_item_get_title (allergy), ==, alta_record_item_get_title (first));
+    g_clear_object (&result);
+  }
+
+  alta_portal_client_keepalive_async (client, NULL, alta_test_store_result_cb, &result);
+  g_assert_true (alta_portal_client_keepalive_finish (client, wait_for_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  /* Signing out forgets the token at once; the portal ended the session */
+  alta_portal_client_sign_out_async (client, NULL, alta_test_store_result_cb, &result);
+  g_assert_null (alta_portal_client_get_access_token (client));
+  g_assert_true (alta_portal_client_sign_out_finish (client, wait_for_result (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  g_clear_object (&me);
+  alta_portal_client_get_account_async (client, ALTA_REQUEST_NONE, NULL,
+                                        alta_test_store_result_cb, &result);
+  me = alta_portal_client_get_account_finish (client, wait_for_result (&result), &error);
+  g_assert_null (me);
+  g_assert_nonnull (error);
 }
 
 /* A certificate that no trusted authority signed: its own error, not a network one */
@@ -221,6 +328,14 @@ handle_trouble (SoupServer        *soup,
                 gpointer           user_data)
 {
   const char *base = user_data;
+  const char *what = query != NULL ? g_hash_table_lookup (query, "case") : NULL;
+
+  /* Every case is an Observation search: `?case=fail` answers as /fail did */
+  if (g_str_equal (path, "/fhir/R4/Observation") && what != NULL)
+    path = g_strconcat ("/", what, NULL);
+  else
+    path = g_strdup (path);
+  g_object_set_data_full (G_OBJECT (msg), "path", (char *)path, g_free);
 
   if (g_str_equal (path, "/fail"))
     soup_server_message_set_status (msg, 500, NULL);
@@ -255,7 +370,7 @@ handle_trouble (SoupServer        *soup,
       if (page == NULL)
         body = g_strdup_printf (
           "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":2,"
-          "\"link\":[{\"relation\":\"next\",\"url\":\"%s/pages?page=2\"}],"
+          "\"link\":[{\"relation\":\"next\",\"url\":\"%s/fhir/R4/Observation?case=pages&page=2\"}],"
           "\"entry\":[{\"resource\":{\"resourceType\":\"Observation\",\"id\":\"1\"}}]}", base);
       else
         body = g_strdup ("{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"total\":2,"
@@ -308,7 +423,8 @@ test_server_trouble (void)
       /* The operator hears of a link that leads away */
       if (g_str_equal (cases[i].path, "/elsewhere"))
         g_test_expect_message ("alta-portal-client", G_LOG_LEVEL_WARNING, "*points away*");
-      items = search (client, cases[i].path, ALTA_TYPE_LAB_RESULT, &search_error);
+      items = search (client, ALTA_TYPE_LAB_RESULT,
+                      (const char *[]) { "case", cases[i].path + 1, NULL }, &search_error);
 
       g_test_message ("%s", cases[i].path);
       g_assert_null (items);
@@ -319,7 +435,9 @@ test_server_trouble (void)
   /* Links back to the same portal are followed */
   {
     g_autoptr (GError) search_error = NULL;
-    g_autoptr (GListStore) items = search (client, "/pages", ALTA_TYPE_LAB_RESULT, &search_error);
+    g_autoptr (GListStore) items = search (client, ALTA_TYPE_LAB_RESULT,
+                                           (const char *[]) { "case", "pages", NULL },
+                                           &search_error);
 
     g_assert_no_error (search_error);
     g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (items)), ==, 2);
@@ -404,6 +522,7 @@ main (int    argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/portal-client/record-lists", test_record_lists);
+  g_test_add_func ("/portal-client/typed-calls", test_typed_calls);
   g_test_add_func ("/portal-client/bad-certificate", test_bad_certificate);
   g_test_add_func ("/portal-client/unreachable", test_unreachable);
   g_test_add_func ("/portal-client/timeout", test_timeout);

@@ -14,6 +14,11 @@
 /* Only a person's input counts: keys, clicks, touches and scrolls, seen by a controller in
  * the capture phase of the window, before any widget takes them. Every second it checks
  * the time since the last input: "warn" a minute before the limit, "expired" at it.
+ *
+ * Time is the monotonic clock. Tests give the monitor their own clock with
+ * alta_idle_monitor_set_clock() and move it, instead of waiting minutes: a call made in the
+ * test's own process, so nothing outside the program (no variable, no file) can change the
+ * time of an installed app.
  */
 
 #define WARNING_S 60
@@ -25,7 +30,9 @@ struct _AltaIdleMonitor
   GtkWidget          *window;
   GtkEventController *controller;
   gint64              limit_s;
-  gint64              last_input;      /* monotonic µs */
+  AltaIdleMonitorClock clock;
+  gpointer            clock_data;
+  gint64              last_input;      /* µs of the clock */
   gboolean            input_pending;   /* input since alta_idle_monitor_take_activity() */
   gboolean            warned;
   guint               tick_id;
@@ -88,11 +95,17 @@ on_event_cb (GtkEventControllerLegacy *controller,
   return GDK_EVENT_PROPAGATE;
 }
 
+static gint64
+monotonic_clock (gpointer user_data)
+{
+  return g_get_monotonic_time ();
+}
+
 static gboolean
 tick_cb (gpointer user_data)
 {
   AltaIdleMonitor *self = user_data;
-  gint64 idle_s = (g_get_monotonic_time () - self->last_input) / G_USEC_PER_SEC;
+  gint64 idle_s = (self->clock (self->clock_data) - self->last_input) / G_USEC_PER_SEC;
 
   if (idle_s >= self->limit_s)
     {
@@ -142,6 +155,7 @@ alta_idle_monitor_class_init (AltaIdleMonitorClass *klass)
 static void
 alta_idle_monitor_init (AltaIdleMonitor *self)
 {
+  self->clock = monotonic_clock;
 }
 
 AltaIdleMonitor *
@@ -193,7 +207,7 @@ alta_idle_monitor_reset (AltaIdleMonitor *self)
 {
   g_return_if_fail (ALTA_IS_IDLE_MONITOR (self));
 
-  self->last_input = g_get_monotonic_time ();
+  self->last_input = self->clock (self->clock_data);
   self->input_pending = TRUE;
   self->warned = FALSE;
 }
@@ -213,4 +227,45 @@ alta_idle_monitor_take_activity (AltaIdleMonitor *self)
   pending = self->input_pending;
   self->input_pending = FALSE;
   return pending;
+}
+
+/**
+ * alta_idle_monitor_set_clock:
+ * @clock: (nullable): what gives the time, in microseconds; %NULL for the monotonic clock
+ * @user_data: data for @clock
+ *
+ * For tests: the monitor measures time with @clock from now on, and the wait starts again.
+ */
+void
+alta_idle_monitor_set_clock (AltaIdleMonitor      *self,
+                             AltaIdleMonitorClock  clock,
+                             gpointer              user_data)
+{
+  g_return_if_fail (ALTA_IS_IDLE_MONITOR (self));
+
+  self->clock = clock != NULL ? clock : monotonic_clock;
+  self->clock_data = clock != NULL ? user_data : NULL;
+  self->last_input = self->clock (self->clock_data);
+}
+
+/**
+ * alta_idle_monitor_check:
+ *
+ * Checks the time since the last input now rather than at the next second: for a test that
+ * moved its clock.
+ */
+void
+alta_idle_monitor_check (AltaIdleMonitor *self)
+{
+  guint tick_id;
+
+  g_return_if_fail (ALTA_IS_IDLE_MONITOR (self));
+
+  tick_id = self->tick_id;
+  if (tick_id == 0)
+    return;
+
+  /* The tick's source is ours to remove when the tick says so: the main loop did not run it */
+  if (tick_cb (self) == G_SOURCE_REMOVE)
+    g_source_remove (tick_id);
 }

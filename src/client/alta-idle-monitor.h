@@ -15,11 +15,17 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (AltaIdleMonitor, alta_idle_monitor, ALTA, IDLE_MONITOR, GObject)
 
+typedef gint64 (*AltaIdleMonitorClock) (gpointer user_data);
+
 AltaIdleMonitor *alta_idle_monitor_new        (GtkWidget       *window);
 void             alta_idle_monitor_start      (AltaIdleMonitor *self,
                                                gint64           limit_s);
 void             alta_idle_monitor_stop       (AltaIdleMonitor *self);
 void             alta_idle_monitor_reset      (AltaIdleMonitor *self);
 gboolean         alta_idle_monitor_take_activity (AltaIdleMonitor *self);
+void             alta_idle_monitor_set_clock  (AltaIdleMonitor      *self,
+                                               AltaIdleMonitorClock  clock,
+                                               gpointer              user_data);
+void             alta_idle_monitor_check      (AltaIdleMonitor *self);
 
 G_END_DECLS

@@ -9,71 +9,314 @@
 
 #include "config.h"
 
+#include <gtk/gtk.h>
+
 #include "alta-allergy.h"
 #include "alta-immunization.h"
-#include "alta-json.h"
-#include "alta-lab-report.h"
-#include "alta-lab-result.h"
 #include "alta-medication.h"
+#include "alta-message.h"
 #include "alta-problem.h"
 #include "alta-session.h"
 
-/* The one root of patient data in the app: the token (inside the client), the account, the
- * record shown and the list models the pages bind to. Ending the session empties every
- * model in place, so that every page bound to them shows nothing at once.
+/* The one root of patient data in the app: the account, the record shown, the list models
+ * the pages bind to and what the home page counts. The window holds the session while a
+ * person is signed in; signing out drops it. Its dispose empties and drops every model, and
+ * nothing here talks to the portal on the way out: signing out at the portal is the
+ * window's call, through the client.
  */
 
 struct _AltaSession
 {
   GObject           parent_instance;
 
+  /* Owned references */
   AltaPortalClient *client;
-  char             *username;
-  char             *own_name;
+  AltaPortalAccount      *account;
+  gint64            idle_timeout_s;
+  gint64            last_visit;       /* Unix time of the previous visit, for what is new */
+
+  /* The record shown */
   char             *record_id;
   char             *record_name;
   gboolean          record_is_own;
-  gint64            idle_timeout_s;
-  GPtrArray        *record_ids;     /* the records this account may see, its own first */
-  GPtrArray        *record_names;
+  GtkStringList    *records;          /* the names of the records this account may see */
 
+  /* Patient data */
   GListStore       *allergies;
   GListStore       *immunizations;
   GListStore       *medications;
   GListStore       *problems;
   GListStore       *reports;
   GListStore       *results;
+  GListStore       *messages;
   GHashTable       *results_by_id;    /* id → AltaLabResult, both owned by the results */
   GHashTable       *results_by_code;  /* code → GPtrArray of AltaLabResult */
+  AltaAppointment  *next_appointment;
+  guint             new_results;
+  guint             unread_messages;
+  AltaLoadState     messages_state;
+  AltaLoadState     appointment_state;
 };
 
 G_DEFINE_FINAL_TYPE (AltaSession, alta_session, G_TYPE_OBJECT)
 
+G_DEFINE_ENUM_TYPE (AltaLoadState, alta_load_state,
+                    G_DEFINE_ENUM_VALUE (ALTA_LOAD_STATE_LOADING, "loading"),
+                    G_DEFINE_ENUM_VALUE (ALTA_LOAD_STATE_LOADED, "loaded"),
+                    G_DEFINE_ENUM_VALUE (ALTA_LOAD_STATE_FAILED, "failed"))
+
+enum {
+  PROP_0,
+  PROP_CLIENT,
+  PROP_OWN_NAME,
+  PROP_RECORD_ID,
+  PROP_RECORD_NAME,
+  PROP_RECORD_IS_OWN,
+  PROP_IDLE_TIMEOUT,
+  PROP_RECORDS,
+  PROP_ALLERGIES,
+  PROP_IMMUNIZATIONS,
+  PROP_MEDICATIONS,
+  PROP_PROBLEMS,
+  PROP_REPORTS,
+  PROP_RESULTS,
+  PROP_MESSAGES,
+  PROP_NEW_RESULTS,
+  PROP_UNREAD_MESSAGES,
+  PROP_MESSAGES_STATE,
+  PROP_NEXT_APPOINTMENT,
+  PROP_APPOINTMENT_STATE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static void
-alta_session_finalize (GObject *object)
+set_new_results (AltaSession *self,
+                 guint        new_results)
+{
+  if (self->new_results == new_results)
+    return;
+
+  self->new_results = new_results;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEW_RESULTS]);
+}
+
+static void
+set_unread_messages (AltaSession *self,
+                     guint        unread_messages)
+{
+  if (self->unread_messages == unread_messages)
+    return;
+
+  self->unread_messages = unread_messages;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNREAD_MESSAGES]);
+}
+
+static void
+set_messages_state (AltaSession   *self,
+                    AltaLoadState  state)
+{
+  if (self->messages_state == state)
+    return;
+
+  self->messages_state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MESSAGES_STATE]);
+}
+
+static void
+set_appointment (AltaSession     *self,
+                 AltaAppointment *appointment,
+                 AltaLoadState    state)
+{
+  if (g_set_object (&self->next_appointment, appointment))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEXT_APPOINTMENT]);
+
+  if (self->appointment_state != state)
+    {
+      self->appointment_state = state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_APPOINTMENT_STATE]);
+    }
+}
+
+/* Every model empty, and nothing counted; the results' index first, as it borrows from them */
+static void
+empty_record (AltaSession *self)
+{
+  GListStore *stores[] = {
+    self->allergies, self->immunizations, self->medications, self->problems, self->reports,
+    self->messages,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (stores); i++)
+    if (stores[i] != NULL)
+      g_list_store_remove_all (stores[i]);
+  if (self->results_by_id != NULL)
+    g_hash_table_remove_all (self->results_by_id);
+  if (self->results_by_code != NULL)
+    g_hash_table_remove_all (self->results_by_code);
+  if (self->results != NULL)
+    g_list_store_remove_all (self->results);
+}
+
+static void
+alta_session_dispose (GObject *object)
 {
   AltaSession *self = (AltaSession *)object;
 
-  alta_session_end (self);
-  g_clear_pointer (&self->record_ids, g_ptr_array_unref);
-  g_clear_pointer (&self->record_names, g_ptr_array_unref);
-  g_clear_object (&self->client);
+  /* Whoever still holds a model of ours keeps an empty one */
+  empty_record (self);
+  g_clear_object (&self->next_appointment);
   g_clear_object (&self->allergies);
   g_clear_object (&self->immunizations);
   g_clear_object (&self->medications);
   g_clear_object (&self->problems);
   g_clear_object (&self->reports);
   g_clear_object (&self->results);
+  g_clear_object (&self->messages);
   g_clear_pointer (&self->results_by_id, g_hash_table_unref);
   g_clear_pointer (&self->results_by_code, g_hash_table_unref);
+  if (self->records != NULL)
+    gtk_string_list_splice (self->records, 0,
+                            g_list_model_get_n_items (G_LIST_MODEL (self->records)), NULL);
+  g_clear_object (&self->records);
+  g_clear_object (&self->account);
+  g_clear_object (&self->client);
+
+  G_OBJECT_CLASS (alta_session_parent_class)->dispose (object);
+}
+
+static void
+alta_session_finalize (GObject *object)
+{
+  AltaSession *self = (AltaSession *)object;
+
+  g_clear_pointer (&self->record_id, g_free);
+  g_clear_pointer (&self->record_name, g_free);
 
   G_OBJECT_CLASS (alta_session_parent_class)->finalize (object);
 }
 
 static void
+alta_session_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  AltaSession *self = ALTA_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+    case PROP_OWN_NAME:
+      g_value_set_string (value, alta_session_get_own_name (self));
+      break;
+    case PROP_RECORD_ID:
+      g_value_set_string (value, self->record_id);
+      break;
+    case PROP_RECORD_NAME:
+      g_value_set_string (value, self->record_name);
+      break;
+    case PROP_RECORD_IS_OWN:
+      g_value_set_boolean (value, self->record_is_own);
+      break;
+    case PROP_IDLE_TIMEOUT:
+      g_value_set_int64 (value, self->idle_timeout_s);
+      break;
+    case PROP_RECORDS:
+      g_value_set_object (value, self->records);
+      break;
+    case PROP_ALLERGIES:
+      g_value_set_object (value, self->allergies);
+      break;
+    case PROP_IMMUNIZATIONS:
+      g_value_set_object (value, self->immunizations);
+      break;
+    case PROP_MEDICATIONS:
+      g_value_set_object (value, self->medications);
+      break;
+    case PROP_PROBLEMS:
+      g_value_set_object (value, self->problems);
+      break;
+    case PROP_REPORTS:
+      g_value_set_object (value, self->reports);
+      break;
+    case PROP_RESULTS:
+      g_value_set_object (value, self->results);
+      break;
+    case PROP_MESSAGES:
+      g_value_set_object (value, self->messages);
+      break;
+    case PROP_NEW_RESULTS:
+      g_value_set_uint (value, self->new_results);
+      break;
+    case PROP_UNREAD_MESSAGES:
+      g_value_set_uint (value, self->unread_messages);
+      break;
+    case PROP_MESSAGES_STATE:
+      g_value_set_enum (value, self->messages_state);
+      break;
+    case PROP_NEXT_APPOINTMENT:
+      g_value_set_object (value, self->next_appointment);
+      break;
+    case PROP_APPOINTMENT_STATE:
+      g_value_set_enum (value, self->appointment_state);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 alta_session_class_init (AltaSessionClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = alta_session_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = alta_session_dispose;
+  object_class->finalize = alta_session_finalize;
+  object_class->get_property = alta_session_get_property;
+
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL, ALTA_TYPE_PORTAL_CLIENT, flags);
+  properties[PROP_OWN_NAME] = g_param_spec_string ("own-name", NULL, NULL, NULL, flags);
+  properties[PROP_RECORD_ID] = g_param_spec_string ("record-id", NULL, NULL, NULL, flags);
+  properties[PROP_RECORD_NAME] = g_param_spec_string ("record-name", NULL, NULL, NULL, flags);
+  properties[PROP_RECORD_IS_OWN] =
+    g_param_spec_boolean ("record-is-own", NULL, NULL, TRUE, flags);
+  properties[PROP_IDLE_TIMEOUT] =
+    g_param_spec_int64 ("idle-timeout", NULL, NULL, 0, G_MAXINT64, 900, flags);
+  properties[PROP_RECORDS] =
+    g_param_spec_object ("records", NULL, NULL, G_TYPE_LIST_MODEL, flags);
+  properties[PROP_ALLERGIES] =
+    g_param_spec_object ("allergies", NULL, NULL, G_TYPE_LIST_MODEL, flags);
+  properties[PROP_IMMUNIZATIONS] =
+    g_param_spec_object ("immunizations", NULL, NULL, G_TYPE_LIST_MODEL, flags);
+  properties[PROP_MEDICATIONS] =
+    g_param_spec_object ("medications", NULL, NULL, G_TYPE_LIST_MODEL, flags);
+  properties[PROP_PROBLEMS] =
+    g_param_spec_object ("problems", NULL, NULL, G_TYPE_LIST_MODEL, flags);
+  properties[PROP_REPORTS] =
+    g_param_spec_object ("reports", NULL, NULL, G_TYPE_LIST_MODEL, flags);
+  properties[PROP_RESULTS] =
+    g_param_spec_object ("results", NULL, NULL, G_TYPE_LIST_MODEL, flags);
+  properties[PROP_MESSAGES] =
+    g_param_spec_object ("messages", NULL, NULL, G_TYPE_LIST_MODEL, flags);
+  properties[PROP_NEW_RESULTS] =
+    g_param_spec_uint ("new-results", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  properties[PROP_UNREAD_MESSAGES] =
+    g_param_spec_uint ("unread-messages", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  properties[PROP_MESSAGES_STATE] =
+    g_param_spec_enum ("messages-state", NULL, NULL, ALTA_TYPE_LOAD_STATE,
+                       ALTA_LOAD_STATE_LOADING, flags);
+  properties[PROP_NEXT_APPOINTMENT] =
+    g_param_spec_object ("next-appointment", NULL, NULL, ALTA_TYPE_APPOINTMENT, flags);
+  properties[PROP_APPOINTMENT_STATE] =
+    g_param_spec_enum ("appointment-state", NULL, NULL, ALTA_TYPE_LOAD_STATE,
+                       ALTA_LOAD_STATE_LOADING, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -85,58 +328,46 @@ alta_session_init (AltaSession *self)
   self->problems = g_list_store_new (ALTA_TYPE_PROBLEM);
   self->reports = g_list_store_new (ALTA_TYPE_LAB_REPORT);
   self->results = g_list_store_new (ALTA_TYPE_LAB_RESULT);
+  self->messages = g_list_store_new (ALTA_TYPE_MESSAGE);
   self->results_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->results_by_code = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                  (GDestroyNotify)g_ptr_array_unref);
-  self->record_ids = g_ptr_array_new_with_free_func (g_free);
-  self->record_names = g_ptr_array_new_with_free_func (g_free);
+  self->records = gtk_string_list_new (NULL);
+  self->record_is_own = TRUE;
+  self->messages_state = ALTA_LOAD_STATE_LOADING;
+  self->appointment_state = ALTA_LOAD_STATE_LOADING;
 }
 
 /**
  * alta_session_new:
  * @client: the client, holding the session's token
- * @account: the API's `account` object
+ * @account: the account signed in
  * @idle_timeout_s: the portal's idle limit
+ * @last_visit: when the record was last opened (Unix time), for what is new
  *
  * Returns: (transfer full): a session showing the account's own record
  */
 AltaSession *
 alta_session_new (AltaPortalClient *client,
-                  JsonObject       *account,
-                  gint64            idle_timeout_s)
+                  AltaPortalAccount      *account,
+                  gint64            idle_timeout_s,
+                  gint64            last_visit)
 {
-  AltaSession *self = g_object_new (ALTA_TYPE_SESSION, NULL);
-  JsonArray *records = alta_json_get_array (account, "records");
+  AltaSession *self;
 
+  g_return_val_if_fail (ALTA_IS_PORTAL_CLIENT (client), NULL);
+  g_return_val_if_fail (ALTA_IS_PORTAL_ACCOUNT (account), NULL);
+
+  self = g_object_new (ALTA_TYPE_SESSION, NULL);
   self->client = g_object_ref (client);
-  self->username = g_strdup (alta_json_get_string (account, "username"));
-  self->record_id = g_strdup (alta_json_get_string (account, "patient_id"));
-  self->record_is_own = TRUE;
+  self->account = g_object_ref (account);
   self->idle_timeout_s = idle_timeout_s;
+  self->last_visit = last_visit;
+  self->record_id = g_strdup (alta_portal_account_get_patient_id (account));
+  self->record_name = g_strdup (alta_portal_account_get_own_name (account));
 
-  for (guint i = 0; records != NULL && i < json_array_get_length (records); i++)
-    {
-      JsonObject *record = alta_json_array_get_object (records, i);
-
-      const char *id = alta_json_get_string (record, "patient_id");
-      const char *name = alta_json_get_string (record, "name");
-
-      if (id == NULL)
-        continue;
-
-      if (g_strcmp0 (alta_json_get_string (record, "relationship"), "self") == 0)
-        {
-          self->own_name = g_strdup (name);
-          self->record_name = g_strdup (self->own_name);
-          g_ptr_array_insert (self->record_ids, 0, g_strdup (id));
-          g_ptr_array_insert (self->record_names, 0, g_strdup (name != NULL ? name : id));
-        }
-      else
-        {
-          g_ptr_array_add (self->record_ids, g_strdup (id));
-          g_ptr_array_add (self->record_names, g_strdup (name != NULL ? name : id));
-        }
-    }
+  for (guint i = 0; i < alta_portal_account_get_n_records (account); i++)
+    gtk_string_list_append (self->records, alta_portal_account_get_record_name (account, i));
 
   return self;
 }
@@ -145,6 +376,7 @@ AltaPortalClient *
 alta_session_get_client (AltaSession *self)
 {
   g_return_val_if_fail (ALTA_IS_SESSION (self), NULL);
+
   return self->client;
 }
 
@@ -157,7 +389,8 @@ const char *
 alta_session_get_own_name (AltaSession *self)
 {
   g_return_val_if_fail (ALTA_IS_SESSION (self), NULL);
-  return self->own_name;
+
+  return self->account != NULL ? alta_portal_account_get_own_name (self->account) : NULL;
 }
 
 /**
@@ -169,6 +402,7 @@ const char *
 alta_session_get_record_id (AltaSession *self)
 {
   g_return_val_if_fail (ALTA_IS_SESSION (self), NULL);
+
   return self->record_id;
 }
 
@@ -181,6 +415,7 @@ const char *
 alta_session_get_record_name (AltaSession *self)
 {
   g_return_val_if_fail (ALTA_IS_SESSION (self), NULL);
+
   return self->record_name;
 }
 
@@ -188,6 +423,7 @@ gboolean
 alta_session_get_record_is_own (AltaSession *self)
 {
   g_return_val_if_fail (ALTA_IS_SESSION (self), FALSE);
+
   return self->record_is_own;
 }
 
@@ -195,7 +431,22 @@ gint64
 alta_session_get_idle_timeout (AltaSession *self)
 {
   g_return_val_if_fail (ALTA_IS_SESSION (self), 0);
+
   return self->idle_timeout_s;
+}
+
+/**
+ * alta_session_get_records:
+ *
+ * Returns: (transfer none): a #GListModel of #GtkStringObject: the names of the records this
+ *   account may see today, its own first
+ */
+GListModel *
+alta_session_get_records (AltaSession *self)
+{
+  g_return_val_if_fail (ALTA_IS_SESSION (self), NULL);
+
+  return G_LIST_MODEL (self->records);
 }
 
 #define MODEL_GETTER(name) \
@@ -212,37 +463,66 @@ MODEL_GETTER (medications)
 MODEL_GETTER (problems)
 MODEL_GETTER (reports)
 MODEL_GETTER (results)
+MODEL_GETTER (messages)
 
 /**
- * alta_session_get_record_names:
+ * alta_session_get_new_results:
  *
- * Returns: (transfer none) (element-type utf8): the names of the records this account may
- *   see today, its own first
+ * Returns: how many of the record's reports were released since the last visit
  */
-GPtrArray *
-alta_session_get_record_names (AltaSession *self)
+guint
+alta_session_get_new_results (AltaSession *self)
 {
-  g_return_val_if_fail (ALTA_IS_SESSION (self), NULL);
-  return self->record_names;
+  g_return_val_if_fail (ALTA_IS_SESSION (self), 0);
+
+  return self->new_results;
 }
 
-/* Every model empty; the results' index first, as it borrows from them */
-static void
-empty_record (AltaSession *self)
+/**
+ * alta_session_get_unread_messages:
+ *
+ * Returns: how many messages from the care team are not read yet
+ */
+guint
+alta_session_get_unread_messages (AltaSession *self)
 {
-  g_list_store_remove_all (self->allergies);
-  g_list_store_remove_all (self->immunizations);
-  g_list_store_remove_all (self->medications);
-  g_list_store_remove_all (self->problems);
-  g_list_store_remove_all (self->reports);
-  g_hash_table_remove_all (self->results_by_id);
-  g_hash_table_remove_all (self->results_by_code);
-  g_list_store_remove_all (self->results);
+  g_return_val_if_fail (ALTA_IS_SESSION (self), 0);
+
+  return self->unread_messages;
+}
+
+AltaLoadState
+alta_session_get_messages_state (AltaSession *self)
+{
+  g_return_val_if_fail (ALTA_IS_SESSION (self), ALTA_LOAD_STATE_FAILED);
+
+  return self->messages_state;
+}
+
+/**
+ * alta_session_get_next_appointment:
+ *
+ * Returns: (transfer none) (nullable): the next booked appointment, once loaded
+ */
+AltaAppointment *
+alta_session_get_next_appointment (AltaSession *self)
+{
+  g_return_val_if_fail (ALTA_IS_SESSION (self), NULL);
+
+  return self->next_appointment;
+}
+
+AltaLoadState
+alta_session_get_appointment_state (AltaSession *self)
+{
+  g_return_val_if_fail (ALTA_IS_SESSION (self), ALTA_LOAD_STATE_FAILED);
+
+  return self->appointment_state;
 }
 
 /**
  * alta_session_show_record:
- * @index: a position in alta_session_get_record_names()
+ * @index: a position in alta_session_get_records()
  *
  * Shows another record: every model empties, for alta_session_load_async() to fill again.
  */
@@ -251,57 +531,25 @@ alta_session_show_record (AltaSession *self,
                           guint        index)
 {
   g_return_if_fail (ALTA_IS_SESSION (self));
-  g_return_if_fail (index < self->record_ids->len);
+  g_return_if_fail (self->account != NULL);
+  g_return_if_fail (index < alta_portal_account_get_n_records (self->account));
 
+  g_object_freeze_notify (G_OBJECT (self));
   g_free (self->record_id);
   g_free (self->record_name);
-  self->record_id = g_strdup (g_ptr_array_index (self->record_ids, index));
-  self->record_name = g_strdup (g_ptr_array_index (self->record_names, index));
+  self->record_id = g_strdup (alta_portal_account_get_record_id (self->account, index));
+  self->record_name = g_strdup (alta_portal_account_get_record_name (self->account, index));
   self->record_is_own = index == 0;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECORD_ID]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECORD_NAME]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECORD_IS_OWN]);
 
   empty_record (self);
-}
-
-/* One load of the record: its searches run at once; the first error ends it */
-typedef struct
-{
-  guint   pending;
-  GError *error;
-} Load;
-
-static void
-load_free (gpointer data)
-{
-  Load *load = data;
-
-  g_clear_error (&load->error);
-  g_free (load);
-}
-
-typedef struct
-{
-  GTask      *task;
-  GListStore *store;
-} Part;
-
-/* What is current comes first: medications being taken, problems not resolved */
-static gboolean
-is_current (AltaRecordItem *item)
-{
-  const char *status = alta_record_item_get_status (item);
-
-  if (ALTA_IS_PROBLEM (item))
-    return status == NULL || g_str_equal (status, "active") ||
-           g_str_equal (status, "recurrence") || g_str_equal (status, "relapse");
-  return g_strcmp0 (status, "active") == 0;
-}
-
-/* Current first, each group in the search's order (newest first): the sort is stable */
-static int
-compare_current_first (gconstpointer a,
-                       gconstpointer b)
-{
-  return is_current (*(AltaRecordItem **)b) - is_current (*(AltaRecordItem **)a);
+  set_new_results (self, 0);
+  set_unread_messages (self, 0);
+  set_messages_state (self, ALTA_LOAD_STATE_LOADING);
+  set_appointment (self, NULL, ALTA_LOAD_STATE_LOADING);
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 /* A report names its values by id, and a trend gathers a test's values by code: both are
@@ -333,6 +581,51 @@ index_results (AltaSession *self)
           g_ptr_array_add (series, result);
         }
     }
+}
+
+/* Results released since the last visit, from the reports */
+static void
+count_new_results (AltaSession *self)
+{
+  GListModel *reports = G_LIST_MODEL (self->reports);
+  guint n_new = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (reports); i++)
+    {
+      g_autoptr (AltaRecordItem) report = g_list_model_get_item (reports, i);
+      GDateTime *updated = alta_record_item_get_updated (report);
+
+      if (updated != NULL && g_date_time_to_unix (updated) > self->last_visit)
+        n_new++;
+    }
+
+  set_new_results (self, n_new);
+}
+
+/**
+ * alta_session_find_report:
+ * @id: a report's (DiagnosticReport's) id
+ *
+ * Returns: (transfer none) (nullable): the report of the record shown with that id
+ */
+AltaLabReport *
+alta_session_find_report (AltaSession *self,
+                          const char  *id)
+{
+  GListModel *reports;
+
+  g_return_val_if_fail (ALTA_IS_SESSION (self), NULL);
+
+  reports = G_LIST_MODEL (self->reports);
+  for (guint i = 0; id != NULL && i < g_list_model_get_n_items (reports); i++)
+    {
+      g_autoptr (AltaRecordItem) report = g_list_model_get_item (reports, i);
+
+      if (g_strcmp0 (alta_record_item_get_id (report), id) == 0)
+        return ALTA_LAB_REPORT (report);
+    }
+
+  return NULL;
 }
 
 /**
@@ -372,6 +665,140 @@ alta_session_get_results_with_code (AltaSession *self,
   return copy;
 }
 
+/* One load of the record: its searches run at once; the first error of the record's lists
+ * ends it. Messages and the next appointment have their own state instead: the home page
+ * says when they could not be checked. */
+typedef struct
+{
+  guint   pending;
+  GError *error;
+} Load;
+
+static void
+load_free (gpointer data)
+{
+  Load *load = data;
+
+  g_clear_error (&load->error);
+  g_free (load);
+}
+
+typedef enum
+{
+  PART_ALLERGIES,
+  PART_IMMUNIZATIONS,
+  PART_MEDICATIONS,
+  PART_PROBLEMS,
+  PART_REPORTS,
+  PART_RESULTS,
+  PART_MESSAGES,
+  PART_APPOINTMENT,
+  N_PARTS
+} PartKind;
+
+typedef struct
+{
+  GTask    *task;
+  PartKind  kind;
+} Part;
+
+/* What is current comes first: medications being taken, problems not resolved */
+static gboolean
+is_current (AltaRecordItem *item)
+{
+  const char *status = alta_record_item_get_status (item);
+
+  if (ALTA_IS_PROBLEM (item))
+    return status == NULL || g_str_equal (status, "active") ||
+           g_str_equal (status, "recurrence") || g_str_equal (status, "relapse");
+  return g_strcmp0 (status, "active") == 0;
+}
+
+/* Current first, each group in the search's order (newest first): the sort is stable */
+static int
+compare_current_first (gconstpointer a,
+                       gconstpointer b)
+{
+  return is_current (*(AltaRecordItem **)b) - is_current (*(AltaRecordItem **)a);
+}
+
+static GListStore *
+store_of_part (AltaSession *self,
+               PartKind     kind)
+{
+  switch (kind)
+    {
+    case PART_ALLERGIES:
+      return self->allergies;
+    case PART_IMMUNIZATIONS:
+      return self->immunizations;
+    case PART_MEDICATIONS:
+      return self->medications;
+    case PART_PROBLEMS:
+      return self->problems;
+    case PART_REPORTS:
+      return self->reports;
+    case PART_RESULTS:
+      return self->results;
+    case PART_MESSAGES:
+      return self->messages;
+    case PART_APPOINTMENT:
+    case N_PARTS:
+    default:
+      return NULL;
+    }
+}
+
+static void
+fill_store (AltaSession *self,
+            PartKind     kind,
+            GListModel  *items)
+{
+  g_autoptr (GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+  GListStore *store = store_of_part (self, kind);
+
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    g_ptr_array_add (all, g_list_model_get_item (items, i));
+  if (kind == PART_MEDICATIONS || kind == PART_PROBLEMS)
+    g_ptr_array_sort (all, compare_current_first);
+  if (kind == PART_RESULTS)
+    {
+      /* The index borrows from the results: emptied before them */
+      g_hash_table_remove_all (self->results_by_id);
+      g_hash_table_remove_all (self->results_by_code);
+    }
+  g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)),
+                       all->pdata, all->len);
+
+  switch (kind)
+    {
+    case PART_RESULTS:
+      index_results (self);
+      break;
+    case PART_REPORTS:
+      count_new_results (self);
+      break;
+    case PART_MESSAGES:
+      {
+        guint unread = 0;
+
+        for (guint i = 0; i < all->len; i++)
+          if (alta_message_get_is_unread (g_ptr_array_index (all, i)))
+            unread++;
+        set_unread_messages (self, unread);
+      }
+      break;
+    case PART_ALLERGIES:
+    case PART_IMMUNIZATIONS:
+    case PART_MEDICATIONS:
+    case PART_PROBLEMS:
+    case PART_APPOINTMENT:
+    case N_PARTS:
+    default:
+      break;
+    }
+}
+
 static void
 part_cb (GObject      *object,
          GAsyncResult *result,
@@ -381,37 +808,53 @@ part_cb (GObject      *object,
   g_autoptr (GTask) task = part->task;
   g_autoptr (GListStore) items = NULL;
   g_autoptr (GError) error = NULL;
+  PartKind kind = part->kind;
   Load *load = g_task_get_task_data (task);
   AltaSession *self = g_task_get_source_object (task);
+  gboolean cancelled;
 
+  g_free (part);
   items = alta_portal_client_search_finish (ALTA_PORTAL_CLIENT (object), result, &error);
-  if (items != NULL && !g_task_get_completed (task))
-    {
-      g_autoptr (GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+  /* A session being disposed has no models left to fill */
+  cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+              g_cancellable_is_cancelled (g_task_get_cancellable (task)) ||
+              self->reports == NULL;
 
-      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (items)); i++)
-        g_ptr_array_add (all, g_list_model_get_item (G_LIST_MODEL (items), i));
-      if (g_list_model_get_item_type (G_LIST_MODEL (part->store)) == ALTA_TYPE_MEDICATION ||
-          g_list_model_get_item_type (G_LIST_MODEL (part->store)) == ALTA_TYPE_PROBLEM)
-        g_ptr_array_sort (all, compare_current_first);
-      if (part->store == self->results)
+  if (kind == PART_APPOINTMENT)
+    {
+      if (items != NULL && !cancelled)
         {
-          /* The index borrows from the results: emptied before them */
-          g_hash_table_remove_all (self->results_by_id);
-          g_hash_table_remove_all (self->results_by_code);
+          g_autoptr (AltaAppointment) next = g_list_model_get_n_items (G_LIST_MODEL (items)) > 0
+                                               ? g_list_model_get_item (G_LIST_MODEL (items), 0)
+                                               : NULL;
+
+          set_appointment (self, next, ALTA_LOAD_STATE_LOADED);
         }
-      g_list_store_splice (part->store, 0, g_list_model_get_n_items (G_LIST_MODEL (part->store)),
-                           all->pdata, all->len);
-      if (part->store == self->results)
-        index_results (self);
+      else if (!cancelled)
+        {
+          g_message ("Appointments could not be read: %s", error->message);
+          set_appointment (self, NULL, ALTA_LOAD_STATE_FAILED);
+        }
     }
+  else if (kind == PART_MESSAGES)
+    {
+      if (items != NULL && !cancelled)
+        {
+          fill_store (self, kind, G_LIST_MODEL (items));
+          set_messages_state (self, ALTA_LOAD_STATE_LOADED);
+        }
+      else if (!cancelled)
+        {
+          g_message ("Messages could not be counted: %s", error->message);
+          set_messages_state (self, ALTA_LOAD_STATE_FAILED);
+        }
+    }
+  else if (items != NULL && !cancelled)
+    fill_store (self, kind, G_LIST_MODEL (items));
   else if (error != NULL && load->error == NULL)
     load->error = g_steal_pointer (&error);
 
-  g_object_unref (part->store);
-  g_free (part);
-
-  if (--load->pending > 0)
+  if (--load->pending > 0 || g_task_return_error_if_cancelled (task))
     return;
 
   if (load->error != NULL)
@@ -423,7 +866,8 @@ part_cb (GObject      *object,
 /**
  * alta_session_load_async:
  *
- * Loads the record shown: allergies, immunizations, medications, problems and reports.
+ * Loads the record shown: allergies, immunizations, medications, problems, reports and
+ * their results, messages and the next appointment.
  */
 void
 alta_session_load_async (AltaSession         *self,
@@ -432,47 +876,59 @@ alta_session_load_async (AltaSession         *self,
                          gpointer             user_data)
 {
   g_autoptr (GTask) task = NULL;
-  const struct
-  {
-    const char *search;
-    GListStore *store;
-  } parts[] = {
-    { "AllergyIntolerance?patient=%s", self->allergies },
-    { "Immunization?patient=%s&_sort=-date", self->immunizations },
-    { "MedicationRequest?patient=%s&_sort=-authoredon", self->medications },
-    { "Condition?patient=%s&_sort=-onset-date", self->problems },
-    { "DiagnosticReport?patient=%s&_sort=-date&_count=200", self->reports },
-    { "Observation?patient=%s&category=laboratory&_sort=-date&_count=500", self->results },
-  };
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *today = g_date_time_format (now, "ge%Y-%m-%dT%H:%M:%SZ");
+  const char *id;
   Load *load;
 
   g_return_if_fail (ALTA_IS_SESSION (self));
+  g_return_if_fail (self->client != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, alta_session_load_async);
   load = g_new0 (Load, 1);
-  load->pending = G_N_ELEMENTS (parts);
+  load->pending = N_PARTS;
   g_task_set_task_data (task, load, load_free);
 
-  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+  id = self->record_id != NULL ? self->record_id : "";
+  {
+    const struct
     {
-      g_autofree char *escaped = g_uri_escape_string (self->record_id != NULL ? self->record_id : "",
-                                                      NULL, FALSE);
-      g_autofree char *search = NULL;
-      g_autofree char *path = NULL;
-      Part *part = g_new0 (Part, 1);
+      GType               type;
+      const char * const *params;
+    } parts[N_PARTS] = {
+      [PART_ALLERGIES] = { ALTA_TYPE_ALLERGY, (const char *[]) { "patient", id, NULL } },
+      [PART_IMMUNIZATIONS] = { ALTA_TYPE_IMMUNIZATION,
+                               (const char *[]) { "patient", id, "_sort", "-date", NULL } },
+      [PART_MEDICATIONS] = { ALTA_TYPE_MEDICATION,
+                             (const char *[]) { "patient", id, "_sort", "-authoredon", NULL } },
+      [PART_PROBLEMS] = { ALTA_TYPE_PROBLEM,
+                          (const char *[]) { "patient", id, "_sort", "-onset-date", NULL } },
+      [PART_REPORTS] = { ALTA_TYPE_LAB_REPORT,
+                         (const char *[]) { "patient", id, "_sort", "-date", "_count", "200", NULL } },
+      [PART_RESULTS] = { ALTA_TYPE_LAB_RESULT,
+                         (const char *[]) { "patient", id, "category", "laboratory",
+                                            "_sort", "-date", "_count", "500", NULL } },
+      [PART_MESSAGES] = { ALTA_TYPE_MESSAGE,
+                          (const char *[]) { "patient", id, "_sort", "-sent", "_count", "200", NULL } },
+      [PART_APPOINTMENT] = { ALTA_TYPE_APPOINTMENT,
+                             (const char *[]) { "patient", id, "status", "booked", "date", today,
+                                                "_sort", "date", "_count", "1", NULL } },
+    };
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-      search = g_strdup_printf (parts[i].search, escaped);
-#pragma GCC diagnostic pop
-      path = g_strconcat ("/fhir/R4/", search, NULL);
-      part->task = g_object_ref (task);
-      part->store = g_object_ref (parts[i].store);
-      alta_portal_client_search_async (self->client, path,
-                                       g_list_model_get_item_type (G_LIST_MODEL (parts[i].store)),
-                                       ALTA_REQUEST_NONE, cancellable, part_cb, part);
-    }
+    for (guint i = 0; i < N_PARTS; i++)
+      {
+        Part *part = g_new0 (Part, 1);
+
+        part->task = g_object_ref (task);
+        part->kind = i;
+        /* One appointment is asked for: the pages after it are not read */
+        alta_portal_client_search_async (self->client, parts[i].type, parts[i].params,
+                                         i == PART_APPOINTMENT ? ALTA_REQUEST_FIRST_PAGE
+                                                               : ALTA_REQUEST_NONE,
+                                         cancellable, part_cb, part);
+      }
+  }
 }
 
 gboolean
@@ -483,33 +939,4 @@ alta_session_load_finish (AltaSession   *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/**
- * alta_session_end:
- *
- * Signs out at the portal (without waiting) and forgets everything: the token, the
- * account, and every item of every model.
- */
-void
-alta_session_end (AltaSession *self)
-{
-  g_return_if_fail (ALTA_IS_SESSION (self));
-
-  if (self->client != NULL && alta_portal_client_get_access_token (self->client) != NULL)
-    {
-      alta_portal_client_call_async (self->client, "DELETE", "/api/v1/sessions/current", NULL,
-                                     ALTA_REQUEST_BACKGROUND, NULL, NULL, NULL);
-      alta_portal_client_set_access_token (self->client, NULL);
-    }
-
-  g_clear_pointer (&self->username, g_free);
-  g_clear_pointer (&self->own_name, g_free);
-  g_clear_pointer (&self->record_id, g_free);
-  g_clear_pointer (&self->record_name, g_free);
-  if (self->record_ids != NULL)
-    g_ptr_array_set_size (self->record_ids, 0);
-  if (self->record_names != NULL)
-    g_ptr_array_set_size (self->record_names, 0);
-  empty_record (self);
 }

@@ -8,46 +8,67 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <json-glib/json-glib.h>
 
+#include "alta-portal-account.h"
+#include "alta-appointment.h"
+#include "alta-lab-report.h"
 #include "alta-lab-result.h"
 #include "alta-portal-client.h"
 
 G_BEGIN_DECLS
 
+typedef enum
+{
+  ALTA_LOAD_STATE_LOADING,
+  ALTA_LOAD_STATE_LOADED,
+  ALTA_LOAD_STATE_FAILED,
+} AltaLoadState;
+
+#define ALTA_TYPE_LOAD_STATE (alta_load_state_get_type ())
+
+GType alta_load_state_get_type (void) G_GNUC_CONST;
+
 #define ALTA_TYPE_SESSION (alta_session_get_type ())
 
 G_DECLARE_FINAL_TYPE (AltaSession, alta_session, ALTA, SESSION, GObject)
 
-AltaSession      *alta_session_new                  (AltaPortalClient     *client,
-                                                     JsonObject           *account,
-                                                     gint64                idle_timeout_s);
-AltaPortalClient *alta_session_get_client           (AltaSession          *self);
-const char       *alta_session_get_own_name         (AltaSession          *self);
-const char       *alta_session_get_record_id        (AltaSession          *self);
-const char       *alta_session_get_record_name      (AltaSession          *self);
-gboolean          alta_session_get_record_is_own    (AltaSession          *self);
-gint64            alta_session_get_idle_timeout     (AltaSession          *self);
-GPtrArray        *alta_session_get_record_names     (AltaSession          *self);
-void              alta_session_show_record          (AltaSession          *self,
-                                                     guint                 index);
-GListModel       *alta_session_get_allergies        (AltaSession          *self);
-GListModel       *alta_session_get_immunizations    (AltaSession          *self);
-GListModel       *alta_session_get_medications      (AltaSession          *self);
-GListModel       *alta_session_get_problems         (AltaSession          *self);
-GListModel       *alta_session_get_reports          (AltaSession          *self);
-GListModel       *alta_session_get_results          (AltaSession          *self);
-AltaLabResult    *alta_session_find_result          (AltaSession          *self,
-                                                     const char           *id);
-GPtrArray        *alta_session_get_results_with_code (AltaSession         *self,
-                                                     const char           *code);
-void              alta_session_load_async           (AltaSession          *self,
-                                                     GCancellable         *cancellable,
-                                                     GAsyncReadyCallback   callback,
-                                                     gpointer              user_data);
-gboolean          alta_session_load_finish          (AltaSession          *self,
-                                                     GAsyncResult         *result,
-                                                     GError              **error);
-void              alta_session_end                  (AltaSession          *self);
+AltaSession      *alta_session_new                     (AltaPortalClient     *client,
+                                                        AltaPortalAccount          *account,
+                                                        gint64                idle_timeout_s,
+                                                        gint64                last_visit);
+AltaPortalClient *alta_session_get_client              (AltaSession          *self);
+const char       *alta_session_get_own_name            (AltaSession          *self);
+const char       *alta_session_get_record_id           (AltaSession          *self);
+const char       *alta_session_get_record_name         (AltaSession          *self);
+gboolean          alta_session_get_record_is_own       (AltaSession          *self);
+gint64            alta_session_get_idle_timeout        (AltaSession          *self);
+GListModel       *alta_session_get_records             (AltaSession          *self);
+void              alta_session_show_record             (AltaSession          *self,
+                                                        guint                 index);
+GListModel       *alta_session_get_allergies           (AltaSession          *self);
+GListModel       *alta_session_get_immunizations       (AltaSession          *self);
+GListModel       *alta_session_get_medications         (AltaSession          *self);
+GListModel       *alta_session_get_problems            (AltaSession          *self);
+GListModel       *alta_session_get_reports             (AltaSession          *self);
+GListModel       *alta_session_get_results             (AltaSession          *self);
+GListModel       *alta_session_get_messages            (AltaSession          *self);
+guint             alta_session_get_new_results         (AltaSession          *self);
+guint             alta_session_get_unread_messages     (AltaSession          *self);
+AltaLoadState     alta_session_get_messages_state      (AltaSession          *self);
+AltaAppointment  *alta_session_get_next_appointment    (AltaSession          *self);
+AltaLoadState     alta_session_get_appointment_state   (AltaSession          *self);
+AltaLabReport    *alta_session_find_report             (AltaSession          *self,
+                                                        const char           *id);
+AltaLabResult    *alta_session_find_result             (AltaSession          *self,
+                                                        const char           *id);
+GPtrArray        *alta_session_get_results_with_code   (AltaSession          *self,
+                                                        const char           *code);
+void              alta_session_load_async              (AltaSession          *self,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+gboolean          alta_session_load_finish             (AltaSession          *self,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
 
 G_END_DECLS

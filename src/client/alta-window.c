@@ -34,6 +34,7 @@ struct _AltaWindow
   AltaPortalClient     *client;
   GSettings            *settings;
   AltaSession          *session;
+  GSignalGroup         *session_signals;
   GCancellable         *cancellable;
   GError               *setup_error;
 
@@ -48,7 +49,6 @@ struct _AltaWindow
   GtkDropDown          *record_dropdown;
   GtkRevealer          *proxy_banner;
   GtkLabel             *proxy_label;
-  gint64                last_visit;
 
   AltaIdleMonitor      *idle_monitor;
   AdwMessageDialog     *idle_dialog;
@@ -58,6 +58,14 @@ struct _AltaWindow
 };
 
 G_DEFINE_FINAL_TYPE (AltaWindow, alta_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void connect_to_portal     (AltaWindow  *self);
 static void on_record_selected_cb (AltaWindow  *self,
@@ -92,9 +100,9 @@ clear_clipboards (AltaWindow *self)
       gdk_clipboard_set_content (clipboards[i], NULL);
 }
 
+/* Nobody signed in: the sign-in page, and nothing of anyone anywhere else */
 static void
-show_signed_out (AltaWindow *self,
-                 const char *notice)
+show_nobody (AltaWindow *self)
 {
   const char * const no_names[] = { "", NULL };
   g_autoptr (GtkStringList) nobody = gtk_string_list_new (no_names);
@@ -103,15 +111,6 @@ show_signed_out (AltaWindow *self,
   g_clear_handle_id (&self->keepalive_id, g_source_remove);
   close_idle_dialog (self);
 
-  if (self->session != NULL)
-    {
-      alta_session_end (self->session);
-      g_clear_object (&self->session);
-    }
-
-  alta_home_page_set_session (self->home_page, NULL, 0);
-  alta_summary_page_set_session (self->summary_page, NULL);
-  alta_results_page_set_session (self->results_page, NULL);
   /* GtkDropDown keeps showing its last name when the model goes: a model of one empty
    * name replaces it */
   g_signal_handlers_block_by_func (self->record_dropdown, on_record_selected_cb, self);
@@ -122,11 +121,22 @@ show_signed_out (AltaWindow *self,
   gtk_revealer_set_reveal_child (self->proxy_banner, FALSE);
   gtk_label_set_text (self->proxy_label, "");
   clear_clipboards (self);
-  alta_sign_in_page_reset (self->sign_in_page, notice);
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", FALSE);
   gtk_stack_set_visible_child_name (self->stack, "sign-in");
   alta_bench_mark_next_frame (GTK_WIDGET (self), "sign-in-page");
+}
+
+static void
+show_signed_out (AltaWindow *self,
+                 const char *notice)
+{
+  if (self->session != NULL)
+    alta_window_set_session (self, NULL);
+  else
+    show_nobody (self);
+
+  alta_sign_in_page_reset (self->sign_in_page, notice);
 }
 
 static void
@@ -160,11 +170,10 @@ keepalive_cb (GObject      *object,
               gpointer      user_data)
 {
   g_autoptr (AltaWindow) self = user_data;
-  g_autoptr (JsonNode) reply = NULL;
   g_autoptr (GError) error = NULL;
 
-  reply = alta_portal_client_call_finish (ALTA_PORTAL_CLIENT (object), result, &error);
-  if (error == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (alta_portal_client_keepalive_finish (ALTA_PORTAL_CLIENT (object), result, &error) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   g_message ("Keepalive failed: %s", error->message);
@@ -176,10 +185,9 @@ send_keepalive (AltaWindow *self)
   if (self->session == NULL)
     return;
 
-  /* A person's choice or input: not background, so it counts as activity */
-  alta_portal_client_call_async (alta_session_get_client (self->session), "POST",
-                                 "/api/v1/sessions/current/keepalive", NULL, ALTA_REQUEST_NONE,
-                                 NULL, keepalive_cb, g_object_ref (self));
+  /* A person's choice or input: it counts as activity */
+  alta_portal_client_keepalive_async (alta_session_get_client (self->session), NULL,
+                                      keepalive_cb, g_object_ref (self));
 }
 
 /* Reading without a request is activity too: tell the portal at most once a minute. */
@@ -302,35 +310,34 @@ on_session_expired_cb (AltaWindow       *self,
   sign_out_idle (self);
 }
 
-/* Every page shows the session's record shown, loaded afresh */
+/* The banner says whose record it is, when it is not one's own */
 static void
-show_record (AltaWindow *self)
+update_proxy_banner (AltaWindow *self)
 {
-  AltaSession *session = self->session;
+  g_autofree char *text = NULL;
 
-  alta_home_page_set_session (self->home_page, session, self->last_visit);
-  alta_summary_page_set_session (self->summary_page, session);
-  alta_results_page_set_session (self->results_page, session);
-
-  if (!alta_session_get_record_is_own (session))
-    {
-      /* Translators: %s is the name of a patient whose record is seen by proxy */
-      g_autofree char *text = g_strdup_printf (_("You are viewing the record of %s"),
-                                               alta_session_get_record_name (session));
-
-      gtk_label_set_text (self->proxy_label, text);
-      gtk_revealer_set_reveal_child (self->proxy_banner, TRUE);
-    }
-  else
+  if (self->session == NULL || alta_session_get_record_is_own (self->session))
     {
       gtk_revealer_set_reveal_child (self->proxy_banner, FALSE);
       gtk_label_set_text (self->proxy_label, "");
+      return;
     }
 
+  /* Translators: %s is the name of a patient whose record is seen by proxy */
+  text = g_strdup_printf (_("You are viewing the record of %s"),
+                          alta_session_get_record_name (self->session));
+  gtk_label_set_text (self->proxy_label, text);
+  gtk_revealer_set_reveal_child (self->proxy_banner, TRUE);
+}
+
+/* The session's record shown, loaded afresh: the pages follow its models */
+static void
+load_record (AltaWindow *self)
+{
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  alta_session_load_async (session, self->cancellable, load_cb, g_object_ref (self));
+  alta_session_load_async (self->session, self->cancellable, load_cb, g_object_ref (self));
 }
 
 static void
@@ -341,44 +348,57 @@ on_record_selected_cb (AltaWindow  *self,
   guint selected = gtk_drop_down_get_selected (dropdown);
 
   if (self->session == NULL || selected == GTK_INVALID_LIST_POSITION ||
-      selected >= alta_session_get_record_names (self->session)->len)
+      selected >= g_list_model_get_n_items (alta_session_get_records (self->session)))
     return;
 
   alta_session_show_record (self->session, selected);
-  show_record (self);
+  load_record (self);
+}
+
+/* A person signed in: their session, and their record */
+static void
+show_session (AltaWindow *self)
+{
+  GListModel *records = alta_session_get_records (self->session);
+
+  /* The records this account may see today: its own first, then by proxy */
+  g_signal_handlers_block_by_func (self->record_dropdown, on_record_selected_cb, self);
+  gtk_drop_down_set_model (self->record_dropdown, records);
+  gtk_drop_down_set_selected (self->record_dropdown, 0);
+  g_signal_handlers_unblock_by_func (self->record_dropdown, on_record_selected_cb, self);
+  gtk_widget_set_visible (GTK_WIDGET (self->record_dropdown),
+                          g_list_model_get_n_items (records) > 1);
+  update_proxy_banner (self);
+
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", TRUE);
+  /* The password field lets go of the focus before its page hides: a hidden text that keeps
+   * the focus gets no focus-out, and its cursor keeps blinking (GTK warns) */
+  gtk_root_set_focus (GTK_ROOT (self), NULL);
+  gtk_stack_set_visible_child_name (self->stack, "record");
+  load_record (self);
+
+  alta_idle_monitor_start (self->idle_monitor, alta_session_get_idle_timeout (self->session));
+  alta_idle_monitor_take_activity (self->idle_monitor);
+  g_clear_handle_id (&self->keepalive_id, g_source_remove);
+  self->keepalive_id = g_timeout_add_seconds (60, keepalive_tick_cb, self);
 }
 
 static void
 on_signed_in_cb (AltaWindow     *self,
-                 AltaSession    *session,
+                 AltaPortalAccount    *account,
+                 gint64          idle_timeout_s,
                  AltaSignInPage *page)
 {
-  GPtrArray *names = alta_session_get_record_names (session);
-  g_autoptr (GtkStringList) list = gtk_string_list_new (NULL);
+  g_autoptr (AltaSession) session = NULL;
+  gint64 last_visit;
 
-  self->last_visit = self->settings != NULL ? g_settings_get_int64 (self->settings, "last-visit") : 0;
-  g_set_object (&self->session, session);
+  last_visit = self->settings != NULL ? g_settings_get_int64 (self->settings, "last-visit") : 0;
   if (self->settings != NULL)
     g_settings_set_int64 (self->settings, "last-visit", g_get_real_time () / G_USEC_PER_SEC);
 
-  /* The records this account may see today: its own first, then by proxy */
-  for (guint i = 0; i < names->len; i++)
-    gtk_string_list_append (list, g_ptr_array_index (names, i));
-  g_signal_handlers_block_by_func (self->record_dropdown, on_record_selected_cb, self);
-  gtk_drop_down_set_model (self->record_dropdown, G_LIST_MODEL (list));
-  gtk_drop_down_set_selected (self->record_dropdown, 0);
-  g_signal_handlers_unblock_by_func (self->record_dropdown, on_record_selected_cb, self);
-  gtk_widget_set_visible (GTK_WIDGET (self->record_dropdown), names->len > 1);
-
-  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, TRUE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", TRUE);
-  gtk_stack_set_visible_child_name (self->stack, "record");
-  show_record (self);
-
-  alta_idle_monitor_start (self->idle_monitor, alta_session_get_idle_timeout (session));
-  alta_idle_monitor_take_activity (self->idle_monitor);
-  g_clear_handle_id (&self->keepalive_id, g_source_remove);
-  self->keepalive_id = g_timeout_add_seconds (60, keepalive_tick_cb, self);
+  session = alta_session_new (self->client, account, idle_timeout_s, last_visit);
+  alta_window_set_session (self, session);
 }
 
 static void
@@ -387,19 +407,12 @@ info_cb (GObject      *object,
          gpointer      user_data)
 {
   g_autoptr (AltaWindow) self = user_data;
-  g_autoptr (JsonNode) info = NULL;
   g_autoptr (GError) error = NULL;
 
-  info = alta_portal_client_call_finish (ALTA_PORTAL_CLIENT (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  if (info == NULL)
+  if (!alta_portal_client_check_finish (ALTA_PORTAL_CLIENT (object), result, &error))
     {
-      if (error == NULL)
-        g_set_error_literal (&error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_INVALID_RESPONSE,
-                             "The portal's information is empty");
-      alta_connect_page_show_error (self->connect_page, error);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        alta_connect_page_show_error (self->connect_page, error);
       return;
     }
 
@@ -421,9 +434,8 @@ connect_to_portal (AltaWindow *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  alta_portal_client_call_async (self->client, "GET", "/api/v1/info", NULL,
-                                 ALTA_REQUEST_NO_AUTH | ALTA_REQUEST_BACKGROUND,
-                                 self->cancellable, info_cb, g_object_ref (self));
+  alta_portal_client_check_async (self->client, self->cancellable, info_cb,
+                                  g_object_ref (self));
 }
 
 static void
@@ -457,9 +469,13 @@ alta_window_dispose (GObject *object)
   g_clear_weak_pointer (&self->idle_dialog);
   if (self->session != NULL)
     {
-      alta_session_end (self->session);
+      /* The portal hears of the end of the session; the session itself sends nothing */
+      alta_portal_client_sign_out_async (alta_session_get_client (self->session), NULL, NULL,
+                                         NULL);
+      g_signal_group_set_target (self->session_signals, NULL);
       g_clear_object (&self->session);
     }
+  g_clear_object (&self->session_signals);
   g_clear_object (&self->idle_monitor);
   g_clear_object (&self->client);
   g_clear_object (&self->settings);
@@ -470,12 +486,61 @@ alta_window_dispose (GObject *object)
 }
 
 static void
+alta_window_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  AltaWindow *self = ALTA_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+alta_window_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  AltaWindow *self = ALTA_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      alta_window_set_session (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 alta_window_class_init (AltaWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = alta_window_dispose;
+  object_class->get_property = alta_window_get_property;
+  object_class->set_property = alta_window_set_property;
+
+  /**
+   * AltaWindow:session:
+   *
+   * The signed-in person's session, which every page follows; %NULL while nobody is signed
+   * in. Setting it to %NULL signs out.
+   */
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, ALTA_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (ALTA_TYPE_CONNECT_PAGE);
   g_type_ensure (ALTA_TYPE_HOME_PAGE);
@@ -511,6 +576,17 @@ alta_window_init (AltaWindow *self)
   alta_a11y_name_inner (GTK_WIDGET (self->record_dropdown), GTK_TYPE_TOGGLE_BUTTON,
                         _("Record shown"));
   alta_bench_watch_window (GTK_WINDOW (self));
+
+  /* Every page shows the window's session */
+  g_object_bind_property (self, "session", self->home_page, "session", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self, "session", self->results_page, "session", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self, "session", self->summary_page, "session", G_BINDING_SYNC_CREATE);
+
+  self->session_signals = g_signal_group_new (ALTA_TYPE_SESSION);
+  g_signal_group_connect_swapped (self->session_signals, "notify::record-is-own",
+                                  G_CALLBACK (update_proxy_banner), self);
+  g_signal_group_connect_swapped (self->session_signals, "notify::record-name",
+                                  G_CALLBACK (update_proxy_banner), self);
 
   self->idle_monitor = alta_idle_monitor_new (GTK_WIDGET (self));
   g_signal_connect_swapped (self->idle_monitor, "warn", G_CALLBACK (on_idle_warn_cb), self);
@@ -571,4 +647,67 @@ alta_window_set_client (AltaWindow       *self,
 
   alta_sign_in_page_set_client (self->sign_in_page, client);
   connect_to_portal (self);
+}
+
+/**
+ * alta_window_get_session:
+ *
+ * Returns: (transfer none) (nullable): the signed-in person's session
+ */
+AltaSession *
+alta_window_get_session (AltaWindow *self)
+{
+  g_return_val_if_fail (ALTA_IS_WINDOW (self), NULL);
+
+  return self->session;
+}
+
+/**
+ * alta_window_set_session:
+ * @session: (nullable): a new session, or %NULL to sign out
+ *
+ * Shows @session's record on every page. %NULL signs out: the portal hears of it, the
+ * window drops the session, and every page shows nothing of it.
+ */
+void
+alta_window_set_session (AltaWindow  *self,
+                         AltaSession *session)
+{
+  g_autoptr (AltaSession) old = NULL;
+
+  g_return_if_fail (ALTA_IS_WINDOW (self));
+  g_return_if_fail (session == NULL || ALTA_IS_SESSION (session));
+
+  if (self->session == session)
+    return;
+
+  old = g_steal_pointer (&self->session);
+  if (old != NULL)
+    {
+      g_cancellable_cancel (self->cancellable);
+      alta_portal_client_sign_out_async (alta_session_get_client (old), NULL, NULL, NULL);
+    }
+
+  self->session = session != NULL ? g_object_ref (session) : NULL;
+  g_signal_group_set_target (self->session_signals, session);
+  /* The pages let go of the old session's models here */
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+
+  if (session != NULL)
+    show_session (self);
+  else
+    show_nobody (self);
+}
+
+/**
+ * alta_window_get_idle_monitor:
+ *
+ * Returns: (transfer none): what signs out a person who walked away (tests move its clock)
+ */
+AltaIdleMonitor *
+alta_window_get_idle_monitor (AltaWindow *self)
+{
+  g_return_val_if_fail (ALTA_IS_WINDOW (self), NULL);
+
+  return self->idle_monitor;
 }

@@ -9,7 +9,9 @@
 
 #include <adwaita.h>
 
+#include "alta-idle-monitor.h"
 #include "alta-portal-client.h"
+#include "alta-session.h"
 
 G_BEGIN_DECLS
 
@@ -24,5 +26,9 @@ AltaWindow *alta_window_new        (GtkApplication   *application,
 void        alta_window_set_client (AltaWindow       *self,
                                     AltaPortalClient *client,
                                     const GError     *setup_error);
+AltaSession *alta_window_get_session      (AltaWindow       *self);
+void         alta_window_set_session      (AltaWindow       *self,
+                                           AltaSession      *session);
+AltaIdleMonitor *alta_window_get_idle_monitor (AltaWindow   *self);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "alta-fhir-bundle.h"
+#include "alta-json.h"
 #include "alta-portal-client.h"
 #include "alta-portal-error.h"
 
@@ -42,6 +43,22 @@ enum
 
 static guint signals[N_SIGNALS];
 
+/* A secret's bytes are overwritten before they are freed: explicit_bzero() is not optimised
+ * away as a memset() of memory about to be freed may be. */
+static void
+wipe_string (char *secret)
+{
+  if (secret != NULL)
+    explicit_bzero (secret, strlen (secret));
+}
+
+static void
+wipe_and_free (gpointer secret)
+{
+  wipe_string (secret);
+  g_free (secret);
+}
+
 static void
 alta_portal_client_dispose (GObject *object)
 {
@@ -61,9 +78,7 @@ alta_portal_client_finalize (GObject *object)
 
   g_clear_pointer (&self->base_uri, g_uri_unref);
   g_clear_pointer (&self->base_url, g_free);
-  if (self->access_token != NULL)
-    memset (self->access_token, 0, strlen (self->access_token));
-  g_clear_pointer (&self->access_token, g_free);
+  g_clear_pointer (&self->access_token, wipe_and_free);
   g_clear_pointer (&self->language, g_free);
 
   G_OBJECT_CLASS (alta_portal_client_parent_class)->finalize (object);
@@ -205,9 +220,7 @@ alta_portal_client_set_access_token (AltaPortalClient *self,
 {
   g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
 
-  if (self->access_token != NULL)
-    memset (self->access_token, 0, strlen (self->access_token));
-  g_free (self->access_token);
+  wipe_and_free (self->access_token);
   self->access_token = g_strdup (access_token);
 }
 
@@ -396,9 +409,11 @@ alta_portal_client_send_with_headers_async (AltaPortalClient    *self,
   soup_message_headers_replace (headers, "Accept", "application/json, application/fhir+json");
   if (self->access_token != NULL && !(flags & ALTA_REQUEST_NO_AUTH))
     {
-      g_autofree char *authorization = g_strconcat ("Bearer ", self->access_token, NULL);
+      char *authorization = g_strconcat ("Bearer ", self->access_token, NULL);
 
+      /* libsoup keeps its own copy, freed with the message */
       soup_message_headers_replace (headers, "Authorization", authorization);
+      wipe_and_free (authorization);
     }
   if (flags & ALTA_REQUEST_BACKGROUND)
     soup_message_headers_replace (headers, "X-Portal-Activity", "background");
@@ -606,7 +621,8 @@ search_page_cb (GObject      *object,
     }
 
   search->n_pages++;
-  if (page->next_url != NULL && search->n_pages < ALTA_PORTAL_CLIENT_MAX_PAGES)
+  if (page->next_url != NULL && search->n_pages < ALTA_PORTAL_CLIENT_MAX_PAGES &&
+      !(search->flags & ALTA_REQUEST_FIRST_PAGE))
     {
       next = path_of_link (self, page->next_url);
       if (next == NULL)
@@ -627,35 +643,56 @@ search_page_cb (GObject      *object,
   g_task_return_pointer (task, g_object_ref (search->items), g_object_unref);
 }
 
+/* `/fhir/R4/<type>?key=value&…` for the resource type of @type */
+static char *
+search_path (GType               type,
+             const char * const *params)
+{
+  g_autoptr (GTypeClass) klass = g_type_class_ref (type);
+  GString *path = g_string_new ("/fhir/R4/");
+
+  g_string_append (path, ALTA_RECORD_ITEM_CLASS (klass)->resource_type);
+  for (guint i = 0; params != NULL && params[i] != NULL && params[i + 1] != NULL; i += 2)
+    {
+      g_string_append_c (path, i == 0 ? '?' : '&');
+      g_string_append_uri_escaped (path, params[i], NULL, FALSE);
+      g_string_append_c (path, '=');
+      /* A search's own punctuation stays: dates (`ge2026-01-01T10:00:00Z`), lists */
+      g_string_append_uri_escaped (path, params[i + 1], ":,", FALSE);
+    }
+
+  return g_string_free (path, FALSE);
+}
+
 /**
  * alta_portal_client_search_async:
  * @self: an #AltaPortalClient
- * @path: a FHIR search below the base URL, such as
- *   `/fhir/R4/AllergyIntolerance?patient=12`
- * @type: the #AltaRecordItem subclass of the results
+ * @type: the #AltaRecordItem subclass of the results, which names the resource type
+ * @params: (array zero-terminated=1) (nullable): the search's parameters, names and values
+ *   in turn, such as `{ "patient", "12", "_sort", "-date", NULL }`
  * @flags: #AltaRequestFlags, for every page
  * @cancellable: (nullable): a #GCancellable
  * @callback: called with the results
  * @user_data: data for @callback
  *
- * Runs a search and follows its `next` links (at most %ALTA_PORTAL_CLIENT_MAX_PAGES
+ * Runs a FHIR search and follows its `next` links (at most %ALTA_PORTAL_CLIENT_MAX_PAGES
  * pages), so the results are the whole list.
  */
 void
 alta_portal_client_search_async (AltaPortalClient    *self,
-                                 const char          *path,
                                  GType                type,
+                                 const char * const  *params,
                                  AltaRequestFlags     flags,
                                  GCancellable        *cancellable,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
   g_autoptr (GTask) task = NULL;
+  g_autofree char *path = NULL;
   Search *search;
 
   g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
-  g_return_if_fail (path != NULL && path[0] == '/');
-  g_return_if_fail (g_type_is_a (type, ALTA_TYPE_RECORD_ITEM));
+  g_return_if_fail (g_type_is_a (type, ALTA_TYPE_RECORD_ITEM) && type != ALTA_TYPE_RECORD_ITEM);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, alta_portal_client_search_async);
@@ -666,6 +703,7 @@ alta_portal_client_search_async (AltaPortalClient    *self,
   search->items = g_list_store_new (type);
   g_task_set_task_data (task, search, search_free);
 
+  path = search_path (type, params);
   alta_portal_client_send_async (self, "GET", path, NULL, NULL, flags, cancellable,
                                  search_page_cb, g_steal_pointer (&task));
 }
@@ -687,4 +725,491 @@ alta_portal_client_search_finish (AltaPortalClient  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+read_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  AltaPortalClient *self = (AltaPortalClient *)object;
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (AltaPortalResponse) response = NULL;
+  g_autoptr (AltaRecordItem) item = NULL;
+  g_autoptr (GError) error = NULL;
+  GBytes *body;
+
+  if (!(response = alta_portal_client_send_finish (self, result, &error)) ||
+      !alta_portal_response_check (response, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  body = alta_portal_response_get_body (response);
+  item = alta_fhir_resource_parse (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                   GPOINTER_TO_SIZE (g_task_get_task_data (task)), &error);
+  if (item == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&item), g_object_unref);
+}
+
+/**
+ * alta_portal_client_read_async:
+ * @self: an #AltaPortalClient
+ * @type: the #AltaRecordItem subclass wanted, which names the resource type
+ * @id: the resource's id
+ * @flags: #AltaRequestFlags
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the resource
+ * @user_data: data for @callback
+ *
+ * Reads one FHIR resource, `GET /fhir/R4/<type>/<id>`.
+ */
+void
+alta_portal_client_read_async (AltaPortalClient    *self,
+                               GType                type,
+                               const char          *id,
+                               AltaRequestFlags     flags,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GTypeClass) klass = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
+  g_return_if_fail (g_type_is_a (type, ALTA_TYPE_RECORD_ITEM) && type != ALTA_TYPE_RECORD_ITEM);
+  g_return_if_fail (id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, alta_portal_client_read_async);
+  g_task_set_task_data (task, GSIZE_TO_POINTER (type), NULL);
+
+  klass = g_type_class_ref (type);
+  escaped = g_uri_escape_string (id, NULL, FALSE);
+  path = g_strdup_printf ("/fhir/R4/%s/%s", ALTA_RECORD_ITEM_CLASS (klass)->resource_type, escaped);
+  alta_portal_client_send_async (self, "GET", path, NULL, NULL, flags, cancellable, read_cb,
+                                 g_steal_pointer (&task));
+}
+
+/**
+ * alta_portal_client_read_finish:
+ * @self: an #AltaPortalClient
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the resource, of the type asked for
+ */
+AltaRecordItem *
+alta_portal_client_read_finish (AltaPortalClient  *self,
+                                GAsyncResult      *result,
+                                GError           **error)
+{
+  g_return_val_if_fail (ALTA_IS_PORTAL_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* The answer of a typed call: a JSON object, or an error */
+static JsonObject *
+call_object_finish (AltaPortalClient  *self,
+                    GAsyncResult      *result,
+                    GError           **error)
+{
+  g_autoptr (JsonNode) json = alta_portal_client_call_finish (self, result, error);
+
+  if (json == NULL && error != NULL && *error != NULL)
+    return NULL;
+
+  if (json == NULL || !JSON_NODE_HOLDS_OBJECT (json))
+    {
+      g_set_error_literal (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_INVALID_RESPONSE,
+                           "The answer is not a JSON object");
+      return NULL;
+    }
+
+  return json_object_ref (json_node_get_object (json));
+}
+
+static void
+check_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (JsonObject) info = NULL;
+  GError *error = NULL;
+
+  info = call_object_finish (ALTA_PORTAL_CLIENT (object), result, &error);
+  if (info == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * alta_portal_client_check_async:
+ * @self: an #AltaPortalClient
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called once the portal answered, or could not be reached
+ * @user_data: data for @callback
+ *
+ * Asks the portal for its information (`GET /api/v1/info`), without the token and not as
+ * patient activity: whether it can be reached and answers as a portal.
+ */
+void
+alta_portal_client_check_async (AltaPortalClient    *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, alta_portal_client_check_async);
+  alta_portal_client_call_async (self, "GET", "/api/v1/info", NULL,
+                                 ALTA_REQUEST_NO_AUTH | ALTA_REQUEST_BACKGROUND, cancellable,
+                                 check_cb, g_steal_pointer (&task));
+}
+
+gboolean
+alta_portal_client_check_finish (AltaPortalClient  *self,
+                                 GAsyncResult      *result,
+                                 GError           **error)
+{
+  g_return_val_if_fail (ALTA_IS_PORTAL_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+typedef struct
+{
+  gint64 idle_timeout_s;
+  gint64 retry_after_s;
+} SignIn;
+
+static void
+sign_in_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  AltaPortalClient *self = (AltaPortalClient *)object;
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (AltaPortalResponse) response = NULL;
+  g_autoptr (AltaPortalAccount) account = NULL;
+  g_autoptr (GError) error = NULL;
+  SignIn *sign_in = g_task_get_task_data (task);
+  JsonNode *json;
+  JsonObject *body = NULL;
+  const char *token;
+
+  if (!(response = alta_portal_client_send_finish (self, result, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  json = alta_portal_response_get_json (response);
+  if (json != NULL && JSON_NODE_HOLDS_OBJECT (json))
+    body = json_node_get_object (json);
+
+  if (!alta_portal_response_check (response, &error))
+    {
+      if (g_error_matches (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_ACCOUNT_LOCKED))
+        alta_json_get_int (body, "retry_after_s", &sign_in->retry_after_s);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  token = alta_json_get_string (body, "access_token");
+  if (token != NULL && alta_json_get_object (body, "account") != NULL)
+    account = alta_portal_account_new_from_json (alta_json_get_object (body, "account"), &error);
+  if (account == NULL)
+    {
+      g_warning ("Sign-in (request %s): the answer has no token or account",
+                 alta_portal_response_get_request_id (response));
+      g_clear_error (&error);
+      g_task_return_new_error (task, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_INVALID_RESPONSE,
+                               "The answer has no token or account");
+      return;
+    }
+
+  alta_json_get_int (body, "idle_timeout_s", &sign_in->idle_timeout_s);
+  alta_portal_client_set_access_token (self, token);
+
+  /* The parsed answer's copy is this response's own, freed with it: wiped first. The raw
+   * body is libsoup's buffer, which it may not let us write to. */
+  wipe_string ((char *)token);
+
+  g_task_return_pointer (task, g_steal_pointer (&account), g_object_unref);
+}
+
+static void
+wipe_bytes_free (gpointer data)
+{
+  wipe_and_free (data);
+}
+
+/**
+ * alta_portal_client_sign_in_async:
+ * @self: an #AltaPortalClient
+ * @username: the username
+ * @password: the password
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called once signed in, or not
+ * @user_data: data for @callback
+ *
+ * Signs in (`POST /api/v1/sessions`). On success the client keeps the session's token and
+ * sends it with every later request.
+ */
+void
+alta_portal_client_sign_in_async (AltaPortalClient    *self,
+                                  const char          *username,
+                                  const char          *password,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GBytes) body = NULL;
+  SignIn *sign_in;
+  char *text;
+
+  g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
+  g_return_if_fail (username != NULL);
+  g_return_if_fail (password != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, alta_portal_client_sign_in_async);
+  sign_in = g_new0 (SignIn, 1);
+  sign_in->idle_timeout_s = 900;
+  sign_in->retry_after_s = 15 * 60;
+  g_task_set_task_data (task, sign_in, g_free);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "username");
+  json_builder_add_string_value (builder, username);
+  json_builder_set_member_name (builder, "password");
+  json_builder_add_string_value (builder, password);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  text = json_to_string (root, FALSE);
+  /* The body holds the password: wiped when libsoup is done with it. The builder's tree
+   * holds it too; json-glib gives no way to wipe it, and it goes with this function. */
+  body = g_bytes_new_with_free_func (text, strlen (text), wipe_bytes_free, text);
+
+  alta_portal_client_send_async (self, "POST", "/api/v1/sessions", body, NULL,
+                                 ALTA_REQUEST_NO_AUTH, cancellable, sign_in_cb,
+                                 g_steal_pointer (&task));
+}
+
+/**
+ * alta_portal_client_sign_in_finish:
+ * @self: an #AltaPortalClient
+ * @result: the #GAsyncResult
+ * @out_idle_timeout_s: (out) (optional): the portal's idle limit for the session
+ * @out_retry_after_s: (out) (optional): for %ALTA_PORTAL_ERROR_ACCOUNT_LOCKED, how long
+ *   before the account can try again
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the account signed in
+ */
+AltaPortalAccount *
+alta_portal_client_sign_in_finish (AltaPortalClient  *self,
+                                   GAsyncResult      *result,
+                                   gint64            *out_idle_timeout_s,
+                                   gint64            *out_retry_after_s,
+                                   GError           **error)
+{
+  SignIn *sign_in;
+
+  g_return_val_if_fail (ALTA_IS_PORTAL_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  sign_in = g_task_get_task_data (G_TASK (result));
+  if (out_idle_timeout_s != NULL)
+    *out_idle_timeout_s = sign_in->idle_timeout_s;
+  if (out_retry_after_s != NULL)
+    *out_retry_after_s = sign_in->retry_after_s;
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+get_account_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (JsonObject) object_json = NULL;
+  AltaPortalAccount *account;
+  GError *error = NULL;
+
+  object_json = call_object_finish (ALTA_PORTAL_CLIENT (object), result, &error);
+  if (object_json == NULL ||
+      (account = alta_portal_account_new_from_json (object_json, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_pointer (task, account, g_object_unref);
+}
+
+/**
+ * alta_portal_client_get_account_async:
+ * @self: an #AltaPortalClient
+ * @flags: #AltaRequestFlags
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the account
+ * @user_data: data for @callback
+ *
+ * Reads the signed-in account (`GET /api/v1/me`).
+ */
+void
+alta_portal_client_get_account_async (AltaPortalClient    *self,
+                                      AltaRequestFlags     flags,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, alta_portal_client_get_account_async);
+  alta_portal_client_call_async (self, "GET", "/api/v1/me", NULL, flags, cancellable,
+                                 get_account_cb, g_steal_pointer (&task));
+}
+
+/**
+ * alta_portal_client_get_account_finish:
+ *
+ * Returns: (transfer full) (nullable): the account
+ */
+AltaPortalAccount *
+alta_portal_client_get_account_finish (AltaPortalClient  *self,
+                                       GAsyncResult      *result,
+                                       GError           **error)
+{
+  g_return_val_if_fail (ALTA_IS_PORTAL_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* A call whose success has no body (204) */
+static void
+empty_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (JsonNode) json = NULL;
+  GError *error = NULL;
+
+  json = alta_portal_client_call_finish (ALTA_PORTAL_CLIENT (object), result, &error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * alta_portal_client_keepalive_async:
+ * @self: an #AltaPortalClient
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (nullable): called once the portal heard
+ * @user_data: data for @callback
+ *
+ * Tells the portal the patient is still there
+ * (`POST /api/v1/sessions/current/keepalive`): it counts as activity.
+ */
+void
+alta_portal_client_keepalive_async (AltaPortalClient    *self,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, alta_portal_client_keepalive_async);
+  alta_portal_client_call_async (self, "POST", "/api/v1/sessions/current/keepalive", NULL,
+                                 ALTA_REQUEST_NONE, cancellable, empty_cb,
+                                 g_steal_pointer (&task));
+}
+
+gboolean
+alta_portal_client_keepalive_finish (AltaPortalClient  *self,
+                                     GAsyncResult      *result,
+                                     GError           **error)
+{
+  g_return_val_if_fail (ALTA_IS_PORTAL_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * alta_portal_client_sign_out_async:
+ * @self: an #AltaPortalClient
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (nullable): called once the portal ended the session
+ * @user_data: data for @callback
+ *
+ * Ends the session at the portal (`DELETE /api/v1/sessions/current`). The client forgets
+ * (and wipes) the token at once, before the answer: nothing later can use it. Without a
+ * token there is nothing to end, and the call succeeds without a request.
+ */
+void
+alta_portal_client_sign_out_async (AltaPortalClient    *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, alta_portal_client_sign_out_async);
+  if (self->access_token == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  /* The message takes the token into its headers now; then the client forgets it */
+  alta_portal_client_call_async (self, "DELETE", "/api/v1/sessions/current", NULL,
+                                 ALTA_REQUEST_BACKGROUND, cancellable, empty_cb,
+                                 g_steal_pointer (&task));
+  alta_portal_client_set_access_token (self, NULL);
+}
+
+gboolean
+alta_portal_client_sign_out_finish (AltaPortalClient  *self,
+                                    GAsyncResult      *result,
+                                    GError           **error)
+{
+  g_return_val_if_fail (ALTA_IS_PORTAL_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -10,7 +10,9 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "alta-portal-account.h"
 #include "alta-portal-response.h"
+#include "alta-record-item.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +26,8 @@ typedef enum
   ALTA_REQUEST_BACKGROUND = 1 << 0,
   /* Do not send the access token even when one is set. */
   ALTA_REQUEST_NO_AUTH    = 1 << 1,
+  /* A search reads its first page only, and follows no `next` link. */
+  ALTA_REQUEST_FIRST_PAGE = 1 << 2,
 } AltaRequestFlags;
 
 #define ALTA_TYPE_PORTAL_CLIENT (alta_portal_client_get_type ())
@@ -76,13 +80,63 @@ JsonNode           *alta_portal_client_call_finish      (AltaPortalClient     *s
                                                          GAsyncResult         *result,
                                                          GError              **error);
 void                alta_portal_client_search_async     (AltaPortalClient     *self,
-                                                         const char           *path,
                                                          GType                 type,
+                                                         const char * const   *params,
                                                          AltaRequestFlags      flags,
                                                          GCancellable         *cancellable,
                                                          GAsyncReadyCallback   callback,
                                                          gpointer              user_data);
 GListStore         *alta_portal_client_search_finish    (AltaPortalClient     *self,
+                                                         GAsyncResult         *result,
+                                                         GError              **error);
+void                alta_portal_client_read_async       (AltaPortalClient     *self,
+                                                         GType                 type,
+                                                         const char           *id,
+                                                         AltaRequestFlags      flags,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+AltaRecordItem     *alta_portal_client_read_finish      (AltaPortalClient     *self,
+                                                         GAsyncResult         *result,
+                                                         GError              **error);
+void                alta_portal_client_check_async      (AltaPortalClient     *self,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+gboolean            alta_portal_client_check_finish     (AltaPortalClient     *self,
+                                                         GAsyncResult         *result,
+                                                         GError              **error);
+void                alta_portal_client_sign_in_async    (AltaPortalClient     *self,
+                                                         const char           *username,
+                                                         const char           *password,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+AltaPortalAccount        *alta_portal_client_sign_in_finish   (AltaPortalClient     *self,
+                                                         GAsyncResult         *result,
+                                                         gint64               *out_idle_timeout_s,
+                                                         gint64               *out_retry_after_s,
+                                                         GError              **error);
+void                alta_portal_client_get_account_async (AltaPortalClient    *self,
+                                                          AltaRequestFlags     flags,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+AltaPortalAccount        *alta_portal_client_get_account_finish (AltaPortalClient   *self,
+                                                           GAsyncResult       *result,
+                                                           GError            **error);
+void                alta_portal_client_keepalive_async  (AltaPortalClient     *self,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+gboolean            alta_portal_client_keepalive_finish (AltaPortalClient     *self,
+                                                         GAsyncResult         *result,
+                                                         GError              **error);
+void                alta_portal_client_sign_out_async   (AltaPortalClient     *self,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+gboolean            alta_portal_client_sign_out_finish  (AltaPortalClient     *self,
                                                          GAsyncResult         *result,
                                                          GError              **error);
 gboolean            alta_portal_client_is_loopback_uri  (GUri                 *uri);

@@ -14,7 +14,12 @@ import sys
 import time
 import urllib.error
 
-import gi
+# The app runs with the test environment's G_DEBUG (fatal-warnings). This driver does not:
+# GLib reads G_DEBUG when gi is imported, and AT-SPI's client library warns harmlessly
+# ("AT-SPI: Error in GetItems") while the app registers.
+APP_G_DEBUG = os.environ.pop('G_DEBUG', None)
+
+import gi  # noqa: E402
 
 gi.require_version('Atspi', '2.0')
 from gi.repository import Atspi, GLib  # noqa: E402
@@ -45,6 +50,8 @@ def titles(portal, token, search):
 class App:
     def __init__(self, portal, language=None):
         self.env = dict(os.environ)
+        if APP_G_DEBUG:
+            self.env['G_DEBUG'] = APP_G_DEBUG
         if language:
             self.env['LANGUAGE'] = language
         self.argv = [APP, '--server', portal.url, '--ca-file', portal.ca]
@@ -424,32 +431,8 @@ def try_again_once_the_portal_is_back():
         clinic.stop()
 
 
-@test
-def idle_warning_stay_signed_in_then_logout():
-    short = DemoPortal(PORTALD, '[policy]\nidle_timeout_s=70\n', prefix='alta-a11y-')
-    app = App(short)
-    try:
-        sign_in(app, 'grace', 'Orchard-Lantern-42')
-        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='Hello, Grace'), 'the greeting')
-        # With a 70-second limit the warning comes after 10 seconds without input
-        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='Are You Still There'),
-                 'the idle warning', timeout=40)
-        assert find(app.root, Atspi.Role.LABEL, contains='will sign you out in')
-        press(app.root, 'Stay Signed In')
-        wait_for(lambda: not find(app.root, Atspi.Role.LABEL, contains='Are You Still There'),
-                 'the warning to close')
-        assert find(app.root, Atspi.Role.LABEL, contains='Hello, Grace'), 'signed out on "stay"'
-
-        # Then nothing: signed out at the limit, told why, and nothing of her record left
-        wait_for(lambda: find(app.root, Atspi.Role.LABEL,
-                              contains='You were signed out after 1 minute without activity'),
-                 'the idle sign-out', timeout=120)
-        everything = all_text(app.root)
-        for secret in ('Grace', 'Penicillin', 'Lisinopril'):
-            assert secret not in everything, '%s is still in the window' % secret
-    finally:
-        app.stop()
-        short.stop()
+# The idle warning and sign-out are tested in tests/test-client-wipe.c, on a clock the test
+# moves: here they would wait 80 real seconds.
 
 
 portal.stop()

@@ -21,24 +21,21 @@
 
 struct _AltaConnectPage
 {
-  GtkWidget       parent_instance;
+  AdwBin          parent_instance;
 
   AdwStatusPage  *status_page;
   GtkButton      *retry_button;
   GtkSpinner     *spinner;
 };
 
-G_DEFINE_FINAL_TYPE (AltaConnectPage, alta_connect_page, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (AltaConnectPage, alta_connect_page, ADW_TYPE_BIN)
 
 static void
 alta_connect_page_dispose (GObject *object)
 {
-  GtkWidget *child;
-
+  /* The bin lets its child go first: disposing the template unparents a child with an id */
+  adw_bin_set_child (ADW_BIN (object), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), ALTA_TYPE_CONNECT_PAGE);
-  /* A template root without an id is not unparented by dispose_template() */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
-    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (alta_connect_page_parent_class)->dispose (object);
 }
@@ -56,7 +53,6 @@ alta_connect_page_class_init (AltaConnectPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AltaConnectPage, retry_button);
   gtk_widget_class_bind_template_child (widget_class, AltaConnectPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, AltaConnectPage, status_page);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
 static void

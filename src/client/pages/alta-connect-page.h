@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 
 #define ALTA_TYPE_CONNECT_PAGE (alta_connect_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (AltaConnectPage, alta_connect_page, ALTA, CONNECT_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (AltaConnectPage, alta_connect_page, ALTA, CONNECT_PAGE, AdwBin)
 
 void alta_connect_page_show_connecting (AltaConnectPage *self);
 void alta_connect_page_show_error      (AltaConnectPage *self,

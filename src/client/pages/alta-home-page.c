@@ -15,219 +15,44 @@
 #include "alta-bench.h"
 #include "alta-format.h"
 #include "alta-home-page.h"
-#include "alta-json.h"
-#include "alta-record-item.h"
 
-/* What is new: results released since the last visit (from the session's reports), unread
- * messages from the care team, and the next appointment (both asked of the portal here).
+/* What is new: results released since the last visit, unread messages from the care team,
+ * and the next appointment, all counted by the session; the page follows its properties.
  */
 
 struct _AltaHomePage
 {
-  GtkWidget       parent_instance;
+  AdwBin          parent_instance;
 
   AltaSession    *session;
-  GCancellable   *cancellable;
-  gint64          last_visit;
+  GSignalGroup   *session_signals;
 
+  /* Template widgets */
+  AdwActionRow   *appointment_row;
   GtkLabel       *greeting_label;
+  AdwActionRow   *messages_row;
+  GtkWidget      *news_group;
   GtkLabel       *record_label;
   AdwActionRow   *results_row;
-  AdwActionRow   *messages_row;
-  AdwActionRow   *appointment_row;
-  GtkWidget        *news_group;
 };
 
-G_DEFINE_FINAL_TYPE (AltaHomePage, alta_home_page, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (AltaHomePage, alta_home_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void
-update_results (AltaHomePage *self)
-{
-  GListModel *reports;
-  guint n_new = 0;
-  g_autofree char *text = NULL;
-
-  if (self->session == NULL)
-    return;
-
-  reports = alta_session_get_reports (self->session);
-  for (guint i = 0; i < g_list_model_get_n_items (reports); i++)
-    {
-      g_autoptr (AltaRecordItem) report = g_list_model_get_item (reports, i);
-      GDateTime *updated = alta_record_item_get_updated (report);
-
-      if (updated != NULL && g_date_time_to_unix (updated) > self->last_visit)
-        n_new++;
-    }
-
-  if (n_new == 0)
-    text = g_strdup (_("No new results since your last visit"));
-  else
-    text = g_strdup_printf (g_dngettext (NULL, "%u new result since your last visit",
-                                         "%u new results since your last visit", n_new),
-                            n_new);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->results_row), text);
-}
-
-static void
-on_reports_changed_cb (AltaHomePage *self)
-{
-  update_results (self);
-}
-
-static void
-messages_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr (AltaHomePage) self = user_data;
-  g_autoptr (JsonNode) bundle = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *text = NULL;
-  JsonArray *entries;
-  guint unread = 0;
-
-  bundle = alta_portal_client_call_finish (ALTA_PORTAL_CLIENT (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  alta_bench_mark_next_frame (GTK_WIDGET (self), "home-messages");
-  if (bundle == NULL || !JSON_NODE_HOLDS_OBJECT (bundle))
-    {
-      g_message ("Messages could not be counted: %s", error != NULL ? error->message : "no answer");
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->messages_row),
-                                     _("Messages could not be checked right now"));
-      return;
-    }
-
-  /* A message from the care team is unread until the app sets its `received` time. */
-  entries = alta_json_get_array (json_node_get_object (bundle), "entry");
-  for (guint i = 0; entries != NULL && i < json_array_get_length (entries); i++)
-    {
-      JsonObject *message = alta_json_get_object (alta_json_array_get_object (entries, i), "resource");
-      const char *sender = alta_json_get_string (alta_json_get_object (message, "sender"), "reference");
-
-      if (message != NULL && alta_json_get_string (message, "received") == NULL &&
-          (sender == NULL || !g_str_has_prefix (sender, "Patient/")))
-        unread++;
-    }
-
-  if (unread == 0)
-    text = g_strdup (_("No unread messages"));
-  else
-    text = g_strdup_printf (g_dngettext (NULL, "%u unread message from your care team",
-                                         "%u unread messages from your care team", unread),
-                            unread);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->messages_row), text);
-}
-
-static void
-appointment_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr (AltaHomePage) self = user_data;
-  g_autoptr (JsonNode) bundle = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GDateTime) start = NULL;
-  g_autofree char *when = NULL;
-  g_autofree char *with = NULL;
-  JsonObject *appointment;
-  JsonArray *participants;
-
-  bundle = alta_portal_client_call_finish (ALTA_PORTAL_CLIENT (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  alta_bench_mark_next_frame (GTK_WIDGET (self), "home-appointment");
-  if (bundle == NULL || !JSON_NODE_HOLDS_OBJECT (bundle))
-    {
-      g_message ("Appointments could not be read: %s", error != NULL ? error->message : "no answer");
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->appointment_row),
-                                     _("Appointments could not be checked right now"));
-      return;
-    }
-
-  appointment = alta_json_get_object (alta_json_array_get_object (
-    alta_json_get_array (json_node_get_object (bundle), "entry"), 0), "resource");
-  start = appointment != NULL ? alta_fhir_parse_date (alta_json_get_string (appointment, "start")) : NULL;
-  if (start == NULL)
-    {
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->appointment_row),
-                                     _("No upcoming appointments"));
-      adw_action_row_set_subtitle (self->appointment_row, "");
-      return;
-    }
-
-  participants = alta_json_get_array (appointment, "participant");
-  for (guint i = 0; participants != NULL && i < json_array_get_length (participants); i++)
-    {
-      JsonObject *actor = alta_json_get_object (alta_json_array_get_object (participants, i), "actor");
-      const char *reference = alta_json_get_string (actor, "reference");
-
-      if (with == NULL && reference != NULL && g_str_has_prefix (reference, "Practitioner/"))
-        with = alta_fhir_dup_reference_display (actor);
-    }
-
-  /* Translators: the date and time of an appointment, see strftime(3) */
-  when = alta_format_date_time (start, _("%A, %B %-d at %-I:%M %p"));
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->appointment_row),
-                                 _("Next appointment"));
-  if (with != NULL)
-    {
-      g_autofree char *subtitle = g_strdup_printf (_("%s, with %s"), when, with);
-
-      adw_action_row_set_subtitle (self->appointment_row, subtitle);
-    }
-  else
-    adw_action_row_set_subtitle (self->appointment_row, when);
-}
-
-static void
-clear (AltaHomePage *self)
-{
-  gtk_label_set_text (self->greeting_label, "");
-  gtk_label_set_text (self->record_label, "");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->results_row), "");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->messages_row), "");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->appointment_row), "");
-  adw_action_row_set_subtitle (self->appointment_row, "");
-}
-
-/**
- * alta_home_page_set_session:
- * @session: (nullable): the session, or %NULL to show nothing
- * @last_visit: when the record was last opened (Unix time), for what is new
- */
-void
-alta_home_page_set_session (AltaHomePage *self,
-                            AltaSession  *session,
-                            gint64        last_visit)
+update_names (AltaHomePage *self)
 {
   g_autofree char *greeting = NULL;
   g_autofree char *record = NULL;
-  g_autofree char *escaped = NULL;
-  g_autofree char *messages = NULL;
-  g_autofree char *appointments = NULL;
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *today = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
-  const char *name;
+  const char *name = alta_session_get_own_name (self->session);
 
-  g_return_if_fail (ALTA_IS_HOME_PAGE (self));
-
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (alta_session_get_reports (self->session), self);
-  g_clear_object (&self->session);
-  clear (self);
-
-  if (session == NULL)
-    return;
-
-  self->session = g_object_ref (session);
-  self->cancellable = g_cancellable_new ();
-  self->last_visit = last_visit;
-
-  name = alta_session_get_own_name (session);
   if (name != NULL)
     {
       g_auto (GStrv) parts = g_strsplit (name, " ", 2);
@@ -239,47 +64,189 @@ alta_home_page_set_session (AltaHomePage *self,
     greeting = g_strdup (_("Hello"));
   gtk_label_set_text (self->greeting_label, greeting);
 
-  if (alta_session_get_record_is_own (session))
+  if (alta_session_get_record_is_own (self->session))
     record = g_strdup (_("Your health record"));
   else
     /* Translators: under the greeting when a parent sees a child's record; %s is the
      * child's name */
-    record = g_strdup_printf (_("Health record of %s"), alta_session_get_record_name (session));
+    record = g_strdup_printf (_("Health record of %s"), alta_session_get_record_name (self->session));
   gtk_label_set_text (self->record_label, record);
+}
 
-  g_signal_connect_swapped (alta_session_get_reports (session), "items-changed",
-                            G_CALLBACK (on_reports_changed_cb), self);
-  update_results (self);
+static void
+update_results (AltaHomePage *self)
+{
+  guint n_new = alta_session_get_new_results (self->session);
+  g_autofree char *text = NULL;
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->messages_row), _("Checking messages…"));
+  if (n_new == 0)
+    text = g_strdup (_("No new results since your last visit"));
+  else
+    text = g_strdup_printf (g_dngettext (NULL, "%u new result since your last visit",
+                                         "%u new results since your last visit", n_new),
+                            n_new);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->results_row), text);
+}
+
+static void
+update_messages (AltaHomePage *self)
+{
+  guint unread = alta_session_get_unread_messages (self->session);
+  g_autofree char *text = NULL;
+
+  switch (alta_session_get_messages_state (self->session))
+    {
+    case ALTA_LOAD_STATE_LOADING:
+      text = g_strdup (_("Checking messages…"));
+      break;
+    case ALTA_LOAD_STATE_FAILED:
+      text = g_strdup (_("Messages could not be checked right now"));
+      break;
+    case ALTA_LOAD_STATE_LOADED:
+    default:
+      if (unread == 0)
+        text = g_strdup (_("No unread messages"));
+      else
+        text = g_strdup_printf (g_dngettext (NULL, "%u unread message from your care team",
+                                             "%u unread messages from your care team", unread),
+                                unread);
+      break;
+    }
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->messages_row), text);
+}
+
+static void
+on_messages_state_cb (AltaHomePage *self)
+{
+  update_messages (self);
+  if (alta_session_get_messages_state (self->session) != ALTA_LOAD_STATE_LOADING)
+    alta_bench_mark_next_frame (GTK_WIDGET (self), "home-messages");
+}
+
+static void
+update_appointment (AltaHomePage *self)
+{
+  AltaAppointment *appointment = alta_session_get_next_appointment (self->session);
+  GDateTime *start = appointment != NULL ? alta_record_item_get_date (ALTA_RECORD_ITEM (appointment))
+                                         : NULL;
+  const char *with = appointment != NULL ? alta_appointment_get_practitioner (appointment) : NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *subtitle = NULL;
+
+  switch (alta_session_get_appointment_state (self->session))
+    {
+    case ALTA_LOAD_STATE_LOADING:
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->appointment_row),
+                                     _("Checking appointments…"));
+      return;
+    case ALTA_LOAD_STATE_FAILED:
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->appointment_row),
+                                     _("Appointments could not be checked right now"));
+      return;
+    case ALTA_LOAD_STATE_LOADED:
+    default:
+      break;
+    }
+
+  if (start == NULL)
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->appointment_row),
+                                     _("No upcoming appointments"));
+      adw_action_row_set_subtitle (self->appointment_row, "");
+      return;
+    }
+
+  /* Translators: the date and time of an appointment, see strftime(3) */
+  when = alta_format_date_time (start, _("%A, %B %-d at %-I:%M %p"));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->appointment_row),
-                                 _("Checking appointments…"));
+                                 _("Next appointment"));
+  if (with != NULL)
+    subtitle = g_strdup_printf (_("%s, with %s"), when, with);
+  adw_action_row_set_subtitle (self->appointment_row, subtitle != NULL ? subtitle : when);
+}
 
-  escaped = g_uri_escape_string (alta_session_get_record_id (session), NULL, FALSE);
-  messages = g_strdup_printf ("/fhir/R4/Communication?patient=%s&_sort=-sent&_count=200", escaped);
-  appointments = g_strdup_printf ("/fhir/R4/Appointment?patient=%s&status=booked&date=ge%s"
-                                  "&_sort=date&_count=1", escaped, today);
-  alta_portal_client_call_async (alta_session_get_client (session), "GET", messages, NULL,
-                                 ALTA_REQUEST_NONE, self->cancellable, messages_cb,
-                                 g_object_ref (self));
-  alta_portal_client_call_async (alta_session_get_client (session), "GET", appointments, NULL,
-                                 ALTA_REQUEST_NONE, self->cancellable, appointment_cb,
-                                 g_object_ref (self));
+static void
+on_appointment_state_cb (AltaHomePage *self)
+{
+  update_appointment (self);
+  if (alta_session_get_appointment_state (self->session) != ALTA_LOAD_STATE_LOADING)
+    alta_bench_mark_next_frame (GTK_WIDGET (self), "home-appointment");
+}
+
+static void
+on_session_bind_cb (AltaHomePage *self,
+                    AltaSession  *session,
+                    GSignalGroup *group)
+{
+  update_names (self);
+  update_results (self);
+  update_messages (self);
+  update_appointment (self);
+}
+
+/* Nothing of the last session stays on the page */
+static void
+on_session_unbind_cb (AltaHomePage *self,
+                      GSignalGroup *group)
+{
+  gtk_label_set_text (self->greeting_label, "");
+  gtk_label_set_text (self->record_label, "");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->results_row), "");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->messages_row), "");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->appointment_row), "");
+  adw_action_row_set_subtitle (self->appointment_row, "");
 }
 
 static void
 alta_home_page_dispose (GObject *object)
 {
   AltaHomePage *self = ALTA_HOME_PAGE (object);
-  GtkWidget *child;
 
-  alta_home_page_set_session (self, NULL, 0);
+  if (self->session_signals != NULL)
+    g_signal_group_set_target (self->session_signals, NULL);
+  g_clear_object (&self->session_signals);
+  g_clear_object (&self->session);
+  /* The bin lets its child go first: disposing the template unparents a child with an id */
+  adw_bin_set_child (ADW_BIN (object), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), ALTA_TYPE_HOME_PAGE);
-  /* A template root without an id is not unparented by dispose_template() */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
-    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (alta_home_page_parent_class)->dispose (object);
+}
+
+static void
+alta_home_page_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  AltaHomePage *self = ALTA_HOME_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+alta_home_page_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  AltaHomePage *self = ALTA_HOME_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      alta_home_page_set_session (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -289,6 +256,13 @@ alta_home_page_class_init (AltaHomePageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = alta_home_page_dispose;
+  object_class->get_property = alta_home_page_get_property;
+  object_class->set_property = alta_home_page_set_property;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, ALTA_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/net/myaltamed/MyAltaMed/ui/alta-home-page.ui");
@@ -298,7 +272,6 @@ alta_home_page_class_init (AltaHomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AltaHomePage, news_group);
   gtk_widget_class_bind_template_child (widget_class, AltaHomePage, record_label);
   gtk_widget_class_bind_template_child (widget_class, AltaHomePage, results_row);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
 static void
@@ -306,4 +279,57 @@ alta_home_page_init (AltaHomePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   alta_a11y_name_inner (self->news_group, GTK_TYPE_LIST_BOX, _("What’s New"));
+
+  self->session_signals = g_signal_group_new (ALTA_TYPE_SESSION);
+  g_signal_connect_object (self->session_signals, "bind", G_CALLBACK (on_session_bind_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session_signals, "unbind", G_CALLBACK (on_session_unbind_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_swapped (self->session_signals, "notify::own-name",
+                                  G_CALLBACK (update_names), self);
+  g_signal_group_connect_swapped (self->session_signals, "notify::record-name",
+                                  G_CALLBACK (update_names), self);
+  g_signal_group_connect_swapped (self->session_signals, "notify::record-is-own",
+                                  G_CALLBACK (update_names), self);
+  g_signal_group_connect_swapped (self->session_signals, "notify::new-results",
+                                  G_CALLBACK (update_results), self);
+  g_signal_group_connect_swapped (self->session_signals, "notify::unread-messages",
+                                  G_CALLBACK (update_messages), self);
+  g_signal_group_connect_swapped (self->session_signals, "notify::messages-state",
+                                  G_CALLBACK (on_messages_state_cb), self);
+  g_signal_group_connect_swapped (self->session_signals, "notify::next-appointment",
+                                  G_CALLBACK (update_appointment), self);
+  g_signal_group_connect_swapped (self->session_signals, "notify::appointment-state",
+                                  G_CALLBACK (on_appointment_state_cb), self);
+}
+
+/**
+ * alta_home_page_get_session:
+ *
+ * Returns: (transfer none) (nullable): the session shown
+ */
+AltaSession *
+alta_home_page_get_session (AltaHomePage *self)
+{
+  g_return_val_if_fail (ALTA_IS_HOME_PAGE (self), NULL);
+
+  return self->session;
+}
+
+/**
+ * alta_home_page_set_session:
+ * @session: (nullable): the session, or %NULL to show nothing
+ */
+void
+alta_home_page_set_session (AltaHomePage *self,
+                            AltaSession  *session)
+{
+  g_return_if_fail (ALTA_IS_HOME_PAGE (self));
+  g_return_if_fail (session == NULL || ALTA_IS_SESSION (session));
+
+  if (!g_set_object (&self->session, session))
+    return;
+
+  g_signal_group_set_target (self->session_signals, session);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }

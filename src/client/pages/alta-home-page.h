@@ -15,10 +15,10 @@ G_BEGIN_DECLS
 
 #define ALTA_TYPE_HOME_PAGE (alta_home_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (AltaHomePage, alta_home_page, ALTA, HOME_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (AltaHomePage, alta_home_page, ALTA, HOME_PAGE, AdwBin)
 
-void alta_home_page_set_session (AltaHomePage *self,
-                                 AltaSession  *session,
-                                 gint64        last_visit);
+AltaSession *alta_home_page_get_session (AltaHomePage *self);
+void         alta_home_page_set_session (AltaHomePage *self,
+                                         AltaSession  *session);
 
 G_END_DECLS

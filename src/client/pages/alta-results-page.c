@@ -16,7 +16,9 @@
 #include "alta-lab-result.h"
 #include "alta-format.h"
 #include "alta-results-page.h"
+#include "alta-report-row.h"
 #include "alta-trend-view.h"
+#include "alta-value-row.h"
 
 /* Reports newest first in a GtkListView (records may hold thousands); a report's values
  * with their units, ranges and flags (said in words and shown by an icon, not by colour
@@ -25,10 +27,12 @@
 
 struct _AltaResultsPage
 {
-  GtkWidget       parent_instance;
+  AdwBin          parent_instance;
 
   AltaSession    *session;
+  GSignalGroup   *session_signals;
 
+  /* Template widgets */
   AdwLeaflet     *leaflet;
   GtkListView    *reports_view;
   GtkSingleSelection *selection;
@@ -43,7 +47,15 @@ struct _AltaResultsPage
   GtkWidget      *empty_detail;
 };
 
-G_DEFINE_FINAL_TYPE (AltaResultsPage, alta_results_page, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (AltaResultsPage, alta_results_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static char *
 format_date (GDateTime *date)
@@ -52,66 +64,6 @@ format_date (GDateTime *date)
     return g_strdup (_("Date not recorded"));
 
   return alta_format_date (date);
-}
-
-static const char *
-flag_text (AltaResultFlag flag)
-{
-  switch (flag)
-    {
-    case ALTA_RESULT_FLAG_LOW:
-      return _("Low");
-    case ALTA_RESULT_FLAG_HIGH:
-      return _("High");
-    case ALTA_RESULT_FLAG_CRITICAL_LOW:
-      return _("Critically low");
-    case ALTA_RESULT_FLAG_CRITICAL_HIGH:
-      return _("Critically high");
-    case ALTA_RESULT_FLAG_ABNORMAL:
-      return _("Outside the normal range");
-    case ALTA_RESULT_FLAG_NORMAL:
-      return _("Normal");
-    case ALTA_RESULT_FLAG_NONE:
-    default:
-      return NULL;
-    }
-}
-
-static const char *
-flag_icon (AltaResultFlag flag)
-{
-  switch (flag)
-    {
-    case ALTA_RESULT_FLAG_LOW:
-    case ALTA_RESULT_FLAG_CRITICAL_LOW:
-      return "go-down-symbolic";
-    case ALTA_RESULT_FLAG_HIGH:
-    case ALTA_RESULT_FLAG_CRITICAL_HIGH:
-      return "go-up-symbolic";
-    case ALTA_RESULT_FLAG_ABNORMAL:
-      return "dialog-warning-symbolic";
-    case ALTA_RESULT_FLAG_NORMAL:
-      return "object-select-symbolic";
-    case ALTA_RESULT_FLAG_NONE:
-    default:
-      return NULL;
-    }
-}
-
-static char *
-describe_value (AltaLabResult *result)
-{
-  g_autofree char *value = alta_lab_result_dup_value_with_unit (result);
-  g_autoptr (GString) text = g_string_new (value != NULL ? value : _("No value"));
-
-  if (alta_lab_result_get_has_low (result) && alta_lab_result_get_has_high (result))
-    /* Translators: a reference range, "Normal range: 4–5.6" */
-    g_string_append_printf (text, _(" · Normal range: %g–%g"), alta_lab_result_get_low (result),
-                            alta_lab_result_get_high (result));
-  else if (alta_lab_result_get_range_text (result) != NULL)
-    g_string_append_printf (text, _(" · Normal range: %s"), alta_lab_result_get_range_text (result));
-
-  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 static gboolean
@@ -172,79 +124,6 @@ show_trend (AltaResultsPage *self,
 }
 
 static void
-on_value_activated_cb (GtkListBox      *list,
-                       GtkListBoxRow   *row,
-                       AltaResultsPage *self)
-{
-  AltaLabResult *result = g_object_get_data (G_OBJECT (row), "result");
-
-  if (result != NULL)
-    show_trend (self, result);
-}
-
-static void
-on_trend_clicked_cb (GtkButton       *button,
-                     AltaResultsPage *self)
-{
-  show_trend (self, g_object_get_data (G_OBJECT (button), "result"));
-}
-
-static GtkWidget *
-make_value_row (AltaResultsPage *page,
-                AltaLabResult   *result)
-{
-  GtkWidget *row = adw_action_row_new ();
-  g_autofree char *subtitle = describe_value (result);
-  AltaResultFlag flag = alta_lab_result_get_flag (result);
-
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                 alta_record_item_get_title (ALTA_RECORD_ITEM (result)) != NULL
-                                   ? alta_record_item_get_title (ALTA_RECORD_ITEM (result))
-                                   : _("Unnamed test"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  g_object_set_data_full (G_OBJECT (row), "result", g_object_ref (result), g_object_unref);
-
-  if (alta_lab_result_get_has_value (result))
-    {
-      GtkWidget *button = gtk_button_new_from_icon_name ("document-open-recent-symbolic");
-      g_autofree char *label = g_strdup_printf (_("Show the trend of %s"),
-                                                adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
-
-      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (button, "flat");
-      gtk_widget_set_tooltip_text (button, label);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      label, -1);
-      g_object_set_data_full (G_OBJECT (button), "result", g_object_ref (result), g_object_unref);
-      g_signal_connect (button, "clicked", G_CALLBACK (on_trend_clicked_cb), page);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-    }
-
-  if (flag_text (flag) != NULL)
-    {
-      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-      GtkWidget *icon = gtk_image_new_from_icon_name (flag_icon (flag));
-      GtkWidget *label = gtk_label_new (flag_text (flag));
-
-      gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      flag_text (flag), -1);
-      if (flag != ALTA_RESULT_FLAG_NORMAL)
-        {
-          gtk_widget_add_css_class (box, "error");
-          gtk_widget_add_css_class (label, "heading");
-        }
-      gtk_box_append (GTK_BOX (box), icon);
-      gtk_box_append (GTK_BOX (box), label);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
-    }
-
-  return row;
-}
-
-static void
 show_report (AltaResultsPage *self,
              AltaLabReport   *report)
 {
@@ -267,7 +146,7 @@ show_report (AltaResultsPage *self,
       AltaLabResult *result = alta_session_find_result (self->session, ids[i]);
 
       if (result != NULL)
-        gtk_list_box_append (self->values_list, make_value_row (self, result));
+        gtk_list_box_append (self->values_list, alta_value_row_new (result));
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->trend_title), FALSE);
@@ -301,116 +180,58 @@ on_report_activated_cb (GtkListView     *view,
   open_report_at (self, position);
 }
 
+/* "results.open-report": the report of that id, chosen in the list */
 static void
-on_report_clicked_cb (GtkButton       *button,
-                      AltaResultsPage *self)
+results_open_report_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
 {
-  GtkListItem *item = g_object_get_data (G_OBJECT (button), "list-item");
+  AltaResultsPage *self = ALTA_RESULTS_PAGE (widget);
+  GListModel *reports = G_LIST_MODEL (self->selection);
+  const char *id = g_variant_get_string (parameter, NULL);
 
-  if (item != NULL && gtk_list_item_get_position (item) != GTK_INVALID_LIST_POSITION)
-    open_report_at (self, gtk_list_item_get_position (item));
-}
-
-/* Each row is a flat button: a pointer, a keyboard and a screen reader all open it the
- * same way. */
-static void
-setup_row_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              AltaResultsPage          *self)
-{
-  GtkWidget *button = gtk_button_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *title = gtk_label_new (NULL);
-  GtkWidget *date = gtk_label_new (NULL);
-
-  gtk_widget_add_css_class (button, "flat");
-  gtk_widget_add_css_class (button, "report-row");
-  gtk_button_set_child (GTK_BUTTON (button), box);
-  g_signal_connect (button, "clicked", G_CALLBACK (on_report_clicked_cb), self);
-  /* The item owns the button: no reference, or neither would go */
-  g_object_set_data (G_OBJECT (button), "list-item", item);
-  gtk_widget_set_margin_top (box, 4);
-  gtk_widget_set_margin_bottom (box, 4);
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_xalign (GTK_LABEL (date), 0);
-  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (title), 30);
-  gtk_widget_add_css_class (date, "dim-label");
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), date);
-  gtk_list_item_set_child (item, button);
-}
-
-static void
-bind_row_cb (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             AltaResultsPage          *self)
-{
-  AltaRecordItem *report = gtk_list_item_get_item (item);
-  GtkWidget *button = gtk_list_item_get_child (item);
-  GtkWidget *box = gtk_button_get_child (GTK_BUTTON (button));
-  GtkWidget *title = gtk_widget_get_first_child (box);
-  GtkWidget *date = gtk_widget_get_next_sibling (title);
-  g_autofree char *when = format_date (alta_record_item_get_date (report));
-  g_autofree char *name = NULL;
-  const char *status = alta_record_item_get_status (report);
-
-  gtk_label_set_text (GTK_LABEL (title), alta_record_item_get_title (report) != NULL
-                                           ? alta_record_item_get_title (report)
-                                           : _("Unnamed report"));
-  if (g_strcmp0 (status, "final") != 0 && g_strcmp0 (status, "amended") != 0 &&
-      g_strcmp0 (status, "corrected") != 0 && status != NULL)
+  for (guint i = 0; i < g_list_model_get_n_items (reports); i++)
     {
-      g_autofree char *text = g_strdup_printf (_("%s · Not final"), when);
+      g_autoptr (AltaRecordItem) report = g_list_model_get_item (reports, i);
 
-      gtk_label_set_text (GTK_LABEL (date), text);
+      if (g_strcmp0 (alta_record_item_get_id (report), id) == 0)
+        {
+          open_report_at (self, i);
+          return;
+        }
     }
-  else
-    gtk_label_set_text (GTK_LABEL (date), when);
-
-  /* Translators: how a screen reader names a report in the list: its title, its date */
-  name = g_strdup_printf (_("%s, %s"), gtk_label_get_text (GTK_LABEL (title)),
-                          gtk_label_get_text (GTK_LABEL (date)));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  name, -1);
 }
 
-/* A row given back to the list keeps nothing of the report it showed */
+/* "results.show-trend": the trend of the value of that id */
 static void
-unbind_row_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               AltaResultsPage          *self)
+results_show_trend_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
 {
-  GtkWidget *button = gtk_list_item_get_child (item);
-  GtkWidget *box = gtk_button_get_child (GTK_BUTTON (button));
-  GtkWidget *title = gtk_widget_get_first_child (box);
+  AltaResultsPage *self = ALTA_RESULTS_PAGE (widget);
+  AltaLabResult *result;
 
-  gtk_label_set_text (GTK_LABEL (title), "");
-  gtk_label_set_text (GTK_LABEL (gtk_widget_get_next_sibling (title)), "");
-  gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
+  if (self->session == NULL)
+    return;
+
+  result = alta_session_find_result (self->session, g_variant_get_string (parameter, NULL));
+  if (result != NULL)
+    show_trend (self, result);
 }
 
 static void
-on_back_clicked_cb (AltaResultsPage *self)
+results_back_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
 {
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  adw_leaflet_navigate (ALTA_RESULTS_PAGE (widget)->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
-/**
- * alta_results_page_set_session:
- * @session: (nullable): the session, or %NULL to show nothing
- */
-void
-alta_results_page_set_session (AltaResultsPage *self,
-                               AltaSession     *session)
+/* No report open, nothing of one shown */
+static void
+clear_detail (AltaResultsPage *self)
 {
   GtkWidget *child;
-
-  g_return_if_fail (ALTA_IS_RESULTS_PAGE (self));
-
-  g_set_object (&self->session, session);
-  gtk_single_selection_set_model (self->selection,
-                              session != NULL ? alta_session_get_reports (session) : NULL);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->values_list))) != NULL)
     gtk_list_box_remove (self->values_list, child);
@@ -424,16 +245,73 @@ alta_results_page_set_session (AltaResultsPage *self,
 }
 
 static void
+on_session_bind_cb (AltaResultsPage *self,
+                    AltaSession     *session,
+                    GSignalGroup    *group)
+{
+  gtk_single_selection_set_model (self->selection, alta_session_get_reports (session));
+  clear_detail (self);
+}
+
+static void
+on_session_unbind_cb (AltaResultsPage *self,
+                      GSignalGroup    *group)
+{
+  gtk_single_selection_set_model (self->selection, NULL);
+  clear_detail (self);
+}
+
+/* Another record shown: its reports replace the last one's, and no report is open */
+static void
+on_record_changed_cb (AltaResultsPage *self)
+{
+  clear_detail (self);
+}
+
+static void
+alta_results_page_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  AltaResultsPage *self = ALTA_RESULTS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+alta_results_page_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  AltaResultsPage *self = ALTA_RESULTS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      alta_results_page_set_session (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 alta_results_page_dispose (GObject *object)
 {
   AltaResultsPage *self = ALTA_RESULTS_PAGE (object);
-  GtkWidget *child;
-
   g_clear_object (&self->session);
+  /* The bin lets its child go first: disposing the template unparents a child with an id */
+  adw_bin_set_child (ADW_BIN (object), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), ALTA_TYPE_RESULTS_PAGE);
-  /* A template root without an id is not unparented by dispose_template() */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
-    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (alta_results_page_parent_class)->dispose (object);
 }
@@ -445,7 +323,15 @@ alta_results_page_class_init (AltaResultsPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = alta_results_page_dispose;
+  object_class->get_property = alta_results_page_get_property;
+  object_class->set_property = alta_results_page_set_property;
 
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, ALTA_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (ALTA_TYPE_REPORT_ROW);
   g_type_ensure (ALTA_TYPE_TREND_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/net/myaltamed/MyAltaMed/ui/alta-results-page.ui");
@@ -461,13 +347,13 @@ alta_results_page_class_init (AltaResultsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AltaResultsPage, trend_title);
   gtk_widget_class_bind_template_child (widget_class, AltaResultsPage, trend_view);
   gtk_widget_class_bind_template_child (widget_class, AltaResultsPage, values_list);
-  gtk_widget_class_bind_template_callback (widget_class, bind_row_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_report_activated_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_value_activated_cb);
-  gtk_widget_class_bind_template_callback (widget_class, setup_row_cb);
-  gtk_widget_class_bind_template_callback (widget_class, unbind_row_cb);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+
+  gtk_widget_class_install_action (widget_class, "results.back", NULL, results_back_action);
+  gtk_widget_class_install_action (widget_class, "results.open-report", "s",
+                                   results_open_report_action);
+  gtk_widget_class_install_action (widget_class, "results.show-trend", "s",
+                                   results_show_trend_action);
 }
 
 static void
@@ -475,4 +361,43 @@ alta_results_page_init (AltaResultsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   alta_bench_watch_scrollable (GTK_WIDGET (self->reports_view));
+
+  self->session_signals = g_signal_group_new (ALTA_TYPE_SESSION);
+  g_signal_connect_object (self->session_signals, "bind", G_CALLBACK (on_session_bind_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session_signals, "unbind", G_CALLBACK (on_session_unbind_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_swapped (self->session_signals, "notify::record-id",
+                                  G_CALLBACK (on_record_changed_cb), self);
+}
+
+/**
+ * alta_results_page_get_session:
+ *
+ * Returns: (transfer none) (nullable): the session shown
+ */
+AltaSession *
+alta_results_page_get_session (AltaResultsPage *self)
+{
+  g_return_val_if_fail (ALTA_IS_RESULTS_PAGE (self), NULL);
+
+  return self->session;
+}
+
+/**
+ * alta_results_page_set_session:
+ * @session: (nullable): the session, or %NULL to show nothing
+ */
+void
+alta_results_page_set_session (AltaResultsPage *self,
+                               AltaSession     *session)
+{
+  g_return_if_fail (ALTA_IS_RESULTS_PAGE (self));
+  g_return_if_fail (session == NULL || ALTA_IS_SESSION (session));
+
+  if (!g_set_object (&self->session, session))
+    return;
+
+  g_signal_group_set_target (self->session_signals, session);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }

@@ -15,9 +15,10 @@ G_BEGIN_DECLS
 
 #define ALTA_TYPE_RESULTS_PAGE (alta_results_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (AltaResultsPage, alta_results_page, ALTA, RESULTS_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (AltaResultsPage, alta_results_page, ALTA, RESULTS_PAGE, AdwBin)
 
-void alta_results_page_set_session (AltaResultsPage *self,
-                                    AltaSession     *session);
+AltaSession *alta_results_page_get_session (AltaResultsPage *self);
+void         alta_results_page_set_session (AltaResultsPage *self,
+                                            AltaSession     *session);
 
 G_END_DECLS

@@ -15,9 +15,7 @@
 
 #include "alta-a11y.h"
 #include "alta-bench.h"
-#include "alta-json.h"
 #include "alta-portal-error.h"
-#include "alta-session.h"
 #include "alta-sign-in-page.h"
 
 /* Username and password, and "Remember my username", which keeps the username (never the
@@ -27,7 +25,7 @@
 
 struct _AltaSignInPage
 {
-  GtkWidget            parent_instance;
+  AdwBin               parent_instance;
 
   AltaPortalClient    *client;
   GSettings           *settings;
@@ -45,7 +43,7 @@ struct _AltaSignInPage
   AdwEntryRow         *username_row;
 };
 
-G_DEFINE_FINAL_TYPE (AltaSignInPage, alta_sign_in_page, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (AltaSignInPage, alta_sign_in_page, ADW_TYPE_BIN)
 
 enum {
   SIGNED_IN,
@@ -112,8 +110,8 @@ remember_username (AltaSignInPage *self,
 }
 
 static char *
-describe_failure (const GError       *error,
-                  AltaPortalResponse *response)
+describe_failure (const GError *error,
+                  gint64        retry_after_s)
 {
   if (error->domain != ALTA_PORTAL_ERROR)
     return g_strdup (_("Something went wrong. Please try again."));
@@ -124,13 +122,8 @@ describe_failure (const GError       *error,
       return g_strdup (_("The username or password is not correct. Check them and try again. If you forgot them, call the MyAltaMed Patient Support Line at (844) 498-3446."));
     case ALTA_PORTAL_ERROR_ACCOUNT_LOCKED:
       {
-        JsonNode *json = response != NULL ? alta_portal_response_get_json (response) : NULL;
-        gint64 seconds = 15 * 60;
-        int minutes;
+        int minutes = MAX (1, (int)((retry_after_s + 59) / 60));
 
-        if (json != NULL && JSON_NODE_HOLDS_OBJECT (json))
-          alta_json_get_int (json_node_get_object (json), "retry_after_s", &seconds);
-        minutes = MAX (1, (int)((seconds + 59) / 60));
         return g_strdup_printf (g_dngettext (NULL,
                                              "This account is locked after too many wrong passwords. You can try again in %d minute, or call the MyAltaMed Patient Support Line at (844) 498-3446.",
                                              "This account is locked after too many wrong passwords. You can try again in %d minutes, or call the MyAltaMed Patient Support Line at (844) 498-3446.",
@@ -177,49 +170,33 @@ sign_in_cb (GObject      *object,
             gpointer      user_data)
 {
   g_autoptr (AltaSignInPage) self = user_data;
-  g_autoptr (AltaPortalResponse) response = NULL;
-  g_autoptr (AltaSession) session = NULL;
+  g_autoptr (AltaPortalAccount) account = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *message = NULL;
-  JsonObject *body;
-  gint64 idle_timeout_s = 900;
+  gint64 idle_timeout_s;
+  gint64 retry_after_s;
 
-  response = alta_portal_client_send_finish (ALTA_PORTAL_CLIENT (object), result, &error);
+  account = alta_portal_client_sign_in_finish (ALTA_PORTAL_CLIENT (object), result,
+                                               &idle_timeout_s, &retry_after_s, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   set_busy (self, FALSE);
 
-  if (response == NULL || !alta_portal_response_check (response, &error))
+  if (account == NULL)
     {
       g_message ("Sign-in failed: %s", error->message);
-      message = describe_failure (error, response);
+      message = describe_failure (error, retry_after_s);
       show_error (self, message);
       gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
       return;
     }
 
-  body = alta_portal_response_get_json (response) != NULL &&
-         JSON_NODE_HOLDS_OBJECT (alta_portal_response_get_json (response))
-           ? json_node_get_object (alta_portal_response_get_json (response)) : NULL;
-  if (alta_json_get_string (body, "access_token") == NULL ||
-      alta_json_get_object (body, "account") == NULL)
-    {
-      g_warning ("Sign-in: the answer has no token or account");
-      show_error (self, _("MyAltaMed could not sign you in right now. Please try again later."));
-      return;
-    }
-
-  alta_json_get_int (body, "idle_timeout_s", &idle_timeout_s);
-  alta_portal_client_set_access_token (self->client, alta_json_get_string (body, "access_token"));
-  session = alta_session_new (self->client, alta_json_get_object (body, "account"),
-                              idle_timeout_s);
-
   remember_username (self, gtk_editable_get_text (GTK_EDITABLE (self->username_row)));
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
   show_error (self, NULL);
 
-  g_signal_emit (self, signals[SIGNED_IN], 0, session);
+  g_signal_emit (self, signals[SIGNED_IN], 0, account, idle_timeout_s);
 }
 
 static void
@@ -230,10 +207,6 @@ sign_in_submit_action (GtkWidget  *widget,
   AltaSignInPage *self = ALTA_SIGN_IN_PAGE (widget);
   const char *username = gtk_editable_get_text (GTK_EDITABLE (self->username_row));
   const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
-  g_autoptr (JsonBuilder) builder = json_builder_new_immutable ();
-  g_autoptr (JsonNode) root = NULL;
-  g_autoptr (GBytes) body = NULL;
-  char *text;
 
   g_return_if_fail (self->client != NULL);
 
@@ -245,25 +218,14 @@ sign_in_submit_action (GtkWidget  *widget,
       return;
     }
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "username");
-  json_builder_add_string_value (builder, username);
-  json_builder_set_member_name (builder, "password");
-  json_builder_add_string_value (builder, password);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  text = json_to_string (root, FALSE);
-  body = g_bytes_new_take (text, strlen (text));
-
   alta_bench_mark ("sign-in-submit");
   show_error (self, NULL);
   set_busy (self, TRUE);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  alta_portal_client_send_async (self->client, "POST", "/api/v1/sessions", body, NULL,
-                                 ALTA_REQUEST_NO_AUTH, self->cancellable, sign_in_cb,
-                                 g_object_ref (self));
+  alta_portal_client_sign_in_async (self->client, username, password, self->cancellable,
+                                    sign_in_cb, g_object_ref (self));
 }
 
 static void
@@ -298,16 +260,14 @@ static void
 alta_sign_in_page_dispose (GObject *object)
 {
   AltaSignInPage *self = ALTA_SIGN_IN_PAGE (object);
-  GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->client);
   g_clear_object (&self->settings);
+  /* The bin lets its child go first: disposing the template unparents a child with an id */
+  adw_bin_set_child (ADW_BIN (object), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), ALTA_TYPE_SIGN_IN_PAGE);
-  /* The template's root has no id, so dispose_template() leaves it */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
-    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (alta_sign_in_page_parent_class)->dispose (object);
 }
@@ -322,10 +282,12 @@ alta_sign_in_page_class_init (AltaSignInPageClass *klass)
 
   /**
    * AltaSignInPage::signed-in:
-   * @session: the new session
+   * @account: the account signed in; the page's client holds its token
+   * @idle_timeout_s: the portal's idle limit for the session
    */
   signals[SIGNED_IN] = g_signal_new ("signed-in", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                     0, NULL, NULL, NULL, G_TYPE_NONE, 1, ALTA_TYPE_SESSION);
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 2, ALTA_TYPE_PORTAL_ACCOUNT,
+                                     G_TYPE_INT64);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/net/myaltamed/MyAltaMed/ui/alta-sign-in-page.ui");
@@ -343,7 +305,6 @@ alta_sign_in_page_class_init (AltaSignInPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_language_selected_cb);
 
   gtk_widget_class_install_action (widget_class, "sign-in.submit", NULL, sign_in_submit_action);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
 static void

@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 
 #define ALTA_TYPE_SIGN_IN_PAGE (alta_sign_in_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (AltaSignInPage, alta_sign_in_page, ALTA, SIGN_IN_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (AltaSignInPage, alta_sign_in_page, ALTA, SIGN_IN_PAGE, AdwBin)
 
 void alta_sign_in_page_set_client        (AltaSignInPage   *self,
                                           AltaPortalClient *client);

@@ -25,15 +25,27 @@
 
 struct _AltaSummaryPage
 {
-  GtkWidget    parent_instance;
+  AdwBin          parent_instance;
 
+  AltaSession    *session;
+  GSignalGroup   *session_signals;
+
+  /* Template widgets */
   GtkListBox  *allergies_list;
   GtkListBox  *immunizations_list;
   GtkListBox  *medications_list;
   GtkListBox  *problems_list;
 };
 
-G_DEFINE_FINAL_TYPE (AltaSummaryPage, alta_summary_page, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (AltaSummaryPage, alta_summary_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static GtkWidget *
 make_row (const char *title,
@@ -146,16 +158,11 @@ create_problem_row (gpointer item,
   return make_row (alta_record_item_get_title (item), subtitle);
 }
 
-/**
- * alta_summary_page_set_session:
- * @session: (nullable): the session, or %NULL to show nothing
- */
-void
-alta_summary_page_set_session (AltaSummaryPage *self,
-                               AltaSession     *session)
+/* Each list shows the session's model of its kind; %NULL empties them */
+static void
+bind_models (AltaSummaryPage *self,
+             AltaSession     *session)
 {
-  g_return_if_fail (ALTA_IS_SUMMARY_PAGE (self));
-
   gtk_list_box_bind_model (self->allergies_list,
                            session != NULL ? alta_session_get_allergies (session) : NULL,
                            create_allergy_row, NULL, NULL);
@@ -171,19 +178,70 @@ alta_summary_page_set_session (AltaSummaryPage *self,
 }
 
 static void
+on_session_bind_cb (AltaSummaryPage *self,
+                    AltaSession     *session,
+                    GSignalGroup    *group)
+{
+  bind_models (self, session);
+}
+
+static void
+on_session_unbind_cb (AltaSummaryPage *self,
+                      GSignalGroup    *group)
+{
+  bind_models (self, NULL);
+}
+
+static void
 alta_summary_page_dispose (GObject *object)
 {
   AltaSummaryPage *self = ALTA_SUMMARY_PAGE (object);
-  GtkWidget *child;
 
-  if (self->allergies_list != NULL)
-    alta_summary_page_set_session (self, NULL);
+  if (self->session_signals != NULL)
+    g_signal_group_set_target (self->session_signals, NULL);
+  g_clear_object (&self->session_signals);
+  g_clear_object (&self->session);
+  /* The bin lets its child go first: disposing the template unparents a child with an id */
+  adw_bin_set_child (ADW_BIN (object), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), ALTA_TYPE_SUMMARY_PAGE);
-  /* A template root without an id is not unparented by dispose_template() */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
-    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (alta_summary_page_parent_class)->dispose (object);
+}
+
+static void
+alta_summary_page_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  AltaSummaryPage *self = ALTA_SUMMARY_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+alta_summary_page_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  AltaSummaryPage *self = ALTA_SUMMARY_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      alta_summary_page_set_session (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -193,6 +251,13 @@ alta_summary_page_class_init (AltaSummaryPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = alta_summary_page_dispose;
+  object_class->get_property = alta_summary_page_get_property;
+  object_class->set_property = alta_summary_page_set_property;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, ALTA_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/net/myaltamed/MyAltaMed/ui/alta-summary-page.ui");
@@ -200,7 +265,6 @@ alta_summary_page_class_init (AltaSummaryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AltaSummaryPage, immunizations_list);
   gtk_widget_class_bind_template_child (widget_class, AltaSummaryPage, medications_list);
   gtk_widget_class_bind_template_child (widget_class, AltaSummaryPage, problems_list);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
 static void
@@ -227,4 +291,41 @@ alta_summary_page_init (AltaSummaryPage *self)
   set_placeholder (self->immunizations_list, _("No immunizations on file"));
   set_placeholder (self->medications_list, _("No medications on file"));
   set_placeholder (self->problems_list, _("No health problems on file"));
+
+  self->session_signals = g_signal_group_new (ALTA_TYPE_SESSION);
+  g_signal_connect_object (self->session_signals, "bind", G_CALLBACK (on_session_bind_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session_signals, "unbind", G_CALLBACK (on_session_unbind_cb),
+                           self, G_CONNECT_SWAPPED);
+}
+
+/**
+ * alta_summary_page_get_session:
+ *
+ * Returns: (transfer none) (nullable): the session shown
+ */
+AltaSession *
+alta_summary_page_get_session (AltaSummaryPage *self)
+{
+  g_return_val_if_fail (ALTA_IS_SUMMARY_PAGE (self), NULL);
+
+  return self->session;
+}
+
+/**
+ * alta_summary_page_set_session:
+ * @session: (nullable): the session, or %NULL to show nothing
+ */
+void
+alta_summary_page_set_session (AltaSummaryPage *self,
+                               AltaSession     *session)
+{
+  g_return_if_fail (ALTA_IS_SUMMARY_PAGE (self));
+  g_return_if_fail (session == NULL || ALTA_IS_SESSION (session));
+
+  if (!g_set_object (&self->session, session))
+    return;
+
+  g_signal_group_set_target (self->session_signals, session);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }

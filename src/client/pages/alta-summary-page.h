@@ -15,9 +15,10 @@ G_BEGIN_DECLS
 
 #define ALTA_TYPE_SUMMARY_PAGE (alta_summary_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (AltaSummaryPage, alta_summary_page, ALTA, SUMMARY_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (AltaSummaryPage, alta_summary_page, ALTA, SUMMARY_PAGE, AdwBin)
 
-void alta_summary_page_set_session (AltaSummaryPage *self,
-                                    AltaSession     *session);
+AltaSession *alta_summary_page_get_session (AltaSummaryPage *self);
+void         alta_summary_page_set_session (AltaSummaryPage *self,
+                                            AltaSession     *session);
 
 G_END_DECLS
