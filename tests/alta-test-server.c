@@ -140,6 +140,25 @@ add_sample_files (GPtrArray *argv)
     }
 }
 
+/**
+ * alta_test_portald_launcher_new:
+ * @flags: the subprocess's flags
+ *
+ * The tests run with G_DEBUG=fatal-warnings, but the server's warnings are log lines for
+ * its operator (a full hashing queue, a relay that will not take mail), which the tests
+ * provoke on purpose: myaltamed-portald runs with criticals fatal, warnings not.
+ *
+ * Returns: (transfer full): a launcher for myaltamed-portald
+ */
+GSubprocessLauncher *
+alta_test_portald_launcher_new (GSubprocessFlags flags)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+
+  g_subprocess_launcher_setenv (launcher, "G_DEBUG", "gc-friendly,fatal-criticals", TRUE);
+  return launcher;
+}
+
 static void
 launch_full (AltaTestServer *self,
              gboolean        import)
@@ -165,7 +184,7 @@ launch_full (AltaTestServer *self,
     }
   g_ptr_array_add (argv, NULL);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  launcher = alta_test_portald_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *)argv->pdata,
                                                 &error);
@@ -409,6 +428,7 @@ alta_test_server_admin (AltaTestServer *self,
                         ...)
 {
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
   g_autoptr (GSubprocess) process = NULL;
   g_autoptr (GError) error = NULL;
   char *standard_output = NULL;
@@ -428,9 +448,10 @@ alta_test_server_admin (AltaTestServer *self,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  process = g_subprocess_newv ((const char * const *)argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
-                               &error);
+  launcher = alta_test_portald_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                             G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *)argv->pdata,
+                                           &error);
   g_assert_no_error (error);
 
   if (!g_subprocess_communicate_utf8 (process, standard_input, NULL, &standard_output, NULL,
@@ -460,6 +481,7 @@ alta_test_server_run (AltaTestServer  *self,
                       ...)
 {
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
   g_autoptr (GSubprocess) process = NULL;
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
@@ -474,9 +496,10 @@ alta_test_server_run (AltaTestServer  *self,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  process = g_subprocess_newv ((const char * const *)argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                               &error);
+  launcher = alta_test_portald_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                             G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *)argv->pdata,
+                                           &error);
   g_assert_no_error (error);
 
   /* The main context keeps running meanwhile, as in an app: an HTTP client's idle timers

@@ -29,6 +29,7 @@ typedef struct
 extern const char * const alta_test_served_types[];
 #define ALTA_TEST_N_SERVED_TYPES 18
 
+GSubprocessLauncher *alta_test_portald_launcher_new  (GSubprocessFlags    flags);
 AltaTestServer     *alta_test_server_new_demo        (const char         *extra_config);
 AltaTestServer     *alta_test_server_new_demo_full   (const char         *extra_config,
                                                       gboolean            import);
