@@ -28,51 +28,6 @@
 /* Standard input, byte for byte, up to this much */
 #define MAX_STDIN_BYTES (1024 * 1024)
 
-static gboolean
-parse_options (const char    *command,
-               GOptionEntry  *entries,
-               int           *argc,
-               char        ***argv)
-{
-  g_autoptr (GOptionContext) context = g_option_context_new (command);
-  g_autoptr (GError) error = NULL;
-
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, argc, argv, &error))
-    {
-      g_printerr ("admin %s: %s\n", command, error->message);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static int
-fail (AltaServer *server,
-      const char *command,
-      GError     *error)
-{
-  g_printerr ("admin %s: %s\n", command, error->message);
-  alta_store_rollback (alta_server_get_store (server));
-  return 1;
-}
-
-static int
-commit_and_mail (AltaServer *server,
-                 const char *command)
-{
-  g_autoptr (GError) error = NULL;
-
-  if (!alta_store_commit (alta_server_get_store (server), &error))
-    return fail (server, command, error);
-
-  if (!alta_mailer_flush_sync (server->mailer, &error))
-    g_printerr ("admin %s: mail stays queued for the server to retry: %s\n", command,
-                error->message);
-
-  return 0;
-}
-
 /* Stores a new version of @resource (or a new resource) in the open transaction */
 static gboolean
 put_resource (AltaServer  *server,
@@ -126,7 +81,7 @@ close_refill (AltaServer  *server,
                                                             : ALTA_MAIL_NOTICE_REFILL_REJECTED;
 
   if (!alta_store_begin (store, &error))
-    return fail (server, command, error);
+    return alta_admin_fail (server, command, error);
 
   record = alta_fhir_store_get (store, "Task", task_id, &error);
   if (record == NULL)
@@ -149,9 +104,9 @@ close_refill (AltaServer  *server,
   if (!put_resource (server, task, task_id, record->patient_id, now, &error) ||
       !alta_store_audit (store, now, NULL, "admin-cli", action, target, "success", &error) ||
       !alta_server_notify_patient (server, record->patient_id, notice, now, &error))
-    return fail (server, command, error);
+    return alta_admin_fail (server, command, error);
 
-  return commit_and_mail (server, command);
+  return alta_admin_commit_and_mail (server, command);
 }
 
 /**
@@ -174,7 +129,7 @@ alta_admin_complete_refill (AltaServer  *server,
     { NULL }
   };
 
-  if (!parse_options ("complete-refill", entries, &argc, &argv))
+  if (!alta_admin_parse_options ("complete-refill", entries, &argc, &argv))
     return 2;
 
   if (task_id == NULL || !alta_fhir_id_is_valid (task_id))
@@ -209,7 +164,7 @@ alta_admin_reject_refill (AltaServer  *server,
     { NULL }
   };
 
-  if (!parse_options ("reject-refill", entries, &argc, &argv))
+  if (!alta_admin_parse_options ("reject-refill", entries, &argc, &argv))
     return 2;
 
   if (task_id == NULL || !alta_fhir_id_is_valid (task_id) || reason == NULL)
@@ -318,7 +273,7 @@ alta_admin_reply_message (AltaServer  *server,
     { NULL }
   };
 
-  if (!parse_options ("reply-message", entries, &argc, &argv))
+  if (!alta_admin_parse_options ("reply-message", entries, &argc, &argv))
     return 2;
 
   if (message_id == NULL || !alta_fhir_id_is_valid (message_id) ||
@@ -350,7 +305,7 @@ alta_admin_reply_message (AltaServer  *server,
     }
 
   if (!alta_store_begin (store, &error))
-    return fail (server, "reply-message", error);
+    return alta_admin_fail (server, "reply-message", error);
 
   record = alta_fhir_store_get (store, "Communication", message_id, NULL);
   practitioner = alta_fhir_store_get (store, "Practitioner", practitioner_id, NULL);
@@ -379,9 +334,9 @@ alta_admin_reply_message (AltaServer  *server,
                          "success", &error) ||
       !alta_server_notify_patient (server, record->patient_id, ALTA_MAIL_NOTICE_NEW_MESSAGE, now,
                                    &error))
-    return fail (server, "reply-message", error);
+    return alta_admin_fail (server, "reply-message", error);
 
-  if (commit_and_mail (server, "reply-message") != 0)
+  if (alta_admin_commit_and_mail (server, "reply-message") != 0)
     return 1;
 
   g_print ("%s\n", reply_id);

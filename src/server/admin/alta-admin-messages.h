@@ -18,6 +18,17 @@ G_BEGIN_DECLS
   "                                                 answers as that clinician (the text from\n" \
   "                                                 standard input without --text)\n"
 
+/* What every admin command shares (alta-admin.c) */
+gboolean alta_admin_parse_options    (const char    *command,
+                                      GOptionEntry  *entries,
+                                      int           *argc,
+                                      char        ***argv);
+int      alta_admin_fail             (AltaServer    *server,
+                                      const char    *command,
+                                      GError        *error);
+int      alta_admin_commit_and_mail  (AltaServer    *server,
+                                      const char    *command);
+
 int alta_admin_complete_refill (AltaServer  *server,
                                 gint64       now,
                                 int          argc,

@@ -55,11 +55,20 @@ typedef struct
   gint64      now;
 } Admin;
 
-static gboolean
-parse_options (const char    *command,
-               GOptionEntry  *entries,
-               int           *argc,
-               char        ***argv)
+/**
+ * alta_admin_parse_options:
+ * @command: the admin command's name
+ * @entries: its options
+ * @argc: (inout): its arguments' count
+ * @argv: (inout): its arguments
+ *
+ * Returns: %FALSE, having said why, when the options cannot be read
+ */
+gboolean
+alta_admin_parse_options (const char    *command,
+                          GOptionEntry  *entries,
+                          int           *argc,
+                          char        ***argv)
 {
   g_autoptr (GOptionContext) context = g_option_context_new (command);
   g_autoptr (GError) error = NULL;
@@ -74,30 +83,46 @@ parse_options (const char    *command,
   return TRUE;
 }
 
-static int
-report_failure (Admin      *admin,
-                const char *command,
-                GError     *error)
+/**
+ * alta_admin_fail:
+ * @server: the server the command runs in
+ * @command: the admin command's name
+ * @error: what went wrong
+ *
+ * Says what went wrong and rolls back the command's transaction.
+ *
+ * Returns: the command's exit status, 1
+ */
+int
+alta_admin_fail (AltaServer *server,
+                 const char *command,
+                 GError     *error)
 {
   g_printerr ("admin %s: %s\n", command, error->message);
-  alta_store_rollback (admin->store);
+  alta_store_rollback (alta_server_get_store (server));
   return 1;
 }
 
-static int
-commit_and_mail (Admin      *admin,
-                 const char *command)
+/**
+ * alta_admin_commit_and_mail:
+ * @server: the server the command runs in
+ * @command: the admin command's name
+ *
+ * Commits the command's transaction, then tries to send the mail it queued: mail the relay
+ * does not take stays queued for the server.
+ *
+ * Returns: the command's exit status
+ */
+int
+alta_admin_commit_and_mail (AltaServer *server,
+                            const char *command)
 {
   g_autoptr (GError) error = NULL;
 
-  if (!alta_store_commit (admin->store, &error))
-    {
-      g_printerr ("admin %s: %s\n", command, error->message);
-      alta_store_rollback (admin->store);
-      return 1;
-    }
+  if (!alta_store_commit (alta_server_get_store (server), &error))
+    return alta_admin_fail (server, command, error);
 
-  if (!alta_mailer_flush_sync (admin->server->mailer, &error))
+  if (!alta_mailer_flush_sync (server->mailer, &error))
     g_printerr ("admin %s: mail stays queued for the server to retry: %s\n", command,
                 error->message);
 
@@ -130,7 +155,7 @@ add_patient (Admin  *admin,
     { NULL }
   };
 
-  if (!parse_options ("add-patient", entries, &argc, &argv))
+  if (!alta_admin_parse_options ("add-patient", entries, &argc, &argv))
     return 2;
 
   if (given == NULL || family == NULL || birth_date == NULL ||
@@ -165,9 +190,9 @@ add_patient (Admin  *admin,
       !alta_fhir_import_patient (admin->store, &patient, admin->now, &error) ||
       !alta_store_audit (admin->store, admin->now, NULL, "admin-cli", "patient.add", target,
                          "success", &error))
-    return report_failure (admin, "add-patient", error);
+    return alta_admin_fail (admin->server, "add-patient", error);
 
-  if (commit_and_mail (admin, "add-patient") != 0)
+  if (alta_admin_commit_and_mail (admin->server, "add-patient") != 0)
     return 1;
 
   g_print ("%s\n", id);
@@ -207,7 +232,7 @@ add_staff (Admin  *admin,
     { NULL }
   };
 
-  if (!parse_options ("add-staff", entries, &argc, &argv))
+  if (!alta_admin_parse_options ("add-staff", entries, &argc, &argv))
     return 2;
 
   if (!alta_rules_is_valid_username (username))
@@ -226,7 +251,7 @@ add_staff (Admin  *admin,
 
   password_hash = alta_secrets_hash_password (password, &error);
   if (password_hash == NULL)
-    return report_failure (admin, "add-staff", error);
+    return alta_admin_fail (admin->server, "add-staff", error);
 
   account.username = username;
   account.role = (char *)"staff";
@@ -236,14 +261,14 @@ add_staff (Admin  *admin,
 
   if (!alta_store_begin (admin->store, &error) ||
       (id = alta_store_insert_account (admin->store, &account, &error)) == 0)
-    return report_failure (admin, "add-staff", error);
+    return alta_admin_fail (admin->server, "add-staff", error);
 
   target = g_strdup_printf ("account:%" G_GINT64_FORMAT, id);
   if (!alta_store_audit (admin->store, admin->now, NULL, "admin-cli", "staff.add", target,
                          "success", &error))
-    return report_failure (admin, "add-staff", error);
+    return alta_admin_fail (admin->server, "add-staff", error);
 
-  return commit_and_mail (admin, "add-staff");
+  return alta_admin_commit_and_mail (admin->server, "add-staff");
 }
 
 static int
@@ -268,7 +293,7 @@ issue_code (Admin  *admin,
     { NULL }
   };
 
-  if (!parse_options ("issue-code", entries, &argc, &argv))
+  if (!alta_admin_parse_options ("issue-code", entries, &argc, &argv))
     return 2;
 
   if (patient_id == NULL)
@@ -279,7 +304,7 @@ issue_code (Admin  *admin,
 
   patient = alta_store_get_patient (admin->store, patient_id, &error);
   if (patient == NULL)
-    return report_failure (admin, "issue-code", error);
+    return alta_admin_fail (admin->server, "issue-code", error);
 
   account = alta_store_get_account_by_patient (admin->store, patient_id, NULL);
   if (account != NULL)
@@ -309,9 +334,9 @@ issue_code (Admin  *admin,
       (verified != NULL &&
        !alta_store_audit (admin->store, admin->now, NULL, "admin-cli", "identity.verify",
                           target, verified, &error)))
-    return report_failure (admin, "issue-code", error);
+    return alta_admin_fail (admin->server, "issue-code", error);
 
-  if (commit_and_mail (admin, "issue-code") != 0)
+  if (alta_admin_commit_and_mail (admin->server, "issue-code") != 0)
     return 1;
 
   expires = alta_clock_format_iso8601 (expires_at);
@@ -342,7 +367,7 @@ grant_proxy (Admin  *admin,
     { NULL }
   };
 
-  if (!parse_options ("grant-proxy", entries, &argc, &argv))
+  if (!alta_admin_parse_options ("grant-proxy", entries, &argc, &argv))
     return 2;
 
   if (proxy_username == NULL || patient_id == NULL || consent_form_id == NULL ||
@@ -356,10 +381,10 @@ grant_proxy (Admin  *admin,
 
   proxy = alta_store_get_account_by_username (admin->store, proxy_username, &error);
   if (proxy == NULL)
-    return report_failure (admin, "grant-proxy", error);
+    return alta_admin_fail (admin->server, "grant-proxy", error);
   patient = alta_store_get_patient (admin->store, patient_id, &error);
   if (patient == NULL)
-    return report_failure (admin, "grant-proxy", error);
+    return alta_admin_fail (admin->server, "grant-proxy", error);
 
   alta_clock_date_of (admin->now, &today);
   if (proxy->patient_id == NULL || g_strcmp0 (proxy->patient_id, patient_id) == 0 ||
@@ -377,9 +402,9 @@ grant_proxy (Admin  *admin,
                                       consent_form_id, admin->now, &error) ||
       !alta_store_audit (admin->store, admin->now, NULL, "admin-cli", "proxy.grant", target,
                          "success", &error))
-    return report_failure (admin, "grant-proxy", error);
+    return alta_admin_fail (admin->server, "grant-proxy", error);
 
-  return commit_and_mail (admin, "grant-proxy");
+  return alta_admin_commit_and_mail (admin->server, "grant-proxy");
 }
 
 static int
@@ -395,7 +420,7 @@ unlock (Admin  *admin,
     { NULL }
   };
 
-  if (!parse_options ("unlock", entries, &argc, &argv))
+  if (!alta_admin_parse_options ("unlock", entries, &argc, &argv))
     return 2;
 
   if (username == NULL)
@@ -409,9 +434,9 @@ unlock (Admin  *admin,
       !alta_store_clear_login_failures (admin->store, key, &error) ||
       !alta_store_audit (admin->store, admin->now, NULL, "admin-cli", "account.unlock", NULL,
                          "success", &error))
-    return report_failure (admin, "unlock", error);
+    return alta_admin_fail (admin->server, "unlock", error);
 
-  return commit_and_mail (admin, "unlock");
+  return alta_admin_commit_and_mail (admin->server, "unlock");
 }
 
 static gboolean
@@ -454,7 +479,7 @@ audit (Admin  *admin,
     { NULL }
   };
 
-  if (!parse_options ("audit", entries, &argc, &argv))
+  if (!alta_admin_parse_options ("audit", entries, &argc, &argv))
     return 2;
 
   if (since_text != NULL && !parse_since (since_text, &since))
@@ -465,7 +490,7 @@ audit (Admin  *admin,
 
   entries_found = alta_store_list_audit (admin->store, since, &error);
   if (entries_found == NULL)
-    return report_failure (admin, "audit", error);
+    return alta_admin_fail (admin->server, "audit", error);
 
   g_print ("time\trequest\tactor\taction\ttarget\toutcome\n");
   for (guint i = 0; i < entries_found->len; i++)
@@ -591,7 +616,7 @@ add_result (Admin  *admin,
   };
   gint64 start, end;
 
-  if (!parse_options ("add-result", entries, &argc, &argv))
+  if (!alta_admin_parse_options ("add-result", entries, &argc, &argv))
     return 2;
 
   if (patient_id == NULL || panel == NULL || observations == NULL ||
@@ -616,7 +641,7 @@ add_result (Admin  *admin,
                            : alta_fhir_format_instant (admin->now);
 
   if (!alta_store_begin (admin->store, &error))
-    return report_failure (admin, "add-result", error);
+    return alta_admin_fail (admin->server, "add-result", error);
 
   for (guint i = 0; observations[i] != NULL; i++)
     {
@@ -676,7 +701,7 @@ add_result (Admin  *admin,
         }
 
       if (!put_new_resource (admin, observation, id, patient_id, &error))
-        return report_failure (admin, "add-result", error);
+        return alta_admin_fail (admin->server, "add-result", error);
 
       json_object_set_string_member (result_reference, "reference", reference);
       json_array_add_object_element (results, result_reference);
@@ -714,9 +739,9 @@ add_result (Admin  *admin,
   if (!put_new_resource (admin, report, report_id, patient_id, &error) ||
       !alta_store_audit (admin->store, admin->now, NULL, "admin-cli", "result.add", target,
                          "success", &error))
-    return report_failure (admin, "add-result", error);
+    return alta_admin_fail (admin->server, "add-result", error);
 
-  if (commit_and_mail (admin, "add-result") != 0)
+  if (alta_admin_commit_and_mail (admin->server, "add-result") != 0)
     return 1;
 
   g_print ("%s\n", report_id);
@@ -737,7 +762,7 @@ release_result (Admin  *admin,
     { NULL }
   };
 
-  if (!parse_options ("release-result", entries, &argc, &argv))
+  if (!alta_admin_parse_options ("release-result", entries, &argc, &argv))
     return 2;
 
   if (report_id == NULL)
@@ -755,9 +780,9 @@ release_result (Admin  *admin,
                                     ALTA_MAIL_NOTICE_RESULT_RELEASED, admin->now, &error)) ||
       !alta_store_audit (admin->store, admin->now, NULL, "admin-cli", "result.release", target,
                          "success", &error))
-    return report_failure (admin, "release-result", error);
+    return alta_admin_fail (admin->server, "release-result", error);
 
-  return commit_and_mail (admin, "release-result");
+  return alta_admin_commit_and_mail (admin->server, "release-result");
 }
 
 static gboolean
@@ -808,7 +833,7 @@ open_slots (Admin  *admin,
     { NULL }
   };
 
-  if (!parse_options ("open-slots", entries, &argc, &argv))
+  if (!alta_admin_parse_options ("open-slots", entries, &argc, &argv))
     return 2;
 
   if (practitioner == NULL || location == NULL || !alta_fhir_id_is_valid (practitioner) ||
@@ -851,15 +876,15 @@ open_slots (Admin  *admin,
                                           days, first_minute, last_minute, slot_minutes,
                                           weekdays_only, admin->now, &schedule_id, &n_created,
                                           &error))
-    return report_failure (admin, "open-slots", error);
+    return alta_admin_fail (admin->server, "open-slots", error);
 
   target = g_strconcat ("Schedule/", schedule_id, NULL);
   outcome = g_strdup_printf ("success: %u slots", n_created);
   if (!alta_store_audit (admin->store, admin->now, NULL, "admin-cli", "Schedule.open-slots",
                          target, outcome, &error))
-    return report_failure (admin, "open-slots", error);
+    return alta_admin_fail (admin->server, "open-slots", error);
 
-  if (commit_and_mail (admin, "open-slots") != 0)
+  if (alta_admin_commit_and_mail (admin->server, "open-slots") != 0)
     return 1;
 
   g_print ("%s\t%u\n", target, n_created);
@@ -890,7 +915,7 @@ answer_dental (Admin  *admin,
     { NULL }
   };
 
-  if (!parse_options (command, confirm ? confirm_entries : decline_entries, &argc, &argv))
+  if (!alta_admin_parse_options (command, confirm ? confirm_entries : decline_entries, &argc, &argv))
     return 2;
 
   if (appointment_id == NULL || (confirm ? slot_id == NULL : reason == NULL))
@@ -913,9 +938,9 @@ answer_dental (Admin  *admin,
       !alta_store_audit (admin->store, admin->now, NULL, "admin-cli",
                          confirm ? "Appointment.confirm-dental" : "Appointment.decline-dental",
                          target, "success", &error))
-    return report_failure (admin, command, error);
+    return alta_admin_fail (admin->server, command, error);
 
-  return commit_and_mail (admin, command);
+  return alta_admin_commit_and_mail (admin->server, command);
 }
 
 /**
