@@ -12,6 +12,7 @@
 
 #include "alta-allergy.h"
 #include "alta-appointment.h"
+#include "alta-clinic.h"
 #include "alta-immunization.h"
 #include "alta-lab-report.h"
 #include "alta-lab-result.h"
@@ -19,6 +20,9 @@
 #include "alta-message.h"
 #include "alta-portal-error.h"
 #include "alta-problem.h"
+#include "alta-refill-request.h"
+#include "alta-schedule.h"
+#include "alta-slot.h"
 #include "alta-test-server.h"
 
 static GListStore *
@@ -712,6 +716,164 @@ test_writes (void)
   }
 }
 
+static AltaRecordItem *
+read_item (AltaPortalClient *client,
+           GType             type,
+           const char       *id)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  AltaRecordItem *item;
+
+  alta_portal_client_read_async (client, type, id, ALTA_REQUEST_NONE, NULL,
+                                 alta_test_store_result_cb, &result);
+  item = alta_portal_client_read_finish (client, wait_for_result (&result), &error);
+  g_assert_no_error (error);
+  return item;
+}
+
+/* What issue 11's pages read: schedules, slots, clinics, visits, refill requests */
+static void
+test_visit_models (void)
+{
+  g_autoptr (AltaTestServer) server = alta_test_server_new_demo (NULL);
+  g_autoptr (AltaPortalClient) grace = alta_test_server_new_client (server);
+  g_autoptr (GListStore) schedules = NULL;
+  g_autoptr (GListStore) slots = NULL;
+  g_autoptr (AltaRecordItem) booked = NULL;
+  g_autoptr (AltaRecordItem) clinic = NULL;
+  g_autoptr (AltaRecordItem) refill = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *booking_json = NULL;
+  AltaSchedule *medical = NULL;
+  AltaSlot *slot = NULL;
+  AltaAppointment *visit;
+
+  alta_test_sign_in (grace, "grace", "Orchard-Lantern-42");
+
+  schedules = search (grace, ALTA_TYPE_SCHEDULE, (const char *[]) { NULL }, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (schedules)), >=, 2);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (schedules)); i++)
+    {
+      g_autoptr (AltaSchedule) schedule = g_list_model_get_item (G_LIST_MODEL (schedules), i);
+
+      g_assert_nonnull (alta_schedule_get_practitioner (schedule));
+      g_assert_nonnull (alta_schedule_get_location_id (schedule));
+      g_assert_cmpstr (alta_record_item_get_title (ALTA_RECORD_ITEM (schedule)), ==,
+                       alta_schedule_get_practitioner (schedule));
+      if (medical == NULL && alta_schedule_get_service (schedule) == ALTA_SERVICE_MEDICAL)
+        medical = g_steal_pointer (&schedule);
+    }
+  g_assert_nonnull (medical);
+
+  {
+    g_autofree char *reference = g_strconcat ("Schedule/",
+                                              alta_record_item_get_id (ALTA_RECORD_ITEM (medical)),
+                                              NULL);
+
+    slots = search (grace, ALTA_TYPE_SLOT,
+                    (const char *[]) { "schedule", reference, "status", "free", "_sort", "date",
+                                       "_count", "5", NULL }, &error);
+    g_assert_no_error (error);
+  }
+  slot = g_list_model_get_item (G_LIST_MODEL (slots), 0);
+  g_assert_true (alta_slot_get_is_free (slot));
+  g_assert_cmpstr (alta_slot_get_schedule_id (slot), ==,
+                   alta_record_item_get_id (ALTA_RECORD_ITEM (medical)));
+  g_assert_cmpint (g_date_time_compare (alta_slot_get_start (slot), now), >, 0);
+  g_assert_cmpint (g_date_time_difference (alta_slot_get_end (slot), alta_slot_get_start (slot)),
+                   ==, 30 * G_TIME_SPAN_MINUTE);
+
+  /* The clinic, in its own time zone: visits are told in Los Angeles time */
+  clinic = read_item (grace, ALTA_TYPE_CLINIC, alta_schedule_get_location_id (medical));
+  g_assert_cmpstr (alta_record_item_get_title (clinic), ==, alta_schedule_get_location (medical));
+  g_assert_cmpstr (alta_clinic_get_address (ALTA_CLINIC (clinic)), ==,
+                   "3945 Whittier Boulevard, Los Angeles, CA 90023");
+  g_assert_cmpstr (g_time_zone_get_identifier (alta_clinic_get_time_zone (ALTA_CLINIC (clinic))), ==,
+                   "America/Los_Angeles");
+
+  /* Booked: with its clinician, clinic and time */
+  booking_json = g_strdup_printf ("{\"status\":\"booked\","
+                                  "\"slot\":[{\"reference\":\"Slot/%s\"}],"
+                                  "\"participant\":[{\"actor\":{\"reference\":\"Patient/demo-adult\"},"
+                                  "\"status\":\"accepted\"}],\"comment\":\"Sore throat\"}",
+                                  alta_record_item_get_id (ALTA_RECORD_ITEM (slot)));
+  booked = create (grace, ALTA_TYPE_APPOINTMENT, booking_json, "5d0e7c3a-models-1", NULL, &error);
+  g_assert_no_error (error);
+  visit = ALTA_APPOINTMENT (booked);
+  g_assert_cmpint (alta_appointment_get_state (visit), ==, ALTA_APPOINTMENT_BOOKED);
+  g_assert_cmpint (alta_appointment_get_service (visit), ==, ALTA_SERVICE_MEDICAL);
+  g_assert_cmpstr (alta_appointment_get_practitioner (visit), ==,
+                   alta_schedule_get_practitioner (medical));
+  g_assert_cmpstr (alta_appointment_get_location_id (visit), ==,
+                   alta_schedule_get_location_id (medical));
+  g_assert_cmpstr (alta_appointment_get_comment (visit), ==, "Sore throat");
+  g_assert_true (g_date_time_equal (alta_appointment_get_start (visit), alta_slot_get_start (slot)));
+  g_assert_true (g_date_time_equal (alta_appointment_get_end (visit), alta_slot_get_end (slot)));
+  g_assert_nonnull (alta_record_item_get_version (booked));
+
+  /* The demo's pending refill request; asking again is a conflict; once the clinic completes
+   * it, a new request is pending with its note as typed */
+  {
+    g_autoptr (GListStore) tasks = search (grace, ALTA_TYPE_REFILL_REQUEST,
+                                           (const char *[]) { "patient", "demo-adult", NULL },
+                                           &error);
+    g_autoptr (AltaRefillRequest) pending = NULL;
+    g_autoptr (AltaRefillRequest) completed = NULL;
+    g_autoptr (JsonObject) task = NULL;
+    g_autoptr (AltaRecordItem) refused = NULL;
+    g_autofree char *output = NULL;
+    int status = -1;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tasks)), ==, 1);
+    pending = g_list_model_get_item (G_LIST_MODEL (tasks), 0);
+    g_assert_cmpint (alta_refill_request_get_state (pending), ==, ALTA_REFILL_PENDING);
+    g_assert_nonnull (alta_refill_request_get_medication_id (pending));
+    g_assert_nonnull (alta_record_item_get_date (ALTA_RECORD_ITEM (pending)));
+
+    task = alta_refill_request_new_json ("demo-adult", alta_refill_request_get_medication_id (pending),
+                                         "  Pick up at the Eastside pharmacy ");
+    {
+      g_autoptr (GAsyncResult) result = NULL;
+
+      alta_portal_client_create_async (grace, ALTA_TYPE_REFILL_REQUEST, task, "5d0e7c3a-refill-1",
+                                       NULL, alta_test_store_result_cb, &result);
+      refused = alta_portal_client_create_finish (grace, wait_for_result (&result), NULL, &error);
+      g_assert_null (refused);
+      g_assert_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_CONFLICT);
+      g_clear_error (&error);
+    }
+
+    output = alta_test_server_admin (server, NULL, &status, "complete-refill", "--task",
+                                     alta_record_item_get_id (ALTA_RECORD_ITEM (pending)), NULL);
+    g_assert_cmpint (status, ==, 0);
+    completed = ALTA_REFILL_REQUEST (read_item (grace, ALTA_TYPE_REFILL_REQUEST,
+                                                alta_record_item_get_id (ALTA_RECORD_ITEM (pending))));
+    g_assert_cmpint (alta_refill_request_get_state (completed), ==, ALTA_REFILL_COMPLETED);
+
+    {
+      g_autoptr (GAsyncResult) result = NULL;
+
+      alta_portal_client_create_async (grace, ALTA_TYPE_REFILL_REQUEST, task, "5d0e7c3a-refill-2",
+                                       NULL, alta_test_store_result_cb, &result);
+      refill = alta_portal_client_create_finish (grace, wait_for_result (&result), NULL, &error);
+      g_assert_no_error (error);
+    }
+    g_assert_cmpint (alta_refill_request_get_state (ALTA_REFILL_REQUEST (refill)), ==,
+                     ALTA_REFILL_PENDING);
+    g_assert_cmpstr (alta_refill_request_get_medication_id (ALTA_REFILL_REQUEST (refill)), ==,
+                     alta_refill_request_get_medication_id (pending));
+    g_assert_cmpstr (alta_refill_request_get_note (ALTA_REFILL_REQUEST (refill)), ==,
+                     "  Pick up at the Eastside pharmacy ");
+  }
+
+  g_object_unref (medical);
+  g_object_unref (slot);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -721,6 +883,7 @@ main (int    argc,
   g_test_add_func ("/portal-client/record-lists", test_record_lists);
   g_test_add_func ("/portal-client/typed-calls", test_typed_calls);
   g_test_add_func ("/portal-client/writes", test_writes);
+  g_test_add_func ("/portal-client/visit-models", test_visit_models);
   g_test_add_func ("/portal-client/bad-certificate", test_bad_certificate);
   g_test_add_func ("/portal-client/unreachable", test_unreachable);
   g_test_add_func ("/portal-client/timeout", test_timeout);
