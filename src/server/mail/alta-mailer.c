@@ -577,7 +577,7 @@ static const Notice notices[] = {
     N_ ("Your MyAltaMed email address was changed"),
     N_ ("The email address of your MyAltaMed account was just changed, and our mail will go "
         "to the new address from now on. If you did not make this change, call the MyAltaMed "
-        "support line at (888) 499-9303 right away."),
+        "Patient Support Line at (844) 498-3446 right away."),
   },
 };
 
