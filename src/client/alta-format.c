@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "alta-format.h"
+#include "alta-portal-error.h"
 
 /* strftime(3) takes month and weekday names from the C library's locale (LC_TIME), which
  * follows the system, not the language chosen in the app, and which many machines do not
@@ -104,13 +105,30 @@ char *
 alta_format_date_time (GDateTime  *date,
                        const char *format)
 {
+  return alta_format_date_time_in_zone (date, NULL, format);
+}
+
+/**
+ * alta_format_date_time_in_zone:
+ * @date: a date and time
+ * @zone: (nullable): the time zone to tell it in, such as the clinic's; the computer's
+ *   when %NULL
+ * @format: as for alta_format_date_time()
+ *
+ * Returns: (transfer full): @date in @zone, formatted
+ */
+char *
+alta_format_date_time_in_zone (GDateTime  *date,
+                               GTimeZone  *zone,
+                               const char *format)
+{
   g_autoptr (GDateTime) local = NULL;
   g_autoptr (GString) expanded = NULL;
 
   g_return_val_if_fail (date != NULL, NULL);
   g_return_val_if_fail (format != NULL, NULL);
 
-  local = g_date_time_to_local (date);
+  local = zone != NULL ? g_date_time_to_timezone (date, zone) : g_date_time_to_local (date);
   expanded = g_string_sized_new (strlen (format) + 16);
   for (const char *p = format; *p != '\0'; p++)
     {
@@ -155,4 +173,55 @@ alta_format_date (GDateTime *date)
 
   /* Translators: a date in a list or a sentence, see strftime(3) */
   return alta_format_date_time (date, _("%B %-d, %Y"));
+}
+
+/**
+ * alta_format_error:
+ * @error: why a request of the portal failed
+ *
+ * Returns: (transfer full): what to tell the person, translated: never a technical message
+ */
+char *
+alta_format_error (const GError *error)
+{
+  if (error == NULL || error->domain != ALTA_PORTAL_ERROR)
+    return g_strdup (_("Something went wrong. Please try again."));
+
+  switch ((AltaPortalError) error->code)
+    {
+    case ALTA_PORTAL_ERROR_NETWORK:
+      return g_strdup (_("MyAltaMed could not reach the portal. Check this computer’s internet connection, then try again."));
+    case ALTA_PORTAL_ERROR_TIMEOUT:
+      return g_strdup (_("The portal took too long to answer. Please try again."));
+    case ALTA_PORTAL_ERROR_INTERNAL:
+    case ALTA_PORTAL_ERROR_UNAVAILABLE:
+    case ALTA_PORTAL_ERROR_INVALID_RESPONSE:
+      return g_strdup (_("The portal has a problem right now. Please try again in a few minutes."));
+    case ALTA_PORTAL_ERROR_CERTIFICATE:
+      return g_strdup (_("The portal’s security certificate could not be verified, so nothing was sent."));
+    case ALTA_PORTAL_ERROR_FORBIDDEN:
+      return g_strdup (_("This record cannot be changed from your account."));
+    case ALTA_PORTAL_ERROR_INVALID_REQUEST:
+    case ALTA_PORTAL_ERROR_RATE_LIMITED:
+    case ALTA_PORTAL_ERROR_CODE_INVALID:
+    case ALTA_PORTAL_ERROR_CODE_EXPIRED:
+    case ALTA_PORTAL_ERROR_CODE_USED:
+    case ALTA_PORTAL_ERROR_USERNAME_TAKEN:
+    case ALTA_PORTAL_ERROR_WEAK_PASSWORD:
+    case ALTA_PORTAL_ERROR_NO_PORTAL_ACCESS:
+    case ALTA_PORTAL_ERROR_INVALID_CREDENTIALS:
+    case ALTA_PORTAL_ERROR_ACCOUNT_LOCKED:
+    case ALTA_PORTAL_ERROR_TOKEN_INVALID:
+    case ALTA_PORTAL_ERROR_TOKEN_EXPIRED:
+    case ALTA_PORTAL_ERROR_SESSION_EXPIRED:
+    case ALTA_PORTAL_ERROR_INVALID_FIELD:
+    case ALTA_PORTAL_ERROR_NOT_FOUND:
+    case ALTA_PORTAL_ERROR_HAS_ACCOUNT:
+    case ALTA_PORTAL_ERROR_PROXY_NOT_ALLOWED:
+    case ALTA_PORTAL_ERROR_METHOD_NOT_ALLOWED:
+    case ALTA_PORTAL_ERROR_PAYLOAD_TOO_LARGE:
+    case ALTA_PORTAL_ERROR_CONFLICT:
+    default:
+      return g_strdup (_(alta_portal_error_get_message (error->code)));
+    }
 }

@@ -13,6 +13,10 @@ G_BEGIN_DECLS
 
 char *alta_format_date_time (GDateTime  *date,
                              const char *format);
+char *alta_format_date_time_in_zone (GDateTime  *date,
+                                     GTimeZone  *zone,
+                                     const char *format);
 char *alta_format_date      (GDateTime  *date);
+char *alta_format_error     (const GError *error);
 
 G_END_DECLS
