@@ -12,6 +12,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "alta-client-address.h"
 #include "alta-config.h"
 
 /**
@@ -93,6 +94,68 @@ read_string (GKeyFile   *file,
   g_strstrip (read);
   g_free (*value);
   *value = read[0] != '\0' ? g_steal_pointer (&read) : NULL;
+}
+
+/* The address patients reach the portal at, behind a proxy: links are built from it,
+ * never from a Host header a client chose. */
+static gboolean
+read_public_url (GKeyFile    *file,
+                 AltaConfig  *config,
+                 GError     **error)
+{
+  g_autoptr (GUri) uri = NULL;
+  gsize length;
+
+  read_string (file, "server", "public_url", &config->public_url);
+  if (config->public_url == NULL)
+    return TRUE;
+
+  uri = g_uri_parse (config->public_url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0' ||
+      (g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 &&
+       g_strcmp0 (g_uri_get_scheme (uri), "http") != 0) ||
+      g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL ||
+      g_uri_get_userinfo (uri) != NULL || strpbrk (config->public_url, "\"\\ <>") != NULL)
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "[server] public_url: “%s” is not an http:// or https:// URL without a "
+                   "query", config->public_url);
+      return FALSE;
+    }
+
+  length = strlen (config->public_url);
+  while (length > 0 && config->public_url[length - 1] == '/')
+    config->public_url[--length] = '\0';
+  return TRUE;
+}
+
+/* trusted_proxies=127.0.0.1;10.0.0.0/8 (commas and spaces separate too) */
+static gboolean
+read_trusted_proxies (GKeyFile    *file,
+                      AltaConfig  *config,
+                      GError     **error)
+{
+  g_autofree char *text = g_key_file_get_value (file, "server", "trusted_proxies", NULL);
+  g_auto (GStrv) items = NULL;
+  g_autoptr (GPtrArray) kept = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) masks = NULL;
+
+  if (text == NULL)
+    return TRUE;
+
+  items = g_strsplit_set (text, ";, \t", -1);
+  for (guint i = 0; items[i] != NULL; i++)
+    if (items[i][0] != '\0')
+      g_ptr_array_add (kept, g_strdup (items[i]));
+  g_ptr_array_add (kept, NULL);
+
+  masks = alta_client_address_parse_proxies ((const char * const *)kept->pdata, error);
+  if (masks == NULL)
+    return FALSE;
+
+  g_strfreev (config->trusted_proxies);
+  config->trusted_proxies = (char **)g_ptr_array_steal (kept, NULL);
+  return TRUE;
 }
 
 static void
@@ -269,7 +332,9 @@ alta_config_load (const char  *path,
                  &config->rate_limit_per_account, error) ||
       !read_int (file, "mail", "smtp_port", 1, 65535, &config->smtp_port, error) ||
       !read_int (file, "mail", "retry_s", 1, 3600, &config->mail_retry_s, error) ||
-      !read_mail_security (file, config, error))
+      !read_mail_security (file, config, error) ||
+      !read_public_url (file, config, error) ||
+      !read_trusted_proxies (file, config, error))
     return NULL;
 
   return g_steal_pointer (&config);
@@ -285,6 +350,8 @@ alta_config_free (AltaConfig *config)
   g_free (config->tls_cert);
   g_free (config->tls_key);
   g_free (config->clinic_name);
+  g_free (config->public_url);
+  g_strfreev (config->trusted_proxies);
   g_free (config->smtp_url);
   g_free (config->smtp_host);
   g_free (config->smtp_user);

@@ -20,6 +20,8 @@ typedef struct
   char   *clinic_name;
   int     password_threads;           /* 0: one per core; password hashing off the main loop */
   int     password_queue;             /* 64: hashes that may wait for a thread; then 503 */
+  char   *public_url;                 /* NULL: links from the listening address; no final / */
+  char  **trusted_proxies;            /* addresses and networks whose X-Forwarded-For counts */
 
   /* [policy]: the FAQ's numbers, adjustable for tests and clinics */
   int     idle_timeout_s;             /* 900 */

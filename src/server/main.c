@@ -12,9 +12,11 @@
 #include <glib-unix.h>
 #include <locale.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "alta-admin.h"
 #include "alta-demo.h"
+#include "alta-log.h"
 #include "alta-server.h"
 
 static const char usage[] =
@@ -261,6 +263,10 @@ main (int    argc,
       char **argv)
 {
   setlocale (LC_ALL, "");
+  /* Every file the server makes (database, key, outbox, certificates) holds patient data
+   * or secrets: for its own user only, whatever the umask it was started with. */
+  umask (077);
+  g_log_set_writer_func (alta_log_writer, NULL, NULL);
 
   if (argc < 2)
     {
