@@ -175,6 +175,11 @@ read_mail_security (GKeyFile    *file,
       return FALSE;
     }
 
+  /* Neither: under systemd, the credential smtp-password (LoadCredential=) */
+  if (password_file == NULL && config->smtp_user != NULL &&
+      !g_key_file_has_key (file, "mail", "smtp_password", NULL))
+    password_file = alta_config_dup_credential ("smtp-password");
+
   if (password_file != NULL)
     {
       if (!g_file_get_contents (password_file, &password, &length, &local_error))
@@ -290,6 +295,29 @@ dup_service_dir (const char *variable,
 
   colon = strchr (value, ':');
   return colon != NULL ? g_strndup (value, colon - value) : g_strdup (value);
+}
+
+/**
+ * alta_config_dup_credential:
+ * @name: a credential's name, such as `tls-key`
+ *
+ * A unit hands secrets to the server as credentials (LoadCredential=), copies readable by
+ * the service's user only, so that the files they come from stay root's: DynamicUser= gives
+ * the server no stable user that could own them.
+ *
+ * Returns: (transfer full) (nullable): the credential's file, when systemd passed it
+ */
+char *
+alta_config_dup_credential (const char *name)
+{
+  const char *dir = g_getenv ("CREDENTIALS_DIRECTORY");
+  g_autofree char *path = NULL;
+
+  if (dir == NULL || !g_path_is_absolute (dir))
+    return NULL;
+
+  path = g_build_filename (dir, name, NULL);
+  return g_file_test (path, G_FILE_TEST_IS_REGULAR) ? g_steal_pointer (&path) : NULL;
 }
 
 /**

@@ -60,6 +60,7 @@ typedef struct
 AltaConfig *alta_config_new_default        (void);
 AltaConfig *alta_config_load               (const char  *path,
                                             GError     **error);
+char       *alta_config_dup_credential     (const char  *name);
 char       *alta_config_dup_installed_path (void);
 AltaConfig *alta_config_load_or_installed  (const char  *path,
                                             GError     **error);

@@ -109,23 +109,6 @@ run_server (AltaServer      *server,
   return 0;
 }
 
-/* The unit hands the TLS key to the server as a credential (LoadCredential=), so that the
- * key file itself stays readable by root only: DynamicUser= gives the server no stable user
- * to own it. Returns the credential's path when systemd passed it.
- */
-static char *
-dup_credential (const char *name)
-{
-  const char *dir = g_getenv ("CREDENTIALS_DIRECTORY");
-  g_autofree char *path = NULL;
-
-  if (dir == NULL || !g_path_is_absolute (dir))
-    return NULL;
-
-  path = g_build_filename (dir, name, NULL);
-  return g_file_test (path, G_FILE_TEST_IS_REGULAR) ? g_steal_pointer (&path) : NULL;
-}
-
 static int
 serve (int    argc,
        char **argv)
@@ -176,8 +159,9 @@ serve (int    argc,
     tls_key = g_strdup (config->tls_key);
   if (tls_cert == NULL && tls_key == NULL)
     {
-      tls_cert = dup_credential ("tls-cert");
-      tls_key = dup_credential ("tls-key");
+      /* Under systemd, the credentials (LoadCredential=) */
+      tls_cert = alta_config_dup_credential ("tls-cert");
+      tls_key = alta_config_dup_credential ("tls-key");
     }
 
   if (tls_cert != NULL || tls_key != NULL)
