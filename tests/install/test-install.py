@@ -35,6 +35,7 @@ PR_SET_MDWE = 65
 PR_MDWE_REFUSE_EXEC_GAIN = 1
 NOBODY = 65534
 TIMEOUT_S = 20
+STAFF_PASSWORD = 'Installed-Service-Check-7'
 
 (meson, build_root, prefix, bindir, sysconfdir, datadir, localedir,
  unitdir) = sys.argv[1:9]
@@ -250,10 +251,26 @@ def check_server(server, notify, state_dir, cert, env, portald):
        os.path.isfile(os.path.join(state_dir, 'hash.key')),
        'it keeps its data in $STATE_DIRECTORY', os.listdir(state_dir))
 
-    # The admin commands find the same data folder and configuration
-    audit = subprocess.run([portald, 'admin', 'audit'], env=env, capture_output=True,
-                           text=True, timeout=TIMEOUT_S, preexec_fn=restrict_like_the_unit)
-    ok(audit.returncode == 0, 'admin runs without --data-dir', audit.stderr)
+    # The admin commands find the same data folder and configuration; add-staff hashes a
+    # password (argon2id) under the same restrictions, the sign-in verifies it in the
+    # server's hashing threads
+    add_staff = subprocess.run([portald, 'admin', 'add-staff', '--username', 'installcheck'],
+                               input=STAFF_PASSWORD + '\n', env=env, capture_output=True,
+                               text=True, timeout=TIMEOUT_S, preexec_fn=restrict_like_the_unit)
+    ok(add_staff.returncode == 0, 'admin add-staff runs without --data-dir', add_staff.stderr)
+
+    sign_in = urllib.request.Request(
+        url + '/api/v1/sessions', method='POST',
+        headers={'Content-Type': 'application/json'},
+        data=json.dumps({'username': 'installcheck', 'password': STAFF_PASSWORD}).encode())
+    try:
+        with urllib.request.urlopen(sign_in, context=context, timeout=TIMEOUT_S) as response:
+            status = response.status
+            token = json.load(response).get('access_token')
+    except Exception as error:  # the test reports whatever went wrong
+        status, token = None, repr(error)
+    ok(status == 201 and isinstance(token, str) and len(token) == 43,
+       'the staff member signs in: argon2id works in the sandbox', '%s %s' % (status, token))
 
     server.send_signal(signal.SIGTERM)
     stopping = receive_notification(notify, 'STOPPING=1')
