@@ -238,6 +238,11 @@ read_mail_security (GKeyFile    *file,
       return FALSE;
     }
 
+  /* Neither: under systemd, the credential smtp-password (LoadCredential=) */
+  if (password_file == NULL && config->smtp_user != NULL &&
+      !g_key_file_has_key (file, "mail", "smtp_password", NULL))
+    password_file = alta_config_dup_credential ("smtp-password");
+
   if (password_file != NULL)
     {
       if (!g_file_get_contents (password_file, &password, &length, &local_error))
@@ -338,6 +343,109 @@ alta_config_load (const char  *path,
     return NULL;
 
   return g_steal_pointer (&config);
+}
+
+/* A folder systemd names in @variable (a colon-separated list when the unit names several:
+ * ours names one), else @fallback.
+ */
+static char *
+dup_service_dir (const char *variable,
+                 const char *fallback)
+{
+  const char *value = g_getenv (variable);
+  const char *colon;
+
+  if (value == NULL || !g_path_is_absolute (value))
+    return g_strdup (fallback);
+
+  colon = strchr (value, ':');
+  return colon != NULL ? g_strndup (value, colon - value) : g_strdup (value);
+}
+
+/**
+ * alta_config_dup_credential:
+ * @name: a credential's name, such as `tls-key`
+ *
+ * A unit hands secrets to the server as credentials (LoadCredential=), copies readable by
+ * the service's user only, so that the files they come from stay root's: DynamicUser= gives
+ * the server no stable user that could own them.
+ *
+ * Returns: (transfer full) (nullable): the credential's file, when systemd passed it
+ */
+char *
+alta_config_dup_credential (const char *name)
+{
+  const char *dir = g_getenv ("CREDENTIALS_DIRECTORY");
+  g_autofree char *path = NULL;
+
+  if (dir == NULL || !g_path_is_absolute (dir))
+    return NULL;
+
+  path = g_build_filename (dir, name, NULL);
+  return g_file_test (path, G_FILE_TEST_IS_REGULAR) ? g_steal_pointer (&path) : NULL;
+}
+
+/**
+ * alta_config_dup_installed_path:
+ *
+ * Returns: (transfer full): the installed configuration file:
+ *   `$CONFIGURATION_DIRECTORY/portald.conf` under systemd, else
+ *   `/etc/myaltamed/portald.conf`
+ */
+char *
+alta_config_dup_installed_path (void)
+{
+  g_autofree char *dir = dup_service_dir ("CONFIGURATION_DIRECTORY", ALTA_CONFIG_DIR);
+
+  return g_build_filename (dir, ALTA_CONFIG_FILE, NULL);
+}
+
+/**
+ * alta_config_load_or_installed:
+ * @path: (nullable): the configuration file the command line named
+ * @error: return location for a #GError
+ *
+ * Loads @path, or without one the installed configuration file, if there is one: an
+ * installation that has not written it yet runs on the defaults. The error names the file.
+ *
+ * Returns: (transfer full) (nullable): the configuration, or %NULL when the file cannot be
+ *   read or a value is out of range
+ */
+AltaConfig *
+alta_config_load_or_installed (const char  *path,
+                               GError     **error)
+{
+  g_autofree char *installed = NULL;
+  AltaConfig *config;
+
+  if (path == NULL)
+    {
+      installed = alta_config_dup_installed_path ();
+      if (!g_file_test (installed, G_FILE_TEST_EXISTS))
+        {
+          g_message ("No configuration file at %s: the defaults apply", installed);
+          return alta_config_new_default ();
+        }
+      path = installed;
+    }
+
+  config = alta_config_load (path, error);
+  if (config == NULL)
+    g_prefix_error (error, "%s: ", path);
+
+  return config;
+}
+
+/**
+ * alta_config_dup_data_dir:
+ *
+ * Returns: (transfer full): the installed data folder: `$STATE_DIRECTORY` under systemd,
+ *   else `/var/lib/myaltamed`
+ */
+char *
+alta_config_dup_data_dir (void)
+{
+  return dup_service_dir ("STATE_DIRECTORY", ALTA_STATE_DIR);
 }
 
 void
