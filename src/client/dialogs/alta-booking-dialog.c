@@ -345,8 +345,7 @@ load_schedules (AltaBookingDialog *self)
   restart_cancellable (self);
   show_loading (self, _("Finding the kinds of visit…"));
   alta_portal_client_search_async (self->client, ALTA_TYPE_SCHEDULE,
-                                   (const char *[]) { "service-category", "medical", "active",
-                                                      "true", NULL },
+                                   (const char *[]) { "service-category", "medical", NULL },
                                    ALTA_REQUEST_NONE, self->cancellable, schedules_cb,
                                    g_object_ref (self));
 }
@@ -603,7 +602,9 @@ set_booking (AltaBookingDialog *self,
   gtk_widget_set_visible (GTK_WIDGET (self->book_spinner), booking);
   gtk_spinner_set_spinning (self->book_spinner, booking);
   gtk_widget_set_sensitive (GTK_WIDGET (self->book_button), !booking);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->reason_row), !booking);
+  /* Not insensitive: a focused text that turns insensitive loses the focus without a
+   * focus-out, and GTK 4.8's cursor blink then warns */
+  gtk_editable_set_editable (GTK_EDITABLE (self->reason_row), !booking);
 }
 
 static void
