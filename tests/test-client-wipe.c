@@ -365,7 +365,8 @@ sign_in (GtkWidget *window)
   iterate_until (is_on_sign_in, window, "the sign-in page");
   sign_in_page = find_widget (window, ALTA_TYPE_SIGN_IN_PAGE, NULL);
   type_into (window, ADW_TYPE_ENTRY_ROW, "Username", "grace");
-  type_into (window, ADW_TYPE_PASSWORD_ENTRY_ROW, "Password", "Orchard-Lantern-42");
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (window, GTK_TYPE_PASSWORD_ENTRY, NULL)),
+                         "Orchard-Lantern-42");
   g_assert_true (gtk_widget_activate_action (sign_in_page, "sign-in.submit", NULL));
   iterate_until (has_session, window, "her session");
   iterate_until (has_text, loaded, "her record");

@@ -940,3 +940,16 @@ alta_session_load_finish (AltaSession   *self,
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+/**
+ * alta_session_get_account:
+ *
+ * Returns: (transfer none): the signed-in account, with the records it may see
+ */
+AltaPortalAccount *
+alta_session_get_account (AltaSession *self)
+{
+  g_return_val_if_fail (ALTA_IS_SESSION (self), NULL);
+
+  return self->account;
+}

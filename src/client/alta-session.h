@@ -37,6 +37,7 @@ AltaSession      *alta_session_new                     (AltaPortalClient     *cl
                                                         gint64                idle_timeout_s,
                                                         gint64                last_visit);
 AltaPortalClient *alta_session_get_client              (AltaSession          *self);
+AltaPortalAccount *alta_session_get_account           (AltaSession          *self);
 const char       *alta_session_get_own_name            (AltaSession          *self);
 const char       *alta_session_get_record_id           (AltaSession          *self);
 const char       *alta_session_get_record_name         (AltaSession          *self);

@@ -8,6 +8,7 @@
 # Copyright 2026 The MyAltaMed for Linux authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import gettext
 import os
 import subprocess
 import sys
@@ -25,10 +26,20 @@ gi.require_version('Atspi', '2.0')
 from gi.repository import Atspi, GLib  # noqa: E402
 
 from altaatspi import Portal as DemoPortal  # noqa: E402
-from altaatspi import all_text, find, find_app, press, text_of, type_into, wait_for, walk  # noqa: E402
+from altaatspi import all_text, find, find_app, press, spoken_problems, text_of, type_into  # noqa: E402
+from altaatspi import wait_for, walk  # noqa: E402
 
 APP, PORTALD = sys.argv[1], sys.argv[2]
 results = []
+
+# The app's own translations, so that a case runs in Spanish with the words the app uses
+SPANISH = gettext.translation('myaltamed', localedir=os.environ['MYALTAMED_LOCALEDIR'],
+                              languages=['es'])
+
+
+def tr(language, text):
+    """@text as the app says it in @language ('en' or 'es')."""
+    return SPANISH.gettext(text) if language == 'es' else text
 
 
 def log(message):
@@ -79,7 +90,8 @@ class App:
 
 def sign_in(app, username, password, spanish=False):
     type_into(app.root, 'Nombre de usuario' if spanish else 'Username', username)
-    type_into(app.root, 'Contraseña' if spanish else 'Password', password)
+    type_into(app.root, 'Contraseña' if spanish else 'Password', password,
+              role=Atspi.Role.PASSWORD_TEXT)
     press(app.root, 'Iniciar sesión' if spanish else 'Sign In')
 
 
@@ -313,7 +325,7 @@ def spanish():
 def language_chosen_on_the_sign_in_page():
     app = App(portal)
     try:
-        switcher = wait_for(lambda: find(app.root, Atspi.Role.COMBO_BOX, contains='Idioma'),
+        switcher = wait_for(lambda: find(app.root, Atspi.Role.COMBO_BOX, contains='Elegir idioma'),
                             'the language switcher')
         opener = wait_for(lambda: next((n for n in walk(switcher) if n is not switcher and
                                         n.get_n_actions() > 0), None), 'the switcher button')
@@ -429,6 +441,114 @@ def try_again_once_the_portal_is_back():
     finally:
         app.stop()
         clinic.stop()
+
+
+def open_tab(app, language, title):
+    tab = wait_for(lambda: find(app.root, Atspi.Role.PAGE_TAB, tr(language, title)), title)
+    assert tab.do_action(0)
+    return tab
+
+
+def say_nothing_wrong(app, where, problems):
+    """Walks the whole tree of @app once it is settled on @where, and adds what is wrong."""
+    found = spoken_problems(app.root)
+    log('%s: %d problems' % (where, len(found)))
+    for problem in sorted(set(found)):
+        log('  ' + problem)
+    problems += ['%s: %s' % (where, problem) for problem in found]
+
+
+def open_record_chooser(app, language):
+    chooser = wait_for(lambda: find(app.root, Atspi.Role.COMBO_BOX, tr(language, 'Record shown')),
+                       'the record chooser')
+    opener = wait_for(lambda: next((n for n in walk(chooser) if n is not chooser and
+                                    n.get_n_actions() > 0), None), 'the chooser button')
+    assert opener.do_action(0)
+    return chooser
+
+
+def walk_every_page(language):
+    problems = []
+    app = App(portal, language=language)
+    try:
+        wait_for(lambda: find(app.root, Atspi.Role.PUSH_BUTTON,
+                              contains=tr(language, '_Sign In').replace('_', '')), 'sign-in')
+        say_nothing_wrong(app, 'sign-in', problems)
+        sign_in(app, 'daniel', 'Harbor-Kite-1988', spanish=language == 'es')
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL,
+                              contains=tr(language, 'Hello, %s') % 'Daniel'), 'home')
+        wait_for(lambda: find(app.root, Atspi.Role.LIST_ITEM,
+                              contains=tr(language, 'No upcoming appointments')) or
+                 find(app.root, Atspi.Role.LIST_ITEM, tr(language, 'Next appointment')),
+                 'the appointments checked')
+        say_nothing_wrong(app, 'home', problems)
+
+        open_tab(app, language, 'Health Summary')
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL,
+                              contains=tr(language, 'No known allergies on file')), 'the summary')
+        say_nothing_wrong(app, 'summary', problems)
+
+        open_tab(app, language, 'Test Results')
+        listing = wait_for(lambda: find(app.root, Atspi.Role.LIST, tr(language, 'Test results')),
+                           'the results list')
+        first = wait_for(lambda: listing.get_child_count() > 0 and listing.get_child_at_index(0),
+                         'a report')
+        say_nothing_wrong(app, 'results', problems)
+        assert wait_for(lambda: find(first, Atspi.Role.PUSH_BUTTON), 'its button').do_action(0)
+        wait_for(lambda: find(app.root, Atspi.Role.LIST, tr(language, 'Values')), 'the report')
+        say_nothing_wrong(app, 'a report', problems)
+
+        chooser = open_record_chooser(app, language)
+        wait_for(lambda: find(chooser, Atspi.Role.LABEL, contains='Mateo Reyes, '),
+                 'the chooser open')
+        say_nothing_wrong(app, 'the record chooser', problems)
+    finally:
+        app.stop()
+    assert not problems, 'a screen reader would say:\n' + '\n'.join(problems)
+
+
+@test
+def the_whole_tree_reads_right():
+    walk_every_page('en')
+
+
+@test
+def the_whole_tree_reads_right_in_spanish():
+    walk_every_page('es')
+
+
+@test
+def the_password_is_announced_as_a_password():
+    for language in ('en', 'es'):
+        app = App(portal, language=language)
+        try:
+            name = tr(language, 'Password')
+            field = wait_for(lambda: find(app.root, Atspi.Role.PASSWORD_TEXT, name),
+                             'a password field named %r' % name)
+            assert field.get_role_name() == 'password text', field.get_role_name()
+            assert find(app.root, Atspi.Role.TEXT, name) is None, 'a plain text named ' + name
+        finally:
+            app.stop()
+
+
+@test
+def the_record_chooser_says_whose_each_record_is():
+    # The demo clinic makes Mateo 6 years old, whatever the day
+    for language, own, child in (('en', 'Daniel Reyes, your own record', 'Mateo Reyes, your child, 6'),
+                                 ('es', 'Daniel Reyes, su propio expediente',
+                                  'Mateo Reyes, su hijo o hija, 6 años')):
+        app = App(portal, language=language)
+        try:
+            sign_in(app, 'daniel', 'Harbor-Kite-1988', spanish=language == 'es')
+            chooser = open_record_chooser(app, language)
+            # Each list item is read by its label
+            items = wait_for(lambda: sorted(text_of(label) for item in walk(chooser)
+                                            if item.get_role() == Atspi.Role.LIST_ITEM
+                                            for label in walk(item) if text_of(label)) or None,
+                             'the records listed')
+            assert items == sorted([own, child]), items
+        finally:
+            app.stop()
 
 
 # The idle warning and sign-out are tested in tests/test-client-wipe.c, on a clock the test

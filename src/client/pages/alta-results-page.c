@@ -335,6 +335,8 @@ alta_results_page_class_init (AltaResultsPageClass *klass)
   g_type_ensure (ALTA_TYPE_TREND_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/net/myaltamed/MyAltaMed/ui/alta-results-page.ui");
+  /* A page is not read itself: its heading and lists are */
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GENERIC);
   gtk_widget_class_bind_template_child (widget_class, AltaResultsPage, detail_box);
   gtk_widget_class_bind_template_child (widget_class, AltaResultsPage, detail_scroller);
   gtk_widget_class_bind_template_child (widget_class, AltaResultsPage, empty_detail);

@@ -152,6 +152,8 @@ alta_report_row_class_init (AltaReportRowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/net/myaltamed/MyAltaMed/ui/alta-report-row.ui");
+  /* A row is read by its button */
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GENERIC);
   gtk_widget_class_bind_template_child (widget_class, AltaReportRow, button);
   gtk_widget_class_bind_template_child (widget_class, AltaReportRow, date_label);
   gtk_widget_class_bind_template_child (widget_class, AltaReportRow, title_label);

@@ -127,6 +127,9 @@ show_result (AltaValueRow *self)
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->trend_button), label);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->trend_button),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      /* The tooltip says what the name says: a screen reader reads it once */
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (self->trend_button),
+                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
       gtk_actionable_set_action_target (GTK_ACTIONABLE (self->trend_button), "s",
                                         id != NULL ? id : "");
       gtk_actionable_set_action_name (GTK_ACTIONABLE (self->trend_button), "results.show-trend");
