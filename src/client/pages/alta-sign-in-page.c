@@ -313,6 +313,10 @@ static void
 alta_sign_in_page_init (AltaSignInPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The switch has its own name and names its row (the .ui); the label libadwaita adds to it
+   * would make it say its name twice */
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->remember_switch),
+                                 GTK_ACCESSIBLE_RELATION_LABELLED_BY);
   alta_a11y_name_drop_down (self->language_dropdown,
                             /* Translators: keep the English after your words, as in
                              * “Language · Idioma” */

@@ -166,8 +166,8 @@ static const char *migrations[] = {
 
   /* 3: writes from the portal: a client's request id names one resource only, so a retried
    * create finds the first one and two concurrent tries cannot both create */
-  "CREATE UNIQUE INDEX fhir_identifiers_client_request ON fhir_identifiers (value)"
-  "  WHERE system = 'https://myaltamed.net/fhir/sid/client-request';",
+  ("CREATE UNIQUE INDEX fhir_identifiers_client_request ON fhir_identifiers (value)"
+   "  WHERE system = 'https://myaltamed.net/fhir/sid/client-request';"),
 };
 
 /**
