@@ -246,8 +246,8 @@ test_details (void)
     g_autofree char *high_value = alta_lab_result_dup_value_with_unit (ALTA_LAB_RESULT (high));
     g_autofree char *pressure_value = alta_lab_result_dup_value_with_unit (ALTA_LAB_RESULT (pressure));
 
-    g_assert_cmpstr (high_value, ==, "7.2 %");
-    g_assert_cmpstr (pressure_value, ==, "Systolic 120 mm[Hg], Diastolic 80 mm[Hg]");
+    g_assert_cmpstr (high_value, ==, "7.2%");
+    g_assert_cmpstr (pressure_value, ==, "Systolic 120 mmHg, Diastolic 80 mmHg");
   }
 
   g_assert_cmpint (alta_lab_result_get_flag (ALTA_LAB_RESULT (critical)), ==, ALTA_RESULT_FLAG_CRITICAL_LOW);
@@ -255,7 +255,7 @@ test_details (void)
 
   g_assert_false (alta_lab_result_get_has_value (ALTA_LAB_RESULT (pressure)));
   g_assert_cmpstr (alta_lab_result_get_value_text (ALTA_LAB_RESULT (pressure)), ==,
-                   "Systolic 120 mm[Hg], Diastolic 80 mm[Hg]");
+                   "Systolic 120 mmHg, Diastolic 80 mmHg");
   g_assert_cmpint (alta_lab_result_get_flag (ALTA_LAB_RESULT (pressure)), ==, ALTA_RESULT_FLAG_NONE);
 
   g_assert_cmpstr (alta_lab_report_get_performer (ALTA_LAB_REPORT (report)), ==, "MyAltaMed Laboratory");
