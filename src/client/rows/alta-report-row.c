@@ -52,6 +52,23 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* The list's item holding the row is what the keyboard focuses: it says what the button
+ * says. (GTK 4.8 has no gtk_list_item_set_accessible_label(); the item's widget is the
+ * row's parent.) */
+static void
+name_list_item (AltaReportRow *self,
+                const char    *name)
+{
+  GtkWidget *item = gtk_widget_get_parent (GTK_WIDGET (self));
+
+  if (item == NULL)
+    return;
+  if (name != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (item), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (item), GTK_ACCESSIBLE_PROPERTY_LABEL);
+}
+
 /* What a screen reader says of the row, and the marks it shows */
 static void
 update_marks (AltaReportRow *self)
@@ -85,6 +102,7 @@ update_marks (AltaReportRow *self)
     g_string_append_printf (name, _(", %s"), gtk_label_get_text (self->flag_label));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   name->str, -1);
+  name_list_item (self, name->str);
 }
 
 static void
@@ -131,6 +149,7 @@ clear (AltaReportRow *self)
   gtk_widget_set_visible (self->flag_box, FALSE);
   gtk_widget_set_visible (self->new_label, FALSE);
   gtk_accessible_reset_property (GTK_ACCESSIBLE (self->button), GTK_ACCESSIBLE_PROPERTY_LABEL);
+  name_list_item (self, NULL);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->button), NULL);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->button), NULL);
 }
@@ -191,6 +210,8 @@ alta_report_row_class_init (AltaReportRowClass *klass)
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /* A bin of no role of its own would be announced by its type name */
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/net/myaltamed/MyAltaMed/ui/alta-report-row.ui");
   gtk_widget_class_bind_template_child (widget_class, AltaReportRow, button);
