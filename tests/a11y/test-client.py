@@ -474,10 +474,12 @@ def a_record_without_results_says_so():
         opener = wait_for(lambda: next((n for n in walk(switcher) if n is not switcher and
                                         n.get_n_actions() > 0), None), 'the switcher button')
         assert opener.do_action(0)
-        time.sleep(0.5)
-        for keysym in (0xff54, 0xff0d):  # Down, Return: the second record, Mateo's
-            key(keysym)
-            time.sleep(0.3)
+        # The records' popover is open once its list has the focus
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, 'Mateo Reyes'), 'the list of records')
+        wait_for(lambda: (lambda n: n is not None and n.get_role() == Atspi.Role.LIST_ITEM)(
+            focused(app.root)), 'the focus in the list of records')
+        key(0xff54)  # Down, Return: the second record, Mateo's
+        key(0xff0d)
         wait_for(lambda: find(app.root, Atspi.Role.LABEL,
                               contains='You are viewing the record of Mateo Reyes'), 'the banner')
         wait_for(empty_shown, '"No test results yet" for Mateo')
@@ -486,6 +488,30 @@ def a_record_without_results_says_so():
             for i in range(listing.get_child_count())), "Daniel's results under Mateo's name"
     finally:
         app.stop()
+
+
+@test
+def a_note_shows_its_text():
+    clinic = DemoPortal(PORTALD, prefix='alta-a11y-',
+                        imports=[os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                              'note-report.json')])
+    app = App(clinic)
+    try:
+        sign_in(app, 'grace', 'Orchard-Lantern-42')
+        tab = wait_for(lambda: find(app.root, Atspi.Role.PAGE_TAB, 'Test Results'), 'the tab')
+        assert tab.do_action(0)
+        open_report(app.root, 'Test results', 'Chest X-ray')
+        # Its conclusion and its presented form, as text: no tags, no style, no script
+        expected = ('No acute findings.\n\nChest X-ray\nHeart size is normal & the lungs are '
+                    'clear.\nNo fracture\nNo fluid')
+        note = wait_for(lambda: (lambda n: n if n is not None and n.get_role() == Atspi.Role.LABEL
+                                 else None)(focused(app.root)), 'the focus on the note')
+        assert text_of(note) == expected, repr(text_of(note))
+        values = find(app.root, Atspi.Role.LIST, 'Values')
+        assert values is None or values.get_child_count() == 0, 'a note with value rows'
+    finally:
+        app.stop()
+        clinic.stop()
 
 
 @test

@@ -192,8 +192,9 @@ show_report (AltaResultsPage *self,
   /* The keyboard follows what was opened: its first value, or a note's text */
   if (first_value != NULL)
     gtk_widget_grab_focus (first_value);
-  else if (note != NULL)
-    gtk_widget_grab_focus (GTK_WIDGET (self->note_label));
+  else if (note != NULL && gtk_widget_grab_focus (GTK_WIDGET (self->note_label)))
+    /* Focused, a selectable label selects all of itself: a note is read, not copied */
+    gtk_label_select_region (self->note_label, 0, 0);
 }
 
 /* The report opened is the list's selection, so the list shows which one it is */
