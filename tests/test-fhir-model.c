@@ -250,8 +250,8 @@ test_details (void)
     g_autofree char *high_value = alta_lab_result_dup_value_with_unit (ALTA_LAB_RESULT (high));
     g_autofree char *pressure_value = alta_lab_result_dup_value_with_unit (ALTA_LAB_RESULT (pressure));
 
-    g_assert_cmpstr (high_value, ==, "7.2 %");
-    g_assert_cmpstr (pressure_value, ==, "Systolic 120 mm[Hg], Diastolic 80 mm[Hg]");
+    g_assert_cmpstr (high_value, ==, "7.2%");
+    g_assert_cmpstr (pressure_value, ==, "Systolic 120 mmHg, Diastolic 80 mmHg");
   }
 
   g_assert_cmpint (alta_lab_result_get_flag (ALTA_LAB_RESULT (critical)), ==, ALTA_RESULT_FLAG_CRITICAL_LOW);
@@ -259,7 +259,7 @@ test_details (void)
 
   g_assert_false (alta_lab_result_get_has_value (ALTA_LAB_RESULT (pressure)));
   g_assert_cmpstr (alta_lab_result_get_value_text (ALTA_LAB_RESULT (pressure)), ==,
-                   "Systolic 120 mm[Hg], Diastolic 80 mm[Hg]");
+                   "Systolic 120 mmHg, Diastolic 80 mmHg");
   g_assert_cmpint (alta_lab_result_get_flag (ALTA_LAB_RESULT (pressure)), ==, ALTA_RESULT_FLAG_NONE);
 
   g_assert_cmpstr (alta_lab_report_get_performer (ALTA_LAB_REPORT (report)), ==, "MyAltaMed Laboratory");
@@ -277,6 +277,76 @@ test_details (void)
     g_assert_cmpstr (title, ==, "Hemoglobin A1c");
     g_assert_cmpint (flag, ==, ALTA_RESULT_FLAG_HIGH);
   }
+}
+
+static AltaRecordItem *
+parse_note (const char *content_type,
+            const char *text)
+{
+  g_autofree char *data = g_base64_encode ((const guchar *)text, strlen (text));
+  g_autofree char *json = g_strdup_printf (
+    "{\"resourceType\":\"DiagnosticReport\",\"id\":\"n\",\"code\":{\"text\":\"Visit note\"},"
+    "\"presentedForm\":[{\"contentType\":\"application/pdf\",\"data\":\"JVBERi0=\"},"
+    "{\"contentType\":\"%s\",\"data\":\"%s\"}]}", content_type, data);
+
+  return parse (json, ALTA_TYPE_LAB_REPORT);
+}
+
+/* Reports that are notes: their text, from plain text or HTML, never their markup */
+static void
+test_note_reports (void)
+{
+  g_autoptr (AltaRecordItem) plain = parse_note ("text/plain; charset=utf-8",
+                                                 "\n# Assessment\nMild asthma, well controlled.\n");
+  g_autoptr (AltaRecordItem) html = parse_note (
+    "text/html",
+    "<html><head><style>p { color: red }</style><script>alert('x')</script></head>"
+    "<body><h1>Visit   note</h1><!-- internal --><p>Blood pressure &lt; 130/80 &amp; "
+    "stable.</p><ul><li>Keep walking&#32;daily</li><li>Caf&eacute; &#x2713; &#0; &#99999999;"
+    "</li></ul>Line<br/>break <b>bold</b> <a href=\"javascript:x\">link</a></body></html>");
+  g_autoptr (AltaRecordItem) conclusion = parse (
+    "{\"resourceType\":\"DiagnosticReport\",\"id\":\"c\",\"code\":{\"text\":\"Chest X-ray\"},"
+    "\"conclusion\":\"No acute findings.\"}", ALTA_TYPE_LAB_REPORT);
+  g_autoptr (AltaRecordItem) broken = parse (
+    "{\"resourceType\":\"DiagnosticReport\",\"id\":\"b\",\"code\":{\"text\":\"Note\"},"
+    "\"presentedForm\":[{\"contentType\":\"text/plain\",\"data\":\"!!!!\"},"
+    "{\"contentType\":\"text/plain\"},{\"data\":\"aGk=\"},"
+    "{\"contentType\":\"text/plain\",\"data\":\"aGkAdGhlcmU=\"},"
+    "{\"contentType\":7,\"data\":[]}]}", ALTA_TYPE_LAB_REPORT);
+  g_autoptr (GString) huge = g_string_new ("<p>");
+  g_autoptr (AltaRecordItem) too_large = NULL;
+  g_autofree char *stripped = NULL;
+
+  g_assert_cmpstr (alta_lab_report_get_text (ALTA_LAB_REPORT (plain)), ==,
+                   "# Assessment\nMild asthma, well controlled.");
+  g_assert_cmpuint (g_strv_length ((GStrv)alta_lab_report_get_result_ids (ALTA_LAB_REPORT (plain))), ==, 0);
+  g_assert_cmpstr (alta_lab_report_get_text (ALTA_LAB_REPORT (html)), ==,
+                   "Visit note\nBlood pressure < 130/80 & stable.\nKeep walking daily\n"
+                   "Caf&eacute; \u2713 &#0; &#99999999;\nLine\nbreak bold link");
+  g_assert_null (alta_lab_report_get_text (ALTA_LAB_REPORT (conclusion)));
+  g_assert_cmpstr (alta_lab_report_get_conclusion (ALTA_LAB_REPORT (conclusion)), ==,
+                   "No acute findings.");
+  /* Not base64, no type, no data, a NUL inside, not a string: no text, no crash */
+  g_assert_null (alta_lab_report_get_text (ALTA_LAB_REPORT (broken)));
+
+  /* A form larger than the bound is left out whole, not cut */
+  while (huge->len < ALTA_REPORT_MAX_FORM + 16)
+    g_string_append (huge, "A long note. ");
+  too_large = parse_note ("text/html", huge->str);
+  g_assert_null (alta_lab_report_get_text (ALTA_LAB_REPORT (too_large)));
+
+  /* Unclosed tags, comments and entities end the text, quietly */
+  stripped = alta_fhir_html_to_text ("a <b unclosed");
+  g_assert_cmpstr (stripped, ==, "a");
+  g_clear_pointer (&stripped, g_free);
+  stripped = alta_fhir_html_to_text ("a <!-- never closed");
+  g_assert_cmpstr (stripped, ==, "a");
+  g_clear_pointer (&stripped, g_free);
+  stripped = alta_fhir_html_to_text ("x <script>while (1) {}");
+  g_assert_cmpstr (stripped, ==, "x");
+  g_clear_pointer (&stripped, g_free);
+  stripped = alta_fhir_html_to_text ("&&&&#;&#x;&#12");
+  g_assert_cmpstr (stripped, ==, "&&&&#;&#x;&#12");
 }
 
 /* Whatever arrives shows what it can and never crashes */
@@ -555,6 +625,7 @@ main (int    argc,
   g_test_add_func ("/fhir-model/scrambled-codes", test_scrambled_codes);
   g_test_add_func ("/fhir-model/sample-ndjson", test_sample_ndjson);
   g_test_add_func ("/fhir-model/details", test_details);
+  g_test_add_func ("/fhir-model/note-reports", test_note_reports);
   g_test_add_func ("/fhir-model/malformed", test_malformed);
   g_test_add_func ("/fhir-model/bad-bundles", test_bad_bundles);
   g_test_add_func ("/fhir-model/dates", test_dates);

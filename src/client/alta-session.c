@@ -557,13 +557,12 @@ alta_session_show_record (AltaSession *self,
  * empty: it is emptied before the results it borrows from are replaced.
  */
 static void
-index_results (AltaSession *self)
+index_results (AltaSession *self,
+               GPtrArray   *results)
 {
-  GListModel *results = G_LIST_MODEL (self->results);
-
-  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+  for (guint i = 0; i < results->len; i++)
     {
-      g_autoptr (AltaLabResult) result = g_list_model_get_item (results, i);
+      AltaLabResult *result = g_ptr_array_index (results, i);
       const char *id = alta_record_item_get_id (ALTA_RECORD_ITEM (result));
       const char *code = alta_lab_result_get_code (result);
 
@@ -593,13 +592,62 @@ count_new_results (AltaSession *self)
   for (guint i = 0; i < g_list_model_get_n_items (reports); i++)
     {
       g_autoptr (AltaRecordItem) report = g_list_model_get_item (reports, i);
-      GDateTime *updated = alta_record_item_get_updated (report);
-
-      if (updated != NULL && g_date_time_to_unix (updated) > self->last_visit)
+      if (alta_session_report_is_new (self, ALTA_LAB_REPORT (report)))
         n_new++;
     }
 
   set_new_results (self, n_new);
+}
+
+/**
+ * alta_session_report_is_new:
+ * @report: a report of the record shown
+ *
+ * Returns: whether @report was released since the previous visit, as the new-results
+ *   count counts it
+ */
+gboolean
+alta_session_report_is_new (AltaSession   *self,
+                            AltaLabReport *report)
+{
+  GDateTime *updated;
+
+  g_return_val_if_fail (ALTA_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (ALTA_IS_LAB_REPORT (report), FALSE);
+
+  updated = alta_record_item_get_updated (ALTA_RECORD_ITEM (report));
+  return updated != NULL && g_date_time_to_unix (updated) > self->last_visit;
+}
+
+/**
+ * alta_session_count_out_of_range:
+ * @report: a report of the record shown
+ *
+ * Returns: how many of @report's values are flagged outside their normal range (0 until
+ *   the record's results are loaded)
+ */
+guint
+alta_session_count_out_of_range (AltaSession   *self,
+                                 AltaLabReport *report)
+{
+  const char * const *ids;
+  guint n_out = 0;
+
+  g_return_val_if_fail (ALTA_IS_SESSION (self), 0);
+  g_return_val_if_fail (ALTA_IS_LAB_REPORT (report), 0);
+
+  ids = alta_lab_report_get_result_ids (report);
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    {
+      AltaLabResult *result = g_hash_table_lookup (self->results_by_id, ids[i]);
+      AltaResultFlag flag = result != NULL ? alta_lab_result_get_flag (result)
+                                           : ALTA_RESULT_FLAG_NONE;
+
+      if (flag != ALTA_RESULT_FLAG_NONE && flag != ALTA_RESULT_FLAG_NORMAL)
+        n_out++;
+    }
+
+  return n_out;
 }
 
 /**
@@ -763,18 +811,18 @@ fill_store (AltaSession *self,
     g_ptr_array_sort (all, compare_current_first);
   if (kind == PART_RESULTS)
     {
-      /* The index borrows from the results: emptied before them */
+      /* The index borrows from the results: emptied before the old ones go, and filled
+       * from the new ones (which @all holds) before the store announces them, so that a
+       * report row counting its values on items-changed finds them */
       g_hash_table_remove_all (self->results_by_id);
       g_hash_table_remove_all (self->results_by_code);
+      index_results (self, all);
     }
   g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)),
                        all->pdata, all->len);
 
   switch (kind)
     {
-    case PART_RESULTS:
-      index_results (self);
-      break;
     case PART_REPORTS:
       count_new_results (self);
       break;
@@ -788,6 +836,7 @@ fill_store (AltaSession *self,
         set_unread_messages (self, unread);
       }
       break;
+    case PART_RESULTS:
     case PART_ALLERGIES:
     case PART_IMMUNIZATIONS:
     case PART_MEDICATIONS:

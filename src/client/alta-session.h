@@ -58,6 +58,10 @@ guint             alta_session_get_unread_messages     (AltaSession          *se
 AltaLoadState     alta_session_get_messages_state      (AltaSession          *self);
 AltaAppointment  *alta_session_get_next_appointment    (AltaSession          *self);
 AltaLoadState     alta_session_get_appointment_state   (AltaSession          *self);
+gboolean          alta_session_report_is_new           (AltaSession          *self,
+                                                        AltaLabReport        *report);
+guint             alta_session_count_out_of_range      (AltaSession          *self,
+                                                        AltaLabReport        *report);
 AltaLabReport    *alta_session_find_report             (AltaSession          *self,
                                                         const char           *id);
 AltaLabResult    *alta_session_find_result             (AltaSession          *self,

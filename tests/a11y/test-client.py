@@ -187,7 +187,7 @@ def results_newest_first_with_values_and_trend():
                  'one row per value of the report')
         row = values.get_child_at_index(0)
         text = ' '.join(text_of(n) for n in walk(row))
-        assert 'Normal range' in text, 'no reference range in %r' % text
+        assert 'Normal: ' in text, 'no reference range in %r' % text
         assert any(flag in text for flag in ('High', 'Low', 'Normal')), 'no flag in words: %r' % text
 
         trend_button = find(row, Atspi.Role.PUSH_BUTTON, contains='Show the trend of')
@@ -199,6 +199,331 @@ def results_newest_first_with_values_and_trend():
         log('trend: ' + description)
     finally:
         app.stop()
+
+
+# What the app should say of a value, from the portal's Observation: the units and the
+# wording of src/common/alta-units.c, in each language
+UNITS = {'en': {'mg/dL': 'mg/dL', 'g/dL': 'g/dL', 'mmol/L': 'mmol/L', '%': '%',
+                '10*3/uL': '×10³/µL', 'm[IU]/L': 'mIU/L'},
+         'es': {'mg/dL': 'mg/dL', 'g/dL': 'g/dL', 'mmol/L': 'mmol/L', '%': '%',
+                '10*3/uL': '×10³/µL', 'm[IU]/L': 'mUI/L'}}
+WORDS = {'en': {'both': 'normal range %s to %s', 'under': 'normal range under %s',
+                'up to': 'normal range up to %s', 'over': 'normal range over %s',
+                'shown both': 'Normal: %s to %s', 'shown under': 'Normal: under %s',
+                'shown over': 'Normal: over %s',
+                'N': 'normal', 'H': 'high', 'L': 'low'},
+         'es': {'both': 'rango normal de %s a %s', 'under': 'rango normal: menos de %s',
+                'up to': 'rango normal: hasta %s', 'over': 'rango normal: más de %s',
+                'shown both': 'Normal: de %s a %s', 'shown under': 'Normal: menos de %s',
+                'shown over': 'Normal: más de %s',
+                'N': 'normal', 'H': 'alto', 'L': 'bajo'}}
+
+
+def with_unit(number, unit, language):
+    unit = UNITS[language][unit]
+    return '%g%%' % number if unit == '%' else '%g %s' % (number, unit)
+
+
+def spoken_value(observation, language='en'):
+    """The row's name: "Glucose, 124 mg/dL, normal range 70 to 99, high"."""
+    words = WORDS[language]
+    quantity = observation['valueQuantity']
+    limits = observation['referenceRange'][0]
+    low, high = limits.get('low', {}).get('value'), limits.get('high', {}).get('value')
+    if low is not None and high is not None:
+        normal = words['both'] % ('%g' % low, '%g' % high)
+    elif high is not None:
+        normal = words['under'] % ('%g' % (high + 1)) if high == int(high) else \
+            words['up to'] % ('%g' % high)
+    else:
+        normal = words['over'] % ('%g' % low)
+    flag = words[observation['interpretation'][0]['coding'][0]['code']]
+    return ', '.join((observation['code']['text'],
+                      with_unit(quantity['value'], quantity['unit'], language), normal, flag))
+
+
+def shown_range(observation, language='en'):
+    """The range under the test's name: "Normal: over 40 mg/dL"."""
+    words = WORDS[language]
+    limits = observation['referenceRange'][0]
+    unit = observation['valueQuantity']['unit']
+    low, high = limits.get('low', {}).get('value'), limits.get('high', {}).get('value')
+    if low is not None and high is not None:
+        return words['shown both'] % ('%g' % low, with_unit(high, unit, language))
+    if high is not None:
+        return words['shown under'] % with_unit(high + 1, unit, language)
+    return words['shown over'] % with_unit(low, unit, language)
+
+
+def newest_final_report(portal, token, patient, code):
+    bundle = portal.request('/fhir/R4/DiagnosticReport?patient=%s&code=%s&_sort=-date' %
+                            (patient, code), token=token)
+    report = next(e['resource'] for e in bundle['entry'] if e['resource']['status'] == 'final')
+    observations = [portal.request('/fhir/R4/' + r['reference'], token=token)
+                    for r in report['result']]
+    return report, observations
+
+
+def open_report(root, list_name, title, date_text=None):
+    """Presses the button of the first report in the list titled @title (and of that date)
+    that is final, and returns the values list once it shows that report's rows."""
+    listing = wait_for(lambda: find(root, Atspi.Role.LIST, list_name), 'the results list')
+
+    def item():
+        for i in range(listing.get_child_count()):
+            child = listing.get_child_at_index(i)
+            name = child.get_name() if child is not None else ''
+            if name.startswith(title + ', ') and (date_text is None or date_text in name):
+                return child
+        return None
+    row = wait_for(item, 'the report %s in the list' % title)
+    assert wait_for(lambda: find(row, Atspi.Role.PUSH_BUTTON), 'its button').do_action(0)
+    return row
+
+
+def value_names(root, list_name, count):
+    values = wait_for(lambda: find(root, Atspi.Role.LIST, list_name), 'the values list')
+    return wait_for(lambda: (lambda names: names if len(names) == count else None)(
+        [values.get_child_at_index(i).get_name() for i in range(values.get_child_count())]),
+        '%d value rows' % count), values
+
+
+def focused(root):
+    for node in walk(root):
+        try:
+            if node.get_state_set().contains(Atspi.StateType.FOCUSED):
+                return node
+        except GLib.Error:
+            continue
+    return None
+
+
+def key(keysym):
+    Atspi.generate_keyboard_event(keysym, None, Atspi.KeySynthType.SYM)
+
+
+def control_f():
+    # X key codes of Xvfb's default keyboard map: 37 Control_L, 41 f
+    Atspi.generate_keyboard_event(37, None, Atspi.KeySynthType.PRESS)
+    Atspi.generate_keyboard_event(41, None, Atspi.KeySynthType.PRESSRELEASE)
+    Atspi.generate_keyboard_event(37, None, Atspi.KeySynthType.RELEASE)
+
+
+def report_date(report):
+    """The date a report row shows, in English: "August 19, 2026"."""
+    months = ('January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
+              'September', 'October', 'November', 'December')
+    year, month, day = (int(n) for n in report['effectiveDateTime'][:10].split('-'))
+    return '%s %d, %d' % (months[month - 1], day, year)
+
+
+@test
+def value_rows_read_as_one_sentence():
+    token = portal.request('/api/v1/sessions', {'username': 'grace',
+                                                 'password': 'Orchard-Lantern-42'})['access_token']
+    app = App(portal)
+    try:
+        sign_in(app, 'grace', 'Orchard-Lantern-42')
+        tab = wait_for(lambda: find(app.root, Atspi.Role.PAGE_TAB, 'Test Results'), 'the tab')
+        assert tab.do_action(0)
+        # One-sided ranges (lipids), a two-sided one with a flag (glucose), a unit in
+        # patients' words (white blood cells)
+        for code, title in (('57698-3', 'Lipid panel'), ('51990-0', 'Basic metabolic panel'),
+                            ('58410-2', 'Complete blood count (CBC)')):
+            report, observations = newest_final_report(portal, token, 'demo-adult', code)
+            open_report(app.root, 'Test results', title, report_date(report))
+            expected = [spoken_value(o) for o in observations]
+            names, values = value_names(app.root, 'Values', len(expected))
+            assert names == expected, 'read %r, expected %r' % (names, expected)
+            log('%s: %s' % (title, names))
+            for i, observation in enumerate(observations):
+                texts = [text_of(n) for n in walk(values.get_child_at_index(i)) if text_of(n)]
+                assert shown_range(observation) in texts, (shown_range(observation), texts)
+        texts = all_text(app.root)
+        assert '×10³/µL' in texts and '10*3/uL' not in texts, 'a UCUM code is shown'
+        # The lipid panel's HDL and cholesterol, one-sided, as the issue words them
+        report, observations = newest_final_report(portal, token, 'demo-adult', '57698-3')
+        open_report(app.root, 'Test results', 'Lipid panel', report_date(report))
+        names, _ = value_names(app.root, 'Values', len(observations))
+        assert any(n.startswith('HDL cholesterol, ') and ', normal range over 40, ' in n
+                   for n in names), names
+        assert any(n.startswith('Total cholesterol, ') and ', normal range under 200, ' in n
+                   for n in names), names
+    finally:
+        app.stop()
+
+
+@test
+def value_rows_read_in_spanish():
+    token = portal.request('/api/v1/sessions', {'username': 'sofia',
+                                                 'password': 'Girasol-Montana-7'})['access_token']
+    app = App(portal, language='es')
+    try:
+        sign_in(app, 'sofia', 'Girasol-Montana-7', spanish=True)
+        tab = wait_for(lambda: find(app.root, Atspi.Role.PAGE_TAB, 'Resultados'), 'the tab')
+        assert tab.do_action(0)
+        for code, title in (('3016-3', 'Prueba de tiroides (TSH)'),
+                            ('57698-3', 'Panel de lípidos')):
+            report, observations = newest_final_report(portal, token, 'demo-spanish', code)
+            months = ('enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', 'agosto',
+                      'septiembre', 'octubre', 'noviembre', 'diciembre')
+            year, month, day = (int(n) for n in report['effectiveDateTime'][:10].split('-'))
+            open_report(app.root, 'Resultados de laboratorio', title,
+                        '%d de %s de %d' % (day, months[month - 1], year))
+            expected = [spoken_value(o, 'es') for o in observations]
+            names, values = value_names(app.root, 'Valores', len(expected))
+            assert names == expected, 'read %r, expected %r' % (names, expected)
+            log('%s: %s' % (title, names))
+            for i, observation in enumerate(observations):
+                texts = [text_of(n) for n in walk(values.get_child_at_index(i)) if text_of(n)]
+                assert shown_range(observation, 'es') in texts, (shown_range(observation, 'es'),
+                                                                 texts)
+            # The units in patients' words, in Spanish: "mUI/L", never the code "m[IU]/L"
+            texts = all_text(app.root)
+            for unit in (o['valueQuantity']['unit'] for o in observations):
+                assert UNITS['es'][unit] in texts, UNITS['es'][unit]
+            assert 'm[IU]/L' not in texts, 'a UCUM code is shown'
+        assert 'Normal: más de 40 mg/dL' in texts, 'the HDL range is not one-sided'
+    finally:
+        app.stop()
+
+
+@test
+def results_list_marks_search_and_keyboard():
+    token = portal.request('/api/v1/sessions', {'username': 'grace',
+                                                 'password': 'Orchard-Lantern-42'})['access_token']
+    lipids = portal.request('/fhir/R4/DiagnosticReport?patient=demo-adult&code=57698-3',
+                            token=token)['entry']
+    report, observations = newest_final_report(portal, token, 'demo-adult', '57698-3')
+    out = sum(1 for o in observations
+              if o['interpretation'][0]['coding'][0]['code'] in ('H', 'L'))
+    app = App(portal)
+    try:
+        sign_in(app, 'grace', 'Orchard-Lantern-42')
+        tab = wait_for(lambda: find(app.root, Atspi.Role.PAGE_TAB, 'Test Results'), 'the tab')
+        assert tab.do_action(0)
+        listing = wait_for(lambda: find(app.root, Atspi.Role.LIST, 'Test results'), 'the list')
+        # Each report says its flag in words, not by colour alone
+        mark = '%d value%s out of range' % (out, '' if out == 1 else 's')
+        wait_for(lambda: any(listing.get_child_at_index(i).get_name().startswith(
+                     'Lipid panel, %s' % report_date(report)) and
+                     listing.get_child_at_index(i).get_name().endswith(mark)
+                     for i in range(listing.get_child_count())),
+                 'the lipid panel to say "%s"' % mark)
+
+        # Ctrl+F, from wherever the focus is, to the search entry; typing filters by name
+        before = focused(app.root)
+        assert before is None or before.get_name() != 'Search results by name'
+        control_f()
+        search = wait_for(lambda: (lambda n: n if n is not None and
+                                   n.get_name() == 'Search results by name' else None)(
+            focused(app.root)), 'Ctrl+F to focus the search entry')
+        for letter in 'lipid':
+            key(ord(letter))
+
+        def shown():
+            # Rows come and go while the list filters: a vanished one is asked again
+            try:
+                items = [listing.get_child_at_index(i) for i in range(listing.get_child_count())]
+                return [item.get_name() for item in items
+                        if item is not None and item.get_role() == Atspi.Role.LIST_ITEM]
+            except GLib.Error:
+                return []
+        wait_for(lambda: len(shown()) == len(lipids) and
+                 all(n.startswith('Lipid panel, ') for n in shown()),
+                 'only the %d lipid panels in the list' % len(lipids))
+
+        # The list is one Tab stop; arrows move in it; Enter opens and moves the focus
+        key(0xff09)  # Tab
+        first = wait_for(lambda: (lambda n: n if n is not None and
+                                  n.get_role() == Atspi.Role.LIST_ITEM else None)(
+            focused(app.root)), 'Tab to the list')
+        assert first.get_name() == shown()[0], first.get_name()
+        key(0xff54)  # Down
+        second = wait_for(lambda: (lambda n: n if n is not None and n.get_name() == shown()[1]
+                                   else None)(focused(app.root)), 'Down to the second report')
+        key(0xff09)  # Tab: out of the list, not to its next report
+        wait_for(lambda: (lambda n: n is not None and n.get_name() not in shown())(
+            focused(app.root)), 'Tab to leave the list')
+        # Back to the entry, and Tab into the list again: one stop, at a report
+        control_f()
+        wait_for(lambda: (lambda n: n is not None and n.get_name() == 'Search results by name')(
+            focused(app.root)), 'Ctrl+F to focus the search entry again')
+        key(0xff09)
+        back = wait_for(lambda: (lambda n: n if n is not None and n.get_name() in shown()
+                                 else None)(focused(app.root)), 'Tab back into the list')
+        assert back.get_name() == second.get_name(), 'Tab came back to %s, not to %s' % (
+            back.get_name(), second.get_name())
+        key(0xff0d)  # Return
+        value = wait_for(lambda: (lambda n: n if n is not None and
+                                  n.get_name().startswith('Total cholesterol, ') else None)(
+            focused(app.root)), 'Enter to open the report and focus its first value')
+        log('focused after Enter: %s' % value.get_name())
+        assert search is not None
+    finally:
+        app.stop()
+
+
+@test
+def a_record_without_results_says_so():
+    app = App(portal)
+    try:
+        sign_in(app, 'daniel', 'Harbor-Kite-1988')
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='Hello, Daniel'), 'the greeting')
+        tab = wait_for(lambda: find(app.root, Atspi.Role.PAGE_TAB, 'Test Results'), 'the tab')
+        assert tab.do_action(0)
+        listing = wait_for(lambda: find(app.root, Atspi.Role.LIST, 'Test results'), 'the list')
+        wait_for(lambda: listing.get_child_count() > 0, "Daniel's own results")
+
+        # GTK 4.8 keeps hidden pages in the tree: what is shown has a size on screen
+        def empty_shown():
+            label = find(app.root, Atspi.Role.LABEL, 'No test results yet')
+            return label is not None and label.get_extents(Atspi.CoordType.WINDOW).width > 0
+        assert not empty_shown(), 'Daniel has results, yet the page says he has none'
+
+        switcher = wait_for(lambda: find(app.root, Atspi.Role.COMBO_BOX, 'Record shown'),
+                            'the record switcher')
+        opener = wait_for(lambda: next((n for n in walk(switcher) if n is not switcher and
+                                        n.get_n_actions() > 0), None), 'the switcher button')
+        assert opener.do_action(0)
+        # The records' popover is open once its list has the focus
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, 'Mateo Reyes'), 'the list of records')
+        wait_for(lambda: (lambda n: n is not None and n.get_role() == Atspi.Role.LIST_ITEM)(
+            focused(app.root)), 'the focus in the list of records')
+        key(0xff54)  # Down, Return: the second record, Mateo's
+        key(0xff0d)
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL,
+                              contains='You are viewing the record of Mateo Reyes'), 'the banner')
+        wait_for(empty_shown, '"No test results yet" for Mateo')
+        assert listing.get_child_count() == 0 or not any(
+            listing.get_child_at_index(i).get_role() == Atspi.Role.LIST_ITEM
+            for i in range(listing.get_child_count())), "Daniel's results under Mateo's name"
+    finally:
+        app.stop()
+
+
+@test
+def a_note_shows_its_text():
+    clinic = DemoPortal(PORTALD, prefix='alta-a11y-',
+                        imports=[os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                              'note-report.json')])
+    app = App(clinic)
+    try:
+        sign_in(app, 'grace', 'Orchard-Lantern-42')
+        tab = wait_for(lambda: find(app.root, Atspi.Role.PAGE_TAB, 'Test Results'), 'the tab')
+        assert tab.do_action(0)
+        open_report(app.root, 'Test results', 'Chest X-ray')
+        # Its conclusion and its presented form, as text: no tags, no style, no script
+        expected = ('No acute findings.\n\nChest X-ray\nHeart size is normal & the lungs are '
+                    'clear.\nNo fracture\nNo fluid')
+        note = wait_for(lambda: (lambda n: n if n is not None and n.get_role() == Atspi.Role.LABEL
+                                 else None)(focused(app.root)), 'the focus on the note')
+        assert text_of(note) == expected, repr(text_of(note))
+        values = find(app.root, Atspi.Role.LIST, 'Values')
+        assert values is None or values.get_child_count() == 0, 'a note with value rows'
+    finally:
+        app.stop()
+        clinic.stop()
 
 
 @test
