@@ -431,6 +431,9 @@ assert_nothing_left (AltaSession *session,
         }
     }
 
+  /* Searches still under way at sign-out (the record loads nine at once) end cancelled in
+   * the next iterations, and let go of the session then */
+  iterate_until (holds_last_reference, session, "the session's requests to end");
   g_assert_finalize_object (session);
 }
 
