@@ -29,6 +29,7 @@
 #define MARGIN 12.0
 #define TICK_GAP 8.0
 #define MAX_SERIES 2
+#define MIN_SPAN_FRACTION 0.2
 
 typedef struct
 {
@@ -259,11 +260,24 @@ alta_trend_view_snapshot (GtkWidget   *widget,
       low = MIN (low, self->high);
       high = MAX (high, self->high);
     }
-  if (high - low < 1e-9)
-    {
-      low -= MAX (1, fabs (low) * 0.1);
-      high += MAX (1, fabs (high) * 0.1);
-    }
+  /* Nor does a small change without a range look large: the axis spans a fifth of the
+   * values' size at least (a weight of 75 to 76 kg is drawn on about 68 to 83) */
+  {
+    double span = MAX (MIN_SPAN_FRACTION * MAX (fabs (low), fabs (high)), 1e-9);
+
+    if (high - low < span)
+      {
+        double middle = (low + high) / 2;
+
+        low = middle - span / 2;
+        high = middle + span / 2;
+      }
+    if (high - low < 1e-6)
+      {
+        low -= 1;
+        high += 1;
+      }
+  }
 
   /* The value axis runs between round values */
   step = tick_step (low, high);
@@ -275,8 +289,6 @@ alta_trend_view_snapshot (GtkWidget   *widget,
 
       gutter = MAX (gutter, text_width (widget, text, &label_height));
     }
-  if (self->unit != NULL)
-    gutter = MAX (gutter, text_width (widget, self->unit, &label_height));
 
   /* The time axis: the first and last dates, by month */
   first_time = g_date_time_to_unix (g_array_index (self->points, Point, 0).date);
@@ -299,8 +311,9 @@ alta_trend_view_snapshot (GtkWidget   *widget,
 #define POINT(i) (&g_array_index (self->points, Point, (i)))
 #define TIME_OF(i) ((double)g_date_time_to_unix (POINT (i)->date))
 
+  /* The unit heads the value axis, on the line above the plot */
   if (self->unit != NULL)
-    append_text (widget, snapshot, self->unit, gutter, 0, 1.0, 0.0, &dim);
+    append_text (widget, snapshot, self->unit, 0, 0, 0.0, 0.0, &dim);
 
   for (double tick = low; tick <= high + step / 2; tick += step)
     {
