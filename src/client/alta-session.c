@@ -17,6 +17,7 @@
 #include "alta-message.h"
 #include "alta-problem.h"
 #include "alta-session.h"
+#include "alta-vital-sign.h"
 
 /* The one root of patient data in the app: the account, the record shown, the list models
  * the pages bind to and what the home page counts. The window holds the session while a
@@ -49,6 +50,7 @@ struct _AltaSession
   GListStore       *reports;
   GListStore       *results;
   GListStore       *messages;
+  GListStore       *vital_signs;      /* AltaVitalSign, newest first */
   GHashTable       *results_by_id;    /* id → AltaLabResult, both owned by the results */
   GHashTable       *results_by_code;  /* code → GPtrArray of AltaLabResult */
   AltaAppointment  *next_appointment;
@@ -81,6 +83,7 @@ enum {
   PROP_REPORTS,
   PROP_RESULTS,
   PROP_MESSAGES,
+  PROP_VITAL_SIGNS,
   PROP_NEW_RESULTS,
   PROP_UNREAD_MESSAGES,
   PROP_MESSAGES_STATE,
@@ -145,7 +148,7 @@ empty_record (AltaSession *self)
 {
   GListStore *stores[] = {
     self->allergies, self->immunizations, self->medications, self->problems, self->reports,
-    self->messages,
+    self->messages, self->vital_signs,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (stores); i++)
@@ -174,6 +177,7 @@ alta_session_dispose (GObject *object)
   g_clear_object (&self->reports);
   g_clear_object (&self->results);
   g_clear_object (&self->messages);
+  g_clear_object (&self->vital_signs);
   g_clear_pointer (&self->results_by_id, g_hash_table_unref);
   g_clear_pointer (&self->results_by_code, g_hash_table_unref);
   if (self->records != NULL)
@@ -249,6 +253,9 @@ alta_session_get_property (GObject    *object,
     case PROP_MESSAGES:
       g_value_set_object (value, self->messages);
       break;
+    case PROP_VITAL_SIGNS:
+      g_value_set_object (value, self->vital_signs);
+      break;
     case PROP_NEW_RESULTS:
       g_value_set_uint (value, self->new_results);
       break;
@@ -304,6 +311,8 @@ alta_session_class_init (AltaSessionClass *klass)
     g_param_spec_object ("results", NULL, NULL, G_TYPE_LIST_MODEL, flags);
   properties[PROP_MESSAGES] =
     g_param_spec_object ("messages", NULL, NULL, G_TYPE_LIST_MODEL, flags);
+  properties[PROP_VITAL_SIGNS] =
+    g_param_spec_object ("vital-signs", NULL, NULL, G_TYPE_LIST_MODEL, flags);
   properties[PROP_NEW_RESULTS] =
     g_param_spec_uint ("new-results", NULL, NULL, 0, G_MAXUINT, 0, flags);
   properties[PROP_UNREAD_MESSAGES] =
@@ -328,6 +337,7 @@ alta_session_init (AltaSession *self)
   self->problems = g_list_store_new (ALTA_TYPE_PROBLEM);
   self->reports = g_list_store_new (ALTA_TYPE_LAB_REPORT);
   self->results = g_list_store_new (ALTA_TYPE_LAB_RESULT);
+  self->vital_signs = g_list_store_new (ALTA_TYPE_VITAL_SIGN);
   self->messages = g_list_store_new (ALTA_TYPE_MESSAGE);
   self->results_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->results_by_code = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
@@ -464,6 +474,7 @@ MODEL_GETTER (problems)
 MODEL_GETTER (reports)
 MODEL_GETTER (results)
 MODEL_GETTER (messages)
+MODEL_GETTER (vital_signs)
 
 /**
  * alta_session_get_new_results:
@@ -739,6 +750,7 @@ typedef enum
   PART_PROBLEMS,
   PART_REPORTS,
   PART_RESULTS,
+  PART_VITAL_SIGNS,
   PART_MESSAGES,
   PART_APPOINTMENT,
   N_PARTS
@@ -790,6 +802,8 @@ store_of_part (AltaSession *self,
       return self->results;
     case PART_MESSAGES:
       return self->messages;
+    case PART_VITAL_SIGNS:
+      return self->vital_signs;
     case PART_APPOINTMENT:
     case N_PARTS:
     default:
@@ -841,6 +855,7 @@ fill_store (AltaSession *self,
     case PART_IMMUNIZATIONS:
     case PART_MEDICATIONS:
     case PART_PROBLEMS:
+    case PART_VITAL_SIGNS:
     case PART_APPOINTMENT:
     case N_PARTS:
     default:
@@ -916,7 +931,7 @@ part_cb (GObject      *object,
  * alta_session_load_async:
  *
  * Loads the record shown: allergies, immunizations, medications, problems, reports and
- * their results, messages and the next appointment.
+ * their results, vital signs, messages and the next appointment.
  */
 void
 alta_session_load_async (AltaSession         *self,
@@ -958,6 +973,9 @@ alta_session_load_async (AltaSession         *self,
       [PART_RESULTS] = { ALTA_TYPE_LAB_RESULT,
                          (const char *[]) { "patient", id, "category", "laboratory",
                                             "_sort", "-date", "_count", "500", NULL } },
+      [PART_VITAL_SIGNS] = { ALTA_TYPE_VITAL_SIGN,
+                             (const char *[]) { "patient", id, "category", "vital-signs",
+                                                "_sort", "-date", "_count", "500", NULL } },
       [PART_MESSAGES] = { ALTA_TYPE_MESSAGE,
                           (const char *[]) { "patient", id, "_sort", "-sent", "_count", "200", NULL } },
       [PART_APPOINTMENT] = { ALTA_TYPE_APPOINTMENT,

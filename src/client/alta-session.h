@@ -53,6 +53,7 @@ GListModel       *alta_session_get_problems            (AltaSession          *se
 GListModel       *alta_session_get_reports             (AltaSession          *self);
 GListModel       *alta_session_get_results             (AltaSession          *self);
 GListModel       *alta_session_get_messages            (AltaSession          *self);
+GListModel       *alta_session_get_vital_signs         (AltaSession          *self);
 guint             alta_session_get_new_results         (AltaSession          *self);
 guint             alta_session_get_unread_messages     (AltaSession          *self);
 AltaLoadState     alta_session_get_messages_state      (AltaSession          *self);

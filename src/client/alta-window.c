@@ -22,6 +22,7 @@
 #include "alta-session.h"
 #include "alta-sign-in-page.h"
 #include "alta-summary-page.h"
+#include "alta-vitals-page.h"
 #include "alta-window.h"
 
 /* Reaching the portal, signing in, then the record. The window holds the session while a
@@ -45,6 +46,7 @@ struct _AltaWindow
   AltaHomePage         *home_page;
   AltaResultsPage      *results_page;
   AltaSummaryPage      *summary_page;
+  AltaVitalsPage       *vitals_page;
   AdwViewSwitcherTitle *switcher_title;
   AdwToastOverlay      *toast_overlay;
   GtkDropDown          *record_dropdown;
@@ -621,6 +623,7 @@ alta_window_class_init (AltaWindowClass *klass)
   g_type_ensure (ALTA_TYPE_RESULTS_PAGE);
   g_type_ensure (ALTA_TYPE_SIGN_IN_PAGE);
   g_type_ensure (ALTA_TYPE_SUMMARY_PAGE);
+  g_type_ensure (ALTA_TYPE_VITALS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/net/myaltamed/MyAltaMed/ui/alta-window.ui");
@@ -635,6 +638,7 @@ alta_window_class_init (AltaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, summary_page);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, AltaWindow, vitals_page);
   gtk_widget_class_bind_template_callback (widget_class, on_record_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_signed_in_cb);
 
@@ -663,6 +667,7 @@ alta_window_init (AltaWindow *self)
   g_object_bind_property (self, "session", self->home_page, "session", G_BINDING_SYNC_CREATE);
   g_object_bind_property (self, "session", self->results_page, "session", G_BINDING_SYNC_CREATE);
   g_object_bind_property (self, "session", self->summary_page, "session", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self, "session", self->vitals_page, "session", G_BINDING_SYNC_CREATE);
 
   self->session_signals = g_signal_group_new (ALTA_TYPE_SESSION);
   g_signal_group_connect_swapped (self->session_signals, "notify::record-is-own",

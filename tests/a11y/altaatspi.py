@@ -23,11 +23,11 @@ from gi.repository import Atspi, GLib  # noqa: E402
 
 class Portal:
     """A fresh demo clinic of myaltamed-portald @portald on a free loopback port, with the
-    FHIR files @imports added to its records."""
+    FHIR files @imports imported (each adult patient of them gets an account)."""
 
     def __init__(self, portald, extra_config='', prefix='alta-portal-', imports=()):
         self.portald = portald
-        self.imports = imports
+        self.imports = list(imports)
         self.dir = tempfile.mkdtemp(prefix=prefix)
         self.config = os.path.join(self.dir, 'portald.conf')
         with open(self.config, 'w') as f:
@@ -43,7 +43,7 @@ class Portal:
         self.process = subprocess.Popen(
             [self.portald, 'demo', '--data-dir', os.path.join(self.dir, 'data'), '--port',
              str(port), '--config', self.config] +
-            [argument for path in self.imports for argument in ('--import', path)],
+            (['--import'] + self.imports if self.imports else []),
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         for line in self.process.stdout:
             if line.startswith('Listening on '):

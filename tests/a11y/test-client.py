@@ -10,6 +10,7 @@
 
 import gettext
 import os
+import re
 import subprocess
 import sys
 import time
@@ -129,7 +130,10 @@ def test(function):
 Atspi.get_desktop(0).get_child_count()
 time.sleep(1)
 
-portal = DemoPortal(PORTALD, prefix='alta-a11y-')
+# Teresa's record has two years of vital signs (the demo patients have none)
+VITALS_RECORD = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'data', 'vitals',
+                             'Teresa_Ibarra.json')
+portal = DemoPortal(PORTALD, prefix='alta-a11y-', imports=[VITALS_RECORD])
 
 
 @test
@@ -195,7 +199,10 @@ def results_newest_first_with_values_and_trend():
         assert trend_button.do_action(0)
         trend = wait_for(lambda: find(app.root, Atspi.Role.IMAGE, 'Trend'), 'the trend plot')
         description = trend.get_description()
-        assert 'values from' in description or 'value from' in description, description
+        # "From 5.9 % in March 2025 to 6.1 % in November 2026.", or one value and its month
+        assert re.fullmatch(r'From .+ in [A-Z][a-z]+ \d{4} to .+ in [A-Z][a-z]+ \d{4}\.|'
+                            r'From .+ on .+ to .+ on .+\.|From .+ to .+ on .+\.|'
+                            r'.+ in [A-Z][a-z]+ \d{4}', description), description
         log('trend: ' + description)
     finally:
         app.stop()
@@ -561,6 +568,10 @@ def empty_lists_say_what_they_mean():
         wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='Hello, Daniel'), 'the greeting')
         wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='No known allergies on file'),
                  'the empty allergies list to say so')
+        tab = wait_for(lambda: find(app.root, Atspi.Role.PAGE_TAB, 'Vital Signs'), 'the tab')
+        assert tab.do_action(0)
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='No Vital Signs Recorded'),
+                 'a record without vital signs to say so')
     finally:
         app.stop()
 
@@ -676,6 +687,93 @@ def language_chosen_on_the_sign_in_page():
         app.stop()
 
 
+MONTHS = {'en': ('January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
+                 'September', 'October', 'November', 'December'),
+          'es': ('enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', 'agosto',
+                 'septiembre', 'octubre', 'noviembre', 'diciembre')}
+
+
+def newest_blood_pressure(token):
+    """The portal's newest blood pressure of Teresa's record: (systolic, diastolic, date)."""
+    me = portal.request('/api/v1/me', token=token)
+    bundle = portal.request('/fhir/R4/Observation?patient=%s&category=vital-signs&code=85354-9'
+                            '&_sort=-date&_count=1' % me['patient_id'], token=token)
+    resource = bundle['entry'][0]['resource']
+    values = {}
+    for component in resource['component']:
+        values[component['code']['coding'][0]['code']] = component['valueQuantity']['value']
+    day = resource['effectiveDateTime'][:10]
+    return values['8480-6'], values['8462-4'], day
+
+
+def spoken_date(day, language):
+    year, month, day = (int(n) for n in day.split('-'))
+    if language == 'es':
+        return '%d de %s de %d' % (day, MONTHS['es'][month - 1], year)
+    return '%s %d, %d' % (MONTHS['en'][month - 1], day, year)
+
+
+def vital_signs_read_back(language):
+    es = language == 'es'
+    token = portal.request('/api/v1/sessions', {'username': 'teresa',
+                                                 'password': 'Imported-teresa-Record-1'})['access_token']
+    systolic, diastolic, day = newest_blood_pressure(token)
+    app = App(portal, language=language)
+    try:
+        sign_in(app, 'teresa', 'Imported-teresa-Record-1', spanish=es)
+        tab = wait_for(lambda: find(app.root, Atspi.Role.PAGE_TAB,
+                                    'Signos vitales' if es else 'Vital Signs'), 'the tab')
+        assert tab.do_action(0)
+        listing = wait_for(lambda: find(app.root, Atspi.Role.LIST,
+                                        'Signos vitales' if es else 'Vital signs'),
+                           'the vital signs list')
+
+        # The latest blood pressure, as one value of two numbers, read with its date
+        expected = ('Presión arterial, %d/%d mmHg, el %s' if es else
+                    'Blood pressure, %d/%d mmHg, on %s') % (systolic, diastolic,
+                                                             spoken_date(day, language))
+        pressure = wait_for(lambda: find(listing, Atspi.Role.PUSH_BUTTON, expected),
+                            'the latest blood pressure: %r' % expected)
+        buttons = [n.get_name() for n in walk(listing) if n.get_role() == Atspi.Role.PUSH_BUTTON]
+        log('vital signs: %s' % buttons)
+        assert buttons[0] == expected, 'blood pressure is not listed first: %r' % buttons
+        weight = next(n for n in buttons if n.startswith('Peso, ' if es else 'Weight, '))
+
+        # Its trend, summed up in one sentence from the oldest measurement to the newest
+        assert pressure.do_action(0)
+        trend = wait_for(lambda: find(app.root, Atspi.Role.IMAGE, 'Evolución' if es else 'Trend'),
+                         'the trend plot')
+        summary = wait_for(lambda: trend.get_description() or None, 'the trend summary')
+        expected = ('De 148/94 mmHg en febrero de 2025 a %d/%d mmHg en noviembre de 2026.' if es
+                    else 'From 148/94 mmHg in February 2025 to %d/%d mmHg in November 2026.') % (
+                        systolic, diastolic)
+        assert summary == expected, summary
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains=expected), 'the summary shown')
+        history = wait_for(lambda: find(app.root, Atspi.Role.LIST,
+                                        'Historial: Presión arterial' if es
+                                        else 'Blood pressure history'), 'the history list')
+        wait_for(lambda: history.get_child_count() == 8, 'eight blood pressures in the history')
+
+        # Another kind: the weight, whose one missing measurement is left off the plot
+        press(listing, weight)
+        wait_for(lambda: (trend.get_description() or '').startswith('De 82.4 kg' if es
+                                                                      else 'From 82.4 kg'),
+                 'the weight trend summary')
+        log('weight: ' + trend.get_description())
+    finally:
+        app.stop()
+
+
+@test
+def vital_signs_latest_and_trend():
+    vital_signs_read_back('en')
+
+
+@test
+def vital_signs_in_spanish():
+    vital_signs_read_back('es')
+
+
 CONTROLS = (Atspi.Role.PUSH_BUTTON, Atspi.Role.TOGGLE_BUTTON, Atspi.Role.CHECK_BOX,
             Atspi.Role.COMBO_BOX, Atspi.Role.TEXT, Atspi.Role.PASSWORD_TEXT,
             Atspi.Role.RADIO_BUTTON, Atspi.Role.PAGE_TAB, Atspi.Role.SLIDER,
@@ -717,7 +815,7 @@ def every_control_has_a_name():
         sign_in(app, 'daniel', 'Harbor-Kite-1988')
         wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='Hello, Daniel'), 'home')
         unnamed += unnamed_controls(app.root)
-        for tab in ('Health Summary', 'Test Results'):
+        for tab in ('Health Summary', 'Vital Signs', 'Test Results'):
             page = wait_for(lambda: find(app.root, Atspi.Role.PAGE_TAB, tab), tab)
             assert page.do_action(0)
             time.sleep(1)

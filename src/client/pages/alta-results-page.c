@@ -124,6 +124,10 @@ show_trend (AltaResultsPage *self,
   title = g_strdup_printf (_("%s over time"), alta_record_item_get_title (ALTA_RECORD_ITEM (result)));
   gtk_label_set_text (self->trend_title, title);
   alta_trend_view_set_results (self->trend_view, series);
+  /* The unit as the result gives it; the point of the report opened, ringed */
+  alta_trend_view_set_unit (self->trend_view, alta_lab_result_get_unit (result));
+  alta_trend_view_set_highlighted_date (self->trend_view,
+                                        alta_record_item_get_date (ALTA_RECORD_ITEM (result)));
   gtk_label_set_text (self->trend_summary, alta_trend_view_get_summary (self->trend_view));
   gtk_widget_set_visible (GTK_WIDGET (self->trend_title), TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->trend_view), TRUE);
