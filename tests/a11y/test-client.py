@@ -494,7 +494,8 @@ def a_record_without_results_says_so():
                                         n.get_n_actions() > 0), None), 'the switcher button')
         assert opener.do_action(0)
         # The records' popover is open once its list has the focus
-        wait_for(lambda: find(app.root, Atspi.Role.LABEL, 'Mateo Reyes'), 'the list of records')
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='Mateo Reyes,'),
+                 'the list of records')
         wait_for(lambda: (lambda n: n is not None and n.get_role() == Atspi.Role.LIST_ITEM)(
             focused(app.root)), 'the focus in the list of records')
         key(0xff54)  # Down, Return: the second record, Mateo's

@@ -237,6 +237,8 @@ alta_help_page_class_init (AltaHelpPageClass *klass)
   object_class->finalize = alta_help_page_finalize;
   widget_class->map = alta_help_page_map;
 
+  /* A page is not read itself: its heading and lists are */
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GENERIC);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/net/myaltamed/MyAltaMed/ui/alta-help-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AltaHelpPage, search_entry);

@@ -504,6 +504,8 @@ alta_vitals_page_class_init (AltaVitalsPageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (ALTA_TYPE_TREND_VIEW);
+  /* A page is not read itself: its heading and lists are */
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GENERIC);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/net/myaltamed/MyAltaMed/ui/alta-vitals-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AltaVitalsPage, detail_box);

@@ -52,9 +52,9 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* The list's item holding the row is what the keyboard focuses: it says what the button
- * says. (GTK 4.8 has no gtk_list_item_set_accessible_label(); the item's widget is the
- * row's parent.) */
+/* The list's item holding the row is what the keyboard focuses: the button names it, so
+ * that it is said once. (GTK 4.8 has no gtk_list_item_set_accessible_label(); the item's
+ * widget is the row's parent.) */
 static void
 name_list_item (AltaReportRow *self,
                 const char    *name)
@@ -63,10 +63,12 @@ name_list_item (AltaReportRow *self,
 
   if (item == NULL)
     return;
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (item), GTK_ACCESSIBLE_PROPERTY_LABEL);
   if (name != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (item), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+    gtk_accessible_update_relation (GTK_ACCESSIBLE (item), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                    self->button, NULL, -1);
   else
-    gtk_accessible_reset_property (GTK_ACCESSIBLE (item), GTK_ACCESSIBLE_PROPERTY_LABEL);
+    gtk_accessible_reset_relation (GTK_ACCESSIBLE (item), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
 }
 
 /* What a screen reader says of the row, and the marks it shows */
@@ -210,8 +212,6 @@ alta_report_row_class_init (AltaReportRowClass *klass)
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* A bin of no role of its own would be announced by its type name */
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/net/myaltamed/MyAltaMed/ui/alta-report-row.ui");
   /* A row is read by its button */
