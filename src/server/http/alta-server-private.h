@@ -30,6 +30,7 @@ struct _AltaServer
   AltaMailer      *mailer;
   SoupServer      *soup;
   AltaRateLimiter *limiter;
+  GPtrArray       *trusted_proxies;   /* GInetAddressMask *: whose X-Forwarded-For counts */
   GPtrArray       *routes;      /* const AltaRoute * */
   guint            sweep_id;
 
