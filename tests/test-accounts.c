@@ -90,6 +90,120 @@ test_sign_in_success (Fixture       *fixture,
   g_assert_cmpstr (alta_test_response_string (me, "username"), ==, "daniel");
 }
 
+/* Signs @client in as @username; returns the answer's previous_sign_in_at (NULL when null)
+ * and, in @out_signed_in_at, the time of this sign-in as the portal wrote it */
+static char *
+sign_in_previous (AltaPortalClient  *client,
+                  const char        *username,
+                  const char        *password,
+                  char             **out_signed_in_at)
+{
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}",
+                                           username, password);
+  g_autoptr (AltaPortalResponse) response = NULL;
+  g_autoptr (GDateTime) expires = NULL;
+  g_autoptr (GDateTime) signed_in = NULL;
+  JsonObject *reply, *account;
+  JsonNode *previous, *in_account;
+
+  response = alta_test_request (client, "POST", "/api/v1/sessions", body, ALTA_REQUEST_NO_AUTH);
+  alta_assert_status (response, 201);
+  reply = alta_test_response_object (response);
+  alta_portal_client_set_access_token (client, json_object_get_string_member (reply, "access_token"));
+
+  /* Sessions last twelve hours from their sign-in */
+  expires = g_date_time_new_from_iso8601 (json_object_get_string_member (reply, "expires_at"), NULL);
+  g_assert_nonnull (expires);
+  signed_in = g_date_time_add_hours (expires, -12);
+  *out_signed_in_at = g_date_time_format (signed_in, "%Y-%m-%dT%H:%M:%SZ");
+
+  /* The same time beside the account and in it, where GET /me has it too */
+  account = json_object_get_object_member (reply, "account");
+  previous = json_object_get_member (reply, "previous_sign_in_at");
+  in_account = json_object_get_member (account, "previous_sign_in_at");
+  g_assert_nonnull (previous);
+  g_assert_nonnull (in_account);
+  g_assert_true (json_node_equal (previous, in_account));
+  if (JSON_NODE_HOLDS_NULL (previous))
+    return NULL;
+
+  return g_strdup (json_node_get_string (previous));
+}
+
+/* GET /me's previous_sign_in_at, or NULL when null */
+static char *
+me_previous (AltaPortalClient *client)
+{
+  g_autoptr (AltaPortalResponse) me = NULL;
+  JsonNode *previous;
+
+  me = alta_test_request (client, "GET", "/api/v1/me", NULL, ALTA_REQUEST_NONE);
+  alta_assert_status (me, 200);
+  previous = json_object_get_member (alta_test_response_object (me), "previous_sign_in_at");
+  g_assert_nonnull (previous);
+  if (JSON_NODE_HOLDS_NULL (previous))
+    return NULL;
+
+  return g_strdup (json_node_get_string (previous));
+}
+
+/* "New since your last visit" is the portal's: each sign-in answers with the account's
+ * sign-in before it, and each session keeps its own, whichever computer signs in next. */
+static void
+test_sign_in_previous (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr (AltaPortalClient) other = alta_test_server_new_client (fixture->server);
+  g_autoptr (AltaPortalClient) third = alta_test_server_new_client (fixture->server);
+  g_autoptr (AltaPortalClient) parent = alta_test_server_new_client (fixture->server);
+  g_autofree char *first_at = NULL, *second_at = NULL, *third_at = NULL, *daniel_at = NULL;
+  g_autofree char *previous = NULL;
+  g_autofree char *first_me = NULL, *second_me = NULL, *later_me = NULL;
+
+  /* A first sign-in has none */
+  previous = sign_in_previous (fixture->client, "grace", "Orchard-Lantern-42", &first_at);
+  g_assert_null (previous);
+  first_me = me_previous (fixture->client);
+  g_assert_null (first_me);
+
+  /* Three days later, on another computer: the first one */
+  alta_test_server_move_clock (fixture->server, 3 * 24 * 3600);
+  g_clear_pointer (&previous, g_free);
+  previous = sign_in_previous (other, "grace", "Orchard-Lantern-42", &second_at);
+  g_assert_cmpstr (previous, ==, first_at);
+  second_me = me_previous (other);
+  g_assert_cmpstr (second_me, ==, first_at);
+  g_assert_cmpstr (second_at, !=, first_at);
+
+  /* A third sign-in gets the second; the second session still reads its own */
+  alta_test_server_move_clock (fixture->server, 90);
+  g_clear_pointer (&previous, g_free);
+  previous = sign_in_previous (third, "grace", "Orchard-Lantern-42", &third_at);
+  g_assert_cmpstr (previous, ==, second_at);
+  later_me = me_previous (other);
+  g_assert_cmpstr (later_me, ==, first_at);
+
+  /* Another account's sign-ins are its own */
+  g_clear_pointer (&previous, g_free);
+  previous = sign_in_previous (parent, "daniel", "Harbor-Kite-1988", &daniel_at);
+  g_assert_null (previous);
+
+  /* A wrong password is no sign-in */
+  {
+    g_autoptr (AltaPortalResponse) wrong = NULL;
+    g_autofree char *after_wrong = NULL;
+    g_autofree char *fourth_at = NULL;
+
+    alta_test_server_move_clock (fixture->server, 90);
+    wrong = alta_test_request (fixture->client, "POST", "/api/v1/sessions",
+                               "{\"username\":\"grace\",\"password\":\"not-hers-at-all\"}",
+                               ALTA_REQUEST_NO_AUTH);
+    alta_assert_error (wrong, 401, "invalid_credentials");
+    after_wrong = sign_in_previous (fixture->client, "grace", "Orchard-Lantern-42", &fourth_at);
+    g_assert_cmpstr (after_wrong, ==, third_at);
+  }
+}
+
 static void
 test_sign_in_wrong_password (Fixture       *fixture,
                              gconstpointer  user_data)
@@ -755,6 +869,8 @@ main (int    argc,
   g_test_add ("/accounts/info", Fixture, NULL, fixture_set_up, test_info, fixture_tear_down);
   g_test_add ("/accounts/sign-in/success", Fixture, NULL, fixture_set_up, test_sign_in_success,
               fixture_tear_down);
+  g_test_add ("/accounts/sign-in/previous", Fixture, NULL, fixture_set_up,
+              test_sign_in_previous, fixture_tear_down);
   g_test_add ("/accounts/sign-in/wrong-password", Fixture, NULL, fixture_set_up,
               test_sign_in_wrong_password, fixture_tear_down);
 

@@ -89,10 +89,30 @@ add_record (JsonBuilder       *builder,
   json_builder_end_object (builder);
 }
 
+/* `previous_sign_in_at`: RFC 3339 in UTC, null on a first sign-in */
+static void
+add_sign_in_member (JsonBuilder *builder,
+                    gint64       previous_sign_in_at)
+{
+  g_autofree char *text = NULL;
+
+  json_builder_set_member_name (builder, "previous_sign_in_at");
+  if (previous_sign_in_at <= 0)
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+
+  text = alta_clock_format_iso8601 (previous_sign_in_at);
+  json_builder_add_string_value (builder, text);
+}
+
 /**
  * alta_server_build_account:
  * @self: an #AltaServer
  * @account: an account
+ * @previous_sign_in_at: the account's sign-in before the current session's (Unix time), or 0
+ *   when there was none
  * @now: the time of the request, for the age rules of proxy access
  * @error: return location for a #GError
  *
@@ -102,6 +122,7 @@ add_record (JsonBuilder       *builder,
 JsonNode *
 alta_server_build_account (AltaServer         *self,
                            const AltaAccount  *account,
+                           gint64              previous_sign_in_at,
                            gint64              now,
                            GError            **error)
 {
@@ -144,6 +165,7 @@ alta_server_build_account (AltaServer         *self,
     json_builder_add_null_value (builder);
 
   add_string_member (builder, "patient_id", account->patient_id);
+  add_sign_in_member (builder, previous_sign_in_at);
 
   json_builder_set_member_name (builder, "records");
   json_builder_begin_array (builder);
@@ -807,7 +829,7 @@ finish_sign_in (AltaRequest               *request,
   g_autofree char *token = NULL;
   g_autofree char *token_hash = NULL;
   g_autofree char *expires = NULL;
-  gint64 expires_at, session_id;
+  gint64 expires_at, session_id, previous_sign_in_at = 0;
   AltaSignInRequest body;
 
   if (!alta_request_body_read_sign_in (request->body, &body, error))
@@ -861,14 +883,16 @@ finish_sign_in (AltaRequest               *request,
   if (!alta_store_begin (self->store, &store_error) ||
       !alta_store_clear_login_failures (self->store, key, &store_error) ||
       (session_id = alta_store_insert_session (self->store, account->id, token_hash, request->now,
-                                               expires_at, &store_error)) == 0)
+                                               expires_at, &previous_sign_in_at,
+                                               &store_error)) == 0)
     return alta_request_store_failed (request, store_error, error);
 
   g_free (request->actor);
   request->actor = g_strdup (target);
   alta_request_audit (request, "sign-in", target, "success");
 
-  account_json = alta_server_build_account (self, account, request->now, &store_error);
+  account_json = alta_server_build_account (self, account, previous_sign_in_at,
+                                            request->now, &store_error);
   if (account_json == NULL || !alta_store_commit (self->store, &store_error))
     return alta_request_store_failed (request, store_error, error);
 
@@ -882,6 +906,7 @@ finish_sign_in (AltaRequest               *request,
   add_string_member (builder, "expires_at", expires);
   json_builder_set_member_name (builder, "account");
   json_builder_add_value (builder, g_steal_pointer (&account_json));
+  add_sign_in_member (builder, previous_sign_in_at);
   json_builder_end_object (builder);
 
   reply = json_builder_get_root (builder);
@@ -1114,7 +1139,8 @@ reply_account (AltaRequest  *request,
   g_autoptr (GError) store_error = NULL;
   g_autoptr (JsonNode) account = NULL;
 
-  account = alta_server_build_account (request->server, request->account, request->now,
+  account = alta_server_build_account (request->server, request->account,
+                                       request->session->previous_sign_in_at, request->now,
                                        &store_error);
   if (account == NULL)
     return alta_request_store_failed (request, store_error, error);

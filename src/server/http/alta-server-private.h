@@ -150,6 +150,7 @@ gboolean  alta_server_patient_has_access (AltaServer        *self,
                                           gint64             now);
 JsonNode *alta_server_build_account      (AltaServer        *self,
                                           const AltaAccount *account,
+                                          gint64             previous_sign_in_at,
                                           gint64             now,
                                           GError           **error);
 gboolean  alta_server_issue_activation_code (AltaServer     *self,

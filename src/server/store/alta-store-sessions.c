@@ -17,25 +17,61 @@ alta_session_record_free (AltaSessionRecord *session)
   g_free (session);
 }
 
+/**
+ * alta_store_insert_session:
+ * @self: an #AltaStore
+ * @account_id: the account signing in
+ * @token_hash: the keyed hash of the new bearer token
+ * @created_at: now, the time of this sign-in
+ * @expires_at: the session's absolute end
+ * @out_previous_sign_in_at: (out) (optional): the account's sign-in before this one, or 0
+ * @error: return location for a #GError
+ *
+ * Opens a session and makes @created_at the account's latest sign-in; the session keeps the
+ * sign-in before it, for what is new since. Run it inside the request's transaction, so
+ * that two sign-ins at once each get the other's, or none, never the same.
+ *
+ * Returns: the session's id, or 0 on error
+ */
 gint64
 alta_store_insert_session (AltaStore   *self,
                            gint64       account_id,
                            const char  *token_hash,
                            gint64       created_at,
                            gint64       expires_at,
+                           gint64      *out_previous_sign_in_at,
                            GError     **error)
 {
-  if (!alta_store_exec (self,
+  gint64 previous = 0;
+  gint64 session_id;
+
+  if (!alta_store_query_each (self,
+                              "SELECT coalesce (last_sign_in_at, 0) FROM accounts WHERE id = ?1",
+                              ALTA_BINDS (ALTA_BIND_INT (account_id)),
+                              alta_store_copy_int64, &previous, error) ||
+      !alta_store_exec (self,
                         "INSERT INTO sessions (account_id, token_hash, created_at, "
-                        "  last_activity_at, expires_at) VALUES (?1, ?2, ?3, ?3, ?4)",
+                        "  last_activity_at, expires_at, previous_sign_in_at) "
+                        "VALUES (?1, ?2, ?3, ?3, ?4, nullif (?5, 0))",
                         ALTA_BINDS (ALTA_BIND_INT (account_id),
                                     ALTA_BIND_TEXT (token_hash),
                                     ALTA_BIND_INT (created_at),
-                                    ALTA_BIND_INT (expires_at)),
+                                    ALTA_BIND_INT (expires_at),
+                                    ALTA_BIND_INT (previous)),
                         error))
     return 0;
 
-  return sqlite3_last_insert_rowid (self->db);
+  session_id = sqlite3_last_insert_rowid (self->db);
+
+  if (!alta_store_exec (self,
+                        "UPDATE accounts SET last_sign_in_at = ?2 WHERE id = ?1",
+                        ALTA_BINDS (ALTA_BIND_INT (account_id), ALTA_BIND_INT (created_at)),
+                        error))
+    return 0;
+
+  if (out_previous_sign_in_at != NULL)
+    *out_previous_sign_in_at = previous;
+  return session_id;
 }
 
 static gpointer
@@ -49,6 +85,7 @@ read_session (sqlite3_stmt *stmt)
   session->last_activity_at = sqlite3_column_int64 (stmt, 3);
   session->expires_at = sqlite3_column_int64 (stmt, 4);
   session->ended_at = sqlite3_column_int64 (stmt, 5);
+  session->previous_sign_in_at = sqlite3_column_int64 (stmt, 6);
 
   return session;
 }
@@ -69,7 +106,8 @@ alta_store_find_session (AltaStore   *self,
 {
   return alta_store_query_optional (self,
                                     "SELECT id, account_id, created_at, last_activity_at, "
-                                    "  expires_at, coalesce (ended_at, 0) "
+                                    "  expires_at, coalesce (ended_at, 0), "
+                                    "  coalesce (previous_sign_in_at, 0) "
                                     "FROM sessions WHERE token_hash = ?1",
                                     ALTA_BINDS (ALTA_BIND_TEXT (token_hash)),
                                     read_session, error);

@@ -168,6 +168,15 @@ static const char *migrations[] = {
    * create finds the first one and two concurrent tries cannot both create */
   ("CREATE UNIQUE INDEX fhir_identifiers_client_request ON fhir_identifiers (value)"
    "  WHERE system = 'https://myaltamed.net/fhir/sid/client-request';"),
+
+  /* 4: "new since your last visit" comes from the portal, not from the computer: each
+   * account keeps the time of its latest sign-in, and each session the sign-in before it
+   * (so that a session opened elsewhere meanwhile does not move it); existing accounts start
+   * from their latest session */
+  "ALTER TABLE accounts ADD COLUMN last_sign_in_at INTEGER;"
+  "ALTER TABLE sessions ADD COLUMN previous_sign_in_at INTEGER;"
+  "UPDATE accounts SET last_sign_in_at ="
+  "  (SELECT max (created_at) FROM sessions WHERE sessions.account_id = accounts.id);",
 };
 
 /**

@@ -54,6 +54,7 @@ typedef struct
   gint64  last_activity_at;
   gint64  expires_at;      /* absolute end */
   gint64  ended_at;        /* 0 while open */
+  gint64  previous_sign_in_at; /* the account's sign-in before this one; 0 for a first */
 } AltaSessionRecord;
 
 typedef struct
@@ -246,6 +247,7 @@ gint64              alta_store_insert_session         (AltaStore          *self,
                                                        const char         *token_hash,
                                                        gint64              created_at,
                                                        gint64              expires_at,
+                                                       gint64             *out_previous_sign_in_at,
                                                        GError            **error);
 AltaSessionRecord  *alta_store_find_session           (AltaStore          *self,
                                                        const char         *token_hash,
