@@ -157,15 +157,17 @@ alta_server_fhir_dup_base_url (AltaRequest *request)
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (request->msg);
   const char *host = soup_message_headers_get_one (headers, "Host");
   int port = g_uri_get_port (uri);
+  /* The server accepts its connections itself, so libsoup takes every one for plain HTTP. */
+  const char *scheme = request->server->tls ? "https" : "http";
 
   /* The Host header says how the client reached us (a proxy may stand between). */
   if (host != NULL && host[0] != '\0' && strpbrk (host, "/\"\\ ") == NULL && strlen (host) < 256)
-    return g_strdup_printf ("%s://%s/fhir/R4", g_uri_get_scheme (uri), host);
+    return g_strdup_printf ("%s://%s/fhir/R4", scheme, host);
 
   if (port > 0)
-    return g_strdup_printf ("%s://%s:%d/fhir/R4", g_uri_get_scheme (uri), g_uri_get_host (uri),
+    return g_strdup_printf ("%s://%s:%d/fhir/R4", scheme, g_uri_get_host (uri),
                             port);
-  return g_strdup_printf ("%s://%s/fhir/R4", g_uri_get_scheme (uri), g_uri_get_host (uri));
+  return g_strdup_printf ("%s://%s/fhir/R4", scheme, g_uri_get_host (uri));
 }
 
 static void
