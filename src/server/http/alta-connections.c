@@ -37,6 +37,7 @@
 #define MAX_HELLO_RECORD  (16384 + 256)
 #define READ_CHUNK        16384
 #define LINGER_S          2
+#define LISTEN_BACKLOG    511
 #define CONNECTION_KEY    "alta-connection"
 
 typedef enum
@@ -199,7 +200,7 @@ start_timer (Conn  *conn,
              guint  seconds)
 {
   clear_source (&conn->timer);
-  conn->timer = g_timeout_source_new_seconds (MAX (seconds, 1));
+  conn->timer = g_timeout_source_new (MAX (seconds, 1) * 1000);
   g_source_set_callback (conn->timer, on_timeout_cb, conn, NULL);
   g_source_set_name (conn->timer, "[alta] connection timeout");
   g_source_attach (conn->timer, NULL);
@@ -591,6 +592,8 @@ alta_connections_listen (AltaConnections  *self,
   g_return_val_if_fail (self->service == NULL, FALSE);
 
   self->service = g_socket_service_new ();
+  /* GLib's default of 10 drops the connections of a burst, which retry a second later. */
+  g_socket_listener_set_backlog (G_SOCKET_LISTENER (self->service), LISTEN_BACKLOG);
   if (!g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), address,
                                       G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
                                       &effective, error))
