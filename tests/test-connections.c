@@ -86,6 +86,8 @@ connect_tls (AltaTestServer *server)
   g_autoptr (GError) error = NULL;
   GIOStream *tls = g_tls_client_connection_new (G_IO_STREAM (tcp), identity, &error);
 
+  /* A server that waits where it should answer fails the test instead of hanging it. */
+  g_socket_set_timeout (g_socket_connection_get_socket (tcp), 10);
   g_assert_no_error (error);
   g_tls_connection_set_database (G_TLS_CONNECTION (tls), server->ca);
   g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, &error);
@@ -231,6 +233,14 @@ test_keepalive_timeout (void)
       g_assert_true (g_str_has_prefix (response, "HTTP/1.1 200"));
     }
 
+  /* A server without the timeout would leave this read waiting: give up after a while. */
+  {
+    g_autoptr (GIOStream) base = NULL;
+
+    g_object_get (stream, "base-io-stream", &base, NULL);
+    g_socket_set_timeout (g_socket_connection_get_socket (G_SOCKET_CONNECTION (base)),
+                          KEEPALIVE_TIMEOUT_S + 3);
+  }
   idle_since = g_get_monotonic_time ();
   n = g_input_stream_read (g_io_stream_get_input_stream (stream), &byte, 1, NULL, &error);
   g_assert_cmpint (n, <=, 0);
