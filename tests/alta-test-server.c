@@ -159,6 +159,16 @@ alta_test_portald_launcher_new (GSubprocessFlags flags)
   return launcher;
 }
 
+/* "12345" of "https://127.0.0.1:12345" */
+static char *
+port_of (const char *url)
+{
+  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+
+  g_assert_nonnull (uri);
+  return g_strdup_printf ("%d", g_uri_get_port (uri));
+}
+
 static void
 launch_full (AltaTestServer *self,
              gboolean        import)
@@ -173,8 +183,10 @@ launch_full (AltaTestServer *self,
   g_ptr_array_add (argv, g_strdup ("demo"));
   g_ptr_array_add (argv, g_strdup ("--data-dir"));
   g_ptr_array_add (argv, g_strdup (self->data_dir));
+  /* A restart listens where the server was, so clients made before it reach it again, as
+   * an app reaches a portal that came back */
   g_ptr_array_add (argv, g_strdup ("--port"));
-  g_ptr_array_add (argv, g_strdup ("0"));
+  g_ptr_array_add (argv, self->url != NULL ? port_of (self->url) : g_strdup ("0"));
   g_ptr_array_add (argv, g_strdup ("--config"));
   g_ptr_array_add (argv, g_strdup (self->config_path));
   if (import)

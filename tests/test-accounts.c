@@ -405,7 +405,12 @@ test_patch_me (Fixture       *fixture,
 {
   g_autoptr (AltaPortalResponse) patched = NULL;
   g_autoptr (AltaPortalResponse) me = NULL;
+  g_autofree char *old_email = NULL;
   JsonObject *account, *address;
+  const char *no_password[] = {
+    "{\"email\":\"thief@example.com\",\"phone\":\"(323) 555-0100\"}",
+    "{\"email\":\"thief@example.com\",\"current_password\":\"Not-Her-Password\"}",
+  };
   const struct { const char *body, *field; } bad[] = {
     { "{\"email\":\"not-an-address\"}", "email" },
     { "{\"phone\":\"call me maybe\"}", "phone" },
@@ -415,8 +420,33 @@ test_patch_me (Fixture       *fixture,
   };
 
   alta_test_sign_in (fixture->client, "grace", "Orchard-Lantern-42");
+  me = get_me (fixture->client, ALTA_REQUEST_NONE);
+  old_email = g_strdup (json_object_get_string_member (alta_test_response_object (me), "email"));
+  g_clear_object (&me);
+  g_assert_nonnull (old_email);
+  alta_test_server_clear_outbox (fixture->server);
+
+  /* A new email needs the current password: none, or a wrong one, changes nothing */
+  for (guint i = 0; i < G_N_ELEMENTS (no_password); i++)
+    {
+      g_autoptr (AltaPortalResponse) refused = alta_test_request (fixture->client, "PATCH",
+                                                                  "/api/v1/me", no_password[i],
+                                                                  ALTA_REQUEST_NONE);
+
+      alta_assert_error (refused, 401, "invalid_credentials");
+    }
+  me = get_me (fixture->client, ALTA_REQUEST_NONE);
+  g_assert_cmpstr (json_object_get_string_member (alta_test_response_object (me), "email"), ==,
+                   old_email);
+  g_assert_cmpstr (json_object_get_string_member (alta_test_response_object (me), "phone"), !=,
+                   "(323) 555-0100");
+  g_clear_object (&me);
+  g_assert_cmpuint (count_audit (fixture->server, "account.email-change", "no-password"), ==, 1);
+  g_assert_cmpuint (count_audit (fixture->server, "account.email-change", "wrong-password"), ==, 1);
+
   patched = alta_test_request (fixture->client, "PATCH", "/api/v1/me",
-                               "{\"email\":\"grace@example.net\",\"phone\":\"(323) 555-0199\","
+                               "{\"email\":\"grace@example.net\",\"current_password\":\"Orchard-Lantern-42\","
+                               "\"phone\":\"(323) 555-0199\","
                                "\"language\":\"es\",\"address\":{\"line\":[\"12 Elm St\",\"Apt 3\"],"
                                "\"city\":\"Los Angeles\",\"state\":\"CA\",\"postal_code\":\"90012\"}}",
                                ALTA_REQUEST_NONE);
@@ -430,6 +460,38 @@ test_patch_me (Fixture       *fixture,
   address = json_object_get_object_member (account, "address");
   g_assert_cmpstr (json_object_get_string_member (address, "city"), ==, "Los Angeles");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (address, "line")), ==, 2);
+
+  /* The old address hears of it; the new one gets nothing */
+  {
+    g_autoptr (GPtrArray) mails = NULL;
+    g_autofree char *to_old = g_strdup_printf ("To: %s", old_email);
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    do
+      {
+        g_clear_pointer (&mails, g_ptr_array_unref);
+        g_main_context_iteration (NULL, FALSE);
+        mails = alta_test_server_read_outbox (fixture->server);
+        if (mails->len == 0)
+          g_usleep (20000);
+      }
+    while (mails->len == 0 && g_get_monotonic_time () < deadline);
+
+    g_assert_cmpuint (mails->len, ==, 1);
+    g_assert_nonnull (strstr (g_ptr_array_index (mails, 0), to_old));
+    g_assert_nonnull (strstr (g_ptr_array_index (mails, 0), "email address was changed"));
+    g_assert_null (strstr (g_ptr_array_index (mails, 0), "grace@example.net"));
+  }
+
+  /* The same address again, or another field alone, needs no password */
+  {
+    g_autoptr (AltaPortalResponse) same = alta_test_request (fixture->client, "PATCH", "/api/v1/me",
+                                                             "{\"email\":\"Grace@Example.net\","
+                                                             "\"language\":\"en\"}",
+                                                             ALTA_REQUEST_NONE);
+
+    alta_assert_status (same, 200);
+  }
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {

@@ -403,6 +403,73 @@ test_bad_files (Fixture       *fixture,
   }
 }
 
+/* A conditional reference that matches several resources fails its file, naming the
+ * entry and the matches: bound to one of them, a result could land in the wrong record */
+static void
+test_ambiguous_reference (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  const char *two_stored =
+    "{\"resourceType\":\"Organization\",\"id\":\"clinic-a\",\"name\":\"North\","
+    "\"identifier\":[{\"system\":\"https://example.org/npi\",\"value\":\"1234\"}]}\n"
+    "{\"resourceType\":\"Organization\",\"id\":\"clinic-b\",\"name\":\"South\","
+    "\"identifier\":[{\"system\":\"https://example.org/npi\",\"value\":\"1234\"}]}\n"
+    "{\"resourceType\":\"Organization\",\"id\":\"clinic-c\",\"name\":\"East\","
+    "\"identifier\":[{\"system\":\"https://example.org/npi\",\"value\":\"5678\"}]}\n";
+  const char *refers_to_stored =
+    "{\"resourceType\":\"PractitionerRole\",\"id\":\"role-unique\",\"organization\":"
+    "{\"reference\":\"Organization?identifier=https://example.org/npi|5678\"}}\n"
+    "{\"resourceType\":\"PractitionerRole\",\"id\":\"role-1\",\"organization\":"
+    "{\"reference\":\"Organization?identifier=https://example.org/npi|1234\"}}\n";
+  const char *in_file =
+    "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":["
+    "{\"fullUrl\":\"urn:uuid:6b1ad5c2-8f8e-4bd0-a4a6-0e7f3bd1e101\",\"resource\":"
+    "{\"resourceType\":\"Organization\",\"id\":\"twin-1\",\"name\":\"West\",\"identifier\":"
+    "[{\"system\":\"https://example.org/npi\",\"value\":\"9999\"}]}},"
+    "{\"fullUrl\":\"urn:uuid:6b1ad5c2-8f8e-4bd0-a4a6-0e7f3bd1e102\",\"resource\":"
+    "{\"resourceType\":\"Organization\",\"id\":\"twin-2\",\"name\":\"West Annex\",\"identifier\":"
+    "[{\"system\":\"https://example.org/npi\",\"value\":\"9999\"}]}},"
+    "{\"fullUrl\":\"urn:uuid:6b1ad5c2-8f8e-4bd0-a4a6-0e7f3bd1e103\",\"resource\":"
+    "{\"resourceType\":\"PractitionerRole\",\"id\":\"role-2\",\"organization\":"
+    "{\"reference\":\"Organization?identifier=9999\"}}}]}";
+  g_autofree char *stored_path = write_file (fixture, "two-stored.ndjson", two_stored, -1);
+  g_autofree char *refers_path = write_file (fixture, "refers.ndjson", refers_to_stored, -1);
+  g_autofree char *in_file_path = write_file (fixture, "in-file.json", in_file, -1);
+  g_autofree char *output = NULL;
+  g_autofree char *errors = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  int status;
+
+  output = import (fixture, &status, NULL, stored_path);
+  g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&output, g_free);
+
+  before = fingerprint (fixture);
+  output = import (fixture, &status, &errors, refers_path);
+  g_test_message ("%s", errors);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_nonnull (strstr (errors, refers_path));
+  g_assert_nonnull (strstr (errors, "line 2 (PractitionerRole)"));
+  g_assert_nonnull (strstr (errors, "Organization?identifier=https://example.org/npi|1234"));
+  g_assert_nonnull (strstr (errors, "matches 2 resources (Organization/clinic-a, Organization/clinic-b)"));
+  after = fingerprint (fixture);
+  g_assert_cmpstr (before, ==, after);
+
+  g_clear_pointer (&output, g_free);
+  g_clear_pointer (&errors, g_free);
+  output = import (fixture, &status, &errors, in_file_path);
+  g_test_message ("%s", errors);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_nonnull (strstr (errors, "entry 2 (PractitionerRole)"));
+  g_assert_nonnull (strstr (errors, "matches 2 resources"));
+  g_assert_nonnull (strstr (errors, "Organization/twin-1"));
+  g_assert_nonnull (strstr (errors, "Organization/twin-2"));
+  g_clear_pointer (&after, g_free);
+  after = fingerprint (fixture);
+  g_assert_cmpstr (before, ==, after);
+}
+
 /* A bulk export of about 200 MB (ALTA_TEST_LARGE_MB), imported whole */
 static void
 test_large_file (Fixture       *fixture,
@@ -473,6 +540,7 @@ main (int    argc,
   ADD ("/fhir-import/new-version", test_new_version);
   ADD ("/fhir-import/bad-files", test_bad_files);
   ADD ("/fhir-import/numbers-as-written", test_numbers_as_written);
+  ADD ("/fhir-import/ambiguous-reference", test_ambiguous_reference);
   ADD ("/fhir-import/large-file", test_large_file);
 
   return g_test_run ();

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "alta-allergy.h"
+#include "alta-appointment.h"
+#include "alta-clinic.h"
 #include "alta-fhir-bundle.h"
 #include "alta-immunization.h"
 #include "alta-lab-report.h"
@@ -17,6 +19,8 @@
 #include "alta-medication.h"
 #include "alta-portal-error.h"
 #include "alta-problem.h"
+#include "alta-refill-request.h"
+#include "alta-slot.h"
 
 static GBytes *
 read_sample (const char *folder,
@@ -246,8 +250,8 @@ test_details (void)
     g_autofree char *high_value = alta_lab_result_dup_value_with_unit (ALTA_LAB_RESULT (high));
     g_autofree char *pressure_value = alta_lab_result_dup_value_with_unit (ALTA_LAB_RESULT (pressure));
 
-    g_assert_cmpstr (high_value, ==, "7.2 %");
-    g_assert_cmpstr (pressure_value, ==, "Systolic 120 mm[Hg], Diastolic 80 mm[Hg]");
+    g_assert_cmpstr (high_value, ==, "7.2%");
+    g_assert_cmpstr (pressure_value, ==, "Systolic 120 mmHg, Diastolic 80 mmHg");
   }
 
   g_assert_cmpint (alta_lab_result_get_flag (ALTA_LAB_RESULT (critical)), ==, ALTA_RESULT_FLAG_CRITICAL_LOW);
@@ -255,7 +259,7 @@ test_details (void)
 
   g_assert_false (alta_lab_result_get_has_value (ALTA_LAB_RESULT (pressure)));
   g_assert_cmpstr (alta_lab_result_get_value_text (ALTA_LAB_RESULT (pressure)), ==,
-                   "Systolic 120 mm[Hg], Diastolic 80 mm[Hg]");
+                   "Systolic 120 mmHg, Diastolic 80 mmHg");
   g_assert_cmpint (alta_lab_result_get_flag (ALTA_LAB_RESULT (pressure)), ==, ALTA_RESULT_FLAG_NONE);
 
   g_assert_cmpstr (alta_lab_report_get_performer (ALTA_LAB_REPORT (report)), ==, "MyAltaMed Laboratory");
@@ -273,6 +277,76 @@ test_details (void)
     g_assert_cmpstr (title, ==, "Hemoglobin A1c");
     g_assert_cmpint (flag, ==, ALTA_RESULT_FLAG_HIGH);
   }
+}
+
+static AltaRecordItem *
+parse_note (const char *content_type,
+            const char *text)
+{
+  g_autofree char *data = g_base64_encode ((const guchar *)text, strlen (text));
+  g_autofree char *json = g_strdup_printf (
+    "{\"resourceType\":\"DiagnosticReport\",\"id\":\"n\",\"code\":{\"text\":\"Visit note\"},"
+    "\"presentedForm\":[{\"contentType\":\"application/pdf\",\"data\":\"JVBERi0=\"},"
+    "{\"contentType\":\"%s\",\"data\":\"%s\"}]}", content_type, data);
+
+  return parse (json, ALTA_TYPE_LAB_REPORT);
+}
+
+/* Reports that are notes: their text, from plain text or HTML, never their markup */
+static void
+test_note_reports (void)
+{
+  g_autoptr (AltaRecordItem) plain = parse_note ("text/plain; charset=utf-8",
+                                                 "\n# Assessment\nMild asthma, well controlled.\n");
+  g_autoptr (AltaRecordItem) html = parse_note (
+    "text/html",
+    "<html><head><style>p { color: red }</style><script>alert('x')</script></head>"
+    "<body><h1>Visit   note</h1><!-- internal --><p>Blood pressure &lt; 130/80 &amp; "
+    "stable.</p><ul><li>Keep walking&#32;daily</li><li>Caf&eacute; &#x2713; &#0; &#99999999;"
+    "</li></ul>Line<br/>break <b>bold</b> <a href=\"javascript:x\">link</a></body></html>");
+  g_autoptr (AltaRecordItem) conclusion = parse (
+    "{\"resourceType\":\"DiagnosticReport\",\"id\":\"c\",\"code\":{\"text\":\"Chest X-ray\"},"
+    "\"conclusion\":\"No acute findings.\"}", ALTA_TYPE_LAB_REPORT);
+  g_autoptr (AltaRecordItem) broken = parse (
+    "{\"resourceType\":\"DiagnosticReport\",\"id\":\"b\",\"code\":{\"text\":\"Note\"},"
+    "\"presentedForm\":[{\"contentType\":\"text/plain\",\"data\":\"!!!!\"},"
+    "{\"contentType\":\"text/plain\"},{\"data\":\"aGk=\"},"
+    "{\"contentType\":\"text/plain\",\"data\":\"aGkAdGhlcmU=\"},"
+    "{\"contentType\":7,\"data\":[]}]}", ALTA_TYPE_LAB_REPORT);
+  g_autoptr (GString) huge = g_string_new ("<p>");
+  g_autoptr (AltaRecordItem) too_large = NULL;
+  g_autofree char *stripped = NULL;
+
+  g_assert_cmpstr (alta_lab_report_get_text (ALTA_LAB_REPORT (plain)), ==,
+                   "# Assessment\nMild asthma, well controlled.");
+  g_assert_cmpuint (g_strv_length ((GStrv)alta_lab_report_get_result_ids (ALTA_LAB_REPORT (plain))), ==, 0);
+  g_assert_cmpstr (alta_lab_report_get_text (ALTA_LAB_REPORT (html)), ==,
+                   "Visit note\nBlood pressure < 130/80 & stable.\nKeep walking daily\n"
+                   "Caf&eacute; \u2713 &#0; &#99999999;\nLine\nbreak bold link");
+  g_assert_null (alta_lab_report_get_text (ALTA_LAB_REPORT (conclusion)));
+  g_assert_cmpstr (alta_lab_report_get_conclusion (ALTA_LAB_REPORT (conclusion)), ==,
+                   "No acute findings.");
+  /* Not base64, no type, no data, a NUL inside, not a string: no text, no crash */
+  g_assert_null (alta_lab_report_get_text (ALTA_LAB_REPORT (broken)));
+
+  /* A form larger than the bound is left out whole, not cut */
+  while (huge->len < ALTA_REPORT_MAX_FORM + 16)
+    g_string_append (huge, "A long note. ");
+  too_large = parse_note ("text/html", huge->str);
+  g_assert_null (alta_lab_report_get_text (ALTA_LAB_REPORT (too_large)));
+
+  /* Unclosed tags, comments and entities end the text, quietly */
+  stripped = alta_fhir_html_to_text ("a <b unclosed");
+  g_assert_cmpstr (stripped, ==, "a");
+  g_clear_pointer (&stripped, g_free);
+  stripped = alta_fhir_html_to_text ("a <!-- never closed");
+  g_assert_cmpstr (stripped, ==, "a");
+  g_clear_pointer (&stripped, g_free);
+  stripped = alta_fhir_html_to_text ("x <script>while (1) {}");
+  g_assert_cmpstr (stripped, ==, "x");
+  g_clear_pointer (&stripped, g_free);
+  stripped = alta_fhir_html_to_text ("&&&&#;&#x;&#12");
+  g_assert_cmpstr (stripped, ==, "&&&&#;&#x;&#12");
 }
 
 /* Whatever arrives shows what it can and never crashes */
@@ -444,6 +518,101 @@ test_dates (void)
   g_assert_cmpint (end - start, ==, 31 * 86400);
 }
 
+/* Visits, slots, clinics and refill requests as the clinic answers them, and as they break */
+static void
+test_visits (void)
+{
+  g_autoptr (AltaRecordItem) declined = parse (
+    "{\"resourceType\":\"Appointment\",\"id\":\"d1\",\"status\":\"cancelled\","
+    "\"meta\":{\"versionId\":\"3\"},"
+    "\"serviceCategory\":[{\"coding\":[{\"system\":\"https://myaltamed.net/fhir/CodeSystem/service-category\","
+    "\"code\":\"dental\"}]}],"
+    "\"cancelationReason\":{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/appointment-cancellation-reason\","
+    "\"code\":\"prov\"}],\"text\":\"No dentist that week\"},"
+    "\"requestedPeriod\":[{\"start\":\"2026-12-14T16:00:00Z\",\"end\":\"2026-12-14T20:00:00Z\"},"
+    "{\"start\":\"2026-12-15T20:00:00Z\",\"end\":\"2026-12-15T16:00:00Z\"},"
+    "{\"start\":\"not a date\",\"end\":\"2026-12-16T20:00:00Z\"},"
+    "{\"start\":\"2026-12-17T16:00:00Z\",\"end\":\"2026-12-17T20:00:00Z\"}],"
+    "\"comment\":\"A loose filling\","
+    "\"participant\":[{\"actor\":{\"reference\":\"Patient/p1\"}},"
+    "{\"actor\":{\"reference\":\"Location/\",\"display\":\"Nowhere\"}},"
+    "{\"actor\":{\"reference\":\"Location/l2\",\"display\":\"MyAltaMed Pasadena Dental\"}},"
+    "{\"actor\":{\"reference\":\"Practitioner/x\",\"display\":\"Rosa Díaz, DDS\"}}]}",
+    ALTA_TYPE_APPOINTMENT);
+  g_autoptr (AltaRecordItem) withdrawn = parse (
+    "{\"resourceType\":\"Appointment\",\"id\":\"d2\",\"status\":\"cancelled\","
+    "\"cancelationReason\":{\"coding\":[{\"code\":\"pat\"}]}}", ALTA_TYPE_APPOINTMENT);
+  g_autoptr (AltaRecordItem) odd = parse (
+    "{\"resourceType\":\"Appointment\",\"id\":\"d3\",\"status\":42,"
+    "\"start\":\"2026-12-14T16:00:00Z\",\"end\":\"2026-12-14T15:00:00Z\","
+    "\"requestedPeriod\":{\"start\":\"2026-12-14T16:00:00Z\"},\"participant\":\"none\"}",
+    ALTA_TYPE_APPOINTMENT);
+  g_autoptr (AltaRecordItem) slot = parse (
+    "{\"resourceType\":\"Slot\",\"id\":\"s1\",\"status\":\"free\",\"start\":\"2026-12-14T17:00:00Z\","
+    "\"schedule\":{\"reference\":\"Schedule/sc1\"}}", ALTA_TYPE_SLOT);
+  g_autoptr (AltaRecordItem) clinic = parse (
+    "{\"resourceType\":\"Location\",\"id\":\"l1\",\"name\":\"Eastside\","
+    "\"extension\":[{\"url\":\"http://hl7.org/fhir/StructureDefinition/timezone\",\"valueCode\":\"Mars/Olympus\"}],"
+    "\"address\":{\"line\":[\"1 Main St\",7,\"\"],\"city\":\"El Monte\",\"postalCode\":\"91731\"},"
+    "\"telecom\":[{\"system\":\"email\",\"value\":\"x@example.org\"},{\"system\":\"phone\",\"value\":\"(626) 555-0100\"}]}",
+    ALTA_TYPE_CLINIC);
+  g_autoptr (AltaRecordItem) rejected = parse (
+    "{\"resourceType\":\"Task\",\"id\":\"t1\",\"status\":\"rejected\",\"authoredOn\":\"2026-11-30T10:00:00Z\","
+    "\"focus\":{\"reference\":\"MedicationRequest/m1\"},"
+    "\"statusReason\":{\"text\":\"Please make an appointment first\"}}", ALTA_TYPE_REFILL_REQUEST);
+  AltaAppointment *visit = ALTA_APPOINTMENT (declined);
+  GDateTime *start, *end;
+
+  g_assert_cmpint (alta_appointment_get_state (visit), ==, ALTA_APPOINTMENT_DECLINED);
+  g_assert_cmpint (alta_appointment_get_service (visit), ==, ALTA_SERVICE_DENTAL);
+  g_assert_cmpstr (alta_appointment_get_cancel_reason (visit), ==, "No dentist that week");
+  g_assert_cmpstr (alta_appointment_get_comment (visit), ==, "A loose filling");
+  g_assert_cmpstr (alta_appointment_get_location_id (visit), ==, "l2");
+  g_assert_cmpstr (alta_appointment_get_location (visit), ==, "MyAltaMed Pasadena Dental");
+  g_assert_cmpstr (alta_appointment_get_practitioner (visit), ==, "Rosa Díaz, DDS");
+  g_assert_cmpstr (alta_record_item_get_version (declined), ==, "3");
+  g_assert_null (alta_appointment_get_start (visit));
+  /* Only the periods that are periods */
+  g_assert_cmpuint (alta_appointment_get_n_requested_periods (visit), ==, 2);
+  g_assert_true (alta_appointment_get_requested_period (visit, 1, &start, &end));
+  g_assert_cmpint (g_date_time_get_day_of_month (start), ==, 17);
+  g_assert_false (alta_appointment_get_requested_period (visit, 2, &start, &end));
+
+  g_assert_cmpint (alta_appointment_get_state (ALTA_APPOINTMENT (withdrawn)), ==,
+                   ALTA_APPOINTMENT_CANCELLED);
+  g_assert_cmpint (alta_appointment_get_service (ALTA_APPOINTMENT (withdrawn)), ==,
+                   ALTA_SERVICE_MEDICAL);
+  g_assert_cmpint (alta_appointment_get_state (ALTA_APPOINTMENT (odd)), ==, ALTA_APPOINTMENT_UNKNOWN);
+  g_assert_null (alta_appointment_get_end (ALTA_APPOINTMENT (odd)));
+  g_assert_cmpuint (alta_appointment_get_n_requested_periods (ALTA_APPOINTMENT (odd)), ==, 0);
+
+  /* A slot without an end cannot be offered */
+  g_assert_false (alta_slot_get_is_free (ALTA_SLOT (slot)));
+  g_assert_cmpstr (alta_slot_get_schedule_id (ALTA_SLOT (slot)), ==, "sc1");
+
+  /* A zone this computer does not know: the clinics' own */
+  g_assert_cmpstr (g_time_zone_get_identifier (alta_clinic_get_time_zone (ALTA_CLINIC (clinic))), ==,
+                   "America/Los_Angeles");
+  g_assert_cmpstr (alta_clinic_get_address (ALTA_CLINIC (clinic)), ==, "1 Main St, El Monte, 91731");
+  g_assert_cmpstr (alta_clinic_get_phone (ALTA_CLINIC (clinic)), ==, "(626) 555-0100");
+
+  g_assert_cmpint (alta_refill_request_get_state (ALTA_REFILL_REQUEST (rejected)), ==,
+                   ALTA_REFILL_REJECTED);
+  g_assert_cmpstr (alta_refill_request_get_reason (ALTA_REFILL_REQUEST (rejected)), ==,
+                   "Please make an appointment first");
+  g_assert_cmpstr (alta_refill_request_get_medication_id (ALTA_REFILL_REQUEST (rejected)), ==, "m1");
+  g_assert_null (alta_refill_request_get_note (ALTA_REFILL_REQUEST (rejected)));
+
+  /* A blank note is no note */
+  {
+    g_autoptr (JsonObject) task = alta_refill_request_new_json ("p1", "m1", " \n ");
+
+    g_assert_false (json_object_has_member (task, "note"));
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (task, "focus"),
+                                                    "reference"), ==, "MedicationRequest/m1");
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -456,9 +625,11 @@ main (int    argc,
   g_test_add_func ("/fhir-model/scrambled-codes", test_scrambled_codes);
   g_test_add_func ("/fhir-model/sample-ndjson", test_sample_ndjson);
   g_test_add_func ("/fhir-model/details", test_details);
+  g_test_add_func ("/fhir-model/note-reports", test_note_reports);
   g_test_add_func ("/fhir-model/malformed", test_malformed);
   g_test_add_func ("/fhir-model/bad-bundles", test_bad_bundles);
   g_test_add_func ("/fhir-model/dates", test_dates);
+  g_test_add_func ("/fhir-model/visits", test_visits);
 
   return g_test_run ();
 }

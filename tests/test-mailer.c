@@ -630,6 +630,28 @@ test_config_mail (void)
   g_assert_cmpstr (config->smtp_ca_file, ==, "/etc/myaltamed/relay-ca.pem");
   g_clear_pointer (&config, alta_config_free);
 
+  /* Under systemd, without either key: the credential smtp-password, which is the same file
+   * once the folder is $CREDENTIALS_DIRECTORY */
+  g_assert_true (g_file_set_contents (password_file, RELAY_PASSWORD "-credential\n", -1, NULL));
+  g_setenv ("CREDENTIALS_DIRECTORY", g_get_user_config_dir (), TRUE);
+  config = load_config ("[mail]\nsmtp_url=smtp://relay.example.org:587\n"
+                        "smtp_user=" RELAY_USER "\n", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (config->smtp_password, ==, RELAY_PASSWORD "-credential");
+  g_clear_pointer (&config, alta_config_free);
+
+  /* The configuration's own password wins; and no AUTH, no password */
+  config = load_config ("[mail]\nsmtp_user=" RELAY_USER "\nsmtp_password=" RELAY_PASSWORD "\n",
+                        &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (config->smtp_password, ==, RELAY_PASSWORD);
+  g_clear_pointer (&config, alta_config_free);
+  config = load_config ("[mail]\n", &error);
+  g_assert_no_error (error);
+  g_assert_null (config->smtp_password);
+  g_clear_pointer (&config, alta_config_free);
+  g_unsetenv ("CREDENTIALS_DIRECTORY");
+
   for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
     {
       g_test_message ("%s", refused[i]);

@@ -11,12 +11,18 @@
 #include <string.h>
 
 #include "alta-allergy.h"
+#include "alta-appointment.h"
+#include "alta-clinic.h"
 #include "alta-immunization.h"
 #include "alta-lab-report.h"
 #include "alta-lab-result.h"
 #include "alta-medication.h"
+#include "alta-message.h"
 #include "alta-portal-error.h"
 #include "alta-problem.h"
+#include "alta-refill-request.h"
+#include "alta-schedule.h"
+#include "alta-slot.h"
 #include "alta-test-server.h"
 
 static GListStore *
@@ -515,6 +521,359 @@ test_session_expired_signal (void)
   g_assert_null (alta_portal_client_get_access_token (client));
 }
 
+static JsonObject *
+parse_object (const char *json)
+{
+  g_autoptr (JsonNode) node = json_from_string (json, NULL);
+
+  g_assert_nonnull (node);
+  return json_object_ref (json_node_get_object (node));
+}
+
+/* The first resource of a search's first page, as JSON */
+static JsonObject *
+first_resource (AltaPortalClient *client,
+                const char       *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) bundle = call (client, path, &error);
+  JsonArray *entries;
+
+  g_assert_no_error (error);
+  entries = json_object_get_array_member (json_node_get_object (bundle), "entry");
+  g_assert_nonnull (entries);
+  g_assert_cmpuint (json_array_get_length (entries), >, 0);
+  return json_object_ref (json_object_get_object_member (json_array_get_object_element (entries, 0),
+                                                         "resource"));
+}
+
+static AltaRecordItem *
+create (AltaPortalClient  *client,
+        GType              type,
+        const char        *json,
+        const char        *request_id,
+        gboolean          *out_created,
+        GError           **error)
+{
+  g_autoptr (JsonObject) resource = parse_object (json);
+  g_autoptr (GAsyncResult) result = NULL;
+
+  alta_portal_client_create_async (client, type, resource, request_id, NULL,
+                                   alta_test_store_result_cb, &result);
+  return alta_portal_client_create_finish (client, wait_for_result (&result), out_created, error);
+}
+
+static AltaRecordItem *
+patch (AltaPortalClient  *client,
+       GType              type,
+       const char        *id,
+       const char        *json,
+       const char        *version,
+       GError           **error)
+{
+  g_autoptr (JsonNode) operations = json_from_string (json, NULL);
+  g_autoptr (GAsyncResult) result = NULL;
+
+  alta_portal_client_patch_async (client, type, id, json_node_get_array (operations), version,
+                                  NULL, alta_test_store_result_cb, &result);
+  return alta_portal_client_patch_finish (client, wait_for_result (&result), error);
+}
+
+/* The writes by their names: a message sent twice arrives once, a booking, a lost race for
+ * the slot, a cancel, a stale cancel, the account's details and its password
+ */
+static void
+test_writes (void)
+{
+  g_autoptr (AltaTestServer) server = alta_test_server_new_demo (NULL);
+  g_autoptr (AltaPortalClient) grace = alta_test_server_new_client (server);
+  g_autoptr (AltaPortalClient) again = alta_test_server_new_client (server);
+  g_autoptr (JsonObject) team = NULL;
+  g_autoptr (JsonObject) schedule = NULL;
+  g_autoptr (JsonObject) slot = NULL;
+  g_autoptr (AltaRecordItem) message = NULL;
+  g_autoptr (AltaRecordItem) retried = NULL;
+  g_autoptr (AltaRecordItem) booked = NULL;
+  g_autoptr (AltaRecordItem) cancelled = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message_json = NULL;
+  g_autofree char *booking_json = NULL;
+  g_autofree char *slot_path = NULL;
+  gboolean created = FALSE;
+
+  alta_test_sign_in (grace, "grace", "Orchard-Lantern-42");
+  team = first_resource (grace, "/fhir/R4/CareTeam?patient=demo-adult");
+
+  /* A message, then the same send again after a lost answer: one message */
+  message_json = g_strdup_printf ("{\"status\":\"completed\","
+                                  "\"subject\":{\"reference\":\"Patient/demo-adult\"},"
+                                  "\"recipient\":[{\"reference\":\"CareTeam/%s\"}],"
+                                  "\"topic\":{\"text\":\"Refill question\"},"
+                                  "\"payload\":[{\"contentString\":\"Hello,\\nis 5.60 right?\"}]}",
+                                  json_object_get_string_member (team, "id"));
+  message = create (grace, ALTA_TYPE_MESSAGE, message_json, "3f1c7a52-0d7e-4a43-9d1f-1", &created,
+                    &error);
+  g_assert_no_error (error);
+  g_assert_true (created);
+  g_assert_true (ALTA_IS_MESSAGE (message));
+  g_assert_true (alta_message_get_from_patient (ALTA_MESSAGE (message)));
+  g_assert_cmpstr (alta_record_item_get_title (message), ==, "Refill question");
+
+  retried = create (grace, ALTA_TYPE_MESSAGE, message_json, "3f1c7a52-0d7e-4a43-9d1f-1", &created,
+                    &error);
+  g_assert_no_error (error);
+  g_assert_false (created);
+  g_assert_cmpstr (alta_record_item_get_id (retried), ==, alta_record_item_get_id (message));
+
+  /* Booking the soonest free medical slot */
+  schedule = first_resource (grace, "/fhir/R4/Schedule?service-category=medical");
+  slot_path = g_strdup_printf ("/fhir/R4/Slot?schedule=Schedule/%s&status=free&_sort=date",
+                               json_object_get_string_member (schedule, "id"));
+  slot = first_resource (grace, slot_path);
+  booking_json = g_strdup_printf ("{\"status\":\"booked\","
+                                  "\"slot\":[{\"reference\":\"Slot/%s\"}],"
+                                  "\"participant\":[{\"actor\":{\"reference\":\"Patient/demo-adult\"},"
+                                  "\"status\":\"accepted\"}],"
+                                  "\"comment\":\"Cough for two weeks\"}",
+                                  json_object_get_string_member (slot, "id"));
+  booked = create (grace, ALTA_TYPE_APPOINTMENT, booking_json, "3f1c7a52-0d7e-4a43-9d1f-2",
+                   &created, &error);
+  g_assert_no_error (error);
+  g_assert_true (created);
+  g_assert_cmpstr (alta_record_item_get_status (booked), ==, "booked");
+  g_assert_nonnull (alta_record_item_get_date (booked));
+
+  /* The same slot by another request: taken */
+  {
+    g_autoptr (AltaRecordItem) lost = NULL;
+
+    lost = create (grace, ALTA_TYPE_APPOINTMENT, booking_json, "3f1c7a52-0d7e-4a43-9d1f-3", NULL,
+                   &error);
+    g_assert_null (lost);
+    g_assert_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_CONFLICT);
+    g_clear_error (&error);
+  }
+
+  /* Cancel it at the version it was booked at; cancelling again at that version is stale */
+  cancelled = patch (grace, ALTA_TYPE_APPOINTMENT, alta_record_item_get_id (booked),
+                     "[{\"op\":\"replace\",\"path\":\"/status\",\"value\":\"cancelled\"}]", "1",
+                     &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (alta_record_item_get_status (cancelled), ==, "cancelled");
+  {
+    g_autoptr (AltaRecordItem) stale = NULL;
+
+    stale = patch (grace, ALTA_TYPE_APPOINTMENT, alta_record_item_get_id (booked),
+                   "[{\"op\":\"replace\",\"path\":\"/status\",\"value\":\"cancelled\"}]", "1",
+                   &error);
+    g_assert_null (stale);
+    g_assert_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_CONFLICT);
+    g_clear_error (&error);
+  }
+
+  /* The account: a phone number, a refused one */
+  {
+    g_autoptr (JsonObject) changes = parse_object ("{\"phone\":\"(626) 555-0142\"}");
+    g_autoptr (JsonObject) bad = parse_object ("{\"phone\":\"call me\"}");
+    g_autoptr (GAsyncResult) result = NULL;
+    g_autoptr (GAsyncResult) bad_result = NULL;
+    g_autoptr (AltaPortalAccount) account = NULL;
+    g_autoptr (AltaPortalAccount) refused = NULL;
+
+    alta_portal_client_update_account_async (grace, changes, NULL, NULL,
+                                             alta_test_store_result_cb, &result);
+    account = alta_portal_client_update_account_finish (grace, wait_for_result (&result), &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (account);
+
+    alta_portal_client_update_account_async (grace, bad, NULL, NULL, alta_test_store_result_cb,
+                                             &bad_result);
+    refused = alta_portal_client_update_account_finish (grace, wait_for_result (&bad_result),
+                                                        &error);
+    g_assert_null (refused);
+    g_assert_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_INVALID_FIELD);
+    g_clear_error (&error);
+  }
+
+  /* The password: a wrong current one, then the change, then a sign-in with the new one */
+  {
+    g_autoptr (GAsyncResult) wrong = NULL;
+    g_autoptr (GAsyncResult) right = NULL;
+
+    alta_portal_client_change_password_async (grace, "Not-The-Password-1", "Quiet-Meadow-Lamp-9",
+                                              NULL, alta_test_store_result_cb, &wrong);
+    g_assert_false (alta_portal_client_change_password_finish (grace, wait_for_result (&wrong),
+                                                               &error));
+    g_assert_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_INVALID_CREDENTIALS);
+    g_clear_error (&error);
+
+    alta_portal_client_change_password_async (grace, "Orchard-Lantern-42", "Quiet-Meadow-Lamp-9",
+                                              NULL, alta_test_store_result_cb, &right);
+    g_assert_true (alta_portal_client_change_password_finish (grace, wait_for_result (&right),
+                                                              &error));
+    g_assert_no_error (error);
+    alta_test_sign_in (again, "grace", "Quiet-Meadow-Lamp-9");
+  }
+}
+
+static AltaRecordItem *
+read_item (AltaPortalClient *client,
+           GType             type,
+           const char       *id)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  AltaRecordItem *item;
+
+  alta_portal_client_read_async (client, type, id, ALTA_REQUEST_NONE, NULL,
+                                 alta_test_store_result_cb, &result);
+  item = alta_portal_client_read_finish (client, wait_for_result (&result), &error);
+  g_assert_no_error (error);
+  return item;
+}
+
+/* What issue 11's pages read: schedules, slots, clinics, visits, refill requests */
+static void
+test_visit_models (void)
+{
+  g_autoptr (AltaTestServer) server = alta_test_server_new_demo (NULL);
+  g_autoptr (AltaPortalClient) grace = alta_test_server_new_client (server);
+  g_autoptr (GListStore) schedules = NULL;
+  g_autoptr (GListStore) slots = NULL;
+  g_autoptr (AltaRecordItem) booked = NULL;
+  g_autoptr (AltaRecordItem) clinic = NULL;
+  g_autoptr (AltaRecordItem) refill = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *booking_json = NULL;
+  AltaSchedule *medical = NULL;
+  AltaSlot *slot = NULL;
+  AltaAppointment *visit;
+
+  alta_test_sign_in (grace, "grace", "Orchard-Lantern-42");
+
+  schedules = search (grace, ALTA_TYPE_SCHEDULE, (const char *[]) { NULL }, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (schedules)), >=, 2);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (schedules)); i++)
+    {
+      g_autoptr (AltaSchedule) schedule = g_list_model_get_item (G_LIST_MODEL (schedules), i);
+
+      g_assert_nonnull (alta_schedule_get_practitioner (schedule));
+      g_assert_nonnull (alta_schedule_get_location_id (schedule));
+      g_assert_cmpstr (alta_record_item_get_title (ALTA_RECORD_ITEM (schedule)), ==,
+                       alta_schedule_get_practitioner (schedule));
+      if (medical == NULL && alta_schedule_get_service (schedule) == ALTA_SERVICE_MEDICAL)
+        medical = g_steal_pointer (&schedule);
+    }
+  g_assert_nonnull (medical);
+
+  {
+    g_autofree char *reference = g_strconcat ("Schedule/",
+                                              alta_record_item_get_id (ALTA_RECORD_ITEM (medical)),
+                                              NULL);
+
+    slots = search (grace, ALTA_TYPE_SLOT,
+                    (const char *[]) { "schedule", reference, "status", "free", "_sort", "date",
+                                       "_count", "5", NULL }, &error);
+    g_assert_no_error (error);
+  }
+  slot = g_list_model_get_item (G_LIST_MODEL (slots), 0);
+  g_assert_true (alta_slot_get_is_free (slot));
+  g_assert_cmpstr (alta_slot_get_schedule_id (slot), ==,
+                   alta_record_item_get_id (ALTA_RECORD_ITEM (medical)));
+  g_assert_cmpint (g_date_time_compare (alta_slot_get_start (slot), now), >, 0);
+  g_assert_cmpint (g_date_time_difference (alta_slot_get_end (slot), alta_slot_get_start (slot)),
+                   ==, 30 * G_TIME_SPAN_MINUTE);
+
+  /* The clinic, in its own time zone: visits are told in Los Angeles time */
+  clinic = read_item (grace, ALTA_TYPE_CLINIC, alta_schedule_get_location_id (medical));
+  g_assert_cmpstr (alta_record_item_get_title (clinic), ==, alta_schedule_get_location (medical));
+  g_assert_cmpstr (alta_clinic_get_address (ALTA_CLINIC (clinic)), ==,
+                   "3945 Whittier Boulevard, Los Angeles, CA 90023");
+  g_assert_cmpstr (g_time_zone_get_identifier (alta_clinic_get_time_zone (ALTA_CLINIC (clinic))), ==,
+                   "America/Los_Angeles");
+
+  /* Booked: with its clinician, clinic and time */
+  booking_json = g_strdup_printf ("{\"status\":\"booked\","
+                                  "\"slot\":[{\"reference\":\"Slot/%s\"}],"
+                                  "\"participant\":[{\"actor\":{\"reference\":\"Patient/demo-adult\"},"
+                                  "\"status\":\"accepted\"}],\"comment\":\"Sore throat\"}",
+                                  alta_record_item_get_id (ALTA_RECORD_ITEM (slot)));
+  booked = create (grace, ALTA_TYPE_APPOINTMENT, booking_json, "5d0e7c3a-models-1", NULL, &error);
+  g_assert_no_error (error);
+  visit = ALTA_APPOINTMENT (booked);
+  g_assert_cmpint (alta_appointment_get_state (visit), ==, ALTA_APPOINTMENT_BOOKED);
+  g_assert_cmpint (alta_appointment_get_service (visit), ==, ALTA_SERVICE_MEDICAL);
+  g_assert_cmpstr (alta_appointment_get_practitioner (visit), ==,
+                   alta_schedule_get_practitioner (medical));
+  g_assert_cmpstr (alta_appointment_get_location_id (visit), ==,
+                   alta_schedule_get_location_id (medical));
+  g_assert_cmpstr (alta_appointment_get_comment (visit), ==, "Sore throat");
+  g_assert_true (g_date_time_equal (alta_appointment_get_start (visit), alta_slot_get_start (slot)));
+  g_assert_true (g_date_time_equal (alta_appointment_get_end (visit), alta_slot_get_end (slot)));
+  g_assert_nonnull (alta_record_item_get_version (booked));
+
+  /* The demo's pending refill request; asking again is a conflict; once the clinic completes
+   * it, a new request is pending with its note as typed */
+  {
+    g_autoptr (GListStore) tasks = search (grace, ALTA_TYPE_REFILL_REQUEST,
+                                           (const char *[]) { "patient", "demo-adult", NULL },
+                                           &error);
+    g_autoptr (AltaRefillRequest) pending = NULL;
+    g_autoptr (AltaRefillRequest) completed = NULL;
+    g_autoptr (JsonObject) task = NULL;
+    g_autoptr (AltaRecordItem) refused = NULL;
+    g_autofree char *output = NULL;
+    int status = -1;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tasks)), ==, 1);
+    pending = g_list_model_get_item (G_LIST_MODEL (tasks), 0);
+    g_assert_cmpint (alta_refill_request_get_state (pending), ==, ALTA_REFILL_PENDING);
+    g_assert_nonnull (alta_refill_request_get_medication_id (pending));
+    g_assert_nonnull (alta_record_item_get_date (ALTA_RECORD_ITEM (pending)));
+
+    task = alta_refill_request_new_json ("demo-adult", alta_refill_request_get_medication_id (pending),
+                                         "  Pick up at the Eastside pharmacy ");
+    {
+      g_autoptr (GAsyncResult) result = NULL;
+
+      alta_portal_client_create_async (grace, ALTA_TYPE_REFILL_REQUEST, task, "5d0e7c3a-refill-1",
+                                       NULL, alta_test_store_result_cb, &result);
+      refused = alta_portal_client_create_finish (grace, wait_for_result (&result), NULL, &error);
+      g_assert_null (refused);
+      g_assert_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_CONFLICT);
+      g_clear_error (&error);
+    }
+
+    output = alta_test_server_admin (server, NULL, &status, "complete-refill", "--task",
+                                     alta_record_item_get_id (ALTA_RECORD_ITEM (pending)), NULL);
+    g_assert_cmpint (status, ==, 0);
+    completed = ALTA_REFILL_REQUEST (read_item (grace, ALTA_TYPE_REFILL_REQUEST,
+                                                alta_record_item_get_id (ALTA_RECORD_ITEM (pending))));
+    g_assert_cmpint (alta_refill_request_get_state (completed), ==, ALTA_REFILL_COMPLETED);
+
+    {
+      g_autoptr (GAsyncResult) result = NULL;
+
+      alta_portal_client_create_async (grace, ALTA_TYPE_REFILL_REQUEST, task, "5d0e7c3a-refill-2",
+                                       NULL, alta_test_store_result_cb, &result);
+      refill = alta_portal_client_create_finish (grace, wait_for_result (&result), NULL, &error);
+      g_assert_no_error (error);
+    }
+    g_assert_cmpint (alta_refill_request_get_state (ALTA_REFILL_REQUEST (refill)), ==,
+                     ALTA_REFILL_PENDING);
+    g_assert_cmpstr (alta_refill_request_get_medication_id (ALTA_REFILL_REQUEST (refill)), ==,
+                     alta_refill_request_get_medication_id (pending));
+    g_assert_cmpstr (alta_refill_request_get_note (ALTA_REFILL_REQUEST (refill)), ==,
+                     "  Pick up at the Eastside pharmacy ");
+  }
+
+  g_object_unref (medical);
+  g_object_unref (slot);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -523,6 +882,8 @@ main (int    argc,
 
   g_test_add_func ("/portal-client/record-lists", test_record_lists);
   g_test_add_func ("/portal-client/typed-calls", test_typed_calls);
+  g_test_add_func ("/portal-client/writes", test_writes);
+  g_test_add_func ("/portal-client/visit-models", test_visit_models);
   g_test_add_func ("/portal-client/bad-certificate", test_bad_certificate);
   g_test_add_func ("/portal-client/unreachable", test_unreachable);
   g_test_add_func ("/portal-client/timeout", test_timeout);

@@ -175,6 +175,40 @@ test_usernames_and_emails (void)
   g_assert_false (alta_rules_is_valid_language ("fr"));
 }
 
+static void
+test_name_search (void)
+{
+  g_autofree char *folded = alta_rules_fold_name ("Sofía HERNÁNDEZ Ruiz");
+
+  g_assert_cmpstr (folded, ==, "sofia hernandez ruiz");
+
+  /* Case and accents, either way round */
+  g_assert_true (alta_rules_name_matches ("Sofía", "sofia"));
+  g_assert_true (alta_rules_name_matches ("Sofia", "SOFÍA"));
+  g_assert_true (alta_rules_name_matches ("Hernández Ruiz", "hernandez"));
+  /* Decomposed input (an input method's "i" + combining acute) */
+  g_assert_true (alta_rules_name_matches ("Sofía", "Sofi\xcc\x81" "a"));
+
+  /* Any part of a compound surname, hyphenated or not; several words all must match */
+  g_assert_true (alta_rules_name_matches ("Hernández Ruiz", "ruiz"));
+  g_assert_true (alta_rules_name_matches ("García-López", "lopez"));
+  g_assert_true (alta_rules_name_matches ("Hernández Ruiz", "ruiz hernandez"));
+  g_assert_false (alta_rules_name_matches ("Hernández Ruiz", "hernandez garcia"));
+
+  /* Any one given name, by prefix */
+  g_assert_true (alta_rules_name_matches ("Elisa Donetta", "Elisa"));
+  g_assert_true (alta_rules_name_matches ("Elisa Donetta", "don"));
+  g_assert_true (alta_rules_name_matches ("Sofía", "sof"));
+  g_assert_false (alta_rules_name_matches ("Sofía", "ofia"));
+  g_assert_false (alta_rules_name_matches ("Elisa Donetta", "Elisabeth"));
+
+  /* No words match everything; a name without the word does not */
+  g_assert_true (alta_rules_name_matches ("Grace", NULL));
+  g_assert_true (alta_rules_name_matches ("Grace", "  "));
+  g_assert_false (alta_rules_name_matches (NULL, "grace"));
+  g_assert_false (alta_rules_name_matches ("Grace", "\xff"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -191,6 +225,7 @@ main (int    argc,
   g_test_add_func ("/rules/password/too-long", test_password_too_long);
   g_test_add_func ("/rules/activation-code/format", test_activation_code_format);
   g_test_add_func ("/rules/usernames-and-emails", test_usernames_and_emails);
+  g_test_add_func ("/rules/names/search", test_name_search);
 
   return g_test_run ();
 }

@@ -348,6 +348,76 @@ test_query_dynamic (Fixture       *fixture,
   assert_every_statement_reset (fixture->store);
 }
 
+static char *
+search_ids (AltaStore  *store,
+            const char *family,
+            const char *given,
+            const char *birth_date)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) patients = alta_store_search_patients (store, family, given, birth_date,
+                                                               50, &error);
+  GString *ids = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < patients->len; i++)
+    {
+      AltaPatient *patient = g_ptr_array_index (patients, i);
+
+      g_string_append_printf (ids, "%s%s", ids->len > 0 ? " " : "", patient->id);
+    }
+
+  return g_string_free (ids, FALSE);
+}
+
+/* The front desk's search: case, accents, any given name, any surname part, prefixes */
+static void
+test_search_patients (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  const AltaPatient patients[] = {
+    { "p-sofia", "Sofía", "Hernández Ruiz", "1958-03-02", NULL, NULL, "es", NULL },
+    { "p-elisa", "Elisa Donetta", "Johnson", "1990-07-14", NULL, NULL, "en", NULL },
+    { "p-ana", "Ana", "García-López", "1985-01-30", NULL, NULL, "es", NULL },
+    { "p-ruiz", "Roberto", "Ruiz", "1970-11-11", NULL, NULL, "es", NULL },
+  };
+  const struct { const char *family, *given, *birth_date, *ids; } searches[] = {
+    { "hernandez", "sofia", NULL, "p-sofia" },
+    { "HERNÁNDEZ RUIZ", NULL, NULL, "p-sofia" },
+    { "ruiz", NULL, NULL, "p-sofia p-ruiz" },
+    { "hern", "sof", NULL, "p-sofia" },
+    { NULL, "Elisa", NULL, "p-elisa" },
+    { NULL, "donetta", NULL, "p-elisa" },
+    { "johnson", "elisa donetta", NULL, "p-elisa" },
+    { "lopez", NULL, NULL, "p-ana" },
+    { "garcia lopez", "ana", "1985-01-30", "p-ana" },
+    { "garcia", "ana", "1985-01-31", "" },
+    { "ruiz", "rob", NULL, "p-ruiz" },
+    { "uiz", NULL, NULL, "" },
+    { "hernandez", "elisa", NULL, "" },
+    /* Neither wildcards nor SQL pass through */
+    { "%", NULL, NULL, "" },
+    { "' OR 1=1 --", NULL, NULL, "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (patients); i++)
+    {
+      g_autoptr (GError) error = NULL;
+
+      alta_store_insert_patient (fixture->store, &patients[i], &error);
+      g_assert_no_error (error);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (searches); i++)
+    {
+      g_autofree char *ids = search_ids (fixture->store, searches[i].family, searches[i].given,
+                                         searches[i].birth_date);
+
+      g_test_message ("family=%s given=%s", searches[i].family, searches[i].given);
+      g_assert_cmpstr (ids, ==, searches[i].ids);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -364,6 +434,8 @@ main (int    argc,
               test_wrong_bind_count, fixture_tear_down);
   g_test_add ("/store/helpers/query-dynamic", Fixture, NULL, fixture_set_up,
               test_query_dynamic, fixture_tear_down);
+  g_test_add ("/store/patients/search", Fixture, NULL, fixture_set_up, test_search_patients,
+              fixture_tear_down);
   g_test_add ("/store/helpers/errors", Fixture, NULL, fixture_set_up, test_errors,
               fixture_tear_down);
 

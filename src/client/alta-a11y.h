@@ -11,8 +11,13 @@
 
 G_BEGIN_DECLS
 
-void alta_a11y_name_inner (GtkWidget  *widget,
-                           GType       type,
-                           const char *label);
+void alta_a11y_name_inner     (GtkWidget   *widget,
+                               GType        type,
+                               const char  *label);
+void alta_a11y_name_drop_down (GtkDropDown *dropdown,
+                               const char  *button_label,
+                               const char  *list_label);
+void alta_a11y_tidy           (GtkWidget   *widget,
+                               const char  *label);
 
 G_END_DECLS

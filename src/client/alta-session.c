@@ -17,6 +17,7 @@
 #include "alta-message.h"
 #include "alta-problem.h"
 #include "alta-session.h"
+#include "alta-vital-sign.h"
 
 /* The one root of patient data in the app: the account, the record shown, the list models
  * the pages bind to and what the home page counts. The window holds the session while a
@@ -49,6 +50,7 @@ struct _AltaSession
   GListStore       *reports;
   GListStore       *results;
   GListStore       *messages;
+  GListStore       *vital_signs;      /* AltaVitalSign, newest first */
   GHashTable       *results_by_id;    /* id → AltaLabResult, both owned by the results */
   GHashTable       *results_by_code;  /* code → GPtrArray of AltaLabResult */
   AltaAppointment  *next_appointment;
@@ -81,6 +83,7 @@ enum {
   PROP_REPORTS,
   PROP_RESULTS,
   PROP_MESSAGES,
+  PROP_VITAL_SIGNS,
   PROP_NEW_RESULTS,
   PROP_UNREAD_MESSAGES,
   PROP_MESSAGES_STATE,
@@ -145,7 +148,7 @@ empty_record (AltaSession *self)
 {
   GListStore *stores[] = {
     self->allergies, self->immunizations, self->medications, self->problems, self->reports,
-    self->messages,
+    self->messages, self->vital_signs,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (stores); i++)
@@ -174,6 +177,7 @@ alta_session_dispose (GObject *object)
   g_clear_object (&self->reports);
   g_clear_object (&self->results);
   g_clear_object (&self->messages);
+  g_clear_object (&self->vital_signs);
   g_clear_pointer (&self->results_by_id, g_hash_table_unref);
   g_clear_pointer (&self->results_by_code, g_hash_table_unref);
   if (self->records != NULL)
@@ -249,6 +253,9 @@ alta_session_get_property (GObject    *object,
     case PROP_MESSAGES:
       g_value_set_object (value, self->messages);
       break;
+    case PROP_VITAL_SIGNS:
+      g_value_set_object (value, self->vital_signs);
+      break;
     case PROP_NEW_RESULTS:
       g_value_set_uint (value, self->new_results);
       break;
@@ -304,6 +311,8 @@ alta_session_class_init (AltaSessionClass *klass)
     g_param_spec_object ("results", NULL, NULL, G_TYPE_LIST_MODEL, flags);
   properties[PROP_MESSAGES] =
     g_param_spec_object ("messages", NULL, NULL, G_TYPE_LIST_MODEL, flags);
+  properties[PROP_VITAL_SIGNS] =
+    g_param_spec_object ("vital-signs", NULL, NULL, G_TYPE_LIST_MODEL, flags);
   properties[PROP_NEW_RESULTS] =
     g_param_spec_uint ("new-results", NULL, NULL, 0, G_MAXUINT, 0, flags);
   properties[PROP_UNREAD_MESSAGES] =
@@ -328,6 +337,7 @@ alta_session_init (AltaSession *self)
   self->problems = g_list_store_new (ALTA_TYPE_PROBLEM);
   self->reports = g_list_store_new (ALTA_TYPE_LAB_REPORT);
   self->results = g_list_store_new (ALTA_TYPE_LAB_RESULT);
+  self->vital_signs = g_list_store_new (ALTA_TYPE_VITAL_SIGN);
   self->messages = g_list_store_new (ALTA_TYPE_MESSAGE);
   self->results_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->results_by_code = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
@@ -464,6 +474,7 @@ MODEL_GETTER (problems)
 MODEL_GETTER (reports)
 MODEL_GETTER (results)
 MODEL_GETTER (messages)
+MODEL_GETTER (vital_signs)
 
 /**
  * alta_session_get_new_results:
@@ -557,13 +568,12 @@ alta_session_show_record (AltaSession *self,
  * empty: it is emptied before the results it borrows from are replaced.
  */
 static void
-index_results (AltaSession *self)
+index_results (AltaSession *self,
+               GPtrArray   *results)
 {
-  GListModel *results = G_LIST_MODEL (self->results);
-
-  for (guint i = 0; i < g_list_model_get_n_items (results); i++)
+  for (guint i = 0; i < results->len; i++)
     {
-      g_autoptr (AltaLabResult) result = g_list_model_get_item (results, i);
+      AltaLabResult *result = g_ptr_array_index (results, i);
       const char *id = alta_record_item_get_id (ALTA_RECORD_ITEM (result));
       const char *code = alta_lab_result_get_code (result);
 
@@ -593,13 +603,62 @@ count_new_results (AltaSession *self)
   for (guint i = 0; i < g_list_model_get_n_items (reports); i++)
     {
       g_autoptr (AltaRecordItem) report = g_list_model_get_item (reports, i);
-      GDateTime *updated = alta_record_item_get_updated (report);
-
-      if (updated != NULL && g_date_time_to_unix (updated) > self->last_visit)
+      if (alta_session_report_is_new (self, ALTA_LAB_REPORT (report)))
         n_new++;
     }
 
   set_new_results (self, n_new);
+}
+
+/**
+ * alta_session_report_is_new:
+ * @report: a report of the record shown
+ *
+ * Returns: whether @report was released since the previous visit, as the new-results
+ *   count counts it
+ */
+gboolean
+alta_session_report_is_new (AltaSession   *self,
+                            AltaLabReport *report)
+{
+  GDateTime *updated;
+
+  g_return_val_if_fail (ALTA_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (ALTA_IS_LAB_REPORT (report), FALSE);
+
+  updated = alta_record_item_get_updated (ALTA_RECORD_ITEM (report));
+  return updated != NULL && g_date_time_to_unix (updated) > self->last_visit;
+}
+
+/**
+ * alta_session_count_out_of_range:
+ * @report: a report of the record shown
+ *
+ * Returns: how many of @report's values are flagged outside their normal range (0 until
+ *   the record's results are loaded)
+ */
+guint
+alta_session_count_out_of_range (AltaSession   *self,
+                                 AltaLabReport *report)
+{
+  const char * const *ids;
+  guint n_out = 0;
+
+  g_return_val_if_fail (ALTA_IS_SESSION (self), 0);
+  g_return_val_if_fail (ALTA_IS_LAB_REPORT (report), 0);
+
+  ids = alta_lab_report_get_result_ids (report);
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    {
+      AltaLabResult *result = g_hash_table_lookup (self->results_by_id, ids[i]);
+      AltaResultFlag flag = result != NULL ? alta_lab_result_get_flag (result)
+                                           : ALTA_RESULT_FLAG_NONE;
+
+      if (flag != ALTA_RESULT_FLAG_NONE && flag != ALTA_RESULT_FLAG_NORMAL)
+        n_out++;
+    }
+
+  return n_out;
 }
 
 /**
@@ -691,6 +750,7 @@ typedef enum
   PART_PROBLEMS,
   PART_REPORTS,
   PART_RESULTS,
+  PART_VITAL_SIGNS,
   PART_MESSAGES,
   PART_APPOINTMENT,
   N_PARTS
@@ -742,6 +802,8 @@ store_of_part (AltaSession *self,
       return self->results;
     case PART_MESSAGES:
       return self->messages;
+    case PART_VITAL_SIGNS:
+      return self->vital_signs;
     case PART_APPOINTMENT:
     case N_PARTS:
     default:
@@ -763,18 +825,18 @@ fill_store (AltaSession *self,
     g_ptr_array_sort (all, compare_current_first);
   if (kind == PART_RESULTS)
     {
-      /* The index borrows from the results: emptied before them */
+      /* The index borrows from the results: emptied before the old ones go, and filled
+       * from the new ones (which @all holds) before the store announces them, so that a
+       * report row counting its values on items-changed finds them */
       g_hash_table_remove_all (self->results_by_id);
       g_hash_table_remove_all (self->results_by_code);
+      index_results (self, all);
     }
   g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)),
                        all->pdata, all->len);
 
   switch (kind)
     {
-    case PART_RESULTS:
-      index_results (self);
-      break;
     case PART_REPORTS:
       count_new_results (self);
       break;
@@ -788,10 +850,12 @@ fill_store (AltaSession *self,
         set_unread_messages (self, unread);
       }
       break;
+    case PART_RESULTS:
     case PART_ALLERGIES:
     case PART_IMMUNIZATIONS:
     case PART_MEDICATIONS:
     case PART_PROBLEMS:
+    case PART_VITAL_SIGNS:
     case PART_APPOINTMENT:
     case N_PARTS:
     default:
@@ -867,7 +931,7 @@ part_cb (GObject      *object,
  * alta_session_load_async:
  *
  * Loads the record shown: allergies, immunizations, medications, problems, reports and
- * their results, messages and the next appointment.
+ * their results, vital signs, messages and the next appointment.
  */
 void
 alta_session_load_async (AltaSession         *self,
@@ -909,6 +973,9 @@ alta_session_load_async (AltaSession         *self,
       [PART_RESULTS] = { ALTA_TYPE_LAB_RESULT,
                          (const char *[]) { "patient", id, "category", "laboratory",
                                             "_sort", "-date", "_count", "500", NULL } },
+      [PART_VITAL_SIGNS] = { ALTA_TYPE_VITAL_SIGN,
+                             (const char *[]) { "patient", id, "category", "vital-signs",
+                                                "_sort", "-date", "_count", "500", NULL } },
       [PART_MESSAGES] = { ALTA_TYPE_MESSAGE,
                           (const char *[]) { "patient", id, "_sort", "-sent", "_count", "200", NULL } },
       [PART_APPOINTMENT] = { ALTA_TYPE_APPOINTMENT,
@@ -939,4 +1006,17 @@ alta_session_load_finish (AltaSession   *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * alta_session_get_account:
+ *
+ * Returns: (transfer none): the signed-in account, with the records it may see
+ */
+AltaPortalAccount *
+alta_session_get_account (AltaSession *self)
+{
+  g_return_val_if_fail (ALTA_IS_SESSION (self), NULL);
+
+  return self->account;
 }

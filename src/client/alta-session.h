@@ -37,6 +37,7 @@ AltaSession      *alta_session_new                     (AltaPortalClient     *cl
                                                         gint64                idle_timeout_s,
                                                         gint64                last_visit);
 AltaPortalClient *alta_session_get_client              (AltaSession          *self);
+AltaPortalAccount *alta_session_get_account           (AltaSession          *self);
 const char       *alta_session_get_own_name            (AltaSession          *self);
 const char       *alta_session_get_record_id           (AltaSession          *self);
 const char       *alta_session_get_record_name         (AltaSession          *self);
@@ -52,11 +53,16 @@ GListModel       *alta_session_get_problems            (AltaSession          *se
 GListModel       *alta_session_get_reports             (AltaSession          *self);
 GListModel       *alta_session_get_results             (AltaSession          *self);
 GListModel       *alta_session_get_messages            (AltaSession          *self);
+GListModel       *alta_session_get_vital_signs         (AltaSession          *self);
 guint             alta_session_get_new_results         (AltaSession          *self);
 guint             alta_session_get_unread_messages     (AltaSession          *self);
 AltaLoadState     alta_session_get_messages_state      (AltaSession          *self);
 AltaAppointment  *alta_session_get_next_appointment    (AltaSession          *self);
 AltaLoadState     alta_session_get_appointment_state   (AltaSession          *self);
+gboolean          alta_session_report_is_new           (AltaSession          *self,
+                                                        AltaLabReport        *report);
+guint             alta_session_count_out_of_range      (AltaSession          *self,
+                                                        AltaLabReport        *report);
 AltaLabReport    *alta_session_find_report             (AltaSession          *self,
                                                         const char           *id);
 AltaLabResult    *alta_session_find_result             (AltaSession          *self,

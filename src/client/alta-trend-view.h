@@ -1,4 +1,4 @@
-/* alta-trend-view.h: one test's values over time
+/* alta-trend-view.h: one test's or vital sign's values over time
  *
  * Copyright 2026 The MyAltaMed for Linux authors
  *
@@ -15,9 +15,17 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (AltaTrendView, alta_trend_view, ALTA, TREND_VIEW, GtkWidget)
 
-GtkWidget  *alta_trend_view_new         (void);
-void        alta_trend_view_set_results (AltaTrendView *self,
-                                         GPtrArray     *results);
-const char *alta_trend_view_get_summary (AltaTrendView *self);
+GtkWidget  *alta_trend_view_new                  (void);
+void        alta_trend_view_set_results          (AltaTrendView *self,
+                                                  GPtrArray     *results);
+void        alta_trend_view_set_vital_signs      (AltaTrendView *self,
+                                                  GPtrArray     *vital_signs);
+const char *alta_trend_view_get_unit             (AltaTrendView *self);
+void        alta_trend_view_set_unit             (AltaTrendView *self,
+                                                  const char    *unit);
+GDateTime  *alta_trend_view_get_highlighted_date (AltaTrendView *self);
+void        alta_trend_view_set_highlighted_date (AltaTrendView *self,
+                                                  GDateTime     *date);
+const char *alta_trend_view_get_summary          (AltaTrendView *self);
 
 G_END_DECLS

@@ -18,9 +18,11 @@
 #include "alta-idle-monitor.h"
 #include "alta-portal-error.h"
 #include "alta-results-page.h"
+#include "alta-rules.h"
 #include "alta-session.h"
 #include "alta-sign-in-page.h"
 #include "alta-summary-page.h"
+#include "alta-vitals-page.h"
 #include "alta-window.h"
 
 /* Reaching the portal, signing in, then the record. The window holds the session while a
@@ -44,6 +46,7 @@ struct _AltaWindow
   AltaHomePage         *home_page;
   AltaResultsPage      *results_page;
   AltaSummaryPage      *summary_page;
+  AltaVitalsPage       *vitals_page;
   AdwViewSwitcherTitle *switcher_title;
   AdwToastOverlay      *toast_overlay;
   GtkDropDown          *record_dropdown;
@@ -120,6 +123,7 @@ show_nobody (AltaWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->record_dropdown), FALSE);
   gtk_revealer_set_reveal_child (self->proxy_banner, FALSE);
   gtk_label_set_text (self->proxy_label, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->proxy_label), FALSE);
   clear_clipboards (self);
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", FALSE);
@@ -320,6 +324,8 @@ update_proxy_banner (AltaWindow *self)
     {
       gtk_revealer_set_reveal_child (self->proxy_banner, FALSE);
       gtk_label_set_text (self->proxy_label, "");
+      /* An empty label is read by its type name */
+      gtk_widget_set_visible (GTK_WIDGET (self->proxy_label), FALSE);
       return;
     }
 
@@ -327,7 +333,77 @@ update_proxy_banner (AltaWindow *self)
   text = g_strdup_printf (_("You are viewing the record of %s"),
                           alta_session_get_record_name (self->session));
   gtk_label_set_text (self->proxy_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->proxy_label), TRUE);
   gtk_revealer_set_reveal_child (self->proxy_banner, TRUE);
+}
+
+/* How the record chooser reads a record: whose it is, to the person signed in, and how old
+ * they are ("Mateo Reyes, your child, 6") */
+static char *
+describe_record (AltaSession *session,
+                 guint        index)
+{
+  AltaPortalAccount *account = alta_session_get_account (session);
+  const char *name = alta_portal_account_get_record_name (account, index);
+  const char *relationship = alta_portal_account_get_record_relationship (account, index);
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  GDate birth_date;
+  GDate today;
+  int age;
+
+  if (g_strcmp0 (relationship, "self") == 0)
+    /* Translators: in the record chooser, the person's own record; %s is their name */
+    return g_strdup_printf (_("%s, your own record"), name);
+
+  if (!alta_rules_parse_date (alta_portal_account_get_record_birth_date (account, index),
+                              &birth_date))
+    return g_strdup (name);
+
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
+                  g_date_time_get_year (now));
+  age = alta_rules_age_on (&birth_date, &today);
+
+  if (g_strcmp0 (relationship, "child") == 0)
+    /* Translators: in the record chooser, a child's record seen by a parent: the child's
+     * name and age in years */
+    return g_strdup_printf (g_dngettext (NULL, "%s, your child, %d", "%s, your child, %d", age),
+                            name, age);
+  if (g_strcmp0 (relationship, "dependent-adult") == 0)
+    /* Translators: in the record chooser, the record of an adult in the person's care: the
+     * adult's name and age in years */
+    return g_strdup_printf (g_dngettext (NULL, "%s, an adult in your care, %d",
+                                         "%s, an adult in your care, %d", age),
+                            name, age);
+  return g_strdup (name);
+}
+
+static void
+on_record_item_setup_cb (GtkSignalListItemFactory *factory,
+                         GtkListItem              *item,
+                         gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+on_record_item_bind_cb (GtkSignalListItemFactory *factory,
+                        GtkListItem              *item,
+                        AltaWindow               *self)
+{
+  GtkStringObject *record = gtk_list_item_get_item (item);
+  guint position = gtk_list_item_get_position (item);
+  g_autofree char *text = NULL;
+
+  if (self->session != NULL &&
+      position < alta_portal_account_get_n_records (alta_session_get_account (self->session)))
+    text = describe_record (self->session, position);
+  else
+    text = g_strdup (gtk_string_object_get_string (record));
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text);
 }
 
 /* The session's record shown, loaded afresh: the pages follow its models */
@@ -547,6 +623,7 @@ alta_window_class_init (AltaWindowClass *klass)
   g_type_ensure (ALTA_TYPE_RESULTS_PAGE);
   g_type_ensure (ALTA_TYPE_SIGN_IN_PAGE);
   g_type_ensure (ALTA_TYPE_SUMMARY_PAGE);
+  g_type_ensure (ALTA_TYPE_VITALS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/net/myaltamed/MyAltaMed/ui/alta-window.ui");
@@ -561,6 +638,7 @@ alta_window_class_init (AltaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, summary_page);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, AltaWindow, vitals_page);
   gtk_widget_class_bind_template_callback (widget_class, on_record_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_signed_in_cb);
 
@@ -571,16 +649,25 @@ alta_window_class_init (AltaWindowClass *klass)
 static void
 alta_window_init (AltaWindow *self)
 {
+  g_autoptr (GtkListItemFactory) list_factory = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", FALSE);
-  alta_a11y_name_inner (GTK_WIDGET (self->record_dropdown), GTK_TYPE_TOGGLE_BUTTON,
-                        _("Record shown"));
+  /* The chooser's list says whose each record is; its button, the name only */
+  list_factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (list_factory, "setup", G_CALLBACK (on_record_item_setup_cb), NULL);
+  g_signal_connect_object (list_factory, "bind", G_CALLBACK (on_record_item_bind_cb), self, 0);
+  gtk_drop_down_set_list_factory (self->record_dropdown, list_factory);
+  alta_a11y_name_drop_down (self->record_dropdown, _("Choose whose record"),
+                            _("Records you can see"));
+  alta_a11y_tidy (GTK_WIDGET (self), NULL);
   alta_bench_watch_window (GTK_WINDOW (self));
 
   /* Every page shows the window's session */
   g_object_bind_property (self, "session", self->home_page, "session", G_BINDING_SYNC_CREATE);
   g_object_bind_property (self, "session", self->results_page, "session", G_BINDING_SYNC_CREATE);
   g_object_bind_property (self, "session", self->summary_page, "session", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self, "session", self->vitals_page, "session", G_BINDING_SYNC_CREATE);
 
   self->session_signals = g_signal_group_new (ALTA_TYPE_SESSION);
   g_signal_group_connect_swapped (self->session_signals, "notify::record-is-own",

@@ -9,11 +9,14 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
-#include "alta-lab-result.h"
 #include "alta-json.h"
+#include "alta-lab-result.h"
+#include "alta-units.h"
+
 struct _AltaLabResult
 {
   AltaRecordItem parent_instance;
@@ -29,6 +32,7 @@ struct _AltaLabResult
   gboolean   has_low;
   double     high;
   gboolean   has_high;
+  char      *range_unit;   /* the unit of the range's limits */
   char      *range_text;   /* a reference range given only as text */
   AltaResultFlag flag;
 };
@@ -86,18 +90,25 @@ flag_from_code (const char *code)
   return ALTA_RESULT_FLAG_NONE;
 }
 
+/* A Quantity's unit: its text, else its code */
+static char *
+dup_unit (JsonObject *quantity)
+{
+  char *unit = alta_fhir_dup_text (alta_json_get_string (quantity, "unit"));
+
+  return unit != NULL ? unit : alta_fhir_dup_text (alta_json_get_string (quantity, "code"));
+}
+
 static char *
 format_quantity (JsonObject *quantity)
 {
-  const char *unit = alta_json_get_string (quantity, "unit");
+  g_autofree char *unit = dup_unit (quantity);
   double value;
 
-  if (!alta_json_get_number (quantity, "value", &value))
+  if (!alta_json_get_number (quantity, "value", &value) || !isfinite (value))
     return NULL;
-  if (unit == NULL)
-    unit = alta_json_get_string (quantity, "code");
 
-  return unit != NULL ? g_strdup_printf ("%g %s", value, unit) : g_strdup_printf ("%g", value);
+  return alta_units_format_value (value, unit);
 }
 
 /* A value that is not a quantity, as text: a string, a code, a yes/no, or the components
@@ -166,11 +177,7 @@ alta_lab_result_load (AltaRecordItem *item,
   self->has_value = alta_json_get_number (quantity, "value", &self->value) &&
                     isfinite (self->value);
   if (self->has_value)
-    {
-      self->unit = alta_fhir_dup_text (alta_json_get_string (quantity, "unit"));
-      if (self->unit == NULL)
-        self->unit = alta_fhir_dup_text (alta_json_get_string (quantity, "code"));
-    }
+    self->unit = dup_unit (quantity);
   else
     self->value_text = read_value_text (resource);
 
@@ -179,6 +186,10 @@ alta_lab_result_load (AltaRecordItem *item,
   self->has_high = alta_json_get_number (alta_json_get_object (range, "high"), "value", &self->high) &&
                    isfinite (self->high);
   self->range_text = alta_fhir_dup_text (alta_json_get_string (range, "text"));
+  /* The limits say their unit, as the value does; a range without one has the value's */
+  self->range_unit = dup_unit (alta_json_get_object (range, self->has_low ? "low" : "high"));
+  if (self->range_unit == NULL)
+    self->range_unit = g_strdup (self->unit);
 
   interpretation = alta_fhir_dup_concept_code (alta_json_array_get_object (interpretations, 0),
                                                NULL);
@@ -204,6 +215,7 @@ alta_lab_result_finalize (GObject *object)
   g_clear_pointer (&self->category, g_free);
   g_clear_pointer (&self->value_text, g_free);
   g_clear_pointer (&self->unit, g_free);
+  g_clear_pointer (&self->range_unit, g_free);
   g_clear_pointer (&self->range_text, g_free);
 
   G_OBJECT_CLASS (alta_lab_result_parent_class)->finalize (object);
@@ -379,8 +391,9 @@ alta_lab_result_get_value_text (AltaLabResult *self)
 /**
  * alta_lab_result_dup_value_with_unit:
  *
- * Returns: (transfer full) (nullable): the number and its unit ("124 mg/dL"), or the value
- *   that is not a number, or %NULL without a value
+ * Returns: (transfer full) (nullable): the number and its unit as a patient reads them
+ *   ("124 mg/dL", "6.8 ×10³/µL"), or the value that is not a number, or %NULL without a
+ *   value
  */
 char *
 alta_lab_result_dup_value_with_unit (AltaLabResult *self)
@@ -390,8 +403,7 @@ alta_lab_result_dup_value_with_unit (AltaLabResult *self)
   if (!self->has_value)
     return g_strdup (self->value_text);
 
-  return self->unit != NULL ? g_strdup_printf ("%g %s", self->value, self->unit)
-                            : g_strdup_printf ("%g", self->value);
+  return alta_units_format_value (self->value, self->unit);
 }
 
 /**
@@ -458,4 +470,58 @@ alta_lab_result_get_flag (AltaLabResult *self)
   g_return_val_if_fail (ALTA_IS_LAB_RESULT (self), ALTA_RESULT_FLAG_NONE);
 
   return self->flag;
+}
+
+/**
+ * alta_lab_result_get_range_unit:
+ *
+ * Returns: (nullable) the unit of the range's limits, as FHIR gives it
+ */
+const char *
+alta_lab_result_get_range_unit (AltaLabResult *self)
+{
+  g_return_val_if_fail (ALTA_IS_LAB_RESULT (self), NULL);
+
+  return self->range_unit;
+}
+
+/**
+ * alta_lab_result_dup_range:
+ *
+ * Returns: (transfer full) (nullable): the normal range as the report shows it, with its
+ *   unit ("Normal: 70 to 99 mg/dL", "Normal: over 40 mg/dL"), or %NULL without one
+ */
+char *
+alta_lab_result_dup_range (AltaLabResult *self)
+{
+  g_return_val_if_fail (ALTA_IS_LAB_RESULT (self), NULL);
+
+  if (self->has_low || self->has_high)
+    return alta_units_format_range (self->has_low, self->low, self->has_high, self->high,
+                                    self->range_unit);
+  if (self->range_text != NULL)
+    /* Translators: a normal range the laboratory gave as text, "Normal: negative" */
+    return g_strdup_printf (_("Normal: %s"), self->range_text);
+
+  return NULL;
+}
+
+/**
+ * alta_lab_result_dup_range_description:
+ *
+ * Returns: (transfer full) (nullable): the normal range as a screen reader says it after
+ *   the value ("normal range 70 to 99"), or %NULL without one
+ */
+char *
+alta_lab_result_dup_range_description (AltaLabResult *self)
+{
+  g_return_val_if_fail (ALTA_IS_LAB_RESULT (self), NULL);
+
+  if (self->has_low || self->has_high)
+    return alta_units_describe_range (self->has_low, self->low, self->has_high, self->high);
+  if (self->range_text != NULL)
+    /* Translators: spoken after a value, a normal range given as text, "normal range negative" */
+    return g_strdup_printf (_("normal range %s"), self->range_text);
+
+  return NULL;
 }

@@ -48,6 +48,9 @@ gboolean              alta_lab_result_get_has_low          (AltaLabResult *self)
 double                alta_lab_result_get_high             (AltaLabResult *self);
 gboolean              alta_lab_result_get_has_high         (AltaLabResult *self);
 const char           *alta_lab_result_get_range_text       (AltaLabResult *self);
+const char           *alta_lab_result_get_range_unit       (AltaLabResult *self);
+char                 *alta_lab_result_dup_range            (AltaLabResult *self);
+char                 *alta_lab_result_dup_range_description (AltaLabResult *self);
 AltaResultFlag        alta_lab_result_get_flag             (AltaLabResult *self);
 
 G_END_DECLS

@@ -22,6 +22,7 @@ typedef struct
   char *patient_id;
   char *name;
   char *relationship;
+  char *birth_date;
 } Record;
 
 struct _AltaPortalAccount
@@ -56,6 +57,7 @@ record_clear (gpointer data)
   g_clear_pointer (&record->patient_id, g_free);
   g_clear_pointer (&record->name, g_free);
   g_clear_pointer (&record->relationship, g_free);
+  g_clear_pointer (&record->birth_date, g_free);
 }
 
 static void
@@ -167,6 +169,7 @@ alta_portal_account_new_from_json (JsonObject  *account,
       record.patient_id = g_strdup (id);
       record.name = g_strdup (name != NULL ? name : id);
       record.relationship = g_strdup (alta_json_get_string (object, "relationship"));
+      record.birth_date = g_strdup (alta_json_get_string (object, "birth_date"));
       if (g_strcmp0 (record.relationship, "self") == 0)
         g_array_prepend_val (self->records, record);
       else
@@ -291,4 +294,20 @@ alta_portal_account_get_record_relationship (AltaPortalAccount *self,
   g_return_val_if_fail (index < self->records->len, NULL);
 
   return g_array_index (self->records, Record, index).relationship;
+}
+
+/**
+ * alta_portal_account_get_record_birth_date:
+ * @index: a record's position
+ *
+ * Returns: (nullable): the birth date of the patient of the record at @index, "YYYY-MM-DD"
+ */
+const char *
+alta_portal_account_get_record_birth_date (AltaPortalAccount *self,
+                                           guint              index)
+{
+  g_return_val_if_fail (ALTA_IS_PORTAL_ACCOUNT (self), NULL);
+  g_return_val_if_fail (index < self->records->len, NULL);
+
+  return g_array_index (self->records, Record, index).birth_date;
 }

@@ -30,5 +30,7 @@ const char  *alta_portal_account_get_record_name        (AltaPortalAccount *self
                                                   guint        index);
 const char  *alta_portal_account_get_record_relationship (AltaPortalAccount *self,
                                                    guint        index);
+const char  *alta_portal_account_get_record_birth_date   (AltaPortalAccount *self,
+                                                   guint        index);
 
 G_END_DECLS

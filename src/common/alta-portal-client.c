@@ -60,6 +60,12 @@ wipe_and_free (gpointer secret)
 }
 
 static void
+wipe_bytes_free (gpointer data)
+{
+  wipe_and_free (data);
+}
+
+static void
 alta_portal_client_dispose (GObject *object)
 {
   AltaPortalClient *self = (AltaPortalClient *)object;
@@ -524,11 +530,12 @@ alta_portal_client_call_async (AltaPortalClient    *self,
 
   if (body != NULL)
     {
-      gsize length;
       char *text = json_to_string (body, FALSE);
 
-      length = strlen (text);
-      bytes = g_bytes_new_take (text, length);
+      if (flags & ALTA_REQUEST_SECRET_BODY)
+        bytes = g_bytes_new_with_free_func (text, strlen (text), wipe_bytes_free, text);
+      else
+        bytes = g_bytes_new_take (text, strlen (text));
     }
 
   alta_portal_client_send_async (self, method, path, bytes, NULL, flags, cancellable, call_cb,
@@ -953,12 +960,6 @@ sign_in_cb (GObject      *object,
   wipe_string ((char *)token);
 
   g_task_return_pointer (task, g_steal_pointer (&account), g_object_unref);
-}
-
-static void
-wipe_bytes_free (gpointer data)
-{
-  wipe_and_free (data);
 }
 
 /**

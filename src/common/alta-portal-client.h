@@ -28,6 +28,8 @@ typedef enum
   ALTA_REQUEST_NO_AUTH    = 1 << 1,
   /* A search reads its first page only, and follows no `next` link. */
   ALTA_REQUEST_FIRST_PAGE = 1 << 2,
+  /* The body holds a password: wiped once sent. */
+  ALTA_REQUEST_SECRET_BODY = 1 << 3,
 } AltaRequestFlags;
 
 #define ALTA_TYPE_PORTAL_CLIENT (alta_portal_client_get_type ())
@@ -140,5 +142,47 @@ gboolean            alta_portal_client_sign_out_finish  (AltaPortalClient     *s
                                                          GAsyncResult         *result,
                                                          GError              **error);
 gboolean            alta_portal_client_is_loopback_uri  (GUri                 *uri);
+
+/* Writes: alta-portal-client-writes.c */
+void                alta_portal_client_create_async     (AltaPortalClient     *self,
+                                                         GType                 type,
+                                                         JsonObject           *resource,
+                                                         const char           *request_id,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+AltaRecordItem     *alta_portal_client_create_finish    (AltaPortalClient     *self,
+                                                         GAsyncResult         *result,
+                                                         gboolean             *out_created,
+                                                         GError              **error);
+void                alta_portal_client_patch_async      (AltaPortalClient     *self,
+                                                         GType                 type,
+                                                         const char           *id,
+                                                         JsonArray            *operations,
+                                                         const char           *version,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+AltaRecordItem     *alta_portal_client_patch_finish     (AltaPortalClient     *self,
+                                                         GAsyncResult         *result,
+                                                         GError              **error);
+void                alta_portal_client_update_account_async (AltaPortalClient *self,
+                                                         JsonObject           *changes,
+                                                         const char           *current_password,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+AltaPortalAccount  *alta_portal_client_update_account_finish (AltaPortalClient *self,
+                                                         GAsyncResult         *result,
+                                                         GError              **error);
+void                alta_portal_client_change_password_async (AltaPortalClient *self,
+                                                         const char           *current_password,
+                                                         const char           *new_password,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+gboolean            alta_portal_client_change_password_finish (AltaPortalClient *self,
+                                                         GAsyncResult         *result,
+                                                         GError              **error);
 
 G_END_DECLS

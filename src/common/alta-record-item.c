@@ -27,6 +27,7 @@ typedef struct
   GDateTime *date;
   GDateTime *updated;
   char      *status;
+  char      *version;
 } AltaRecordItemPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (AltaRecordItem, alta_record_item, G_TYPE_OBJECT)
@@ -53,6 +54,7 @@ alta_record_item_finalize (GObject *object)
   g_clear_pointer (&priv->date, g_date_time_unref);
   g_clear_pointer (&priv->updated, g_date_time_unref);
   g_clear_pointer (&priv->status, g_free);
+  g_clear_pointer (&priv->version, g_free);
 
   G_OBJECT_CLASS (alta_record_item_parent_class)->finalize (object);
 }
@@ -141,6 +143,8 @@ alta_record_item_new_from_json (GType       type,
   priv->status = alta_fhir_dup_text (alta_json_get_string (resource, "status"));
   priv->updated = alta_fhir_parse_date (alta_json_get_string (alta_json_get_object (resource, "meta"),
                                                               "lastUpdated"));
+  priv->version = alta_fhir_dup_text (alta_json_get_string (alta_json_get_object (resource, "meta"),
+                                                            "versionId"));
   klass->load (self, resource);
 
   return self;
@@ -210,6 +214,21 @@ alta_record_item_get_status (AltaRecordItem *self)
 
   g_return_val_if_fail (ALTA_IS_RECORD_ITEM (self), NULL);
   return priv->status;
+}
+
+/**
+ * alta_record_item_get_version:
+ *
+ * Returns: (nullable): the version the portal had when it was read (`meta.versionId`), for
+ *   a change that must not overwrite a newer one
+ */
+const char *
+alta_record_item_get_version (AltaRecordItem *self)
+{
+  AltaRecordItemPrivate *priv = alta_record_item_get_instance_private (self);
+
+  g_return_val_if_fail (ALTA_IS_RECORD_ITEM (self), NULL);
+  return priv->version;
 }
 
 void

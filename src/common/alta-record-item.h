@@ -41,6 +41,7 @@ const char     *alta_record_item_get_title          (AltaRecordItem  *self);
 GDateTime      *alta_record_item_get_date           (AltaRecordItem  *self);
 GDateTime      *alta_record_item_get_updated        (AltaRecordItem  *self);
 const char     *alta_record_item_get_status         (AltaRecordItem  *self);
+const char     *alta_record_item_get_version        (AltaRecordItem  *self);
 void            alta_record_item_set_title          (AltaRecordItem  *self,
                                                      const char      *title);
 void            alta_record_item_set_date           (AltaRecordItem  *self,

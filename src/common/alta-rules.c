@@ -443,3 +443,92 @@ alta_rules_is_valid_language (const char *language)
 {
   return g_strcmp0 (language, "en") == 0 || g_strcmp0 (language, "es") == 0;
 }
+
+/* Names as a front desk searches them: without case or accents, any one given name, any
+ * part of a compound surname, each typed word a prefix of a part ("sofia hernandez" finds
+ * Sofía Hernández Ruiz; "Elisa" finds Elisa Donetta Johnson; "hern" finds her too).
+ */
+
+/**
+ * alta_rules_fold_name:
+ * @name: (nullable): a name or a search for one, UTF-8
+ *
+ * Returns: (transfer full): @name without accents (compatibility-decomposed, combining
+ *   marks dropped), case-folded and recomposed; "" for %NULL or text that is not UTF-8
+ */
+char *
+alta_rules_fold_name (const char *name)
+{
+  g_autofree char *decomposed = NULL;
+  g_autofree char *folded = NULL;
+  GString *bare;
+
+  if (name == NULL || !g_utf8_validate (name, -1, NULL))
+    return g_strdup ("");
+
+  decomposed = g_utf8_normalize (name, -1, G_NORMALIZE_NFKD);
+  bare = g_string_sized_new (strlen (decomposed));
+  for (const char *p = decomposed; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      GUnicodeType type = g_unichar_type (c);
+
+      if (type == G_UNICODE_NON_SPACING_MARK || type == G_UNICODE_SPACING_MARK ||
+          type == G_UNICODE_ENCLOSING_MARK)
+        continue;
+      g_string_append_unichar (bare, c);
+    }
+
+  folded = g_utf8_casefold (bare->str, -1);
+  g_string_free (bare, TRUE);
+  return g_utf8_normalize (folded, -1, G_NORMALIZE_NFC);
+}
+
+/* The parts of a folded name: split at spaces, hyphens, apostrophes, periods and commas */
+static char **
+split_name (const char *folded)
+{
+  g_auto (GStrv) pieces = g_strsplit_set (folded, " \t-'.,", -1);
+  g_autoptr (GPtrArray) parts = g_ptr_array_new ();
+
+  for (guint i = 0; pieces[i] != NULL; i++)
+    if (pieces[i][0] != '\0')
+      g_ptr_array_add (parts, g_strdup (pieces[i]));
+  g_ptr_array_add (parts, NULL);
+
+  return (char **)g_ptr_array_free (g_steal_pointer (&parts), FALSE);
+}
+
+/**
+ * alta_rules_name_matches:
+ * @name: (nullable): a patient's given names or surname, as recorded
+ * @query: (nullable): what the front desk typed for it
+ *
+ * Returns: %TRUE when every word of @query begins a part of @name, ignoring case and
+ *   accents, or when @query has no words; %FALSE when @query is not UTF-8
+ */
+gboolean
+alta_rules_name_matches (const char *name,
+                         const char *query)
+{
+  g_autofree char *folded_name = alta_rules_fold_name (name);
+  g_autofree char *folded_query = alta_rules_fold_name (query);
+  g_auto (GStrv) name_parts = split_name (folded_name);
+  g_auto (GStrv) query_parts = split_name (folded_query);
+
+  if (query != NULL && !g_utf8_validate (query, -1, NULL))
+    return FALSE;
+
+  for (guint i = 0; query_parts[i] != NULL; i++)
+    {
+      gboolean found = FALSE;
+
+      for (guint j = 0; name_parts[j] != NULL && !found; j++)
+        found = g_str_has_prefix (name_parts[j], query_parts[i]);
+
+      if (!found)
+        return FALSE;
+    }
+
+  return TRUE;
+}

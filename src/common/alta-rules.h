@@ -67,5 +67,8 @@ char                *alta_rules_format_activation_code     (const char          
 gboolean             alta_rules_is_valid_username          (const char          *username);
 gboolean             alta_rules_is_valid_email             (const char          *email);
 gboolean             alta_rules_is_valid_language          (const char          *language);
+char                *alta_rules_fold_name                  (const char          *name);
+gboolean             alta_rules_name_matches               (const char          *name,
+                                                            const char          *query);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "alta-client-address.h"
 #include "alta-config.h"
 
 /**
@@ -99,6 +100,68 @@ read_string (GKeyFile   *file,
   *value = read[0] != '\0' ? g_steal_pointer (&read) : NULL;
 }
 
+/* The address patients reach the portal at, behind a proxy: links are built from it,
+ * never from a Host header a client chose. */
+static gboolean
+read_public_url (GKeyFile    *file,
+                 AltaConfig  *config,
+                 GError     **error)
+{
+  g_autoptr (GUri) uri = NULL;
+  gsize length;
+
+  read_string (file, "server", "public_url", &config->public_url);
+  if (config->public_url == NULL)
+    return TRUE;
+
+  uri = g_uri_parse (config->public_url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0' ||
+      (g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 &&
+       g_strcmp0 (g_uri_get_scheme (uri), "http") != 0) ||
+      g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL ||
+      g_uri_get_userinfo (uri) != NULL || strpbrk (config->public_url, "\"\\ <>") != NULL)
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "[server] public_url: “%s” is not an http:// or https:// URL without a "
+                   "query", config->public_url);
+      return FALSE;
+    }
+
+  length = strlen (config->public_url);
+  while (length > 0 && config->public_url[length - 1] == '/')
+    config->public_url[--length] = '\0';
+  return TRUE;
+}
+
+/* trusted_proxies=127.0.0.1;10.0.0.0/8 (commas and spaces separate too) */
+static gboolean
+read_trusted_proxies (GKeyFile    *file,
+                      AltaConfig  *config,
+                      GError     **error)
+{
+  g_autofree char *text = g_key_file_get_value (file, "server", "trusted_proxies", NULL);
+  g_auto (GStrv) items = NULL;
+  g_autoptr (GPtrArray) kept = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) masks = NULL;
+
+  if (text == NULL)
+    return TRUE;
+
+  items = g_strsplit_set (text, ";, \t", -1);
+  for (guint i = 0; items[i] != NULL; i++)
+    if (items[i][0] != '\0')
+      g_ptr_array_add (kept, g_strdup (items[i]));
+  g_ptr_array_add (kept, NULL);
+
+  masks = alta_client_address_parse_proxies ((const char * const *)kept->pdata, error);
+  if (masks == NULL)
+    return FALSE;
+
+  g_strfreev (config->trusted_proxies);
+  config->trusted_proxies = (char **)g_ptr_array_steal (kept, NULL);
+  return TRUE;
+}
+
 static void
 free_secret (char *secret)
 {
@@ -178,6 +241,11 @@ read_mail_security (GKeyFile    *file,
                            "[mail] smtp_password_file and smtp_password: give one of them");
       return FALSE;
     }
+
+  /* Neither: under systemd, the credential smtp-password (LoadCredential=) */
+  if (password_file == NULL && config->smtp_user != NULL &&
+      !g_key_file_has_key (file, "mail", "smtp_password", NULL))
+    password_file = alta_config_dup_credential ("smtp-password");
 
   if (password_file != NULL)
     {
@@ -280,10 +348,115 @@ alta_config_load (const char  *path,
                  &config->rate_limit_per_account, error) ||
       !read_int (file, "mail", "smtp_port", 1, 65535, &config->smtp_port, error) ||
       !read_int (file, "mail", "retry_s", 1, 3600, &config->mail_retry_s, error) ||
-      !read_mail_security (file, config, error))
+      !read_mail_security (file, config, error) ||
+      !read_public_url (file, config, error) ||
+      !read_trusted_proxies (file, config, error))
     return NULL;
 
   return g_steal_pointer (&config);
+}
+
+/* A folder systemd names in @variable (a colon-separated list when the unit names several:
+ * ours names one), else @fallback.
+ */
+static char *
+dup_service_dir (const char *variable,
+                 const char *fallback)
+{
+  const char *value = g_getenv (variable);
+  const char *colon;
+
+  if (value == NULL || !g_path_is_absolute (value))
+    return g_strdup (fallback);
+
+  colon = strchr (value, ':');
+  return colon != NULL ? g_strndup (value, colon - value) : g_strdup (value);
+}
+
+/**
+ * alta_config_dup_credential:
+ * @name: a credential's name, such as `tls-key`
+ *
+ * A unit hands secrets to the server as credentials (LoadCredential=), copies readable by
+ * the service's user only, so that the files they come from stay root's: DynamicUser= gives
+ * the server no stable user that could own them.
+ *
+ * Returns: (transfer full) (nullable): the credential's file, when systemd passed it
+ */
+char *
+alta_config_dup_credential (const char *name)
+{
+  const char *dir = g_getenv ("CREDENTIALS_DIRECTORY");
+  g_autofree char *path = NULL;
+
+  if (dir == NULL || !g_path_is_absolute (dir))
+    return NULL;
+
+  path = g_build_filename (dir, name, NULL);
+  return g_file_test (path, G_FILE_TEST_IS_REGULAR) ? g_steal_pointer (&path) : NULL;
+}
+
+/**
+ * alta_config_dup_installed_path:
+ *
+ * Returns: (transfer full): the installed configuration file:
+ *   `$CONFIGURATION_DIRECTORY/portald.conf` under systemd, else
+ *   `/etc/myaltamed/portald.conf`
+ */
+char *
+alta_config_dup_installed_path (void)
+{
+  g_autofree char *dir = dup_service_dir ("CONFIGURATION_DIRECTORY", ALTA_CONFIG_DIR);
+
+  return g_build_filename (dir, ALTA_CONFIG_FILE, NULL);
+}
+
+/**
+ * alta_config_load_or_installed:
+ * @path: (nullable): the configuration file the command line named
+ * @error: return location for a #GError
+ *
+ * Loads @path, or without one the installed configuration file, if there is one: an
+ * installation that has not written it yet runs on the defaults. The error names the file.
+ *
+ * Returns: (transfer full) (nullable): the configuration, or %NULL when the file cannot be
+ *   read or a value is out of range
+ */
+AltaConfig *
+alta_config_load_or_installed (const char  *path,
+                               GError     **error)
+{
+  g_autofree char *installed = NULL;
+  AltaConfig *config;
+
+  if (path == NULL)
+    {
+      installed = alta_config_dup_installed_path ();
+      if (!g_file_test (installed, G_FILE_TEST_EXISTS))
+        {
+          g_message ("No configuration file at %s: the defaults apply", installed);
+          return alta_config_new_default ();
+        }
+      path = installed;
+    }
+
+  config = alta_config_load (path, error);
+  if (config == NULL)
+    g_prefix_error (error, "%s: ", path);
+
+  return config;
+}
+
+/**
+ * alta_config_dup_data_dir:
+ *
+ * Returns: (transfer full): the installed data folder: `$STATE_DIRECTORY` under systemd,
+ *   else `/var/lib/myaltamed`
+ */
+char *
+alta_config_dup_data_dir (void)
+{
+  return dup_service_dir ("STATE_DIRECTORY", ALTA_STATE_DIR);
 }
 
 void
@@ -297,6 +470,8 @@ alta_config_free (AltaConfig *config)
   g_free (config->tls_key);
   g_free (config->clinic_name);
   g_free (config->tls_priority);
+  g_free (config->public_url);
+  g_strfreev (config->trusted_proxies);
   g_free (config->smtp_url);
   g_free (config->smtp_host);
   g_free (config->smtp_user);

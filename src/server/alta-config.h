@@ -31,6 +31,8 @@ typedef struct
   int     keepalive_timeout_s;        /* 5: waiting for the next request; a request stalling */
   int     max_connections_per_address; /* 32: open at once from one client address */
   char   *tls_priority;               /* GnuTLS priority string: TLS 1.2+, AEAD only */
+  char   *public_url;                 /* NULL: links from the listening address; no final / */
+  char  **trusted_proxies;            /* addresses and networks whose X-Forwarded-For counts */
 
   /* [policy]: the FAQ's numbers, adjustable for tests and clinics */
   int     idle_timeout_s;             /* 900 */
@@ -60,10 +62,23 @@ typedef struct
   char   *clock_offset_file;          /* seconds to add to the real clock, re-read on change */
 } AltaConfig;
 
-AltaConfig *alta_config_new_default (void);
-AltaConfig *alta_config_load        (const char  *path,
-                                     GError     **error);
-void        alta_config_free        (AltaConfig  *config);
+/* Where a service installation keeps its files: systemd's ConfigurationDirectory= and
+ * StateDirectory= name these whatever the prefix, and the environment variables below
+ * override them when systemd sets them.
+ */
+#define ALTA_CONFIG_DIR  "/etc/myaltamed"
+#define ALTA_STATE_DIR   "/var/lib/myaltamed"
+#define ALTA_CONFIG_FILE "portald.conf"
+
+AltaConfig *alta_config_new_default        (void);
+AltaConfig *alta_config_load               (const char  *path,
+                                            GError     **error);
+char       *alta_config_dup_credential     (const char  *name);
+char       *alta_config_dup_installed_path (void);
+AltaConfig *alta_config_load_or_installed  (const char  *path,
+                                            GError     **error);
+char       *alta_config_dup_data_dir       (void);
+void        alta_config_free               (AltaConfig  *config);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AltaConfig, alta_config_free)
 

@@ -178,6 +178,31 @@ alta_secrets_equal (const char *a,
   return sodium_memcmp (a, b, length) == 0;
 }
 
+/* A password is text, not bytes: "é" typed as one precomposed character on one keyboard
+ * and as "e" plus a combining accent by an input method on another, or "１２" from a
+ * full-width layout, must be the same password. Both are hashed and compared in NFKC, as
+ * RFC 8265's OpaqueString profile asks; ASCII is its own NFKC, so hashes of ASCII
+ * passwords made before this stay valid. Text that is not UTF-8 is taken as it is.
+ */
+typedef char AltaPasswordText;
+
+static char *
+normalize_password (const char *password)
+{
+  char *normalized = g_utf8_normalize (password, -1, G_NORMALIZE_NFKC);
+
+  return normalized != NULL ? normalized : g_strdup (password);
+}
+
+static void
+free_password (char *password)
+{
+  sodium_memzero (password, strlen (password));
+  g_free (password);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AltaPasswordText, free_password)
+
 /**
  * alta_secrets_hash_password:
  * @password: a password that passed the policy
@@ -190,8 +215,9 @@ alta_secrets_hash_password (const char  *password,
                             GError     **error)
 {
   char hash[crypto_pwhash_STRBYTES];
+  g_autoptr (AltaPasswordText) normalized = normalize_password (password);
 
-  if (crypto_pwhash_str_alg (hash, password, strlen (password),
+  if (crypto_pwhash_str_alg (hash, normalized, strlen (normalized),
                              crypto_pwhash_OPSLIMIT_INTERACTIVE,
                              crypto_pwhash_MEMLIMIT_INTERACTIVE,
                              crypto_pwhash_ALG_ARGON2ID13) != 0)
@@ -215,10 +241,13 @@ gboolean
 alta_secrets_verify_password (const char *password_hash,
                               const char *password)
 {
+  g_autoptr (AltaPasswordText) normalized = NULL;
+
   if (password_hash == NULL || password == NULL)
     return FALSE;
 
-  return crypto_pwhash_str_verify (password_hash, password, strlen (password)) == 0;
+  normalized = normalize_password (password);
+  return crypto_pwhash_str_verify (password_hash, normalized, strlen (normalized)) == 0;
 }
 
 /**

@@ -12,19 +12,26 @@
 #include <glib-unix.h>
 #include <locale.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "alta-admin.h"
+#include "alta-config.h"
 #include "alta-demo.h"
+#include "alta-log.h"
+#include "alta-notify.h"
 #include "alta-server.h"
 
 static const char usage[] =
   "Usage:\n"
-  "  myaltamed-portald serve --data-dir DIR [--listen ADDR:PORT] [--tls-cert F --tls-key F]\n"
+  "  myaltamed-portald serve [--data-dir DIR] [--listen ADDR:PORT] [--tls-cert F --tls-key F]\n"
   "                          [--config F] [--insecure-http]\n"
   "  myaltamed-portald demo [--data-dir DIR] [--port N] [--config F] [--import FILE...]\n"
-  "  myaltamed-portald admin --data-dir DIR COMMAND ...   (admin --help lists the commands)\n"
-  "  myaltamed-portald import --data-dir DIR FILE...       (FHIR R4 Bundles and NDJSON)\n"
-  "  myaltamed-portald --version\n";
+  "  myaltamed-portald admin [--data-dir DIR] COMMAND ... (admin --help lists the commands)\n"
+  "  myaltamed-portald import [--data-dir DIR] FILE...     (FHIR R4 Bundles and NDJSON)\n"
+  "  myaltamed-portald --version\n"
+  "Without --data-dir, the data folder is $STATE_DIRECTORY or " ALTA_STATE_DIR ";\n"
+  "without --config, serve, admin and import read $CONFIGURATION_DIRECTORY/" ALTA_CONFIG_FILE "\n"
+  "or " ALTA_CONFIG_DIR "/" ALTA_CONFIG_FILE ", if there is one.\n";
 
 #define DRAIN_QUIET_MS   200
 #define DRAIN_TIMEOUT_MS 10000
@@ -59,6 +66,7 @@ stop_cb (gpointer user_data)
     return G_SOURCE_CONTINUE;
 
   g_message ("Stopping once the requests under way are answered");
+  alta_notify_service_manager ("STOPPING=1");
   stopping->stop_requested = g_get_monotonic_time ();
   g_timeout_add (50, drain_cb, stopping);
   return G_SOURCE_CONTINUE;
@@ -76,6 +84,7 @@ run_server (AltaServer      *server,
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr (GError) error = NULL;
   g_autofree char *url = NULL;
+  g_autofree char *status = NULL;
   Stopping stopping = { loop, server, 0 };
   guint sigterm_id, sigint_id;
 
@@ -88,6 +97,8 @@ run_server (AltaServer      *server,
   url = alta_server_dup_url (server);
   g_print ("Listening on %s\n", url);
   fflush (stdout);
+  status = g_strdup_printf ("READY=1\nSTATUS=Listening on %s", url);
+  alta_notify_service_manager (status);
 
   sigterm_id = g_unix_signal_add (SIGTERM, stop_cb, &stopping);
   sigint_id = g_unix_signal_add (SIGINT, stop_cb, &stopping);
@@ -116,11 +127,11 @@ serve (int    argc,
   g_autoptr (GError) error = NULL;
   AltaConfig *config;
   const GOptionEntry entries[] = {
-    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "The server's data folder", "DIR" },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "The server's data folder (default $STATE_DIRECTORY or " ALTA_STATE_DIR ")", "DIR" },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, "Address and port (default 127.0.0.1:8443)", "ADDR:PORT" },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "TLS certificate (PEM)", "F" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "TLS private key (PEM)", "F" },
-    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_path, "Configuration file", "F" },
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_path, "Configuration file (default $CONFIGURATION_DIRECTORY/" ALTA_CONFIG_FILE " or " ALTA_CONFIG_DIR "/" ALTA_CONFIG_FILE ")", "F" },
     { "insecure-http", 0, 0, G_OPTION_ARG_NONE, &insecure_http, "Plain HTTP (loopback only)", NULL },
     { NULL }
   };
@@ -133,15 +144,12 @@ serve (int    argc,
     }
 
   if (data_dir == NULL)
-    {
-      g_printerr ("myaltamed-portald serve: --data-dir is required\n");
-      return 2;
-    }
+    data_dir = alta_config_dup_data_dir ();
 
-  config = alta_config_load (config_path, &error);
+  config = alta_config_load_or_installed (config_path, &error);
   if (config == NULL)
     {
-      g_printerr ("myaltamed-portald: %s: %s\n", config_path, error->message);
+      g_printerr ("myaltamed-portald: %s\n", error->message);
       return 2;
     }
 
@@ -151,6 +159,12 @@ serve (int    argc,
     tls_cert = g_strdup (config->tls_cert);
   if (tls_key == NULL && config->tls_key != NULL)
     tls_key = g_strdup (config->tls_key);
+  if (tls_cert == NULL && tls_key == NULL)
+    {
+      /* Under systemd, the credentials (LoadCredential=) */
+      tls_cert = alta_config_dup_credential ("tls-cert");
+      tls_key = alta_config_dup_credential ("tls-key");
+    }
 
   if (tls_cert != NULL || tls_key != NULL)
     {
@@ -171,7 +185,8 @@ serve (int    argc,
     }
   else if (!insecure_http)
     {
-      g_printerr ("myaltamed-portald: HTTPS needs --tls-cert and --tls-key "
+      g_printerr ("myaltamed-portald: HTTPS needs --tls-cert and --tls-key, tls_cert and "
+                  "tls_key in the configuration, or the credentials tls-cert and tls-key "
                   "(plain HTTP on loopback needs --insecure-http)\n");
       alta_config_free (config);
       return 2;
@@ -261,6 +276,10 @@ main (int    argc,
       char **argv)
 {
   setlocale (LC_ALL, "");
+  /* Every file the server makes (database, key, outbox, certificates) holds patient data
+   * or secrets: for its own user only, whatever the umask it was started with. */
+  umask (077);
+  g_log_set_writer_func (alta_log_writer, NULL, NULL);
 
   if (argc < 2)
     {

@@ -7,6 +7,7 @@
 
 import json
 import os
+import re
 import shutil
 import ssl
 import subprocess
@@ -21,10 +22,12 @@ from gi.repository import Atspi, GLib  # noqa: E402
 
 
 class Portal:
-    """A fresh demo clinic of myaltamed-portald @portald on a free loopback port."""
+    """A fresh demo clinic of myaltamed-portald @portald on a free loopback port, with the
+    FHIR files @imports imported (each adult patient of them gets an account)."""
 
-    def __init__(self, portald, extra_config='', prefix='alta-portal-'):
+    def __init__(self, portald, extra_config='', prefix='alta-portal-', imports=()):
         self.portald = portald
+        self.imports = list(imports)
         self.dir = tempfile.mkdtemp(prefix=prefix)
         self.config = os.path.join(self.dir, 'portald.conf')
         with open(self.config, 'w') as f:
@@ -39,7 +42,8 @@ class Portal:
         when started again) on @port, or on a free one."""
         self.process = subprocess.Popen(
             [self.portald, 'demo', '--data-dir', os.path.join(self.dir, 'data'), '--port',
-             str(port), '--config', self.config],
+             str(port), '--config', self.config] +
+            (['--import'] + self.imports if self.imports else []),
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         for line in self.process.stdout:
             if line.startswith('Listening on '):
@@ -113,7 +117,7 @@ def walk(node, depth=0):
 def text_of(node):
     """A label's or an entry's text, else ''."""
     try:
-        if node.get_role() in (Atspi.Role.LABEL, Atspi.Role.TEXT):
+        if node.get_role() in (Atspi.Role.LABEL, Atspi.Role.TEXT, Atspi.Role.PASSWORD_TEXT):
             return node.get_text(0, node.get_character_count())
     except Exception:  # noqa: BLE001 (a node that went away has no text)
         pass
@@ -150,9 +154,9 @@ def all_text(root):
     return '\n'.join(texts)
 
 
-def type_into(root, name, text, timeout=60):
-    """Sets the text of the entry named @name."""
-    entry = wait_for(lambda: find(root, Atspi.Role.TEXT, name), 'the %s entry' % name, timeout)
+def type_into(root, name, text, timeout=60, role=Atspi.Role.TEXT):
+    """Sets the text of the entry named @name (of @role: PASSWORD_TEXT for a password)."""
+    entry = wait_for(lambda: find(root, role, name), 'the %s entry' % name, timeout)
     entry.set_text_contents(text)
 
 
@@ -162,3 +166,86 @@ def press(root, contains, timeout=60):
                       'the %s button' % contains, timeout)
     assert button.do_action(0)
     return button
+
+
+TYPE_NAME = re.compile(r'\b(?:Gtk|Adw|Alta)[A-Z][A-Za-z]+\b')
+MNEMONIC = re.compile(r'(?:^|[\s(])_[^\W_]')
+
+
+def repeated_words(text):
+    """The words that @text says twice in a row ("Sign In Sign In"), or None."""
+    words = re.findall(r'\w+', text.casefold())
+    for size in range(1, len(words) // 2 + 1):
+        for start in range(len(words) - 2 * size + 1):
+            run = words[start:start + size]
+            if run == words[start + size:start + 2 * size] and any(w.isalpha() for w in run):
+                return ' '.join(run)
+    return None
+
+
+def labelled_by(node):
+    """The nodes that name @node (its labelled-by relation): a screen reader reads them as
+    its name, not again."""
+    labels = []
+    try:
+        for relation in node.get_relation_set():
+            if relation.get_relation_type() == Atspi.RelationType.LABELLED_BY:
+                labels += [relation.get_target(i) for i in range(relation.get_n_targets())]
+    except GLib.Error:
+        pass
+    return labels
+
+
+# What a screen reader announces by its name when it reaches it
+SPOKEN_CONTROLS = (Atspi.Role.PUSH_BUTTON, Atspi.Role.TOGGLE_BUTTON, Atspi.Role.CHECK_BOX,
+                   Atspi.Role.COMBO_BOX, Atspi.Role.TEXT, Atspi.Role.PASSWORD_TEXT,
+                   Atspi.Role.ENTRY, Atspi.Role.RADIO_BUTTON, Atspi.Role.PAGE_TAB,
+                   Atspi.Role.SLIDER, Atspi.Role.SPIN_BUTTON, Atspi.Role.LIST,
+                   Atspi.Role.LIST_ITEM, Atspi.Role.MENU_ITEM, Atspi.Role.LINK)
+
+
+def spoken_problems(root):
+    """What a screen reader would say wrong anywhere under @root: a name or description that
+    is a type name ("GtkImage"), carries a mnemonic underscore ("_Sign In") or says the same
+    words twice; a description that repeats the name; a control under a named node that
+    repeats that name ("Record shown" in "Record shown") without being its label. The
+    application's own node is the program's name, which is not read with its windows."""
+    problems = []
+
+    def check(node, named_above):
+        try:
+            role = node.get_role_name()
+            name = node.get_name() or ''
+            description = node.get_description() or ''
+            n_children = node.get_child_count()
+        except GLib.Error:
+            return
+        where = '%s %r' % (role, name)
+        for what, text in (('name', name), ('description', description)):
+            if TYPE_NAME.search(text):
+                problems.append('%s: a type name in its %s' % (where, what))
+            if MNEMONIC.search(text):
+                problems.append('%s: a mnemonic underscore in its %s' % (where, what))
+            twice = repeated_words(text)
+            if twice:
+                problems.append('%s: its %s says %r twice' % (where, what, twice))
+        is_app = node.get_role() == Atspi.Role.APPLICATION
+        if name and not is_app and description.strip().casefold() == name.strip().casefold():
+            problems.append('%s: its description repeats its name' % where)
+        if name and named_above and node.get_role() in SPOKEN_CONTROLS:
+            parent, parent_labels = named_above
+            if name.strip().casefold() == (parent.get_name() or '').strip().casefold() and \
+                    not any(node == label for label in parent_labels):
+                problems.append('%s: repeats the name of the %s it is in' %
+                                (where, parent.get_role_name()))
+        here = (node, labelled_by(node)) if name and not is_app else named_above
+        for i in range(n_children):
+            try:
+                child = node.get_child_at_index(i)
+            except GLib.Error:
+                continue
+            if child is not None:
+                check(child, here)
+
+    check(root, None)
+    return problems

@@ -8,7 +8,9 @@
 # Copyright 2026 The MyAltaMed for Linux authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import gettext
 import os
+import re
 import subprocess
 import sys
 import time
@@ -25,10 +27,20 @@ gi.require_version('Atspi', '2.0')
 from gi.repository import Atspi, GLib  # noqa: E402
 
 from altaatspi import Portal as DemoPortal  # noqa: E402
-from altaatspi import all_text, find, find_app, press, text_of, type_into, wait_for, walk  # noqa: E402
+from altaatspi import all_text, find, find_app, press, spoken_problems, text_of, type_into  # noqa: E402
+from altaatspi import wait_for, walk  # noqa: E402
 
 APP, PORTALD = sys.argv[1], sys.argv[2]
 results = []
+
+# The app's own translations, so that a case runs in Spanish with the words the app uses
+SPANISH = gettext.translation('myaltamed', localedir=os.environ['MYALTAMED_LOCALEDIR'],
+                              languages=['es'])
+
+
+def tr(language, text):
+    """@text as the app says it in @language ('en' or 'es')."""
+    return SPANISH.gettext(text) if language == 'es' else text
 
 
 def log(message):
@@ -79,7 +91,8 @@ class App:
 
 def sign_in(app, username, password, spanish=False):
     type_into(app.root, 'Nombre de usuario' if spanish else 'Username', username)
-    type_into(app.root, 'Contraseña' if spanish else 'Password', password)
+    type_into(app.root, 'Contraseña' if spanish else 'Password', password,
+              role=Atspi.Role.PASSWORD_TEXT)
     press(app.root, 'Iniciar sesión' if spanish else 'Sign In')
 
 
@@ -117,7 +130,10 @@ def test(function):
 Atspi.get_desktop(0).get_child_count()
 time.sleep(1)
 
-portal = DemoPortal(PORTALD, prefix='alta-a11y-')
+# Teresa's record has two years of vital signs (the demo patients have none)
+VITALS_RECORD = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'data', 'vitals',
+                             'Teresa_Ibarra.json')
+portal = DemoPortal(PORTALD, prefix='alta-a11y-', imports=[VITALS_RECORD])
 
 
 @test
@@ -175,7 +191,7 @@ def results_newest_first_with_values_and_trend():
                  'one row per value of the report')
         row = values.get_child_at_index(0)
         text = ' '.join(text_of(n) for n in walk(row))
-        assert 'Normal range' in text, 'no reference range in %r' % text
+        assert 'Normal: ' in text, 'no reference range in %r' % text
         assert any(flag in text for flag in ('High', 'Low', 'Normal')), 'no flag in words: %r' % text
 
         trend_button = find(row, Atspi.Role.PUSH_BUTTON, contains='Show the trend of')
@@ -183,10 +199,338 @@ def results_newest_first_with_values_and_trend():
         assert trend_button.do_action(0)
         trend = wait_for(lambda: find(app.root, Atspi.Role.IMAGE, 'Trend'), 'the trend plot')
         description = trend.get_description()
-        assert 'values from' in description or 'value from' in description, description
+        # "From 5.9 % in March 2025 to 6.1 % in November 2026.", or one value and its month
+        assert re.fullmatch(r'From .+ in [A-Z][a-z]+ \d{4} to .+ in [A-Z][a-z]+ \d{4}\.|'
+                            r'From .+ on .+ to .+ on .+\.|From .+ to .+ on .+\.|'
+                            r'.+ in [A-Z][a-z]+ \d{4}', description), description
         log('trend: ' + description)
     finally:
         app.stop()
+
+
+# What the app should say of a value, from the portal's Observation: the units and the
+# wording of src/common/alta-units.c, in each language
+UNITS = {'en': {'mg/dL': 'mg/dL', 'g/dL': 'g/dL', 'mmol/L': 'mmol/L', '%': '%',
+                '10*3/uL': '×10³/µL', 'm[IU]/L': 'mIU/L'},
+         'es': {'mg/dL': 'mg/dL', 'g/dL': 'g/dL', 'mmol/L': 'mmol/L', '%': '%',
+                '10*3/uL': '×10³/µL', 'm[IU]/L': 'mUI/L'}}
+WORDS = {'en': {'both': 'normal range %s to %s', 'under': 'normal range under %s',
+                'up to': 'normal range up to %s', 'over': 'normal range over %s',
+                'shown both': 'Normal: %s to %s', 'shown under': 'Normal: under %s',
+                'shown over': 'Normal: over %s',
+                'N': 'normal', 'H': 'high', 'L': 'low'},
+         'es': {'both': 'rango normal de %s a %s', 'under': 'rango normal: menos de %s',
+                'up to': 'rango normal: hasta %s', 'over': 'rango normal: más de %s',
+                'shown both': 'Normal: de %s a %s', 'shown under': 'Normal: menos de %s',
+                'shown over': 'Normal: más de %s',
+                'N': 'normal', 'H': 'alto', 'L': 'bajo'}}
+
+
+def with_unit(number, unit, language):
+    unit = UNITS[language][unit]
+    return '%g%%' % number if unit == '%' else '%g %s' % (number, unit)
+
+
+def spoken_value(observation, language='en'):
+    """The row's name: "Glucose, 124 mg/dL, normal range 70 to 99, high"."""
+    words = WORDS[language]
+    quantity = observation['valueQuantity']
+    limits = observation['referenceRange'][0]
+    low, high = limits.get('low', {}).get('value'), limits.get('high', {}).get('value')
+    if low is not None and high is not None:
+        normal = words['both'] % ('%g' % low, '%g' % high)
+    elif high is not None:
+        normal = words['under'] % ('%g' % (high + 1)) if high == int(high) else \
+            words['up to'] % ('%g' % high)
+    else:
+        normal = words['over'] % ('%g' % low)
+    flag = words[observation['interpretation'][0]['coding'][0]['code']]
+    return ', '.join((observation['code']['text'],
+                      with_unit(quantity['value'], quantity['unit'], language), normal, flag))
+
+
+def shown_range(observation, language='en'):
+    """The range under the test's name: "Normal: over 40 mg/dL"."""
+    words = WORDS[language]
+    limits = observation['referenceRange'][0]
+    unit = observation['valueQuantity']['unit']
+    low, high = limits.get('low', {}).get('value'), limits.get('high', {}).get('value')
+    if low is not None and high is not None:
+        return words['shown both'] % ('%g' % low, with_unit(high, unit, language))
+    if high is not None:
+        return words['shown under'] % with_unit(high + 1, unit, language)
+    return words['shown over'] % with_unit(low, unit, language)
+
+
+def newest_final_report(portal, token, patient, code):
+    bundle = portal.request('/fhir/R4/DiagnosticReport?patient=%s&code=%s&_sort=-date' %
+                            (patient, code), token=token)
+    report = next(e['resource'] for e in bundle['entry'] if e['resource']['status'] == 'final')
+    observations = [portal.request('/fhir/R4/' + r['reference'], token=token)
+                    for r in report['result']]
+    return report, observations
+
+
+def open_report(root, list_name, title, date_text=None):
+    """Presses the button of the first report in the list titled @title (and of that date)
+    that is final, and returns the values list once it shows that report's rows."""
+    listing = wait_for(lambda: find(root, Atspi.Role.LIST, list_name), 'the results list')
+
+    def item():
+        for i in range(listing.get_child_count()):
+            child = listing.get_child_at_index(i)
+            name = child.get_name() if child is not None else ''
+            if name.startswith(title + ', ') and (date_text is None or date_text in name):
+                return child
+        return None
+    row = wait_for(item, 'the report %s in the list' % title)
+    assert wait_for(lambda: find(row, Atspi.Role.PUSH_BUTTON), 'its button').do_action(0)
+    return row
+
+
+def value_names(root, list_name, count):
+    values = wait_for(lambda: find(root, Atspi.Role.LIST, list_name), 'the values list')
+    return wait_for(lambda: (lambda names: names if len(names) == count else None)(
+        [values.get_child_at_index(i).get_name() for i in range(values.get_child_count())]),
+        '%d value rows' % count), values
+
+
+def focused(root):
+    for node in walk(root):
+        try:
+            if node.get_state_set().contains(Atspi.StateType.FOCUSED):
+                return node
+        except GLib.Error:
+            continue
+    return None
+
+
+def key(keysym):
+    Atspi.generate_keyboard_event(keysym, None, Atspi.KeySynthType.SYM)
+
+
+def control_f():
+    # X key codes of Xvfb's default keyboard map: 37 Control_L, 41 f
+    Atspi.generate_keyboard_event(37, None, Atspi.KeySynthType.PRESS)
+    Atspi.generate_keyboard_event(41, None, Atspi.KeySynthType.PRESSRELEASE)
+    Atspi.generate_keyboard_event(37, None, Atspi.KeySynthType.RELEASE)
+
+
+def report_date(report):
+    """The date a report row shows, in English: "August 19, 2026"."""
+    months = ('January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
+              'September', 'October', 'November', 'December')
+    year, month, day = (int(n) for n in report['effectiveDateTime'][:10].split('-'))
+    return '%s %d, %d' % (months[month - 1], day, year)
+
+
+@test
+def value_rows_read_as_one_sentence():
+    token = portal.request('/api/v1/sessions', {'username': 'grace',
+                                                 'password': 'Orchard-Lantern-42'})['access_token']
+    app = App(portal)
+    try:
+        sign_in(app, 'grace', 'Orchard-Lantern-42')
+        tab = wait_for(lambda: find(app.root, Atspi.Role.PAGE_TAB, 'Test Results'), 'the tab')
+        assert tab.do_action(0)
+        # One-sided ranges (lipids), a two-sided one with a flag (glucose), a unit in
+        # patients' words (white blood cells)
+        for code, title in (('57698-3', 'Lipid panel'), ('51990-0', 'Basic metabolic panel'),
+                            ('58410-2', 'Complete blood count (CBC)')):
+            report, observations = newest_final_report(portal, token, 'demo-adult', code)
+            open_report(app.root, 'Test results', title, report_date(report))
+            expected = [spoken_value(o) for o in observations]
+            names, values = value_names(app.root, 'Values', len(expected))
+            assert names == expected, 'read %r, expected %r' % (names, expected)
+            log('%s: %s' % (title, names))
+            for i, observation in enumerate(observations):
+                texts = [text_of(n) for n in walk(values.get_child_at_index(i)) if text_of(n)]
+                assert shown_range(observation) in texts, (shown_range(observation), texts)
+        texts = all_text(app.root)
+        assert '×10³/µL' in texts and '10*3/uL' not in texts, 'a UCUM code is shown'
+        # The lipid panel's HDL and cholesterol, one-sided, as the issue words them
+        report, observations = newest_final_report(portal, token, 'demo-adult', '57698-3')
+        open_report(app.root, 'Test results', 'Lipid panel', report_date(report))
+        names, _ = value_names(app.root, 'Values', len(observations))
+        assert any(n.startswith('HDL cholesterol, ') and ', normal range over 40, ' in n
+                   for n in names), names
+        assert any(n.startswith('Total cholesterol, ') and ', normal range under 200, ' in n
+                   for n in names), names
+    finally:
+        app.stop()
+
+
+@test
+def value_rows_read_in_spanish():
+    token = portal.request('/api/v1/sessions', {'username': 'sofia',
+                                                 'password': 'Girasol-Montana-7'})['access_token']
+    app = App(portal, language='es')
+    try:
+        sign_in(app, 'sofia', 'Girasol-Montana-7', spanish=True)
+        tab = wait_for(lambda: find(app.root, Atspi.Role.PAGE_TAB, 'Resultados'), 'the tab')
+        assert tab.do_action(0)
+        for code, title in (('3016-3', 'Prueba de tiroides (TSH)'),
+                            ('57698-3', 'Panel de lípidos')):
+            report, observations = newest_final_report(portal, token, 'demo-spanish', code)
+            months = ('enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', 'agosto',
+                      'septiembre', 'octubre', 'noviembre', 'diciembre')
+            year, month, day = (int(n) for n in report['effectiveDateTime'][:10].split('-'))
+            open_report(app.root, 'Resultados de laboratorio', title,
+                        '%d de %s de %d' % (day, months[month - 1], year))
+            expected = [spoken_value(o, 'es') for o in observations]
+            names, values = value_names(app.root, 'Valores', len(expected))
+            assert names == expected, 'read %r, expected %r' % (names, expected)
+            log('%s: %s' % (title, names))
+            for i, observation in enumerate(observations):
+                texts = [text_of(n) for n in walk(values.get_child_at_index(i)) if text_of(n)]
+                assert shown_range(observation, 'es') in texts, (shown_range(observation, 'es'),
+                                                                 texts)
+            # The units in patients' words, in Spanish: "mUI/L", never the code "m[IU]/L"
+            texts = all_text(app.root)
+            for unit in (o['valueQuantity']['unit'] for o in observations):
+                assert UNITS['es'][unit] in texts, UNITS['es'][unit]
+            assert 'm[IU]/L' not in texts, 'a UCUM code is shown'
+        assert 'Normal: más de 40 mg/dL' in texts, 'the HDL range is not one-sided'
+    finally:
+        app.stop()
+
+
+@test
+def results_list_marks_search_and_keyboard():
+    token = portal.request('/api/v1/sessions', {'username': 'grace',
+                                                 'password': 'Orchard-Lantern-42'})['access_token']
+    lipids = portal.request('/fhir/R4/DiagnosticReport?patient=demo-adult&code=57698-3',
+                            token=token)['entry']
+    report, observations = newest_final_report(portal, token, 'demo-adult', '57698-3')
+    out = sum(1 for o in observations
+              if o['interpretation'][0]['coding'][0]['code'] in ('H', 'L'))
+    app = App(portal)
+    try:
+        sign_in(app, 'grace', 'Orchard-Lantern-42')
+        tab = wait_for(lambda: find(app.root, Atspi.Role.PAGE_TAB, 'Test Results'), 'the tab')
+        assert tab.do_action(0)
+        listing = wait_for(lambda: find(app.root, Atspi.Role.LIST, 'Test results'), 'the list')
+        # Each report says its flag in words, not by colour alone
+        mark = '%d value%s out of range' % (out, '' if out == 1 else 's')
+        wait_for(lambda: any(listing.get_child_at_index(i).get_name().startswith(
+                     'Lipid panel, %s' % report_date(report)) and
+                     listing.get_child_at_index(i).get_name().endswith(mark)
+                     for i in range(listing.get_child_count())),
+                 'the lipid panel to say "%s"' % mark)
+
+        # Ctrl+F, from wherever the focus is, to the search entry; typing filters by name
+        before = focused(app.root)
+        assert before is None or before.get_name() != 'Search results by name'
+        control_f()
+        search = wait_for(lambda: (lambda n: n if n is not None and
+                                   n.get_name() == 'Search results by name' else None)(
+            focused(app.root)), 'Ctrl+F to focus the search entry')
+        for letter in 'lipid':
+            key(ord(letter))
+
+        def shown():
+            # Rows come and go while the list filters: a vanished one is asked again
+            try:
+                items = [listing.get_child_at_index(i) for i in range(listing.get_child_count())]
+                return [item.get_name() for item in items
+                        if item is not None and item.get_role() == Atspi.Role.LIST_ITEM]
+            except GLib.Error:
+                return []
+        wait_for(lambda: len(shown()) == len(lipids) and
+                 all(n.startswith('Lipid panel, ') for n in shown()),
+                 'only the %d lipid panels in the list' % len(lipids))
+
+        # The list is one Tab stop; arrows move in it; Enter opens and moves the focus
+        key(0xff09)  # Tab
+        first = wait_for(lambda: (lambda n: n if n is not None and
+                                  n.get_role() == Atspi.Role.LIST_ITEM else None)(
+            focused(app.root)), 'Tab to the list')
+        assert first.get_name() == shown()[0], first.get_name()
+        key(0xff54)  # Down
+        second = wait_for(lambda: (lambda n: n if n is not None and n.get_name() == shown()[1]
+                                   else None)(focused(app.root)), 'Down to the second report')
+        key(0xff09)  # Tab: out of the list, not to its next report
+        wait_for(lambda: (lambda n: n is not None and n.get_name() not in shown())(
+            focused(app.root)), 'Tab to leave the list')
+        # Back to the entry, and Tab into the list again: one stop, at a report
+        control_f()
+        wait_for(lambda: (lambda n: n is not None and n.get_name() == 'Search results by name')(
+            focused(app.root)), 'Ctrl+F to focus the search entry again')
+        key(0xff09)
+        back = wait_for(lambda: (lambda n: n if n is not None and n.get_name() in shown()
+                                 else None)(focused(app.root)), 'Tab back into the list')
+        assert back.get_name() == second.get_name(), 'Tab came back to %s, not to %s' % (
+            back.get_name(), second.get_name())
+        key(0xff0d)  # Return
+        value = wait_for(lambda: (lambda n: n if n is not None and
+                                  n.get_name().startswith('Total cholesterol, ') else None)(
+            focused(app.root)), 'Enter to open the report and focus its first value')
+        log('focused after Enter: %s' % value.get_name())
+        assert search is not None
+    finally:
+        app.stop()
+
+
+@test
+def a_record_without_results_says_so():
+    app = App(portal)
+    try:
+        sign_in(app, 'daniel', 'Harbor-Kite-1988')
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='Hello, Daniel'), 'the greeting')
+        tab = wait_for(lambda: find(app.root, Atspi.Role.PAGE_TAB, 'Test Results'), 'the tab')
+        assert tab.do_action(0)
+        listing = wait_for(lambda: find(app.root, Atspi.Role.LIST, 'Test results'), 'the list')
+        wait_for(lambda: listing.get_child_count() > 0, "Daniel's own results")
+
+        # GTK 4.8 keeps hidden pages in the tree: what is shown has a size on screen
+        def empty_shown():
+            label = find(app.root, Atspi.Role.LABEL, 'No test results yet')
+            return label is not None and label.get_extents(Atspi.CoordType.WINDOW).width > 0
+        assert not empty_shown(), 'Daniel has results, yet the page says he has none'
+
+        switcher = wait_for(lambda: find(app.root, Atspi.Role.COMBO_BOX, 'Record shown'),
+                            'the record switcher')
+        opener = wait_for(lambda: next((n for n in walk(switcher) if n is not switcher and
+                                        n.get_n_actions() > 0), None), 'the switcher button')
+        assert opener.do_action(0)
+        # The records' popover is open once its list has the focus
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, 'Mateo Reyes'), 'the list of records')
+        wait_for(lambda: (lambda n: n is not None and n.get_role() == Atspi.Role.LIST_ITEM)(
+            focused(app.root)), 'the focus in the list of records')
+        key(0xff54)  # Down, Return: the second record, Mateo's
+        key(0xff0d)
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL,
+                              contains='You are viewing the record of Mateo Reyes'), 'the banner')
+        wait_for(empty_shown, '"No test results yet" for Mateo')
+        assert listing.get_child_count() == 0 or not any(
+            listing.get_child_at_index(i).get_role() == Atspi.Role.LIST_ITEM
+            for i in range(listing.get_child_count())), "Daniel's results under Mateo's name"
+    finally:
+        app.stop()
+
+
+@test
+def a_note_shows_its_text():
+    clinic = DemoPortal(PORTALD, prefix='alta-a11y-',
+                        imports=[os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                              'note-report.json')])
+    app = App(clinic)
+    try:
+        sign_in(app, 'grace', 'Orchard-Lantern-42')
+        tab = wait_for(lambda: find(app.root, Atspi.Role.PAGE_TAB, 'Test Results'), 'the tab')
+        assert tab.do_action(0)
+        open_report(app.root, 'Test results', 'Chest X-ray')
+        # Its conclusion and its presented form, as text: no tags, no style, no script
+        expected = ('No acute findings.\n\nChest X-ray\nHeart size is normal & the lungs are '
+                    'clear.\nNo fracture\nNo fluid')
+        note = wait_for(lambda: (lambda n: n if n is not None and n.get_role() == Atspi.Role.LABEL
+                                 else None)(focused(app.root)), 'the focus on the note')
+        assert text_of(note) == expected, repr(text_of(note))
+        values = find(app.root, Atspi.Role.LIST, 'Values')
+        assert values is None or values.get_child_count() == 0, 'a note with value rows'
+    finally:
+        app.stop()
+        clinic.stop()
 
 
 @test
@@ -224,6 +568,10 @@ def empty_lists_say_what_they_mean():
         wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='Hello, Daniel'), 'the greeting')
         wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='No known allergies on file'),
                  'the empty allergies list to say so')
+        tab = wait_for(lambda: find(app.root, Atspi.Role.PAGE_TAB, 'Vital Signs'), 'the tab')
+        assert tab.do_action(0)
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='No Vital Signs Recorded'),
+                 'a record without vital signs to say so')
     finally:
         app.stop()
 
@@ -313,7 +661,7 @@ def spanish():
 def language_chosen_on_the_sign_in_page():
     app = App(portal)
     try:
-        switcher = wait_for(lambda: find(app.root, Atspi.Role.COMBO_BOX, contains='Idioma'),
+        switcher = wait_for(lambda: find(app.root, Atspi.Role.COMBO_BOX, contains='Elegir idioma'),
                             'the language switcher')
         opener = wait_for(lambda: next((n for n in walk(switcher) if n is not switcher and
                                         n.get_n_actions() > 0), None), 'the switcher button')
@@ -337,6 +685,93 @@ def language_chosen_on_the_sign_in_page():
             assert english not in text, 'an English month in the Spanish window: ' + english
     finally:
         app.stop()
+
+
+MONTHS = {'en': ('January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
+                 'September', 'October', 'November', 'December'),
+          'es': ('enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', 'agosto',
+                 'septiembre', 'octubre', 'noviembre', 'diciembre')}
+
+
+def newest_blood_pressure(token):
+    """The portal's newest blood pressure of Teresa's record: (systolic, diastolic, date)."""
+    me = portal.request('/api/v1/me', token=token)
+    bundle = portal.request('/fhir/R4/Observation?patient=%s&category=vital-signs&code=85354-9'
+                            '&_sort=-date&_count=1' % me['patient_id'], token=token)
+    resource = bundle['entry'][0]['resource']
+    values = {}
+    for component in resource['component']:
+        values[component['code']['coding'][0]['code']] = component['valueQuantity']['value']
+    day = resource['effectiveDateTime'][:10]
+    return values['8480-6'], values['8462-4'], day
+
+
+def spoken_date(day, language):
+    year, month, day = (int(n) for n in day.split('-'))
+    if language == 'es':
+        return '%d de %s de %d' % (day, MONTHS['es'][month - 1], year)
+    return '%s %d, %d' % (MONTHS['en'][month - 1], day, year)
+
+
+def vital_signs_read_back(language):
+    es = language == 'es'
+    token = portal.request('/api/v1/sessions', {'username': 'teresa',
+                                                 'password': 'Imported-teresa-Record-1'})['access_token']
+    systolic, diastolic, day = newest_blood_pressure(token)
+    app = App(portal, language=language)
+    try:
+        sign_in(app, 'teresa', 'Imported-teresa-Record-1', spanish=es)
+        tab = wait_for(lambda: find(app.root, Atspi.Role.PAGE_TAB,
+                                    'Signos vitales' if es else 'Vital Signs'), 'the tab')
+        assert tab.do_action(0)
+        listing = wait_for(lambda: find(app.root, Atspi.Role.LIST,
+                                        'Signos vitales' if es else 'Vital signs'),
+                           'the vital signs list')
+
+        # The latest blood pressure, as one value of two numbers, read with its date
+        expected = ('Presión arterial, %d/%d mmHg, el %s' if es else
+                    'Blood pressure, %d/%d mmHg, on %s') % (systolic, diastolic,
+                                                             spoken_date(day, language))
+        pressure = wait_for(lambda: find(listing, Atspi.Role.PUSH_BUTTON, expected),
+                            'the latest blood pressure: %r' % expected)
+        buttons = [n.get_name() for n in walk(listing) if n.get_role() == Atspi.Role.PUSH_BUTTON]
+        log('vital signs: %s' % buttons)
+        assert buttons[0] == expected, 'blood pressure is not listed first: %r' % buttons
+        weight = next(n for n in buttons if n.startswith('Peso, ' if es else 'Weight, '))
+
+        # Its trend, summed up in one sentence from the oldest measurement to the newest
+        assert pressure.do_action(0)
+        trend = wait_for(lambda: find(app.root, Atspi.Role.IMAGE, 'Evolución' if es else 'Trend'),
+                         'the trend plot')
+        summary = wait_for(lambda: trend.get_description() or None, 'the trend summary')
+        expected = ('De 148/94 mmHg en febrero de 2025 a %d/%d mmHg en noviembre de 2026.' if es
+                    else 'From 148/94 mmHg in February 2025 to %d/%d mmHg in November 2026.') % (
+                        systolic, diastolic)
+        assert summary == expected, summary
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains=expected), 'the summary shown')
+        history = wait_for(lambda: find(app.root, Atspi.Role.LIST,
+                                        'Historial: Presión arterial' if es
+                                        else 'Blood pressure history'), 'the history list')
+        wait_for(lambda: history.get_child_count() == 8, 'eight blood pressures in the history')
+
+        # Another kind: the weight, whose one missing measurement is left off the plot
+        press(listing, weight)
+        wait_for(lambda: (trend.get_description() or '').startswith('De 82.4 kg' if es
+                                                                      else 'From 82.4 kg'),
+                 'the weight trend summary')
+        log('weight: ' + trend.get_description())
+    finally:
+        app.stop()
+
+
+@test
+def vital_signs_latest_and_trend():
+    vital_signs_read_back('en')
+
+
+@test
+def vital_signs_in_spanish():
+    vital_signs_read_back('es')
 
 
 CONTROLS = (Atspi.Role.PUSH_BUTTON, Atspi.Role.TOGGLE_BUTTON, Atspi.Role.CHECK_BOX,
@@ -380,7 +815,7 @@ def every_control_has_a_name():
         sign_in(app, 'daniel', 'Harbor-Kite-1988')
         wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='Hello, Daniel'), 'home')
         unnamed += unnamed_controls(app.root)
-        for tab in ('Health Summary', 'Test Results'):
+        for tab in ('Health Summary', 'Vital Signs', 'Test Results'):
             page = wait_for(lambda: find(app.root, Atspi.Role.PAGE_TAB, tab), tab)
             assert page.do_action(0)
             time.sleep(1)
@@ -429,6 +864,114 @@ def try_again_once_the_portal_is_back():
     finally:
         app.stop()
         clinic.stop()
+
+
+def open_tab(app, language, title):
+    tab = wait_for(lambda: find(app.root, Atspi.Role.PAGE_TAB, tr(language, title)), title)
+    assert tab.do_action(0)
+    return tab
+
+
+def say_nothing_wrong(app, where, problems):
+    """Walks the whole tree of @app once it is settled on @where, and adds what is wrong."""
+    found = spoken_problems(app.root)
+    log('%s: %d problems' % (where, len(found)))
+    for problem in sorted(set(found)):
+        log('  ' + problem)
+    problems += ['%s: %s' % (where, problem) for problem in found]
+
+
+def open_record_chooser(app, language):
+    chooser = wait_for(lambda: find(app.root, Atspi.Role.COMBO_BOX, tr(language, 'Record shown')),
+                       'the record chooser')
+    opener = wait_for(lambda: next((n for n in walk(chooser) if n is not chooser and
+                                    n.get_n_actions() > 0), None), 'the chooser button')
+    assert opener.do_action(0)
+    return chooser
+
+
+def walk_every_page(language):
+    problems = []
+    app = App(portal, language=language)
+    try:
+        wait_for(lambda: find(app.root, Atspi.Role.PUSH_BUTTON,
+                              contains=tr(language, '_Sign In').replace('_', '')), 'sign-in')
+        say_nothing_wrong(app, 'sign-in', problems)
+        sign_in(app, 'daniel', 'Harbor-Kite-1988', spanish=language == 'es')
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL,
+                              contains=tr(language, 'Hello, %s') % 'Daniel'), 'home')
+        wait_for(lambda: find(app.root, Atspi.Role.LIST_ITEM,
+                              contains=tr(language, 'No upcoming appointments')) or
+                 find(app.root, Atspi.Role.LIST_ITEM, tr(language, 'Next appointment')),
+                 'the appointments checked')
+        say_nothing_wrong(app, 'home', problems)
+
+        open_tab(app, language, 'Health Summary')
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL,
+                              contains=tr(language, 'No known allergies on file')), 'the summary')
+        say_nothing_wrong(app, 'summary', problems)
+
+        open_tab(app, language, 'Test Results')
+        listing = wait_for(lambda: find(app.root, Atspi.Role.LIST, tr(language, 'Test results')),
+                           'the results list')
+        first = wait_for(lambda: listing.get_child_count() > 0 and listing.get_child_at_index(0),
+                         'a report')
+        say_nothing_wrong(app, 'results', problems)
+        assert wait_for(lambda: find(first, Atspi.Role.PUSH_BUTTON), 'its button').do_action(0)
+        wait_for(lambda: find(app.root, Atspi.Role.LIST, tr(language, 'Values')), 'the report')
+        say_nothing_wrong(app, 'a report', problems)
+
+        chooser = open_record_chooser(app, language)
+        wait_for(lambda: find(chooser, Atspi.Role.LABEL, contains='Mateo Reyes, '),
+                 'the chooser open')
+        say_nothing_wrong(app, 'the record chooser', problems)
+    finally:
+        app.stop()
+    assert not problems, 'a screen reader would say:\n' + '\n'.join(problems)
+
+
+@test
+def the_whole_tree_reads_right():
+    walk_every_page('en')
+
+
+@test
+def the_whole_tree_reads_right_in_spanish():
+    walk_every_page('es')
+
+
+@test
+def the_password_is_announced_as_a_password():
+    for language in ('en', 'es'):
+        app = App(portal, language=language)
+        try:
+            name = tr(language, 'Password')
+            field = wait_for(lambda: find(app.root, Atspi.Role.PASSWORD_TEXT, name),
+                             'a password field named %r' % name)
+            assert field.get_role_name() == 'password text', field.get_role_name()
+            assert find(app.root, Atspi.Role.TEXT, name) is None, 'a plain text named ' + name
+        finally:
+            app.stop()
+
+
+@test
+def the_record_chooser_says_whose_each_record_is():
+    # The demo clinic makes Mateo 6 years old, whatever the day
+    for language, own, child in (('en', 'Daniel Reyes, your own record', 'Mateo Reyes, your child, 6'),
+                                 ('es', 'Daniel Reyes, su propio expediente',
+                                  'Mateo Reyes, su hijo o hija, 6 años')):
+        app = App(portal, language=language)
+        try:
+            sign_in(app, 'daniel', 'Harbor-Kite-1988', spanish=language == 'es')
+            chooser = open_record_chooser(app, language)
+            # Each list item is read by its label
+            items = wait_for(lambda: sorted(text_of(label) for item in walk(chooser)
+                                            if item.get_role() == Atspi.Role.LIST_ITEM
+                                            for label in walk(item) if text_of(label)) or None,
+                             'the records listed')
+            assert items == sorted([own, child]), items
+        finally:
+            app.stop()
 
 
 # The idle warning and sign-out are tested in tests/test-client-wipe.c, on a clock the test

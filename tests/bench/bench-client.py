@@ -115,7 +115,7 @@ def sign_in(app, username, password):
     root = wait_for(lambda: find_app(app.process.pid), 'the app on the accessibility bus', 15)
     wait_for(lambda: find(root, Atspi.Role.TEXT, contains='Username'), 'the Username entry',
              15).set_text_contents(username)
-    wait_for(lambda: find(root, Atspi.Role.TEXT, contains='Password'), 'the Password entry',
+    wait_for(lambda: find(root, Atspi.Role.PASSWORD_TEXT, contains='Password'), 'the Password entry',
              15).set_text_contents(password)
     button = wait_for(lambda: find(root, Atspi.Role.PUSH_BUTTON, contains='Sign In'), 'the Sign In button', 15)
     assert button.do_action(0)

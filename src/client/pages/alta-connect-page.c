@@ -50,6 +50,8 @@ alta_connect_page_class_init (AltaConnectPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/net/myaltamed/MyAltaMed/ui/alta-connect-page.ui");
+  /* A page is not read itself: its heading and lists are */
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GENERIC);
   gtk_widget_class_bind_template_child (widget_class, AltaConnectPage, retry_button);
   gtk_widget_class_bind_template_child (widget_class, AltaConnectPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, AltaConnectPage, status_page);

@@ -46,6 +46,15 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* An empty label is read by its type name: it shows only with a text */
+static void
+set_text (GtkLabel   *label,
+          const char *text)
+{
+  gtk_label_set_text (label, text);
+  gtk_widget_set_visible (GTK_WIDGET (label), text[0] != '\0');
+}
+
 static void
 update_names (AltaHomePage *self)
 {
@@ -62,7 +71,7 @@ update_names (AltaHomePage *self)
     }
   else
     greeting = g_strdup (_("Hello"));
-  gtk_label_set_text (self->greeting_label, greeting);
+  set_text (self->greeting_label, greeting);
 
   if (alta_session_get_record_is_own (self->session))
     record = g_strdup (_("Your health record"));
@@ -70,7 +79,7 @@ update_names (AltaHomePage *self)
     /* Translators: under the greeting when a parent sees a child's record; %s is the
      * child's name */
     record = g_strdup_printf (_("Health record of %s"), alta_session_get_record_name (self->session));
-  gtk_label_set_text (self->record_label, record);
+  set_text (self->record_label, record);
 }
 
 static void
@@ -189,8 +198,8 @@ static void
 on_session_unbind_cb (AltaHomePage *self,
                       GSignalGroup *group)
 {
-  gtk_label_set_text (self->greeting_label, "");
-  gtk_label_set_text (self->record_label, "");
+  set_text (self->greeting_label, "");
+  set_text (self->record_label, "");
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->results_row), "");
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->messages_row), "");
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->appointment_row), "");
@@ -266,6 +275,8 @@ alta_home_page_class_init (AltaHomePageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/net/myaltamed/MyAltaMed/ui/alta-home-page.ui");
+  /* A page is not read itself: its heading and lists are */
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GENERIC);
   gtk_widget_class_bind_template_child (widget_class, AltaHomePage, appointment_row);
   gtk_widget_class_bind_template_child (widget_class, AltaHomePage, greeting_label);
   gtk_widget_class_bind_template_child (widget_class, AltaHomePage, messages_row);
@@ -278,7 +289,6 @@ static void
 alta_home_page_init (AltaHomePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  alta_a11y_name_inner (self->news_group, GTK_TYPE_LIST_BOX, _("What’s New"));
 
   self->session_signals = g_signal_group_new (ALTA_TYPE_SESSION);
   g_signal_connect_object (self->session_signals, "bind", G_CALLBACK (on_session_bind_cb), self,

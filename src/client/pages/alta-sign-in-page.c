@@ -35,7 +35,7 @@ struct _AltaSignInPage
   GtkLabel            *error_label;
   AdwActionRow        *language_row;
   GtkDropDown         *language_dropdown;
-  AdwPasswordEntryRow *password_row;
+  GtkPasswordEntry    *password_row;
   AdwActionRow        *remember_row;
   GtkSwitch           *remember_switch;
   GtkButton           *sign_in_button;
@@ -232,7 +232,7 @@ static void
 on_entry_activated_cb (AltaSignInPage *self,
                        GtkWidget      *row)
 {
-  if ((AdwEntryRow *)row == self->username_row)
+  if (row == GTK_WIDGET (self->username_row))
     gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
   else
     gtk_widget_activate_action (GTK_WIDGET (self), "sign-in.submit", NULL);
@@ -291,6 +291,8 @@ alta_sign_in_page_class_init (AltaSignInPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/net/myaltamed/MyAltaMed/ui/alta-sign-in-page.ui");
+  /* A page is not read itself: its heading and fields are */
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GENERIC);
   gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, error_label);
   gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, language_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, language_row);
@@ -311,9 +313,15 @@ static void
 alta_sign_in_page_init (AltaSignInPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  alta_a11y_name_inner (GTK_WIDGET (self->password_row), GTK_TYPE_BUTTON, _("Show Password"));
-  alta_a11y_name_inner (GTK_WIDGET (self->language_dropdown), GTK_TYPE_TOGGLE_BUTTON,
-                        _("Language · Idioma"));
+  /* The switch has its own name and names its row (the .ui); the label libadwaita adds to it
+   * would make it say its name twice */
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->remember_switch),
+                                 GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  alta_a11y_name_drop_down (self->language_dropdown,
+                            /* Translators: keep the English after your words, as in
+                             * “Language · Idioma” */
+                            _("Show the languages · Ver los idiomas"),
+                            _("Languages · Idiomas"));
 }
 
 void

@@ -261,6 +261,8 @@ alta_summary_page_class_init (AltaSummaryPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/net/myaltamed/MyAltaMed/ui/alta-summary-page.ui");
+  /* A page is not read itself: its heading and lists are */
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GENERIC);
   gtk_widget_class_bind_template_child (widget_class, AltaSummaryPage, allergies_list);
   gtk_widget_class_bind_template_child (widget_class, AltaSummaryPage, immunizations_list);
   gtk_widget_class_bind_template_child (widget_class, AltaSummaryPage, medications_list);

@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "alta-lab-report.h"
+#include "alta-session.h"
 
 G_BEGIN_DECLS
 
@@ -17,8 +18,11 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (AltaReportRow, alta_report_row, ALTA, REPORT_ROW, AdwBin)
 
-AltaLabReport *alta_report_row_get_report (AltaReportRow *self);
-void           alta_report_row_set_report (AltaReportRow *self,
-                                           AltaLabReport *report);
+GtkWidget     *alta_report_row_new         (void);
+AltaLabReport *alta_report_row_get_report  (AltaReportRow *self);
+AltaSession   *alta_report_row_get_session (AltaReportRow *self);
+void           alta_report_row_show        (AltaReportRow *self,
+                                            AltaSession   *session,
+                                            AltaLabReport *report);
 
 G_END_DECLS

@@ -13,8 +13,9 @@
 
 #include "alta-value-row.h"
 
-/* The test's name, its value with unit and normal range, and its flag said in words and
- * shown by an icon (not by colour alone). The row and its trend button both name the
+/* The test's name, its value with unit (the row's prominent text) and normal range, and
+ * its flag said in words and shown by an icon (not by colour alone). A screen reader
+ * hears all of it as one sentence. The row and its trend button both name the
  * "results.show-trend" action with the result's id; the button is there for a numeric
  * value only.
  */
@@ -30,6 +31,7 @@ struct _AltaValueRow
   GtkImage      *flag_icon;
   GtkLabel      *flag_label;
   GtkButton     *trend_button;
+  GtkLabel      *value_label;
 };
 
 G_DEFINE_FINAL_TYPE (AltaValueRow, alta_value_row, ADW_TYPE_ACTION_ROW)
@@ -86,18 +88,48 @@ flag_icon (AltaResultFlag flag)
     }
 }
 
-static char *
-describe_value (AltaLabResult *result)
+/* The flag as said after the value, in a sentence */
+static const char *
+flag_words (AltaResultFlag flag)
 {
-  g_autofree char *value = alta_lab_result_dup_value_with_unit (result);
-  g_autoptr (GString) text = g_string_new (value != NULL ? value : _("No value"));
+  switch (flag)
+    {
+    case ALTA_RESULT_FLAG_LOW:
+      return C_("flag, spoken", "low");
+    case ALTA_RESULT_FLAG_HIGH:
+      return C_("flag, spoken", "high");
+    case ALTA_RESULT_FLAG_CRITICAL_LOW:
+      return C_("flag, spoken", "critically low");
+    case ALTA_RESULT_FLAG_CRITICAL_HIGH:
+      return C_("flag, spoken", "critically high");
+    case ALTA_RESULT_FLAG_ABNORMAL:
+      return C_("flag, spoken", "outside the normal range");
+    case ALTA_RESULT_FLAG_NORMAL:
+      return C_("flag, spoken", "normal");
+    case ALTA_RESULT_FLAG_NONE:
+    default:
+      return NULL;
+    }
+}
 
-  if (alta_lab_result_get_has_low (result) && alta_lab_result_get_has_high (result))
-    /* Translators: a reference range, "Normal range: 4–5.6" */
-    g_string_append_printf (text, _(" · Normal range: %g–%g"), alta_lab_result_get_low (result),
-                            alta_lab_result_get_high (result));
-  else if (alta_lab_result_get_range_text (result) != NULL)
-    g_string_append_printf (text, _(" · Normal range: %s"), alta_lab_result_get_range_text (result));
+/* What a screen reader says for the row, in the order a patient reads it: "Glucose,
+ * 124 mg/dL, normal range 70 to 99, high" */
+static char *
+describe_result (const char    *title,
+                 const char    *value,
+                 AltaLabResult *result)
+{
+  g_autofree char *range = alta_lab_result_dup_range_description (result);
+  const char *flag = flag_words (alta_lab_result_get_flag (result));
+  g_autoptr (GString) text = g_string_new (title);
+
+  /* Translators: joins the parts a screen reader says of a value: its name, the value, its
+   * range, its flag ("Glucose, 124 mg/dL, normal range 70 to 99, high") */
+  g_string_append_printf (text, C_("spoken parts", ", %s"), value);
+  if (range != NULL)
+    g_string_append_printf (text, C_("spoken parts", ", %s"), range);
+  if (flag != NULL)
+    g_string_append_printf (text, C_("spoken parts", ", %s"), flag);
 
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
@@ -109,11 +141,26 @@ show_result (AltaValueRow *self)
   const char *title = alta_record_item_get_title (ALTA_RECORD_ITEM (result));
   const char *id = alta_record_item_get_id (ALTA_RECORD_ITEM (result));
   AltaResultFlag flag = alta_lab_result_get_flag (result);
-  g_autofree char *subtitle = describe_value (result);
+  g_autofree char *value = alta_lab_result_dup_value_with_unit (result);
+  g_autofree char *range = alta_lab_result_dup_range (result);
+  g_autofree char *name = NULL;
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), title != NULL ? title
-                                                                           : _("Unnamed test"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
+  if (title == NULL)
+    title = _("Unnamed test");
+  if (value == NULL)
+    value = g_strdup (_("No value"));
+
+  /* The value is what the patient looks for: the prominent text, its range beneath the
+   * test's name */
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self), range != NULL ? range : "");
+  gtk_label_set_text (self->value_label, value);
+
+  /* One sentence, not the title's and the subtitle's labels read one after another */
+  name = describe_result (title, value, result);
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_RELATION_DESCRIBED_BY);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
   /* Targets first: an action named without its target would not match the action */
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self), "s", id != NULL ? id : "");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self), "results.show-trend");
@@ -127,6 +174,9 @@ show_result (AltaValueRow *self)
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->trend_button), label);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->trend_button),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      /* The tooltip says what the name says: a screen reader reads it once */
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (self->trend_button),
+                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
       gtk_actionable_set_action_target (GTK_ACTIONABLE (self->trend_button), "s",
                                         id != NULL ? id : "");
       gtk_actionable_set_action_name (GTK_ACTIONABLE (self->trend_button), "results.show-trend");
@@ -135,9 +185,8 @@ show_result (AltaValueRow *self)
   gtk_widget_set_visible (self->flag_box, flag_text (flag) != NULL);
   if (flag_text (flag) != NULL)
     {
+      /* The icon is presentation: the word beside it says the flag */
       gtk_image_set_from_icon_name (self->flag_icon, flag_icon (flag));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->flag_icon),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, flag_text (flag), -1);
       gtk_label_set_text (self->flag_label, flag_text (flag));
       if (flag != ALTA_RESULT_FLAG_NORMAL)
         {
@@ -157,6 +206,8 @@ clear (AltaValueRow *self)
 {
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), "");
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), "");
+  gtk_label_set_text (self->value_label, "");
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self), NULL);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self), NULL);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->trend_button), NULL);
@@ -236,6 +287,7 @@ alta_value_row_class_init (AltaValueRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AltaValueRow, flag_icon);
   gtk_widget_class_bind_template_child (widget_class, AltaValueRow, flag_label);
   gtk_widget_class_bind_template_child (widget_class, AltaValueRow, trend_button);
+  gtk_widget_class_bind_template_child (widget_class, AltaValueRow, value_label);
 }
 
 static void

@@ -15,6 +15,7 @@
 #include "alta-admin.h"
 #include "alta-admin-messages.h"
 #include "alta-clock.h"
+#include "alta-config.h"
 #include "alta-fhir-appointments.h"
 #include "alta-fhir-import.h"
 #include "alta-fhir-resource.h"
@@ -25,7 +26,10 @@
 #include "alta-server-private.h"
 
 static const char admin_usage[] =
-  "Usage: myaltamed-portald admin --data-dir DIR [--config F] COMMAND [OPTIONS]\n"
+  "Usage: myaltamed-portald admin [--data-dir DIR] [--config F] COMMAND [OPTIONS]\n"
+  "\n"
+  "DIR is $STATE_DIRECTORY or " ALTA_STATE_DIR " unless named; F is\n"
+  "$CONFIGURATION_DIRECTORY/" ALTA_CONFIG_FILE " or " ALTA_CONFIG_DIR "/" ALTA_CONFIG_FILE ".\n"
   "\n"
   "Commands:\n"
   "  add-patient --given NAME --family NAME --birth-date YYYY-MM-DD [--email E] [--phone P]\n"
@@ -946,7 +950,7 @@ answer_dental (Admin  *admin,
 /**
  * alta_admin_import:
  *
- * `myaltamed-portald import --data-dir DIR FILE...`
+ * `myaltamed-portald import [--data-dir DIR] [--config F] FILE...`
  */
 int
 alta_admin_import (int    argc,
@@ -959,7 +963,7 @@ alta_admin_import (int    argc,
   g_autoptr (GError) error = NULL;
   AltaConfig *config;
   const GOptionEntry entries[] = {
-    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "The server's data folder", "DIR" },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "The server's data folder (default $STATE_DIRECTORY or " ALTA_STATE_DIR ")", "DIR" },
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_path, "Configuration file", "F" },
     { NULL }
   };
@@ -971,16 +975,19 @@ alta_admin_import (int    argc,
       return 2;
     }
 
-  if (data_dir == NULL || argc < 2)
+  if (argc < 2)
     {
-      g_printerr ("Usage: myaltamed-portald import --data-dir DIR FILE...\n");
+      g_printerr ("Usage: myaltamed-portald import [--data-dir DIR] [--config F] FILE...\n");
       return 2;
     }
 
-  config = alta_config_load (config_path, &error);
+  if (data_dir == NULL)
+    data_dir = alta_config_dup_data_dir ();
+
+  config = alta_config_load_or_installed (config_path, &error);
   if (config == NULL)
     {
-      g_printerr ("import: %s: %s\n", config_path, error->message);
+      g_printerr ("import: %s\n", error->message);
       return 2;
     }
 
@@ -1032,17 +1039,20 @@ alta_admin_run (int    argc,
         break;
     }
 
-  if (data_dir == NULL || i >= argc)
+  if (i >= argc)
     {
       g_printerr ("%s", admin_usage);
       return 2;
     }
 
+  if (data_dir == NULL)
+    data_dir = alta_config_dup_data_dir ();
+
   command = argv[i];
-  config = alta_config_load (config_path, &error);
+  config = alta_config_load_or_installed (config_path, &error);
   if (config == NULL)
     {
-      g_printerr ("admin: %s: %s\n", config_path, error->message);
+      g_printerr ("admin: %s\n", error->message);
       return 2;
     }
 

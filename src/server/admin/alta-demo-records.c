@@ -1027,6 +1027,13 @@ add_locations (Records *self)
       const DemoLocation *demo = &demo_locations[i];
       JsonObject *location = resource_new ("Location");
 
+      JsonObject *zone = json_object_new ();
+
+      /* The clinic's own time zone, in which its visits are told (FHIR's timezone extension) */
+      json_object_set_string_member (zone, "url",
+                                     "http://hl7.org/fhir/StructureDefinition/timezone");
+      json_object_set_string_member (zone, "valueCode", CLINIC_ZONE);
+      json_object_set_array_member (location, "extension", array_of (zone));
       json_object_set_string_member (location, "status", "active");
       json_object_set_string_member (location, "name", demo->name);
       json_object_set_string_member (location, "mode", "instance");

@@ -37,8 +37,8 @@ typedef struct
   gint64               now;
   AltaFhirImportStats *stats;
   GHashTable          *map;          /* reference as written → "Type/id" */
-  GHashTable          *identifiers;  /* "Type|system|value" (system "*": any) → "Type/id",
-                                      * for the file's own entries */
+  GHashTable          *identifiers;  /* "Type|system|value" (system "*": any) → every
+                                      * "Type/id" of the file's own entries with it */
   GPtrArray           *held_reports; /* ids of the file's reports that wait for release */
 } Import;
 
@@ -152,6 +152,32 @@ split_conditional (const char  *reference,
   return TRUE;
 }
 
+#define MAX_LISTED_MATCHES 5
+
+static void
+add_match (GPtrArray  *matches,
+           const char *target)
+{
+  if (!g_ptr_array_find_with_equal_func (matches, target, g_str_equal, NULL))
+    g_ptr_array_add (matches, g_strdup (target));
+}
+
+/* Whether an entry of this file is @target ("Type/id") again */
+static gboolean
+entry_replaces (Import     *import,
+                const char *target)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, import->map);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (g_strcmp0 (value, target) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
 /* "Organization?identifier=system|value" → the id of the one Organization with it */
 static gboolean
 resolve_conditional (Import      *import,
@@ -162,38 +188,65 @@ resolve_conditional (Import      *import,
   g_autofree char *type = NULL;
   g_autofree char *system = NULL;
   g_autofree char *value = NULL;
-  g_autofree char *id = NULL;
+  g_autoptr (GPtrArray) matches = NULL;
+  g_autoptr (GPtrArray) stored = NULL;
   g_autoptr (GError) store_error = NULL;
 
   if (!split_conditional (reference, &type, &system, &value, error))
     return FALSE;
 
-  /* An entry of the same file first, then what is stored */
+  /* The entries of the same file, and what is stored: binding a reference that matches
+   * several to one of them could put a result in the wrong patient's record, so that
+   * fails the file, naming the matches, for the sender to make the identifier unique. */
+  matches = g_ptr_array_new_with_free_func (g_free);
   if (import->identifiers != NULL)
     {
       g_autofree char *key = g_strdup_printf ("%s|%s|%s", type, system != NULL ? system : "*",
                                               value);
-      const char *target = g_hash_table_lookup (import->identifiers, key);
+      GPtrArray *targets = g_hash_table_lookup (import->identifiers, key);
 
-      if (target != NULL)
-        {
-          json_object_set_string_member (reference_object, "reference", target);
-          return TRUE;
-        }
+      for (guint i = 0; targets != NULL && i < targets->len; i++)
+        add_match (matches, g_ptr_array_index (targets, i));
     }
 
-  id = alta_fhir_store_find_identifier (import->store, type, system, value, &store_error);
-  if (store_error != NULL)
+  stored = alta_fhir_store_find_identifiers (import->store, type, system, value,
+                                             MAX_LISTED_MATCHES + 1, &store_error);
+  if (stored == NULL)
     {
       g_propagate_error (error, g_steal_pointer (&store_error));
       return FALSE;
     }
-
-  if (id != NULL)
+  for (guint i = 0; i < stored->len; i++)
     {
-      g_autofree char *target = g_strconcat (type, "/", id, NULL);
+      g_autofree char *target = g_strconcat (type, "/", (char *)g_ptr_array_index (stored, i),
+                                             NULL);
 
-      json_object_set_string_member (reference_object, "reference", target);
+      /* The stored version of an entry this file brings again is the same resource. */
+      if (matches->len == 0 || !entry_replaces (import, target))
+        add_match (matches, target);
+    }
+
+  if (matches->len > 1)
+    {
+      g_autoptr (GString) listed = g_string_new (NULL);
+
+      for (guint i = 0; i < matches->len && i < MAX_LISTED_MATCHES; i++)
+        g_string_append_printf (listed, "%s%s", i > 0 ? ", " : "",
+                                (char *)g_ptr_array_index (matches, i));
+      if (matches->len > MAX_LISTED_MATCHES)
+        g_string_append (listed, ", …");
+
+      g_set_error (error, ALTA_FHIR_ERROR, ALTA_FHIR_ERROR_INVALID,
+                   "the conditional reference “%.200s” matches %s%u resources (%s), not one",
+                   reference, matches->len > MAX_LISTED_MATCHES ? "more than " : "",
+                   MIN (matches->len, MAX_LISTED_MATCHES), listed->str);
+      return FALSE;
+    }
+
+  if (matches->len == 1)
+    {
+      json_object_set_string_member (reference_object, "reference",
+                                     g_ptr_array_index (matches, 0));
       return TRUE;
     }
 
@@ -555,6 +608,28 @@ choose_id (Import      *import,
   return g_uuid_string_random ();
 }
 
+/* Every entry with an identifier is kept: two entries with one identifier make a
+ * conditional reference to it ambiguous. */
+static void
+add_identifier (Import     *import,
+                char       *key,
+                const char *type,
+                const char *id)
+{
+  GPtrArray *targets = g_hash_table_lookup (import->identifiers, key);
+  g_autofree char *target = g_strconcat (type, "/", id, NULL);
+
+  if (targets == NULL)
+    {
+      targets = g_ptr_array_new_with_free_func (g_free);
+      g_hash_table_insert (import->identifiers, key, targets);
+    }
+  else
+    g_free (key);
+
+  add_match (targets, target);
+}
+
 /* The identifiers of a file's entry, for conditional references within the file */
 static void
 add_identifiers (Import      *import,
@@ -569,7 +644,8 @@ add_identifiers (Import      *import,
     return;
 
   if (import->identifiers == NULL)
-    import->identifiers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    import->identifiers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                 (GDestroyNotify)g_ptr_array_unref);
 
   array = json_node_get_array (node);
   for (guint i = 0; i < json_array_get_length (array) && i < 64; i++)
@@ -586,10 +662,8 @@ add_identifiers (Import      *import,
         continue;
 
       if (system != NULL)
-        g_hash_table_replace (import->identifiers, g_strdup_printf ("%s|%s|%s", type, system, value),
-                              g_strconcat (type, "/", id, NULL));
-      g_hash_table_replace (import->identifiers, g_strdup_printf ("%s|*|%s", type, value),
-                            g_strconcat (type, "/", id, NULL));
+        add_identifier (import, g_strdup_printf ("%s|%s|%s", type, system, value), type, id);
+      add_identifier (import, g_strdup_printf ("%s|*|%s", type, value), type, id);
     }
 }
 

@@ -400,6 +400,33 @@ alta_fhir_store_find_identifier (AltaStore   *store,
 }
 
 /**
+ * alta_fhir_store_find_identifiers:
+ * @system: (nullable): the identifier's system, or %NULL for any
+ * @limit: the most ids to return
+ *
+ * Returns: (transfer full) (element-type utf8) (nullable): the ids of every @type
+ *   resource with that identifier, oldest first; %NULL on error
+ */
+GPtrArray *
+alta_fhir_store_find_identifiers (AltaStore   *store,
+                                  const char  *type,
+                                  const char  *system,
+                                  const char  *value,
+                                  guint        limit,
+                                  GError     **error)
+{
+  return alta_store_query_all (store,
+                               "SELECT r.id FROM fhir_identifiers i"
+                               " JOIN fhir_resources r ON r.rid = i.rid"
+                               " WHERE i.value = ?2 AND r.type = ?1"
+                               "  AND (?3 IS NULL OR i.system = ?3)"
+                               " GROUP BY r.rid ORDER BY r.rid LIMIT ?4",
+                               ALTA_BINDS (ALTA_BIND_TEXT (type), ALTA_BIND_TEXT (value),
+                                           ALTA_BIND_TEXT (system), ALTA_BIND_INT (limit)),
+                               alta_store_read_text, g_free, error);
+}
+
+/**
  * alta_fhir_store_hold_report_results:
  * @report_id: a DiagnosticReport not released
  *

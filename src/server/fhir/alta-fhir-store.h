@@ -67,6 +67,12 @@ gboolean            alta_fhir_store_put              (AltaStore            *stor
 char               *alta_fhir_store_find_source      (AltaStore            *store,
                                                       const char           *source,
                                                       GError              **error);
+GPtrArray          *alta_fhir_store_find_identifiers (AltaStore            *store,
+                                                      const char           *type,
+                                                      const char           *system,
+                                                      const char           *value,
+                                                      guint                 limit,
+                                                      GError              **error);
 char               *alta_fhir_store_find_identifier  (AltaStore            *store,
                                                       const char           *type,
                                                       const char           *system,

@@ -391,6 +391,8 @@ alta_request_body_read_profile_update (JsonObject         *body,
   memset (out, 0, sizeof *out);
 
   if (!read_email (body, "email", FALSE, ALTA_PORTAL_ERROR_INVALID_FIELD, &out->email, error) ||
+      !read_string (body, "current_password", FALSE, MAX_SECRET_BYTES, &out->current_password,
+                    error) ||
       !read_string (body, "phone", FALSE, 32, &out->phone, error) ||
       !read_string (body, "language", FALSE, 8, &out->language, error))
     return FALSE;

@@ -63,6 +63,7 @@ typedef struct
 typedef struct
 {
   const char *email;            /* each nullable: not changed */
+  const char *current_password; /* nullable: what a new email needs */
   const char *phone;
   const char *language;
   char       *address_json;     /* owned: the address, normalized */

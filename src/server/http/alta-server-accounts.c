@@ -1144,63 +1144,6 @@ sync_fhir_patient (AltaRequest  *request,
          alta_fhir_import_patient (request->server->store, patient, request->now, error);
 }
 
-/* PATCH /api/v1/me */
-static gboolean
-handle_patch_me (AltaRequest  *request,
-                 GError      **error)
-{
-  AltaServer *self = request->server;
-  AltaAccount *account = request->account;
-  g_autoptr (GError) store_error = NULL;
-  AltaProfileUpdate update;
-
-  if (!alta_request_body_read_profile_update (request->body, &update, error))
-    return FALSE;
-
-  if (account->patient_id == NULL && update.address_json != NULL)
-    {
-      alta_profile_update_clear (&update);
-      return fail (error, ALTA_PORTAL_ERROR_INVALID_FIELD, ALTA_FIELD_ERROR_PREFIX "address");
-    }
-
-  if (update.email != NULL)
-    {
-      g_free (account->email);
-      account->email = g_strdup (update.email);
-    }
-  if (update.phone != NULL)
-    {
-      g_free (account->phone);
-      account->phone = g_strdup (update.phone);
-    }
-  if (update.language != NULL)
-    {
-      g_free (account->language);
-      account->language = g_strdup (update.language);
-    }
-
-  if (!alta_store_begin (self->store, &store_error) ||
-      !alta_store_update_account (self->store, account, &store_error) ||
-      (account->patient_id != NULL &&
-       !alta_store_update_patient_contact (self->store, account->patient_id, update.email,
-                                           update.phone, update.address_json, update.language,
-                                           &store_error)) ||
-      (account->patient_id != NULL && !sync_fhir_patient (request, account->patient_id,
-                                                          &store_error)))
-    {
-      alta_profile_update_clear (&update);
-      return alta_request_store_failed (request, store_error, error);
-    }
-
-  alta_request_audit (request, "account.update", request->actor, "success");
-  alta_profile_update_clear (&update);
-
-  if (!alta_store_commit (self->store, &store_error))
-    return alta_request_store_failed (request, store_error, error);
-
-  return reply_account (request, error);
-}
-
 /* The session of a request may have ended while its password was checked: a password
  * changed in another session, or reset, ends this one.
  */
@@ -1226,6 +1169,160 @@ check_session_open (AltaRequest  *request,
     return fail (error, ALTA_PORTAL_ERROR_SESSION_EXPIRED, "the session ended meanwhile");
 
   return TRUE;
+}
+
+/* PATCH /api/v1/me, once allowed: the changes, and a notice to the old address when the
+ * email changes, in one transaction
+ */
+static gboolean
+apply_profile_update (AltaRequest        *request,
+                      AltaAccount        *account,
+                      AltaProfileUpdate  *update,
+                      GError            **error)
+{
+  AltaServer *self = request->server;
+  g_autoptr (GError) store_error = NULL;
+  g_autofree char *old_email = NULL;
+  g_autofree char *notice = NULL;
+
+  if (update->email != NULL && account->email != NULL &&
+      g_ascii_strcasecmp (update->email, account->email) != 0)
+    {
+      old_email = g_strdup (account->email);
+      notice = alta_mail_compose_notice (account->language, self->config->mail_from, old_email,
+                                         ALTA_MAIL_NOTICE_EMAIL_CHANGED, request->now);
+    }
+
+  if (update->email != NULL)
+    {
+      g_free (account->email);
+      account->email = g_strdup (update->email);
+    }
+  if (update->phone != NULL)
+    {
+      g_free (account->phone);
+      account->phone = g_strdup (update->phone);
+    }
+  if (update->language != NULL)
+    {
+      g_free (account->language);
+      account->language = g_strdup (update->language);
+    }
+
+  if (!alta_store_begin (self->store, &store_error) ||
+      !alta_store_update_account (self->store, account, &store_error) ||
+      (account->patient_id != NULL &&
+       !alta_store_update_patient_contact (self->store, account->patient_id, update->email,
+                                           update->phone, update->address_json, update->language,
+                                           &store_error)) ||
+      (account->patient_id != NULL && !sync_fhir_patient (request, account->patient_id,
+                                                          &store_error)) ||
+      (notice != NULL && !alta_store_enqueue_mail (self->store, old_email, notice, request->now,
+                                                   &store_error)))
+    return alta_request_store_failed (request, store_error, error);
+
+  alta_request_audit (request, old_email != NULL ? "account.email-change" : "account.update",
+                      request->actor, "success");
+  if (!alta_store_commit (self->store, &store_error))
+    return alta_request_store_failed (request, store_error, error);
+
+  if (notice != NULL)
+    alta_mailer_kick (self->mailer);
+
+  return reply_account (request, error);
+}
+
+/* Whether the update changes the account's email address */
+static gboolean
+changes_email (const AltaAccount       *account,
+               const AltaProfileUpdate *update)
+{
+  return update->email != NULL &&
+         (account->email == NULL || g_ascii_strcasecmp (update->email, account->email) != 0);
+}
+
+/* PATCH /api/v1/me with a new email, once the current password is verified: a stolen
+ * session alone cannot redirect the account's reset mail
+ */
+static gboolean
+finish_patch_me (AltaRequest               *request,
+                 const AltaPasswordResult  *result,
+                 GError                   **error)
+{
+  AltaServer *self = request->server;
+  g_autoptr (AltaAccount) account = NULL;
+  g_autoptr (GError) store_error = NULL;
+  g_autofree char *key = NULL;
+  AltaProfileUpdate update;
+  gboolean done;
+
+  if (!check_session_open (request, error))
+    return FALSE;
+
+  account = alta_store_get_account (self->store, request->account->id, &store_error);
+  if (account == NULL)
+    return alta_request_store_failed (request, store_error, error);
+
+  key = fold_key (account->username);
+  if (!check_not_locked (request, key, request->actor, error))
+    return FALSE;
+
+  if (!result->verified || !alta_secrets_equal (account->password_hash, result->verified_hash))
+    {
+      alta_request_audit (request, "account.email-change", request->actor, "wrong-password");
+      if (!record_login_failure (request, key, request->actor, error))
+        return FALSE;
+      return fail (error, ALTA_PORTAL_ERROR_INVALID_CREDENTIALS, "wrong current password");
+    }
+
+  if (!alta_request_body_read_profile_update (request->body, &update, error))
+    return FALSE;
+
+  done = apply_profile_update (request, account, &update, error);
+  alta_profile_update_clear (&update);
+  return done;
+}
+
+/* PATCH /api/v1/me */
+static gboolean
+handle_patch_me (AltaRequest  *request,
+                 GError      **error)
+{
+  AltaAccount *account = request->account;
+  g_autofree char *key = NULL;
+  AltaProfileUpdate update;
+  gboolean done;
+
+  if (!alta_request_body_read_profile_update (request->body, &update, error))
+    return FALSE;
+
+  if (account->patient_id == NULL && update.address_json != NULL)
+    {
+      alta_profile_update_clear (&update);
+      return fail (error, ALTA_PORTAL_ERROR_INVALID_FIELD, ALTA_FIELD_ERROR_PREFIX "address");
+    }
+
+  if (!changes_email (account, &update))
+    {
+      done = apply_profile_update (request, account, &update, error);
+      alta_profile_update_clear (&update);
+      return done;
+    }
+
+  alta_profile_update_clear (&update);
+  key = fold_key (account->username);
+  if (!check_not_locked (request, key, request->actor, error))
+    return FALSE;
+
+  if (update.current_password == NULL)
+    {
+      alta_request_audit (request, "account.email-change", request->actor, "no-password");
+      return fail (error, ALTA_PORTAL_ERROR_INVALID_CREDENTIALS,
+                   "a new email needs the current password");
+    }
+
+  return alta_request_verify_password (request, account->password_hash, update.current_password,
+                                       NULL, finish_patch_me, error);
 }
 
 /* POST /api/v1/me/password, once the current password is verified and the new one hashed */

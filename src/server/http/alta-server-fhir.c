@@ -147,27 +147,24 @@ fail (AltaRequest      *request,
  * alta_server_fhir_dup_base_url:
  * @request: a request under /fhir/
  *
- * Returns: (transfer full): the base of the FHIR API as the client reached it, without a
- *   final slash, for links and Location headers
+ * Links never come from the Host header, which the client chooses ("Host: evil.example"
+ * would send the next page's request, token and all, elsewhere): from `[server]
+ * public_url` behind a proxy, else from the address the server listens on.
+ *
+ * Returns: (transfer full): the base of the FHIR API, without a final slash, for links and
+ *   Location headers
  */
 char *
 alta_server_fhir_dup_base_url (AltaRequest *request)
 {
-  GUri *uri = soup_server_message_get_uri (request->msg);
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (request->msg);
-  const char *host = soup_message_headers_get_one (headers, "Host");
-  int port = g_uri_get_port (uri);
-  /* The server accepts its connections itself, so libsoup takes every one for plain HTTP. */
-  const char *scheme = request->server->tls ? "https" : "http";
+  AltaServer *self = request->server;
+  g_autofree char *url = NULL;
 
-  /* The Host header says how the client reached us (a proxy may stand between). */
-  if (host != NULL && host[0] != '\0' && strpbrk (host, "/\"\\ ") == NULL && strlen (host) < 256)
-    return g_strdup_printf ("%s://%s/fhir/R4", scheme, host);
+  if (self->config->public_url != NULL)
+    return g_strconcat (self->config->public_url, "/fhir/R4", NULL);
 
-  if (port > 0)
-    return g_strdup_printf ("%s://%s:%d/fhir/R4", scheme, g_uri_get_host (uri),
-                            port);
-  return g_strdup_printf ("%s://%s/fhir/R4", scheme, g_uri_get_host (uri));
+  url = alta_server_dup_url (self);
+  return g_strconcat (url != NULL ? url : "", "/fhir/R4", NULL);
 }
 
 static void
@@ -238,28 +235,37 @@ viewer_has_record (Viewer     *viewer,
   return FALSE;
 }
 
-/* Every read of a record is in the audit trail: who, whose record, which type. */
+/* Every read of a record is in the audit trail: who, whose records, which type, and how
+ * it went. A search across records (staff) names each patient it returned, one row each;
+ * @patient_ids is then every distinct patient of the page, and may be empty.
+ */
 static gboolean
-audit_read (AltaRequest  *request,
-            const char   *action,
-            const char   *type,
-            const char   *patient_id,
-            GError      **error)
+audit_reads (AltaRequest  *request,
+             const char   *action,
+             const char   *type,
+             GPtrArray    *patient_ids,
+             const char   *outcome,
+             GError      **error)
 {
   g_autoptr (GError) store_error = NULL;
   g_autofree char *full_action = g_strconcat (action, ":", type, NULL);
-  g_autofree char *target = patient_id != NULL ? g_strconcat ("Patient/", patient_id, NULL) : NULL;
   AltaStore *store = request->server->store;
-
   gboolean ok;
 
   /* Reads are many: their audit rows skip the fsync (they survive a crash of the server,
    * not a power cut of the machine). */
   alta_store_set_relaxed (store, TRUE);
-  ok = alta_store_begin (store, &store_error) &&
-       alta_store_audit (store, request->now, request->request_id, request->actor, full_action,
-                         target, "success", &store_error) &&
-       alta_store_commit (store, &store_error);
+  ok = alta_store_begin (store, &store_error);
+  for (guint i = 0; ok && i < MAX (patient_ids->len, 1); i++)
+    {
+      g_autofree char *target = NULL;
+
+      if (patient_ids->len > 0)
+        target = g_strconcat ("Patient/", (char *)g_ptr_array_index (patient_ids, i), NULL);
+      ok = alta_store_audit (store, request->now, request->request_id, request->actor,
+                             full_action, target, outcome, &store_error);
+    }
+  ok = ok && alta_store_commit (store, &store_error);
   if (!ok)
     alta_store_rollback (store);
   alta_store_set_relaxed (store, FALSE);
@@ -268,6 +274,46 @@ audit_read (AltaRequest  *request,
     return alta_request_store_failed (request, store_error, error);
 
   return TRUE;
+}
+
+static gboolean
+audit_read (AltaRequest  *request,
+            const char   *action,
+            const char   *type,
+            const char   *patient_id,
+            GError      **error)
+{
+  g_autoptr (GPtrArray) ids = g_ptr_array_new ();
+
+  if (patient_id != NULL)
+    g_ptr_array_add (ids, (gpointer)patient_id);
+  return audit_reads (request, action, type, ids, "success", error);
+}
+
+/* An attempt at a record the account may not see is audited before it is refused: the
+ * attempts are what a review of the trail looks for. Returns %FALSE with @error set to the
+ * refusal.
+ */
+static gboolean
+refuse_record (AltaRequest  *request,
+               const char   *action,
+               const char   *type,
+               const char   *patient_id,
+               GError      **error)
+{
+  g_autoptr (GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr (GError) store_error = NULL;
+
+  g_ptr_array_add (ids, (gpointer)patient_id);
+  if (!audit_reads (request, action, type, ids, alta_portal_error_to_code (ALTA_PORTAL_ERROR_FORBIDDEN),
+                    &store_error))
+    {
+      g_propagate_error (error, g_steal_pointer (&store_error));
+      return FALSE;
+    }
+
+  return fail (request, ALTA_PORTAL_ERROR_FORBIDDEN,
+               N_("This account cannot see the record of patient %s."), patient_id, error);
 }
 
 static gboolean
@@ -288,8 +334,7 @@ handle_read (AltaRequest             *request,
 
   /* Another patient's record is refused outright; its resources are simply not found. */
   if (strcmp (info->type, "Patient") == 0 && !viewer_has_record (viewer, id))
-    return fail (request, ALTA_PORTAL_ERROR_FORBIDDEN,
-                 N_("This account cannot see the record of patient %s."), id, error);
+    return refuse_record (request, "record.read", info->type, id, error);
 
   record = alta_fhir_store_get (request->server->store, info->type, id, &store_error);
   if (record == NULL)
@@ -304,8 +349,21 @@ handle_read (AltaRequest             *request,
   if (store_error != NULL)
     return alta_request_store_failed (request, store_error, error);
   if (!visible)
-    return fail (request, ALTA_PORTAL_ERROR_NOT_FOUND,
-                 N_("There is no %s with that id."), info->type, error);
+    {
+      /* Another record's resource (or an unreleased result): not found, and the attempt on
+       * the record it belongs to is in the trail. */
+      if (record->patient_id != NULL)
+        {
+          g_autoptr (GPtrArray) ids = g_ptr_array_new ();
+
+          g_ptr_array_add (ids, record->patient_id);
+          if (!audit_reads (request, "record.read", info->type, ids,
+                            alta_portal_error_to_code (ALTA_PORTAL_ERROR_NOT_FOUND), error))
+            return FALSE;
+        }
+      return fail (request, ALTA_PORTAL_ERROR_NOT_FOUND,
+                   N_("There is no %s with that id."), info->type, error);
+    }
 
   if (record->patient_id != NULL && !audit_read (request, "record.read", info->type,
                                                  record->patient_id, error))
@@ -349,17 +407,33 @@ handle_search (AltaRequest             *request,
                  N_("A search of %s must name the record with patient=."), info->type, error);
 
   if (search->patient_id != NULL && !viewer_has_record (viewer, search->patient_id))
-    return fail (request, ALTA_PORTAL_ERROR_FORBIDDEN,
-                 N_("This account cannot see the record of patient %s."), search->patient_id,
-                 error);
+    return refuse_record (request, "record.search", info->type, search->patient_id, error);
 
   page = alta_fhir_store_search (request->server->store, &viewer->viewer, search, &store_error);
   if (page == NULL)
     return alta_request_store_failed (request, store_error, error);
 
-  if (info->scope == ALTA_FHIR_SCOPE_PATIENT &&
+  if (info->scope == ALTA_FHIR_SCOPE_PATIENT && search->patient_id != NULL &&
       !audit_read (request, "record.search", info->type, search->patient_id, error))
     return FALSE;
+
+  /* A search across records (staff only) names every patient whose resources it returned. */
+  if (info->scope == ALTA_FHIR_SCOPE_PATIENT && search->patient_id == NULL)
+    {
+      g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autoptr (GPtrArray) ids = g_ptr_array_new ();
+
+      for (guint i = 0; i < page->records->len; i++)
+        {
+          AltaFhirRecord *record = g_ptr_array_index (page->records, i);
+
+          if (record->patient_id != NULL && g_hash_table_add (seen, record->patient_id))
+            g_ptr_array_add (ids, record->patient_id);
+        }
+
+      if (!audit_reads (request, "record.search", info->type, ids, "success", error))
+        return FALSE;
+    }
 
   self_url = query != NULL && query[0] != '\0'
                ? g_strdup_printf ("%s/%s?%s", base, info->type, query)

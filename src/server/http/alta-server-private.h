@@ -33,6 +33,7 @@ struct _AltaServer
   AltaConnections *connections; /* accepting, TLS, keep-alive: libsoup answers one request each */
   gboolean         tls;
   AltaRateLimiter *limiter;
+  GPtrArray       *trusted_proxies;   /* GInetAddressMask *: whose X-Forwarded-For counts */
   GPtrArray       *routes;      /* const AltaRoute * */
   guint            sweep_id;
 

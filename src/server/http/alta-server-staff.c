@@ -19,6 +19,7 @@
 #include "alta-server-private.h"
 
 #define MAX_SEARCH_RESULTS 50
+#define MAX_NAME_QUERY_BYTES 200
 
 static gboolean
 fail (GError          **error,
@@ -62,13 +63,18 @@ handle_find_patients (AltaRequest  *request,
   if (birth_date != NULL && birth_date[0] == '\0')
     g_clear_pointer (&birth_date, g_free);
 
+  if (family != NULL && strlen (family) > MAX_NAME_QUERY_BYTES)
+    return fail (error, ALTA_PORTAL_ERROR_INVALID_REQUEST, ALTA_FIELD_ERROR_PREFIX "family");
+  if (given != NULL && strlen (given) > MAX_NAME_QUERY_BYTES)
+    return fail (error, ALTA_PORTAL_ERROR_INVALID_REQUEST, ALTA_FIELD_ERROR_PREFIX "given");
+
   if (family == NULL && given == NULL && birth_date == NULL)
     return fail (error, ALTA_PORTAL_ERROR_INVALID_REQUEST, ALTA_FIELD_ERROR_PREFIX "family");
   if (birth_date != NULL && !alta_rules_parse_date (birth_date, &date))
     return fail (error, ALTA_PORTAL_ERROR_INVALID_REQUEST, ALTA_FIELD_ERROR_PREFIX "birth_date");
 
-  patients = alta_store_find_patients (self->store, family, given, birth_date,
-                                       MAX_SEARCH_RESULTS, &store_error);
+  patients = alta_store_search_patients (self->store, family, given, birth_date,
+                                         MAX_SEARCH_RESULTS, &store_error);
   if (patients == NULL)
     return alta_request_store_failed (request, store_error, error);
 
@@ -104,7 +110,20 @@ handle_find_patients (AltaRequest  *request,
   json_builder_end_array (builder);
   json_builder_end_object (builder);
 
-  alta_request_audit (request, "staff.patient-search", NULL, "success");
+  /* Who searched is not enough for a review: each patient the search showed is named. */
+  if (!alta_store_begin (self->store, &store_error))
+    return alta_request_store_failed (request, store_error, error);
+  if (patients->len == 0)
+    alta_request_audit (request, "staff.patient-search", NULL, "success");
+  for (guint i = 0; i < patients->len; i++)
+    {
+      AltaPatient *patient = g_ptr_array_index (patients, i);
+      g_autofree char *target = g_strconcat ("patient:", patient->id, NULL);
+
+      alta_request_audit (request, "staff.patient-search", target, "success");
+    }
+  if (!alta_store_commit (self->store, &store_error))
+    return alta_request_store_failed (request, store_error, error);
 
   reply = json_builder_get_root (builder);
   alta_request_reply_json (request, SOUP_STATUS_OK, reply);
@@ -141,12 +160,14 @@ handle_issue_code (AltaRequest  *request,
 
   target = g_strconcat ("patient:", patient->id, NULL);
 
+  /* Before any other check: a patient aged 12–17 has no portal access, even with an
+   * account from before their twelfth birthday (a parent's, say, never used). */
+  if (!alta_server_patient_has_access (self, patient, request->now))
+    return fail (error, ALTA_PORTAL_ERROR_NO_PORTAL_ACCESS, "patient aged 12 to 17");
+
   account = alta_store_get_account_by_patient (self->store, patient->id, NULL);
   if (account != NULL)
     return fail (error, ALTA_PORTAL_ERROR_HAS_ACCOUNT, "the patient has an account");
-
-  if (!alta_server_patient_has_access (self, patient, request->now))
-    return fail (error, ALTA_PORTAL_ERROR_NO_PORTAL_ACCESS, "patient aged 12 to 17");
 
   if (!alta_store_begin (self->store, &store_error) ||
       !alta_server_issue_activation_code (self, request, patient, body.email, &code, &expires_at,

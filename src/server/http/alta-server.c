@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "alta-client-address.h"
 #include "alta-clock.h"
 #include "alta-i18n.h"
 #include "alta-portal-error.h"
@@ -576,10 +577,18 @@ request_new (AltaServer        *self,
   request->background = g_strcmp0 (soup_message_headers_get_one (headers, "X-Portal-Activity"),
                                    "background") == 0;
 
+  /* Behind the clinic's proxy, the address the proxy saw (alta-client-address.c) */
   remote = soup_server_message_get_remote_address (msg);
   if (G_IS_INET_SOCKET_ADDRESS (remote))
-    request->client_address = g_inet_address_to_string (
-      g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+    {
+      const char *forwarded_for = NULL;
+
+      if (self->trusted_proxies->len > 0)
+        forwarded_for = soup_message_headers_get_list (headers, "X-Forwarded-For");
+      request->client_address = alta_client_address_resolve (
+        g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)), forwarded_for,
+        self->trusted_proxies);
+    }
   else
     request->client_address = g_strdup ("unknown");
   request->actor = g_strconcat ("address:", request->client_address, NULL);
@@ -1012,6 +1021,7 @@ alta_server_finalize (GObject *object)
   g_clear_pointer (&self->data_dir, g_free);
   g_clear_pointer (&self->config, alta_config_free);
   g_clear_pointer (&self->limiter, alta_rate_limiter_free);
+  g_clear_pointer (&self->trusted_proxies, g_ptr_array_unref);
   g_clear_pointer (&self->routes, g_ptr_array_unref);
   g_clear_pointer (&self->hashing, g_ptr_array_unref);
 
@@ -1074,6 +1084,10 @@ alta_server_new (const char  *data_dir,
 
   self->config = config;
   self->data_dir = g_strdup (data_dir);
+  self->trusted_proxies = alta_client_address_parse_proxies (
+    (const char * const *)config->trusted_proxies, error);
+  if (self->trusted_proxies == NULL)
+    return NULL;
 
   if (g_mkdir_with_parents (data_dir, 0700) != 0)
     {

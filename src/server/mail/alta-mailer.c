@@ -571,6 +571,14 @@ static const Notice notices[] = {
     N_ ("The clinic could not approve your prescription refill request. You can see why in "
         "MyAltaMed, under Medications."),
   },
+  [ALTA_MAIL_NOTICE_EMAIL_CHANGED] = {
+    /* Translators: the subject of the mail sent to the old address when the account's email
+     * address changes */
+    N_ ("Your MyAltaMed email address was changed"),
+    N_ ("The email address of your MyAltaMed account was just changed, and our mail will go "
+        "to the new address from now on. If you did not make this change, call the MyAltaMed "
+        "Patient Support Line at (844) 498-3446 right away."),
+  },
 };
 
 /**

@@ -43,6 +43,7 @@ typedef enum
   ALTA_MAIL_NOTICE_DENTAL_DECLINED,
   ALTA_MAIL_NOTICE_REFILL_COMPLETED,
   ALTA_MAIL_NOTICE_REFILL_REJECTED,
+  ALTA_MAIL_NOTICE_EMAIL_CHANGED,   /* to the old address */
 } AltaMailNotice;
 
 #define ALTA_TYPE_MAILER (alta_mailer_get_type ())

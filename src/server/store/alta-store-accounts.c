@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include "alta-rules.h"
 #include "alta-store-private.h"
 
 /* Patients */
@@ -148,6 +149,86 @@ alta_store_find_patients (AltaStore   *self,
                                "WHERE (?1 IS NULL OR family_name = ?1 COLLATE NOCASE) "
                                "  AND (?2 IS NULL OR given_name = ?2 COLLATE NOCASE) "
                                "  AND (?3 IS NULL OR birth_date = ?3) "
+                               "ORDER BY family_name COLLATE NOCASE, given_name COLLATE NOCASE, id "
+                               "LIMIT ?4",
+                               ALTA_BINDS (ALTA_BIND_TEXT (family_name),
+                                           ALTA_BIND_TEXT (given_name),
+                                           ALTA_BIND_TEXT (birth_date),
+                                           ALTA_BIND_INT (limit)),
+                               read_patient, (GDestroyNotify)alta_patient_free, error);
+}
+
+/* alta_name_matches(name, query): alta_rules_name_matches() for SQL */
+static void
+name_matches_sql (sqlite3_context  *context,
+                  int               argc,
+                  sqlite3_value   **argv)
+{
+  const char *name = (const char *)sqlite3_value_text (argv[0]);
+  const char *query = (const char *)sqlite3_value_text (argv[1]);
+
+  sqlite3_result_int (context, alta_rules_name_matches (name, query));
+}
+
+/**
+ * alta_store_register_functions:
+ * @self: an #AltaStore, open
+ * @error: return location for a #GError
+ *
+ * Adds the SQL functions the store's statements use.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+alta_store_register_functions (AltaStore  *self,
+                               GError    **error)
+{
+  int rc = sqlite3_create_function_v2 (self->db, "alta_name_matches", 2,
+                                       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
+                                       NULL, name_matches_sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_FAILED,
+                   "SQLite: cannot add alta_name_matches: %s", sqlite3_errstr (rc));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * alta_store_search_patients:
+ * @self: an #AltaStore
+ * @family_name: (nullable): words that each begin a part of the surname
+ * @given_name: (nullable): words that each begin one of the given names
+ * @birth_date: (nullable): exact date of birth
+ * @limit: the most rows to return
+ * @error: return location for a #GError
+ *
+ * The front desk's search: names without regard to case or accents, by prefix, any given
+ * name and any part of a compound surname (alta_rules_name_matches()). Every criterion
+ * given must match; a missing one matches everything. Unlike alta_store_find_patients(),
+ * which enrollment uses to match a person to one record exactly, this finds candidates
+ * for a person to choose among.
+ *
+ * Returns: (transfer full) (element-type AltaPatient): the matching patients
+ */
+GPtrArray *
+alta_store_search_patients (AltaStore   *self,
+                            const char  *family_name,
+                            const char  *given_name,
+                            const char  *birth_date,
+                            guint        limit,
+                            GError     **error)
+{
+  /* A scan: the folding is in C. A clinic's patients are thousands, and this runs when a
+   * person at the desk asks. */
+  return alta_store_query_all (self,
+                               "SELECT " PATIENT_COLUMNS " FROM patients "
+                               "WHERE (?3 IS NULL OR birth_date = ?3) "
+                               "  AND (?1 IS NULL OR alta_name_matches (family_name, ?1)) "
+                               "  AND (?2 IS NULL OR alta_name_matches (given_name, ?2)) "
                                "ORDER BY family_name COLLATE NOCASE, given_name COLLATE NOCASE, id "
                                "LIMIT ?4",
                                ALTA_BINDS (ALTA_BIND_TEXT (family_name),
@@ -372,10 +453,13 @@ alta_store_set_password_hash (AltaStore   *self,
                               const char  *password_hash,
                               GError     **error)
 {
+  /* A reset token mailed before the password changed (by a reset, by the person or by the
+   * clinic) must not undo the change. */
   return alta_store_exec (self, "UPDATE accounts SET password_hash = ?2 WHERE id = ?1",
                           ALTA_BINDS (ALTA_BIND_INT (account_id),
                                       ALTA_BIND_TEXT (password_hash)),
-                          error);
+                          error) &&
+         alta_store_void_reset_tokens (self, account_id, error);
 }
 
 /* Lockout */

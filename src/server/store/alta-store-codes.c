@@ -152,6 +152,43 @@ alta_reset_token_free (AltaResetToken *token)
   g_free (token);
 }
 
+/**
+ * alta_store_void_reset_tokens:
+ * @self: an #AltaStore
+ * @account_id: the account
+ * @error: return location for a #GError
+ *
+ * Forgets every unused reset token of the account, so that none of them works any more:
+ * a token is a password, and one the account no longer needs is only a risk. Used tokens
+ * stay, for the record of which one reset the password.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+alta_store_void_reset_tokens (AltaStore   *self,
+                              gint64       account_id,
+                              GError     **error)
+{
+  return alta_store_exec (self,
+                          "DELETE FROM reset_tokens WHERE account_id = ?1 AND used_at IS NULL",
+                          ALTA_BINDS (ALTA_BIND_INT (account_id)),
+                          error);
+}
+
+/**
+ * alta_store_insert_reset_token:
+ * @self: an #AltaStore
+ * @account_id: the account
+ * @token_hash: the token's keyed hash
+ * @created_at: now
+ * @expires_at: when it stops working
+ * @error: return location for a #GError
+ *
+ * Voids every earlier unused token of the account, then stores the new one: only the
+ * newest mail's link works. Call inside a transaction.
+ *
+ * Returns: %TRUE on success
+ */
 gboolean
 alta_store_insert_reset_token (AltaStore   *self,
                                gint64       account_id,
@@ -160,6 +197,9 @@ alta_store_insert_reset_token (AltaStore   *self,
                                gint64       expires_at,
                                GError     **error)
 {
+  if (!alta_store_void_reset_tokens (self, account_id, error))
+    return FALSE;
+
   return alta_store_exec (self,
                           "INSERT INTO reset_tokens (account_id, token_hash, created_at, "
                           "  expires_at) VALUES (?1, ?2, ?3, ?4)",

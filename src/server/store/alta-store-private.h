@@ -13,6 +13,9 @@
 
 G_BEGIN_DECLS
 
+gboolean alta_store_register_functions (AltaStore  *self,
+                                        GError    **error);
+
 /* The store is one class over several files, one per idea: alta-store.c (opening,
  * migrations, transactions, meta and the statement helpers below), alta-store-accounts.c
  * (patients, accounts, lockout), alta-store-proxies.c, alta-store-sessions.c,

@@ -9,7 +9,12 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "alta-store-private.h"
 
@@ -161,8 +166,8 @@ static const char *migrations[] = {
 
   /* 3: writes from the portal: a client's request id names one resource only, so a retried
    * create finds the first one and two concurrent tries cannot both create */
-  "CREATE UNIQUE INDEX fhir_identifiers_client_request ON fhir_identifiers (value)"
-  "  WHERE system = 'https://myaltamed.net/fhir/sid/client-request';",
+  ("CREATE UNIQUE INDEX fhir_identifiers_client_request ON fhir_identifiers (value)"
+   "  WHERE system = 'https://myaltamed.net/fhir/sid/client-request';"),
 };
 
 /**
@@ -415,6 +420,57 @@ alta_store_init (AltaStore *self)
                                             finalize_statement);
 }
 
+/* Makes @path readable by the server's user only, creating it if missing. SQLite creates
+ * the database 0644 less the umask, and its -wal and -shm files with the database's mode:
+ * the database made here first, 0600, keeps all three from other users on the machine,
+ * whatever the umask and whether or not the folder was there before.
+ */
+static gboolean
+make_private_file (const char  *path,
+                   gboolean     create,
+                   GError     **error)
+{
+  int flags = O_RDWR | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0);
+  int fd = g_open (path, flags, 0600);
+  struct stat info;
+  int saved_errno;
+
+  if (fd < 0)
+    {
+      saved_errno = errno;
+      if (!create && saved_errno == ENOENT)
+        return TRUE;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "Cannot open %s: %s", path, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  if (fstat (fd, &info) != 0 || ((info.st_mode & 077) != 0 && fchmod (fd, 0600) != 0))
+    {
+      saved_errno = errno;
+      close (fd);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "Cannot make %s private: %s", path, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  close (fd);
+  return TRUE;
+}
+
+static gboolean
+make_database_private (const char  *path,
+                       GError     **error)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+  /* A database from before this check may have left a -wal or -shm that others can read. */
+  return make_private_file (path, TRUE, error) &&
+         make_private_file (wal, FALSE, error) &&
+         make_private_file (shm, FALSE, error);
+}
+
 /**
  * alta_store_open:
  * @path: the database file; made when missing
@@ -434,6 +490,9 @@ alta_store_open (const char  *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
+  if (!g_str_equal (path, ":memory:") && !make_database_private (path, error))
+    return NULL;
+
   rc = sqlite3_open_v2 (path, &self->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
@@ -450,6 +509,7 @@ alta_store_open (const char  *path,
       /* 64 MiB of pages: imports and searches of large records stay in memory */
       !run_sql (self, "PRAGMA cache_size = -65536", error) ||
       !run_sql (self, "PRAGMA foreign_keys = ON", error) ||
+      !alta_store_register_functions (self, error) ||
       !migrate (self, error))
     return NULL;
 

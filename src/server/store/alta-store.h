@@ -167,6 +167,12 @@ GPtrArray          *alta_store_find_patients          (AltaStore          *self,
                                                        const char         *birth_date,
                                                        guint               limit,
                                                        GError            **error);
+GPtrArray          *alta_store_search_patients        (AltaStore          *self,
+                                                       const char         *family_name,
+                                                       const char         *given_name,
+                                                       const char         *birth_date,
+                                                       guint               limit,
+                                                       GError            **error);
 gboolean            alta_store_update_patient_contact (AltaStore          *self,
                                                        const char         *patient_id,
                                                        const char         *email,
@@ -270,6 +276,9 @@ gboolean            alta_store_insert_reset_token     (AltaStore          *self,
                                                        const char         *token_hash,
                                                        gint64              created_at,
                                                        gint64              expires_at,
+                                                       GError            **error);
+gboolean            alta_store_void_reset_tokens      (AltaStore          *self,
+                                                       gint64              account_id,
                                                        GError            **error);
 AltaResetToken     *alta_store_find_reset_token       (AltaStore          *self,
                                                        const char         *token_hash,
