@@ -298,6 +298,25 @@ test_half_open_handshakes (void)
     }
 }
 
+/* The clinic's own reverse proxy carries every patient's connections: it is not capped. */
+static void
+test_connections_proxy_uncapped (void)
+{
+  g_autoptr (AltaTestServer) server = alta_test_server_new_demo (
+    "[server]\nmax_connections_per_address=4\nhandshake_timeout_s=30\n"
+    "trusted_proxies=127.0.0.1;::1\n");
+  g_autoptr (GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (AltaPortalClient) client = NULL;
+  g_autoptr (AltaPortalResponse) response = NULL;
+
+  for (guint i = 0; i < 8; i++)
+    g_ptr_array_add (held, connect_tcp (server));
+
+  client = alta_test_server_new_client (server);
+  response = alta_test_request (client, "GET", "/api/v1/info", NULL, 0);
+  alta_assert_status (response, 200);
+}
+
 /* A fifth connection from an address that holds four is closed at once. */
 static void
 test_connections_per_address (void)
@@ -503,6 +522,7 @@ main (int    argc,
   g_test_add_func ("/connections/keepalive-timeout", test_keepalive_timeout);
   g_test_add_func ("/connections/half-open-handshakes", test_half_open_handshakes);
   g_test_add_func ("/connections/per-address", test_connections_per_address);
+  g_test_add_func ("/connections/proxy-uncapped", test_connections_proxy_uncapped);
   g_test_add_func ("/connections/chunked-body-over-limit", test_chunked_body_over_limit);
   g_test_add_func ("/connections/conflicting-lengths", test_conflicting_lengths);
   g_test_add_func ("/connections/security-headers", test_security_headers);

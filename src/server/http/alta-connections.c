@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "alta-connections.h"
+#include "alta-client-address.h"
 #include "alta-prefix-stream.h"
 
 /* Why the server accepts its connections itself instead of letting SoupServer listen:
@@ -517,7 +518,11 @@ on_incoming_cb (GSocketService    *service,
 
   address = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
   count = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, address));
-  if (count >= self->limits.max_per_address)
+  /* A reverse proxy of the clinic's carries every patient's connections */
+  if (count >= self->limits.max_per_address &&
+      !alta_client_address_is_trusted_proxy (
+        g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)),
+        self->limits.uncapped))
     {
       g_message ("Connection from %s refused: %u open from there already", address, count);
       g_socket_close (socket, NULL);
@@ -568,6 +573,8 @@ alta_connections_new (SoupServer                 *soup,
   self->soup = g_object_ref (soup);
   self->certificate = certificate != NULL ? g_object_ref (certificate) : NULL;
   self->limits = *limits;
+  if (limits->uncapped != NULL)
+    self->limits.uncapped = g_ptr_array_ref (limits->uncapped);
   self->conns = g_hash_table_new_full (NULL, NULL, (GDestroyNotify)conn_unref, NULL);
   self->per_address = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
@@ -693,6 +700,7 @@ alta_connections_free (AltaConnections *self)
   g_clear_object (&self->address);
   g_clear_pointer (&self->conns, g_hash_table_unref);
   g_clear_pointer (&self->per_address, g_hash_table_unref);
+  g_clear_pointer (&self->limits.uncapped, g_ptr_array_unref);
   g_clear_object (&self->certificate);
   g_clear_object (&self->soup);
   g_free (self);
