@@ -83,6 +83,8 @@ write_config (AltaTestServer *self,
   g_key_file_set_string (file, "testing", "clock_offset_file", self->clock_path);
   g_key_file_set_integer (file, "rate-limit", "per_address_per_minute", 100000);
   g_key_file_set_integer (file, "rate-limit", "per_account_per_minute", 1000);
+  /* Every test's patients connect from one loopback address, as a lobby behind NAT does */
+  g_key_file_set_integer (file, "server", "max_connections_per_address", 256);
 
   if (extra_config != NULL)
     {

@@ -30,6 +30,10 @@ alta_config_new_default (void)
   config->clinic_name = g_strdup ("MyAltaMed");
   config->password_threads = 0;
   config->password_queue = 64;
+  config->handshake_timeout_s = 5;
+  config->keepalive_timeout_s = 5;
+  config->max_connections_per_address = 32;
+  config->tls_priority = g_strdup (ALTA_CONFIG_TLS_PRIORITY);
   config->idle_timeout_s = 15 * 60;
   config->session_max_s = 12 * 60 * 60;
   config->activation_code_ttl_days = 14;
@@ -307,6 +311,7 @@ alta_config_load (const char  *path,
   read_string (file, "server", "tls_cert", &config->tls_cert);
   read_string (file, "server", "tls_key", &config->tls_key);
   read_string (file, "server", "clinic_name", &config->clinic_name);
+  read_string (file, "server", "tls_priority", &config->tls_priority);
   read_string (file, "mail", "smtp_url", &config->smtp_url);
   read_string (file, "mail", "smtp_host", &config->smtp_host);
   read_string (file, "mail", "smtp_user", &config->smtp_user);
@@ -314,6 +319,8 @@ alta_config_load (const char  *path,
   read_string (file, "mail", "from", &config->mail_from);
   read_string (file, "testing", "clock_offset_file", &config->clock_offset_file);
 
+  if (config->tls_priority == NULL)
+    config->tls_priority = g_strdup (ALTA_CONFIG_TLS_PRIORITY);
   if (config->clinic_name == NULL)
     config->clinic_name = g_strdup ("MyAltaMed");
   if (config->mail_from == NULL)
@@ -321,6 +328,10 @@ alta_config_load (const char  *path,
 
   if (!read_int (file, "server", "password_threads", 0, 256, &config->password_threads, error) ||
       !read_int (file, "server", "password_queue", 0, 100000, &config->password_queue, error) ||
+      !read_int (file, "server", "handshake_timeout_s", 1, 300, &config->handshake_timeout_s, error) ||
+      !read_int (file, "server", "keepalive_timeout_s", 1, 3600, &config->keepalive_timeout_s, error) ||
+      !read_int (file, "server", "max_connections_per_address", 1, 100000,
+                 &config->max_connections_per_address, error) ||
       !read_int (file, "policy", "idle_timeout_s", 10, 24 * 3600, &config->idle_timeout_s, error) ||
       !read_int (file, "policy", "session_max_s", 60, 7 * 24 * 3600, &config->session_max_s, error) ||
       !read_int (file, "policy", "activation_code_ttl_days", 1, 365,
@@ -458,6 +469,7 @@ alta_config_free (AltaConfig *config)
   g_free (config->tls_cert);
   g_free (config->tls_key);
   g_free (config->clinic_name);
+  g_free (config->tls_priority);
   g_free (config->public_url);
   g_strfreev (config->trusted_proxies);
   g_free (config->smtp_url);

@@ -11,6 +11,13 @@
 
 G_BEGIN_DECLS
 
+/* TLS 1.3 and 1.2, forward-secret key exchange, AEAD ciphers only; GnuTLS's own defaults
+ * (no renegotiation from the client unless safe; none at all in 1.3) for the rest.
+ */
+#define ALTA_CONFIG_TLS_PRIORITY \
+  "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-CIPHER-ALL:+AES-128-GCM:+AES-256-GCM:" \
+  "+CHACHA20-POLY1305:-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:%SERVER_PRECEDENCE"
+
 typedef struct
 {
   /* [server] */
@@ -20,6 +27,10 @@ typedef struct
   char   *clinic_name;
   int     password_threads;           /* 0: one per core; password hashing off the main loop */
   int     password_queue;             /* 64: hashes that may wait for a thread; then 503 */
+  int     handshake_timeout_s;        /* 5: from connecting to the end of the TLS handshake */
+  int     keepalive_timeout_s;        /* 5: waiting for the next request; a request stalling */
+  int     max_connections_per_address; /* 32: open at once from one client address */
+  char   *tls_priority;               /* GnuTLS priority string: TLS 1.2+, AEAD only */
   char   *public_url;                 /* NULL: links from the listening address; no final / */
   char  **trusted_proxies;            /* addresses and networks whose X-Forwarded-For counts */
 

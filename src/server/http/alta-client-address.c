@@ -123,6 +123,23 @@ alta_client_address_parse_proxies (const char * const  *proxies,
 }
 
 /**
+ * alta_client_address_is_trusted_proxy:
+ * @peer: the address a connection comes from
+ * @trusted_proxies: (nullable) (element-type GInetAddressMask): the clinic's proxies
+ *
+ * Returns: whether @peer is one of the clinic's own proxies, which carry many patients'
+ *   connections at once
+ */
+gboolean
+alta_client_address_is_trusted_proxy (GInetAddress *peer,
+                                      GPtrArray    *trusted_proxies)
+{
+  g_autoptr (GInetAddress) address = unmap_address (peer);
+
+  return is_trusted (address, trusted_proxies);
+}
+
+/**
  * alta_client_address_resolve:
  * @peer: the address the connection comes from
  * @forwarded_for: (nullable): the request's X-Forwarded-For, every header joined by commas

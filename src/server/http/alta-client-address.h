@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 
 GPtrArray *alta_client_address_parse_proxies (const char * const  *proxies,
                                               GError             **error);
+gboolean   alta_client_address_is_trusted_proxy (GInetAddress  *peer,
+                                                 GPtrArray     *trusted_proxies);
 char      *alta_client_address_resolve       (GInetAddress        *peer,
                                               const char          *forwarded_for,
                                               GPtrArray           *trusted_proxies);

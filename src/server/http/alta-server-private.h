@@ -11,6 +11,7 @@
 #include <libsoup/soup.h>
 
 #include "alta-config.h"
+#include "alta-connections.h"
 #include "alta-portal-error.h"
 #include "alta-mailer.h"
 #include "alta-password-pool.h"
@@ -29,6 +30,8 @@ struct _AltaServer
   AltaStore       *store;
   AltaMailer      *mailer;
   SoupServer      *soup;
+  AltaConnections *connections; /* accepting, TLS, keep-alive: libsoup answers one request each */
+  gboolean         tls;
   AltaRateLimiter *limiter;
   GPtrArray       *trusted_proxies;   /* GInetAddressMask *: whose X-Forwarded-For counts */
   GPtrArray       *routes;      /* const AltaRoute * */

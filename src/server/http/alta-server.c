@@ -374,6 +374,108 @@ authenticate (AltaRequest  *request,
   return TRUE;
 }
 
+/* On every answer, including those the early handler gives. HSTS is only heeded over
+ * HTTPS, which is the only way the portal is reached from off the machine.
+ */
+static void
+add_security_headers (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  soup_message_headers_replace (headers, "Strict-Transport-Security", "max-age=31536000");
+  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
+  soup_message_headers_replace (headers, "X-Frame-Options", "DENY");
+  soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
+  soup_message_headers_replace (headers, "Cache-Control", "no-store");
+}
+
+/* Answers at once, before (or instead of) reading the rest of the body, and closes. */
+static void
+refuse_request (AltaServer        *self,
+                SoupServerMessage *msg,
+                guint              status,
+                AltaPortalError    code)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autoptr (JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr (JsonNode) body = NULL;
+  g_autofree char *text = NULL;
+  const char *language = alta_i18n_language_from_header (
+    soup_message_headers_get_one (headers, "Accept-Language"));
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_add_string_value (builder, alta_portal_error_to_code (code));
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder,
+                                 alta_i18n_gettext (language, alta_portal_error_get_message (code)));
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+  text = json_to_string (body, FALSE);
+
+  if (alta_connections_refuse (self->connections, msg, status, "application/json; charset=utf-8",
+                               text))
+    return;
+
+  /* Not on one of our connections: libsoup answers once it has read the request. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Connection", "close");
+  set_json_body (msg, status, "application/json; charset=utf-8", body);
+}
+
+typedef struct
+{
+  AltaServer *server;
+  goffset     received;
+} BodyCount;
+
+/* Bodies are counted as they arrive, whatever their framing: a chunked body has no
+ * Content-Length to refuse it by.
+ */
+static void
+on_request_chunk_cb (SoupServerMessage *msg,
+                     GBytes            *chunk,
+                     BodyCount         *count)
+{
+  if (count->received > ALTA_MAX_BODY_BYTES)
+    return;
+
+  count->received += (goffset)g_bytes_get_size (chunk);
+  if (count->received <= ALTA_MAX_BODY_BYTES)
+    return;
+
+  g_message ("%s %s → 413 (a body over %d bytes)", soup_server_message_get_method (msg),
+             g_uri_get_path (soup_server_message_get_uri (msg)), ALTA_MAX_BODY_BYTES);
+  soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  soup_message_body_truncate (soup_server_message_get_request_body (msg));
+  refuse_request (count->server, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                  ALTA_PORTAL_ERROR_PAYLOAD_TOO_LARGE);
+}
+
+/* Two Content-Length headers that differ, a list in one, or one beside Transfer-Encoding:
+ * a proxy in front may frame the body otherwise than we do (request smuggling).
+ */
+static gboolean
+has_ambiguous_length (SoupMessageHeaders *headers)
+{
+  SoupMessageHeadersIter iter;
+  const char *name, *value, *first = NULL;
+
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    {
+      if (g_ascii_strcasecmp (name, "Content-Length") != 0)
+        continue;
+
+      if (strchr (value, ',') != NULL || (first != NULL && strcmp (first, value) != 0))
+        return TRUE;
+      first = value;
+    }
+
+  return first != NULL && soup_message_headers_get_one (headers, "Transfer-Encoding") != NULL;
+}
+
 static void
 handle_early (SoupServer        *soup,
               SoupServerMessage *msg,
@@ -381,35 +483,40 @@ handle_early (SoupServer        *soup,
               GHashTable        *query,
               gpointer           user_data)
 {
+  AltaServer *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  goffset length = soup_message_headers_get_content_length (headers);
+  BodyCount *count;
+
+  add_security_headers (msg);
+
+  if (has_ambiguous_length (headers))
+    {
+      g_message ("%s %s → 400 (ambiguous body length)", soup_server_message_get_method (msg),
+                 path);
+      soup_server_message_set_status (msg, SOUP_STATUS_BAD_REQUEST, NULL);
+      refuse_request (self, msg, SOUP_STATUS_BAD_REQUEST, ALTA_PORTAL_ERROR_INVALID_REQUEST);
+      return;
+    }
 
   /* Refuse a body that is too big before reading it. */
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-      length > ALTA_MAX_BODY_BYTES)
+      soup_message_headers_get_content_length (headers) > ALTA_MAX_BODY_BYTES)
     {
-      g_autoptr (JsonBuilder) builder = json_builder_new_immutable ();
-      g_autoptr (JsonNode) body = NULL;
-      const char *language = alta_i18n_language_from_header (
-        soup_message_headers_get_one (headers, "Accept-Language"));
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "error");
-      json_builder_add_string_value (builder, "payload_too_large");
-      json_builder_set_member_name (builder, "message");
-      json_builder_add_string_value (builder,
-                                     alta_i18n_gettext (language,
-                                                        alta_portal_error_get_message (ALTA_PORTAL_ERROR_PAYLOAD_TOO_LARGE)));
-      json_builder_end_object (builder);
-      body = json_builder_get_root (builder);
-
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "Connection", "close");
-      set_json_body (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
-                     "application/json; charset=utf-8", body);
       g_message ("%s %s → 413 (Content-Length %" G_GOFFSET_FORMAT ")",
-                 soup_server_message_get_method (msg), path, length);
+                 soup_server_message_get_method (msg), path,
+                 soup_message_headers_get_content_length (headers));
+      soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
+      refuse_request (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                      ALTA_PORTAL_ERROR_PAYLOAD_TOO_LARGE);
+      return;
     }
+
+  alta_connections_got_headers (self->connections, msg);
+
+  count = g_new0 (BodyCount, 1);
+  count->server = self;
+  g_object_set_data_full (G_OBJECT (msg), "alta-body-count", count, g_free);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (on_request_chunk_cb), count);
 }
 
 static const AltaRoute *
@@ -757,16 +864,15 @@ handle_request (SoupServer        *soup,
   const AltaRoute *route;
   AltaRequest *request;
 
-  /* An early handler already answered a body that was too large. */
-  if (soup_server_message_get_status (msg) == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE)
+  /* An early handler already answered (a body too large, an ambiguous length). */
+  if (soup_server_message_get_status (msg) != 0)
     return;
 
   request = request_new (self, msg, path);
 
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "X-Request-Id", request->request_id);
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Cache-Control", "no-store");
+  add_security_headers (msg);
 
   route = find_route (self, method, path, allowed);
   if (route == NULL && allowed->len > 0)
@@ -856,16 +962,34 @@ on_request_started_cb (SoupServer        *soup,
 {
   self->n_active_requests++;
   self->last_request_change = g_get_monotonic_time ();
+  alta_connections_request_started (self->connections, msg);
 }
 
 static void
-on_request_ended_cb (SoupServer        *soup,
-                     SoupServerMessage *msg,
-                     AltaServer        *self)
+on_request_ended (AltaServer        *self,
+                  SoupServerMessage *msg,
+                  gboolean           completed)
 {
   g_assert (self->n_active_requests > 0);
   self->n_active_requests--;
   self->last_request_change = g_get_monotonic_time ();
+  alta_connections_request_ended (self->connections, msg, completed);
+}
+
+static void
+on_request_finished_cb (SoupServer        *soup,
+                        SoupServerMessage *msg,
+                        AltaServer        *self)
+{
+  on_request_ended (self, msg, TRUE);
+}
+
+static void
+on_request_aborted_cb (SoupServer        *soup,
+                       SoupServerMessage *msg,
+                       AltaServer        *self)
+{
+  on_request_ended (self, msg, FALSE);
 }
 
 static void
@@ -874,9 +998,12 @@ alta_server_dispose (GObject *object)
   AltaServer *self = (AltaServer *)object;
 
   g_clear_handle_id (&self->sweep_id, g_source_remove);
+  if (self->connections != NULL)
+    alta_connections_stop (self->connections);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   stop_hashing (self);
+  g_clear_pointer (&self->connections, alta_connections_free);
   g_clear_object (&self->soup);
   g_clear_object (&self->mailer);
   if (self->store != NULL)
@@ -1022,6 +1149,7 @@ alta_server_listen (AltaServer       *self,
   g_autoptr (GSocketConnectable) connectable = NULL;
   g_autoptr (GSocketAddressEnumerator) enumerator = NULL;
   g_autoptr (GSocketAddress) socket_address = NULL;
+  AltaConnectionLimits limits;
   GInetAddress *inet;
 
   g_return_val_if_fail (ALTA_IS_SERVER (self), FALSE);
@@ -1044,6 +1172,18 @@ alta_server_listen (AltaServer       *self,
       return FALSE;
     }
 
+  /* GLib has no per-connection TLS settings; glib-networking reads this when it makes its
+   * first TLS connection, which happens below. Set before the password threads start.
+   */
+  if (certificate != NULL)
+    {
+      const char *given = g_getenv ("G_TLS_GNUTLS_PRIORITY");
+
+      if (given != NULL && g_strcmp0 (given, self->config->tls_priority) != 0)
+        g_message ("G_TLS_GNUTLS_PRIORITY is replaced by [server] tls_priority");
+      g_setenv ("G_TLS_GNUTLS_PRIORITY", self->config->tls_priority, TRUE);
+    }
+
   self->passwords = alta_password_pool_new ((guint)self->config->password_threads,
                                             (guint)self->config->password_queue, error);
   if (self->passwords == NULL)
@@ -1051,18 +1191,27 @@ alta_server_listen (AltaServer       *self,
   g_debug ("Hashing passwords on %u threads, up to %d waiting",
            alta_password_pool_get_n_threads (self->passwords), self->config->password_queue);
 
+  /* libsoup listens on nothing: AltaConnections accepts, does TLS and keep-alive, and
+   * hands it one request at a time (see alta-connections.c for why).
+   */
   self->soup = soup_server_new ("server-header", "myaltamed-portald/" PACKAGE_VERSION " ",
-                                "tls-certificate", certificate,
                                 NULL);
   soup_server_add_early_handler (self->soup, NULL, handle_early, self, NULL);
   soup_server_add_handler (self->soup, NULL, handle_request, self, NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started_cb), self);
-  g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_ended_cb), self);
-  g_signal_connect (self->soup, "request-aborted", G_CALLBACK (on_request_ended_cb), self);
+  g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_finished_cb), self);
+  g_signal_connect (self->soup, "request-aborted", G_CALLBACK (on_request_aborted_cb), self);
 
-  if (!soup_server_listen (self->soup, socket_address,
-                           certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
+  limits.handshake_timeout_s = (guint)self->config->handshake_timeout_s;
+  limits.keepalive_timeout_s = (guint)self->config->keepalive_timeout_s;
+  limits.max_per_address = (guint)self->config->max_connections_per_address;
+  limits.uncapped = self->trusted_proxies;
+  self->tls = certificate != NULL;
+  self->connections = alta_connections_new (self->soup, certificate, &limits);
+
+  if (!alta_connections_listen (self->connections, socket_address, error))
     {
+      g_clear_pointer (&self->connections, alta_connections_free);
       g_clear_object (&self->soup);
       g_clear_pointer (&self->passwords, alta_password_pool_free);
       return FALSE;
@@ -1084,26 +1233,12 @@ alta_server_listen (AltaServer       *self,
 char *
 alta_server_dup_url (AltaServer *self)
 {
-  GSList *uris;
-  char *url = NULL;
-
   g_return_val_if_fail (ALTA_IS_SERVER (self), NULL);
 
-  if (self->soup == NULL)
+  if (self->connections == NULL)
     return NULL;
 
-  uris = soup_server_get_uris (self->soup);
-  if (uris != NULL)
-    {
-      g_autofree char *text = g_uri_to_string (uris->data);
-
-      if (g_str_has_suffix (text, "/"))
-        text[strlen (text) - 1] = '\0';
-      url = g_steal_pointer (&text);
-    }
-  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
-
-  return url;
+  return alta_connections_dup_url (self->connections);
 }
 
 /**
@@ -1143,6 +1278,8 @@ alta_server_shutdown (AltaServer *self)
   g_return_if_fail (ALTA_IS_SERVER (self));
 
   g_clear_handle_id (&self->sweep_id, g_source_remove);
+  if (self->connections != NULL)
+    alta_connections_stop (self->connections);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   stop_hashing (self);
