@@ -155,6 +155,29 @@ test_vital_values (void)
                "Pain severity", "3", "Pain severity", "3");
 }
 
+/* "10:30 a. m.", as a Spanish reader writes it, whatever the C library's locales */
+static void
+test_time_of_day (void)
+{
+  g_autoptr (GDateTime) morning = g_date_time_new_utc (2026, 12, 3, 10, 30, 0);
+  g_autoptr (GDateTime) afternoon = g_date_time_new_utc (2026, 12, 3, 15, 5, 0);
+  g_autofree char *en_morning = NULL, *en_afternoon = NULL;
+  g_autofree char *es_morning = NULL, *es_afternoon = NULL;
+
+  use_language ("en");
+  en_morning = alta_format_date_time (morning, "%-I:%M %p");
+  en_afternoon = alta_format_date_time (afternoon, "%-I:%M %p");
+  g_assert_cmpstr (en_morning, ==, "10:30 AM");
+  g_assert_cmpstr (en_afternoon, ==, "3:05 PM");
+
+  use_language ("es");
+  es_morning = alta_format_date_time (morning, "%-I:%M %p");
+  es_afternoon = alta_format_date_time (afternoon, "%-I:%M %p");
+  g_assert_cmpstr (es_morning, ==, "10:30 a.\u00a0m.");
+  g_assert_cmpstr (es_afternoon, ==, "3:05 p.\u00a0m.");
+  use_language ("en");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -171,6 +194,7 @@ main (int    argc,
 
   g_test_add_func ("/format/trend-summary", test_trend_summary);
   g_test_add_func ("/format/vital-values", test_vital_values);
+  g_test_add_func ("/format/time-of-day", test_time_of_day);
 
   return g_test_run ();
 }

@@ -151,6 +151,12 @@ alta_format_date_time_in_zone (GDateTime  *date,
         case 'A':
           append_escaped (expanded, weekday_name (g_date_time_get_day_of_week (local)));
           break;
+        case 'p':
+          /* Not the C library's (English in a locale that is not installed, "AM" where a
+           * Spanish reader writes "a. m.") */
+          append_escaped (expanded, g_date_time_get_hour (local) < 12 ?
+                                    C_("time of day", "AM") : C_("time of day", "PM"));
+          break;
         default:
           g_string_append_len (expanded, p, 2);
           break;

@@ -367,7 +367,8 @@ def value_rows_read_in_spanish():
     app = App(portal, language='es')
     try:
         sign_in(app, 'sofia', 'Girasol-Montana-7', spanish=True)
-        tab = wait_for(lambda: find(app.root, Atspi.Role.PAGE_TAB, 'Resultados'), 'the tab')
+        tab = wait_for(lambda: find(app.root, Atspi.Role.PAGE_TAB, 'Resultados de laboratorio'),
+                       'the tab')
         assert tab.do_action(0)
         for code, title in (('3016-3', 'Prueba de tiroides (TSH)'),
                             ('57698-3', 'Panel de lípidos')):
