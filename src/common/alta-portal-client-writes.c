@@ -13,6 +13,7 @@
 
 #include "alta-fhir-bundle.h"
 #include "alta-portal-client.h"
+#include "alta-portal-client-private.h"
 #include "alta-portal-error.h"
 
 /* Every create is conditional (docs/api.md, "Writes"): the caller gives a request id, kept
@@ -402,22 +403,6 @@ alta_portal_client_update_account_finish (AltaPortalClient  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-change_password_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  g_autoptr (JsonNode) json = NULL;
-  GError *error = NULL;
-
-  json = alta_portal_client_call_finish (ALTA_PORTAL_CLIENT (object), result, &error);
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 /**
  * alta_portal_client_change_password_async:
  * @self: an #AltaPortalClient
@@ -454,7 +439,7 @@ alta_portal_client_change_password_async (AltaPortalClient    *self,
   node = json_node_init_object (json_node_alloc (), object);
 
   alta_portal_client_call_async (self, "POST", "/api/v1/me/password", node,
-                                 ALTA_REQUEST_SECRET_BODY, cancellable, change_password_cb,
+                                 ALTA_REQUEST_SECRET_BODY, cancellable, alta_portal_client_empty_cb,
                                  g_steal_pointer (&task));
 }
 

@@ -15,6 +15,7 @@
 #include "alta-fhir-bundle.h"
 #include "alta-json.h"
 #include "alta-portal-client.h"
+#include "alta-portal-client-private.h"
 #include "alta-portal-error.h"
 
 #define DEFAULT_TIMEOUT_S 30
@@ -1113,11 +1114,11 @@ alta_portal_client_get_account_finish (AltaPortalClient  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* A call whose success has no body (204) */
-static void
-empty_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
+/* A call whose success has no body (204): @user_data is its GTask, which returns TRUE */
+void
+alta_portal_client_empty_cb (GObject      *object,
+                             GAsyncResult *result,
+                             gpointer      user_data)
 {
   g_autoptr (GTask) task = user_data;
   g_autoptr (JsonNode) json = NULL;
@@ -1153,7 +1154,7 @@ alta_portal_client_keepalive_async (AltaPortalClient    *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, alta_portal_client_keepalive_async);
   alta_portal_client_call_async (self, "POST", "/api/v1/sessions/current/keepalive", NULL,
-                                 ALTA_REQUEST_NONE, cancellable, empty_cb,
+                                 ALTA_REQUEST_NONE, cancellable, alta_portal_client_empty_cb,
                                  g_steal_pointer (&task));
 }
 
@@ -1199,7 +1200,7 @@ alta_portal_client_sign_out_async (AltaPortalClient    *self,
 
   /* The message takes the token into its headers now; then the client forgets it */
   alta_portal_client_call_async (self, "DELETE", "/api/v1/sessions/current", NULL,
-                                 ALTA_REQUEST_BACKGROUND, cancellable, empty_cb,
+                                 ALTA_REQUEST_BACKGROUND, cancellable, alta_portal_client_empty_cb,
                                  g_steal_pointer (&task));
   alta_portal_client_set_access_token (self, NULL);
 }
