@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#define _GNU_SOURCE  /* strcasestr */
 #define G_LOG_DOMAIN "alta-test-server"
 
 #include "config.h"
@@ -914,4 +915,90 @@ alta_test_sign_in (AltaPortalClient *client,
   response = alta_test_request (client, "POST", "/api/v1/sessions", body, ALTA_REQUEST_NO_AUTH);
   alta_assert_status (response, 201);
   alta_portal_client_set_access_token (client, alta_test_response_string (response, "access_token"));
+}
+
+/* The port the server listens on */
+guint16
+alta_test_server_port (AltaTestServer *server)
+{
+  g_autoptr (GUri) uri = g_uri_parse (server->url, G_URI_FLAGS_NONE, NULL);
+
+  return (guint16)g_uri_get_port (uri);
+}
+
+/* A plain TCP connection to the server, for what a client library would not send */
+GSocketConnection *
+alta_test_connect_tcp (AltaTestServer *server)
+{
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GError) error = NULL;
+  GSocketConnection *connection;
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", alta_test_server_port (server), NULL,
+                                                &error);
+  g_assert_no_error (error);
+  return connection;
+}
+
+/* A TLS connection to the server, its handshake done */
+GIOStream *
+alta_test_connect_tls (AltaTestServer *server)
+{
+  g_autoptr (GSocketConnection) tcp = alta_test_connect_tcp (server);
+  g_autoptr (GSocketConnectable) identity = g_network_address_new ("127.0.0.1", alta_test_server_port (server));
+  g_autoptr (GError) error = NULL;
+  GIOStream *tls = g_tls_client_connection_new (G_IO_STREAM (tcp), identity, &error);
+
+  /* A server that waits where it should answer fails the test instead of hanging it. */
+  g_socket_set_timeout (g_socket_connection_get_socket (tcp), 10);
+  g_assert_no_error (error);
+  g_tls_connection_set_database (G_TLS_CONNECTION (tls), server->ca);
+  g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, &error);
+  g_assert_no_error (error);
+  return tls;
+}
+
+/* Writes @text whole to @stream */
+void
+alta_test_send_text (GIOStream  *stream,
+           const char *text)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_output_stream_write_all (g_io_stream_get_output_stream (stream), text, strlen (text), NULL,
+                             NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* Reads one response with a Content-Length body; returns its head and body */
+char *
+alta_test_read_response (GIOStream *stream)
+{
+  GInputStream *input = g_io_stream_get_input_stream (stream);
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  const char *end = NULL;
+  gsize wanted = 0;
+
+  while (end == NULL || text->len < wanted)
+    {
+      char buffer[4096];
+      gssize n = g_input_stream_read (input, buffer, sizeof buffer, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (n, >, 0);
+      g_string_append_len (text, buffer, n);
+
+      end = strstr (text->str, "\r\n\r\n");
+      if (end != NULL)
+        {
+          const char *length = strcasestr (text->str, "\r\nContent-Length:");
+
+          g_assert_true (length != NULL && length < end);
+          wanted = (gsize)(end + 4 - text->str) +
+                   (gsize)g_ascii_strtoull (length + strlen ("\r\nContent-Length:"), NULL, 10);
+        }
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }

@@ -43,6 +43,12 @@ void                alta_test_server_kill            (AltaTestServer     *self);
 void                alta_test_server_free            (AltaTestServer     *self);
 void                alta_test_server_move_clock      (AltaTestServer     *self,
                                                       gint64              seconds);
+guint16             alta_test_server_port            (AltaTestServer     *server);
+GSocketConnection  *alta_test_connect_tcp            (AltaTestServer     *server);
+GIOStream          *alta_test_connect_tls            (AltaTestServer     *server);
+void                alta_test_send_text              (GIOStream          *stream,
+                                                      const char         *text);
+char               *alta_test_read_response          (GIOStream          *stream);
 AltaPortalClient   *alta_test_server_new_client      (AltaTestServer     *self);
 char               *alta_test_server_admin           (AltaTestServer     *self,
                                                       const char         *standard_input,

@@ -23,14 +23,6 @@ static const char *extra_config =
   "keepalive_timeout_s=2\n"
   "max_connections_per_address=1000\n";
 
-static guint16
-server_port (AltaTestServer *server)
-{
-  g_autoptr (GUri) uri = g_uri_parse (server->url, G_URI_FLAGS_NONE, NULL);
-
-  return (guint16)g_uri_get_port (uri);
-}
-
 static const char *
 server_pid (AltaTestServer *server)
 {
@@ -63,80 +55,6 @@ resident_kib (AltaTestServer *server)
   g_assert_nonnull (line);
 
   return g_ascii_strtoll (line + strlen ("VmRSS:"), NULL, 10);
-}
-
-static GSocketConnection *
-connect_tcp (AltaTestServer *server)
-{
-  g_autoptr (GSocketClient) client = g_socket_client_new ();
-  g_autoptr (GError) error = NULL;
-  GSocketConnection *connection;
-
-  connection = g_socket_client_connect_to_host (client, "127.0.0.1", server_port (server), NULL,
-                                                &error);
-  g_assert_no_error (error);
-  return connection;
-}
-
-static GIOStream *
-connect_tls (AltaTestServer *server)
-{
-  g_autoptr (GSocketConnection) tcp = connect_tcp (server);
-  g_autoptr (GSocketConnectable) identity = g_network_address_new ("127.0.0.1", server_port (server));
-  g_autoptr (GError) error = NULL;
-  GIOStream *tls = g_tls_client_connection_new (G_IO_STREAM (tcp), identity, &error);
-
-  /* A server that waits where it should answer fails the test instead of hanging it. */
-  g_socket_set_timeout (g_socket_connection_get_socket (tcp), 10);
-  g_assert_no_error (error);
-  g_tls_connection_set_database (G_TLS_CONNECTION (tls), server->ca);
-  g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, &error);
-  g_assert_no_error (error);
-  return tls;
-}
-
-static void
-send_text (GIOStream  *stream,
-           const char *text)
-{
-  g_autoptr (GError) error = NULL;
-
-  g_output_stream_write_all (g_io_stream_get_output_stream (stream), text, strlen (text), NULL,
-                             NULL, &error);
-  g_assert_no_error (error);
-}
-
-/* Reads one response with a Content-Length body; returns its head and body */
-static char *
-read_response (GIOStream *stream)
-{
-  GInputStream *input = g_io_stream_get_input_stream (stream);
-  g_autoptr (GString) text = g_string_new (NULL);
-  g_autoptr (GError) error = NULL;
-  const char *end = NULL;
-  gsize wanted = 0;
-
-  while (end == NULL || text->len < wanted)
-    {
-      char buffer[4096];
-      gssize n = g_input_stream_read (input, buffer, sizeof buffer, NULL, &error);
-
-      g_assert_no_error (error);
-      g_assert_cmpint (n, >, 0);
-      g_string_append_len (text, buffer, n);
-
-      end = strstr (text->str, "\r\n\r\n");
-      if (end != NULL)
-        {
-          const char *length = strcasestr (text->str, "\r\nContent-Length:");
-
-          g_assert_true (length != NULL && length < end);
-          wanted = (gsize)(end + 4 - text->str) +
-                   (gsize)g_ascii_strtoull (length + strlen ("\r\nContent-Length:"), NULL, 10);
-        }
-    }
-
-  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 /* Until @done says so, or @seconds pass */
@@ -181,11 +99,11 @@ test_closed_keepalive_connections (void)
   Descriptors descriptors = { server, 0 };
 
   {
-    g_autoptr (GIOStream) warm_up = connect_tls (server);
+    g_autoptr (GIOStream) warm_up = alta_test_connect_tls (server);
     g_autofree char *response = NULL;
 
-    send_text (warm_up, "GET /api/v1/info HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-    response = read_response (warm_up);
+    alta_test_send_text (warm_up, "GET /api/v1/info HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    response = alta_test_read_response (warm_up);
     g_io_stream_close (warm_up, NULL, NULL);
   }
   /* The baseline: without the warm-up's connection, once the server saw it close (a
@@ -197,11 +115,11 @@ test_closed_keepalive_connections (void)
 
   for (guint i = 0; i < 500; i++)
     {
-      g_autoptr (GIOStream) stream = connect_tls (server);
+      g_autoptr (GIOStream) stream = alta_test_connect_tls (server);
       g_autofree char *response = NULL;
 
-      send_text (stream, "GET /api/v1/info HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-      response = read_response (stream);
+      alta_test_send_text (stream, "GET /api/v1/info HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+      response = alta_test_read_response (stream);
       g_assert_true (g_str_has_prefix (response, "HTTP/1.1 200"));
       g_assert_null (strcasestr (response, "Connection: close"));
       g_io_stream_close (stream, NULL, NULL);
@@ -218,7 +136,7 @@ static void
 test_keepalive_timeout (void)
 {
   g_autoptr (AltaTestServer) server = alta_test_server_new_demo (extra_config);
-  g_autoptr (GIOStream) stream = connect_tls (server);
+  g_autoptr (GIOStream) stream = alta_test_connect_tls (server);
   g_autoptr (GError) error = NULL;
   char byte;
   gint64 idle_since;
@@ -228,8 +146,8 @@ test_keepalive_timeout (void)
     {
       g_autofree char *response = NULL;
 
-      send_text (stream, "GET /api/v1/info HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-      response = read_response (stream);
+      alta_test_send_text (stream, "GET /api/v1/info HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+      response = alta_test_read_response (stream);
       g_assert_true (g_str_has_prefix (response, "HTTP/1.1 200"));
     }
 
@@ -262,7 +180,7 @@ test_half_open_handshakes (void)
   started = g_get_monotonic_time ();
   for (guint i = 0; i < 200; i++)
     {
-      GSocketConnection *connection = connect_tcp (server);
+      GSocketConnection *connection = alta_test_connect_tcp (server);
       g_autoptr (GError) error = NULL;
 
       g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
@@ -310,7 +228,7 @@ test_connections_proxy_uncapped (void)
   g_autoptr (AltaPortalResponse) response = NULL;
 
   for (guint i = 0; i < 8; i++)
-    g_ptr_array_add (held, connect_tcp (server));
+    g_ptr_array_add (held, alta_test_connect_tcp (server));
 
   client = alta_test_server_new_client (server);
   response = alta_test_request (client, "GET", "/api/v1/info", NULL, 0);
@@ -331,12 +249,12 @@ test_connections_per_address (void)
 
   for (guint i = 0; i < 4; i++)
     {
-      GSocketConnection *connection = connect_tcp (server);
+      GSocketConnection *connection = alta_test_connect_tcp (server);
 
       g_ptr_array_add (held, connection);
     }
 
-  extra = connect_tcp (server);
+  extra = alta_test_connect_tcp (server);
   socket = g_socket_connection_get_socket (extra);
   g_assert_true (g_socket_condition_timed_wait (socket, G_IO_IN | G_IO_HUP, G_USEC_PER_SEC, NULL,
                                                 &error));
@@ -362,12 +280,22 @@ test_connections_per_address (void)
   }
 }
 
+/* AddressSanitizer keeps freed memory in quarantine (256 MiB by default), so a server that
+ * reads and frees 64 KiB at a time still grows under it; a body held whole grows by 64 MiB
+ * either way.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define RESIDENT_GROWTH_KIB (24 * 1024)
+#else
+#define RESIDENT_GROWTH_KIB (8 * 1024)
+#endif
+
 /* 64 MiB, chunked, to a public route: refused at the limit, never held whole. */
 static void
 test_chunked_body_over_limit (void)
 {
   g_autoptr (AltaTestServer) server = alta_test_server_new_demo (extra_config);
-  g_autoptr (GIOStream) stream = connect_tls (server);
+  g_autoptr (GIOStream) stream = alta_test_connect_tls (server);
   GOutputStream *output = g_io_stream_get_output_stream (stream);
   GInputStream *input = g_io_stream_get_input_stream (stream);
   g_autofree char *chunk = g_malloc (64 * 1024 + 32);
@@ -375,7 +303,7 @@ test_chunked_body_over_limit (void)
   gint64 rss_before = resident_kib (server);
   gsize chunk_length, sent = 0;
 
-  send_text (stream, "POST /api/v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+  alta_test_send_text (stream, "POST /api/v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                      "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
   chunk_length = (gsize)g_snprintf (chunk, 32, "%x\r\n", 64 * 1024);
   memset (chunk + chunk_length, ' ', 64 * 1024);
@@ -391,11 +319,11 @@ test_chunked_body_over_limit (void)
     }
 
   g_assert_cmpuint (sent, <, 64 * 1024 * 1024);
-  response = read_response (stream);
+  response = alta_test_read_response (stream);
   g_assert_true (g_str_has_prefix (response, "HTTP/1.1 413"));
   g_assert_nonnull (strstr (response, "\"payload_too_large\""));
   g_assert_nonnull (strcasestr (response, "Connection: close"));
-  g_assert_cmpint (resident_kib (server) - rss_before, <, 8 * 1024);
+  g_assert_cmpint (resident_kib (server) - rss_before, <, RESIDENT_GROWTH_KIB);
 }
 
 static void
@@ -411,11 +339,11 @@ test_conflicting_lengths (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
     {
-      g_autoptr (GIOStream) stream = connect_tls (server);
+      g_autoptr (GIOStream) stream = alta_test_connect_tls (server);
       g_autofree char *response = NULL;
 
-      send_text (stream, requests[i]);
-      response = read_response (stream);
+      alta_test_send_text (stream, requests[i]);
+      response = alta_test_read_response (stream);
       /* libsoup refuses some of these itself, before the early handler. */
       g_assert_true (g_str_has_prefix (response, "HTTP/1.1 400"));
     }
@@ -433,7 +361,7 @@ test_security_headers (void)
     "\r\nReferrer-Policy: no-referrer\r\n",
     "\r\nCache-Control: no-store\r\n",
   };
-  g_autoptr (GIOStream) stream = connect_tls (server);
+  g_autoptr (GIOStream) stream = alta_test_connect_tls (server);
 
   for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
     {
@@ -441,8 +369,8 @@ test_security_headers (void)
                                                   paths[i]);
       g_autofree char *response = NULL;
 
-      send_text (stream, request);
-      response = read_response (stream);
+      alta_test_send_text (stream, request);
+      response = alta_test_read_response (stream);
       strstr (response, "\r\n\r\n")[2] = '\0';
       for (guint j = 0; j < G_N_ELEMENTS (expected); j++)
         if (strstr (response, expected[j]) == NULL)
@@ -465,7 +393,7 @@ run_openssl (AltaTestServer *server,
 
   g_ptr_array_add (argv, g_strdup ("openssl"));
   g_ptr_array_add (argv, g_strdup ("s_client"));
-  g_ptr_array_add (argv, g_strdup_printf ("-connect=127.0.0.1:%u", server_port (server)));
+  g_ptr_array_add (argv, g_strdup_printf ("-connect=127.0.0.1:%u", alta_test_server_port (server)));
   g_ptr_array_add (argv, g_strdup ("-CAfile"));
   g_ptr_array_add (argv, g_steal_pointer (&ca));
   va_start (args, out_status);
