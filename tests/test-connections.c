@@ -440,6 +440,92 @@ test_tls_versions (void)
   g_assert_nonnull (strstr (tls12, "Verify return code: 0 (ok)"));
 }
 
+/* Lines of @text that start with @start and end with @end ("ServerHello", not
+ * "ServerHelloDone")
+ */
+static guint
+count_lines (const char *text,
+             const char *start,
+             const char *end)
+{
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  guint n = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], start) && g_str_has_suffix (lines[i], end))
+      n++;
+
+  return n;
+}
+
+/* TLS 1.2 would let a client renegotiate (a full handshake's work for the server, as often
+ * as it likes); glib-networking cannot refuse it, the server ends the connection itself.
+ * openssl s_client asks first for /api/v1/info, then renegotiates ("R").
+ */
+static void
+test_tls_renegotiation (void)
+{
+  g_autoptr (AltaTestServer) server = alta_test_server_new_demo (extra_config);
+  g_autofree char *connect = g_strdup_printf ("127.0.0.1:%u", server_port (server));
+  g_autofree char *ca = g_build_filename (server->data_dir, "tls", "ca.pem", NULL);
+  g_autoptr (GSubprocess) openssl = NULL;
+  g_autoptr (GDataInputStream) lines = NULL;
+  g_autoptr (GString) output = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  GOutputStream *input;
+  gboolean answered = FALSE;
+  char *line;
+
+  if (g_find_program_in_path ("openssl") == NULL)
+    {
+      g_test_skip ("openssl is not installed (tools/install-deps)");
+      return;
+    }
+
+  openssl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                              G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                              "openssl", "s_client", "-connect", connect, "-CAfile", ca,
+                              "-tls1_2", "-msg", NULL);
+  g_assert_no_error (error);
+  input = g_subprocess_get_stdin_pipe (openssl);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (openssl));
+
+  g_output_stream_write_all (input, "GET /api/v1/info HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 46,
+                             NULL, NULL, &error);
+  g_assert_no_error (error);
+  /* The answer's body ends without a newline: read what comes, not lines. */
+  while (!answered)
+    {
+      char buffer[4096];
+      gssize n = g_input_stream_read (G_INPUT_STREAM (lines), buffer, sizeof buffer, NULL, &error);
+      const char *version;
+
+      g_assert_no_error (error);
+      g_assert_cmpint (n, >, 0);
+      g_string_append_len (output, buffer, n);
+      version = strstr (output->str, "\"version\":\"");
+      answered = version != NULL && strstr (version, "\"}") != NULL;
+    }
+
+  /* The server ends the connection at the ClientHello, and s_client ends with it; a
+   * server that renegotiated would have answered a second ServerHello (and closed after
+   * the keep-alive timeout). Its input stays open: at its end, s_client would quit.
+   */
+  g_output_stream_write_all (input, "R\n", 2, NULL, NULL, &error);
+  g_assert_no_error (error);
+  while ((line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, NULL)) != NULL)
+    {
+      g_string_append_printf (output, "%s\n", line);
+      g_free (line);
+    }
+  g_output_stream_close (input, NULL, NULL);
+  g_subprocess_wait (openssl, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (count_lines (output->str, ">>> TLS 1.2, Handshake", ", ClientHello"), ==, 2);
+  g_assert_cmpuint (count_lines (output->str, "<<< TLS 1.2, Handshake", ", ServerHello"), ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -455,6 +541,7 @@ main (int    argc,
   g_test_add_func ("/connections/conflicting-lengths", test_conflicting_lengths);
   g_test_add_func ("/connections/security-headers", test_security_headers);
   g_test_add_func ("/connections/tls-versions", test_tls_versions);
+  g_test_add_func ("/connections/tls-renegotiation", test_tls_renegotiation);
 
   return g_test_run ();
 }

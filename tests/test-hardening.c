@@ -482,6 +482,77 @@ test_log_escaped (void)
   g_assert_nonnull (strstr (log, "\\x1b[2J"));
 }
 
+/* Lines of @log that name @request_id */
+static guint
+count_lines_with (const char *log,
+                  const char *request_id,
+                  char      **out_line)
+{
+  g_auto (GStrv) lines = g_strsplit (log, "\n", -1);
+  guint n = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (strstr (lines[i], request_id) == NULL)
+        continue;
+      n++;
+      if (out_line != NULL)
+        {
+          g_free (*out_line);
+          *out_line = g_strdup (lines[i]);
+        }
+    }
+
+  return n;
+}
+
+/* One line per request, named by the X-Request-Id the client got: method, path, status,
+ * time and address, with no password and no token, whatever the request sent.
+ */
+static void
+test_log_one_line_per_request (void)
+{
+  g_autoptr (FreshDemo) demo = fresh_demo_start (NULL);
+  g_autoptr (AltaPortalClient) client = fresh_demo_new_client (demo);
+  g_autoptr (AltaPortalResponse) wrong = NULL;
+  g_autoptr (AltaPortalResponse) me = NULL;
+  g_autoptr (AltaPortalResponse) marker = NULL;
+  g_autofree char *log = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *token = NULL;
+
+  wrong = alta_test_request (client, "POST", "/api/v1/sessions",
+                             "{\"username\":\"grace\",\"password\":\"Wrong-Secret-77\"}",
+                             ALTA_REQUEST_NO_AUTH);
+  alta_assert_status (wrong, 401);
+  alta_test_sign_in (client, "grace", "Orchard-Lantern-42");
+  token = g_strdup (alta_portal_client_get_access_token (client));
+  me = alta_test_request (client, "GET", "/api/v1/me?secret=query-words", NULL, 0);
+  alta_assert_status (me, 200);
+  /* Answered after the others: once its line is in the log, theirs are too. */
+  marker = alta_test_request (client, "GET", "/api/v1/log-marker", NULL, ALTA_REQUEST_NO_AUTH);
+  alta_assert_status (marker, 404);
+
+  g_assert_true (g_file_get_contents (demo->log_path, &log, NULL, NULL));
+
+  g_assert_cmpuint (count_lines_with (log, alta_portal_response_get_request_id (me), &line), ==, 1);
+  g_assert_nonnull (strstr (line, "alta-server-INFO"));
+  g_assert_nonnull (strstr (line, "GET /api/v1/me → 200 in "));
+  g_assert_nonnull (strstr (line, " ms from 127.0.0.1"));
+
+  g_assert_cmpuint (count_lines_with (log, alta_portal_response_get_request_id (wrong), &line), ==, 1);
+  g_assert_nonnull (strstr (line, "alta-server-Message"));
+  g_assert_nonnull (strstr (line, "POST /api/v1/sessions → 401 invalid_credentials in "));
+
+  g_assert_cmpuint (count_lines_with (log, alta_portal_response_get_request_id (marker), &line), ==, 1);
+  g_assert_nonnull (strstr (line, "GET /api/v1/log-marker → 404 not_found in "));
+
+  g_assert_null (strstr (log, "Wrong-Secret-77"));
+  g_assert_null (strstr (log, "Orchard-Lantern-42"));
+  g_assert_null (strstr (log, "query-words"));
+  g_assert_null (strstr (log, token));
+}
+
 /* Behind a proxy */
 
 static AltaPortalResponse *
@@ -751,6 +822,7 @@ main (int    argc,
               test_audit_staff_searches, fixture_tear_down);
   g_test_add_func ("/hardening/files/private", test_private_files);
   g_test_add_func ("/hardening/log/escaped", test_log_escaped);
+  g_test_add_func ("/hardening/log/one-line-per-request", test_log_one_line_per_request);
   g_test_add ("/hardening/proxy/host-header-ignored", Fixture, NULL, fixture_set_up,
               test_host_header_ignored, fixture_tear_down);
   g_test_add ("/hardening/proxy/public-url", Fixture,

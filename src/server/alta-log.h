@@ -13,6 +13,13 @@ G_BEGIN_DECLS
 
 char           *alta_log_escape        (const char      *text,
                                         gssize           length);
+void            alta_log_request       (const char      *request_id,
+                                        const char      *method,
+                                        const char      *path,
+                                        guint            status,
+                                        const char      *outcome,
+                                        gint64           duration_us,
+                                        const char      *client_address);
 GLogWriterOutput alta_log_writer       (GLogLevelFlags   log_level,
                                         const GLogField *fields,
                                         gsize            n_fields,

@@ -280,6 +280,9 @@ main (int    argc,
    * or secrets: for its own user only, whatever the umask it was started with. */
   umask (077);
   g_log_set_writer_func (alta_log_writer, NULL, NULL);
+  /* Log lines, a request's info line too, on standard error: standard output is for the
+   * commands' own answers (demo's accounts, admin's listings). */
+  g_log_writer_default_set_use_stderr (TRUE);
 
   if (argc < 2)
     {

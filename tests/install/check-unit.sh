@@ -1,6 +1,6 @@
 #!/bin/bash
 # check-unit.sh: myaltamed-portald.service passes `systemd-analyze verify` without a word,
-# and its `systemd-analyze security` exposure is printed (for the record, not judged)
+# and its `systemd-analyze security` exposure is printed, and under 2.0
 #
 # Copyright 2026 The MyAltaMed for Linux authors
 #
@@ -18,7 +18,7 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 
 failed=0
-echo "1..2"
+echo "1..3"
 
 sed "s|^ExecStart=[^ ]*|ExecStart=$portald|" "$unit" > "$dir/myaltamed-portald.service"
 if grep -q "^ExecStart=$portald serve\$" "$dir/myaltamed-portald.service"; then
@@ -39,7 +39,15 @@ else
   printf '%s\n' "$output" | sed 's/^/# /'
 fi
 
-(cd "$dir" && systemd-analyze security --offline=yes ./myaltamed-portald.service 2>&1) |
-  grep -E '✗|Overall exposure' | sed 's/^/# /'
+security=$(cd "$dir" && systemd-analyze security --offline=yes ./myaltamed-portald.service 2>&1)
+printf '%s\n' "$security" | grep -E '✗|Overall exposure' | sed 's/^/# /'
+# "→ Overall exposure level for myaltamed-portald.service: 1.2 OK 🙂"
+exposure=$(printf '%s\n' "$security" | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\) .*/\1/p')
+if [ -n "$exposure" ] && awk -v e="$exposure" 'BEGIN { exit !(e < 2.0) }'; then
+  echo "ok 3 systemd-analyze security: exposure $exposure, under 2.0"
+else
+  echo "not ok 3 systemd-analyze security: exposure ${exposure:-unknown}, not under 2.0"
+  failed=1
+fi
 
 exit $failed

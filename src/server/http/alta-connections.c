@@ -403,6 +403,17 @@ on_handshake_cb (GObject      *object,
       goto out;
     }
 
+  /* TLS 1.3 has no renegotiation; on TLS 1.2 a client's renegotiation ends the connection
+   * (alta-prefix-stream.c says why glib-networking cannot refuse it for us).
+   */
+  if (g_tls_connection_get_protocol_version (tls) == G_TLS_PROTOCOL_VERSION_TLS_1_2)
+    {
+      g_autoptr (GIOStream) base = NULL;
+
+      g_object_get (tls, "base-io-stream", &base, NULL);
+      alta_prefix_stream_refuse_renegotiation (ALTA_PREFIX_STREAM (base), conn->address);
+    }
+
   /* From here on, a request whose bytes stop coming fails after the idle timeout. */
   g_socket_set_timeout (g_socket_connection_get_socket (conn->socket_connection),
                         conn->owner->limits.keepalive_timeout_s);

@@ -36,6 +36,12 @@ struct _AltaPrefixInput
   gsize         offset;
   gboolean      close_base;
   gboolean      failed;
+
+  /* Under a TLS 1.2 connection: the client's records, as they arrive */
+  char         *refuse_renegotiation_from;   /* the client's address, for the log */
+  guint8        header[5];
+  guint         header_length;
+  gsize         body_left;
 };
 
 struct _AltaPrefixOutput
@@ -127,6 +133,69 @@ check_failed (AltaPrefixInput  *self,
   return TRUE;
 }
 
+/* TLS 1.2 leaves each record's header in the clear: a content type, a version and a
+ * length. Once the handshake is done, a client has no handshake record (22) to send but
+ * the ClientHello of a renegotiation, which glib-networking would answer (it ignores
+ * G_TLS_REHANDSHAKE_NEVER since GLib 2.60). The reader gets the bytes before that
+ * record, then fails.
+ *
+ * Returns: how many of @data's @length bytes the reader may have
+ */
+static gsize
+scan_records (AltaPrefixInput *self,
+              const guint8    *data,
+              gsize            length)
+{
+  gsize i = 0;
+
+  while (i < length)
+    {
+      if (self->body_left > 0)
+        {
+          gsize skipped = MIN (self->body_left, length - i);
+
+          self->body_left -= skipped;
+          i += skipped;
+          continue;
+        }
+
+      if (self->header_length == 0 && data[i] == 22)
+        {
+          g_message ("TLS with %s: refused a renegotiation", self->refuse_renegotiation_from);
+          self->failed = TRUE;
+          return i;
+        }
+
+      self->header[self->header_length++] = data[i++];
+      if (self->header_length == G_N_ELEMENTS (self->header))
+        {
+          self->body_left = ((gsize)self->header[3] << 8) | self->header[4];
+          self->header_length = 0;
+        }
+    }
+
+  return length;
+}
+
+/* What the reader gets of @n bytes read from the base into @buffer */
+static gssize
+pass_read (AltaPrefixInput  *self,
+           const void       *buffer,
+           gssize            n,
+           GError          **error)
+{
+  gsize allowed;
+
+  if (n <= 0 || self->refuse_renegotiation_from == NULL || self->failed)
+    return n;
+
+  allowed = scan_records (self, buffer, (gsize)n);
+  if (allowed == 0 && check_failed (self, error))
+    return -1;
+
+  return (gssize)allowed;
+}
+
 static gssize
 alta_prefix_input_read (GInputStream  *stream,
                         void          *buffer,
@@ -141,7 +210,8 @@ alta_prefix_input_read (GInputStream  *stream,
   if (prefix_left (self) > 0)
     return take_prefix (self, buffer, count);
 
-  return g_input_stream_read (self->base, buffer, count, cancellable, error);
+  return pass_read (self, buffer,
+                    g_input_stream_read (self->base, buffer, count, cancellable, error), error);
 }
 
 static gboolean
@@ -197,8 +267,10 @@ alta_prefix_input_read_nonblocking (GPollableInputStream  *stream,
   if (prefix_left (self) > 0)
     return take_prefix (self, buffer, count);
 
-  return g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (self->base),
-                                                   buffer, count, NULL, error);
+  return pass_read (self, buffer,
+                    g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (self->base),
+                                                              buffer, count, NULL, error),
+                    error);
 }
 
 static void
@@ -208,6 +280,7 @@ alta_prefix_input_finalize (GObject *object)
 
   g_clear_object (&self->base);
   g_clear_pointer (&self->prefix, g_bytes_unref);
+  g_clear_pointer (&self->refuse_renegotiation_from, g_free);
 
   G_OBJECT_CLASS (alta_prefix_input_parent_class)->finalize (object);
 }
@@ -474,4 +547,25 @@ alta_prefix_stream_fail_input (AltaPrefixStream *self)
   g_return_if_fail (ALTA_IS_PREFIX_STREAM (self));
 
   self->input->failed = TRUE;
+}
+
+/**
+ * alta_prefix_stream_refuse_renegotiation:
+ * @self: the stream under a server's TLS 1.2 connection, once its handshake is done
+ * @peer: the client's address, for the log line
+ *
+ * Reads fail from the first handshake record the client sends (a renegotiation's
+ * ClientHello); what came before it is read as usual.
+ */
+void
+alta_prefix_stream_refuse_renegotiation (AltaPrefixStream *self,
+                                         const char       *peer)
+{
+  g_return_if_fail (ALTA_IS_PREFIX_STREAM (self));
+  g_return_if_fail (prefix_left (self->input) == 0);
+
+  g_free (self->input->refuse_renegotiation_from);
+  self->input->refuse_renegotiation_from = g_strdup (peer != NULL ? peer : "unknown");
+  self->input->header_length = 0;
+  self->input->body_left = 0;
 }

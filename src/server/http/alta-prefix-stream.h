@@ -25,5 +25,7 @@ void              alta_prefix_stream_set_closed_func (AltaPrefixStream      *sel
                                                  AltaPrefixStreamClosedFunc  func,
                                                  gpointer                    user_data);
 void              alta_prefix_stream_fail_input (AltaPrefixStream           *self);
+void              alta_prefix_stream_refuse_renegotiation (AltaPrefixStream *self,
+                                                 const char                 *peer);
 
 G_END_DECLS

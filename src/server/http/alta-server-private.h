@@ -66,6 +66,7 @@ struct _AltaRequest
   const char        *language;          /* of the answer: "en" or "es" */
   char              *client_address;
   gint64             now;
+  gint64             started;           /* monotonic, when its headers had arrived */
   gboolean           background;        /* X-Portal-Activity: background */
   JsonObject        *body;              /* the parsed body, for routes that take one */
 
@@ -77,6 +78,7 @@ struct _AltaRequest
   /* Extras for an error answer */
   gint64             retry_after;       /* seconds, for 423, 429 and 503 */
   char              *diagnostics;       /* translated text that says more than the code */
+  const char        *outcome;           /* the portal error code answered, for the log */
 
   /* Set while the request waits for the password pool */
   AltaPasswordFunc   then;

@@ -15,6 +15,7 @@
 #include "alta-client-address.h"
 #include "alta-clock.h"
 #include "alta-i18n.h"
+#include "alta-log.h"
 #include "alta-portal-error.h"
 #include "alta-request-body.h"
 #include "alta-rules.h"
@@ -227,14 +228,8 @@ reply_error (AltaRequest  *request,
   alta_request_reply_json (request, status, body);
 
 logged:
-  if (status >= 500)
-    g_warning ("Request %s: %s %s → %u %s", request->request_id,
-               soup_server_message_get_method (request->msg), request->path, status,
-               alta_portal_error_to_code (code));
-  else
-    g_message ("Request %s: %s %s → %u %s", request->request_id,
-               soup_server_message_get_method (request->msg), request->path, status,
-               alta_portal_error_to_code (code));
+  /* finish_request() logs it */
+  request->outcome = alta_portal_error_to_code (code);
 }
 
 /**
@@ -426,8 +421,47 @@ refuse_request (AltaServer        *self,
 typedef struct
 {
   AltaServer *server;
+  gint64      started;    /* monotonic, when the headers had arrived */
   goffset     received;
 } BodyCount;
+
+/* The client's address: behind the clinic's proxy, the one the proxy saw
+ * (alta-client-address.c)
+ */
+static char *
+dup_client_address (AltaServer        *self,
+                    SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+  const char *forwarded_for = NULL;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (remote))
+    return g_strdup ("unknown");
+
+  if (self->trusted_proxies->len > 0)
+    forwarded_for = soup_message_headers_get_list (headers, "X-Forwarded-For");
+  return alta_client_address_resolve (
+    g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)), forwarded_for,
+    self->trusted_proxies);
+}
+
+/* A request refused before it reached a route still gets its one log line. */
+static void
+log_refused (AltaServer        *self,
+             SoupServerMessage *msg,
+             guint              status,
+             AltaPortalError    code)
+{
+  g_autofree char *request_id = alta_secrets_new_request_id ();
+  g_autofree char *address = dup_client_address (self, msg);
+  BodyCount *count = g_object_get_data (G_OBJECT (msg), "alta-body-count");
+
+  alta_log_request (request_id, soup_server_message_get_method (msg),
+                    g_uri_get_path (soup_server_message_get_uri (msg)), status,
+                    alta_portal_error_to_code (code),
+                    count != NULL ? g_get_monotonic_time () - count->started : 0, address);
+}
 
 /* Bodies are counted as they arrive, whatever their framing: a chunked body has no
  * Content-Length to refuse it by.
@@ -444,8 +478,8 @@ on_request_chunk_cb (SoupServerMessage *msg,
   if (count->received <= ALTA_MAX_BODY_BYTES)
     return;
 
-  g_message ("%s %s → 413 (a body over %d bytes)", soup_server_message_get_method (msg),
-             g_uri_get_path (soup_server_message_get_uri (msg)), ALTA_MAX_BODY_BYTES);
+  log_refused (count->server, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+               ALTA_PORTAL_ERROR_PAYLOAD_TOO_LARGE);
   soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
   soup_message_body_truncate (soup_server_message_get_request_body (msg));
@@ -491,8 +525,7 @@ handle_early (SoupServer        *soup,
 
   if (has_ambiguous_length (headers))
     {
-      g_message ("%s %s → 400 (ambiguous body length)", soup_server_message_get_method (msg),
-                 path);
+      log_refused (self, msg, SOUP_STATUS_BAD_REQUEST, ALTA_PORTAL_ERROR_INVALID_REQUEST);
       soup_server_message_set_status (msg, SOUP_STATUS_BAD_REQUEST, NULL);
       refuse_request (self, msg, SOUP_STATUS_BAD_REQUEST, ALTA_PORTAL_ERROR_INVALID_REQUEST);
       return;
@@ -502,9 +535,8 @@ handle_early (SoupServer        *soup,
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       soup_message_headers_get_content_length (headers) > ALTA_MAX_BODY_BYTES)
     {
-      g_message ("%s %s → 413 (Content-Length %" G_GOFFSET_FORMAT ")",
-                 soup_server_message_get_method (msg), path,
-                 soup_message_headers_get_content_length (headers));
+      log_refused (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                   ALTA_PORTAL_ERROR_PAYLOAD_TOO_LARGE);
       soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
       refuse_request (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
                       ALTA_PORTAL_ERROR_PAYLOAD_TOO_LARGE);
@@ -515,6 +547,7 @@ handle_early (SoupServer        *soup,
 
   count = g_new0 (BodyCount, 1);
   count->server = self;
+  count->started = g_get_monotonic_time ();
   g_object_set_data_full (G_OBJECT (msg), "alta-body-count", count, g_free);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (on_request_chunk_cb), count);
 }
@@ -565,7 +598,7 @@ request_new (AltaServer        *self,
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   AltaRequest *request = g_new0 (AltaRequest, 1);
-  GSocketAddress *remote;
+  BodyCount *count = g_object_get_data (G_OBJECT (msg), "alta-body-count");
 
   request->server = self;
   request->msg = g_object_ref (msg);
@@ -577,20 +610,8 @@ request_new (AltaServer        *self,
   request->background = g_strcmp0 (soup_message_headers_get_one (headers, "X-Portal-Activity"),
                                    "background") == 0;
 
-  /* Behind the clinic's proxy, the address the proxy saw (alta-client-address.c) */
-  remote = soup_server_message_get_remote_address (msg);
-  if (G_IS_INET_SOCKET_ADDRESS (remote))
-    {
-      const char *forwarded_for = NULL;
-
-      if (self->trusted_proxies->len > 0)
-        forwarded_for = soup_message_headers_get_list (headers, "X-Forwarded-For");
-      request->client_address = alta_client_address_resolve (
-        g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)), forwarded_for,
-        self->trusted_proxies);
-    }
-  else
-    request->client_address = g_strdup ("unknown");
+  request->started = count != NULL ? count->started : g_get_monotonic_time ();
+  request->client_address = dup_client_address (self, msg);
   request->actor = g_strconcat ("address:", request->client_address, NULL);
 
   return request;
@@ -614,7 +635,19 @@ request_free (AltaRequest *request)
   g_free (request);
 }
 
-/* Answers @error if the route did not answer, lets a paused message go and frees @request. */
+/* The request's one log line (alta_log_request()) */
+static void
+log_request (AltaRequest *request,
+             guint        status)
+{
+  alta_log_request (request->request_id, soup_server_message_get_method (request->msg),
+                    request->path, status, request->outcome,
+                    g_get_monotonic_time () - request->started, request->client_address);
+}
+
+/* Answers @error if the route did not answer, logs, lets a paused message go and frees
+ * @request.
+ */
 static void
 finish_request (AltaRequest  *request,
                 const GError *error)
@@ -624,6 +657,8 @@ finish_request (AltaRequest  *request,
 
   if (error != NULL)
     reply_error (request, error);
+
+  log_request (request, soup_server_message_get_status (request->msg));
 
   if (request->then != NULL)
     soup_server_message_unpause (request->msg);
@@ -646,7 +681,6 @@ password_job_done_cb (GObject      *object,
   AltaServer *self = request->server;
   g_autoptr (AltaPasswordResult) outcome = NULL;
   g_autoptr (GError) error = NULL;
-  const char *method = soup_server_message_get_method (request->msg);
 
   g_ptr_array_remove_fast (self->hashing, request);
   outcome = alta_password_pool_run_finish (result, &error);
@@ -656,8 +690,7 @@ password_job_done_cb (GObject      *object,
    */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      g_message ("Request %s: %s %s → not answered: the client left or the server stopped",
-                 request->request_id, method, request->path);
+      log_request (request, 0);
       request_free (request);
       return;
     }
@@ -670,9 +703,8 @@ password_job_done_cb (GObject      *object,
       g_set_error_literal (&error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_INTERNAL,
                            "Password hashing failed");
     }
-  else if (request->then (request, outcome, &error))
-    g_debug ("Request %s: %s %s → %u", request->request_id, method, request->path,
-             soup_server_message_get_status (request->msg));
+  else
+    request->then (request, outcome, &error);
 
   finish_request (request, error);
 }
@@ -892,9 +924,6 @@ handle_request (SoupServer        *soup,
           alta_store_rollback (self->store);
           return;
         }
-
-      g_debug ("Request %s: %s %s → %u", request->request_id, method, path,
-               soup_server_message_get_status (msg));
     }
 
   g_assert (request->then == NULL);
