@@ -439,3 +439,83 @@ alta_a11y_tidy_window (GtkWindow  *window,
   tidy_library_part (GTK_WIDGET (window), gtk_window_get_title (window));
   alta_a11y_tidy (GTK_WIDGET (window), NULL);
 }
+
+/* Tab in a list leaves it, for the window's next stop after the list (Shift+Tab, before
+ * it): the list is made unfocusable while the window moves the focus, so that the move
+ * passes over it. The row left stays the list's focus child, where Tab comes back. */
+static gboolean
+on_list_key_pressed_cb (GtkEventControllerKey *controller,
+                        guint                  keyval,
+                        guint                  keycode,
+                        GdkModifierType        state,
+                        gpointer               user_data)
+{
+  GtkWidget *list = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  GtkWidget *row = gtk_widget_get_focus_child (list);
+  GtkRoot *root = gtk_widget_get_root (list);
+  GtkDirectionType direction;
+  GtkWidget *now;
+
+  if ((keyval != GDK_KEY_Tab && keyval != GDK_KEY_KP_Tab && keyval != GDK_KEY_ISO_Left_Tab) ||
+      (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0 || root == NULL)
+    return GDK_EVENT_PROPAGATE;
+
+  direction = keyval == GDK_KEY_ISO_Left_Tab || (state & GDK_SHIFT_MASK) != 0
+              ? GTK_DIR_TAB_BACKWARD
+              : GTK_DIR_TAB_FORWARD;
+
+  gtk_widget_set_can_focus (list, FALSE);
+  gtk_widget_child_focus (GTK_WIDGET (root), direction);
+  gtk_widget_set_can_focus (list, TRUE);
+
+  /* Nothing else in the window takes the focus: it stays where it was */
+  now = gtk_root_get_focus (root);
+  if (now == NULL && row != NULL)
+    gtk_widget_grab_focus (row);
+  else if (row != NULL && (now == NULL || !gtk_widget_is_ancestor (now, list)))
+    gtk_widget_set_focus_child (list, row);
+
+  return GDK_EVENT_STOP;
+}
+
+/* Up at the first row, Down at the last: the focus stays in the list */
+static gboolean
+on_list_keynav_failed_cb (GtkWidget        *list,
+                          GtkDirectionType  direction,
+                          gpointer          user_data)
+{
+  if (direction != GTK_DIR_UP && direction != GTK_DIR_DOWN)
+    return FALSE;
+
+  gtk_widget_error_bell (list);
+  return TRUE;
+}
+
+/**
+ * alta_a11y_one_tab_stop_per_list:
+ * @widget: a widget holding lists (GtkListBox), a page
+ *
+ * Makes each list under @widget one Tab stop: Tab and Shift+Tab leave the list, the arrows
+ * move in it and stop at its ends, and Tab comes back to the row it left. GTK 4.8's list box
+ * would take Tab to its next row (4.12's tab-behavior is not ours).
+ */
+void
+alta_a11y_one_tab_stop_per_list (GtkWidget *widget)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  if (GTK_IS_LIST_BOX (widget))
+    {
+      GtkEventController *keys = gtk_event_controller_key_new ();
+
+      gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+      g_signal_connect (keys, "key-pressed", G_CALLBACK (on_list_key_pressed_cb), NULL);
+      gtk_widget_add_controller (widget, keys);
+      g_signal_connect (widget, "keynav-failed", G_CALLBACK (on_list_keynav_failed_cb), NULL);
+      return;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    alta_a11y_one_tab_stop_per_list (child);
+}

@@ -21,5 +21,6 @@ void alta_a11y_tidy           (GtkWidget   *widget,
                                const char  *label);
 void alta_a11y_tidy_window    (GtkWindow   *window,
                                const char  *title);
+void alta_a11y_one_tab_stop_per_list (GtkWidget *widget);
 
 G_END_DECLS
