@@ -64,8 +64,6 @@ about_action (GSimpleAction *action,
                         "issue-url", ISSUE_URL,
                         "license-type", GTK_LICENSE_GPL_3_0,
                         "copyright", _("© 2026 The MyAltaMed for Linux authors"),
-                        /* Translators: your names, one a line, to be thanked */
-                        "translator-credits", _("translator-credits"),
                         "transient-for", parent,
                         "modal", TRUE,
                         NULL);
