@@ -664,8 +664,10 @@ test_vital_signs_follow_the_record (void)
   destroy_window (window);
 }
 
-/* The idle monitor's time, moved by the test */
+/* The idle monitor's clocks, moved by the test: time awake moves both, a sleep (suspend)
+ * the wall clock only */
 static gint64 test_now = G_GINT64_CONSTANT (1000000000000);
+static gint64 test_steady = G_GINT64_CONSTANT (5000000);
 
 static gint64
 test_clock (gpointer user_data)
@@ -673,12 +675,39 @@ test_clock (gpointer user_data)
   return test_now;
 }
 
+static gint64
+test_steady_clock (gpointer user_data)
+{
+  return test_steady;
+}
+
+static void
+use_test_clocks (GtkWidget *window)
+{
+  alta_idle_monitor_set_clocks (alta_window_get_idle_monitor (ALTA_WINDOW (window)), test_clock,
+                                test_steady_clock, NULL);
+}
+
+static void
+check_idle (GtkWidget *window)
+{
+  alta_idle_monitor_check (alta_window_get_idle_monitor (ALTA_WINDOW (window)));
+}
+
 static void
 move_clock (GtkWidget *window,
             int        seconds)
 {
   test_now += seconds * G_USEC_PER_SEC;
-  alta_idle_monitor_check (alta_window_get_idle_monitor (ALTA_WINDOW (window)));
+  test_steady += seconds * G_USEC_PER_SEC;
+  check_idle (window);
+}
+
+/* The computer sleeps: the monotonic clock stops, the wall clock goes on */
+static void
+sleep_for (gint64 seconds)
+{
+  test_now += seconds * G_USEC_PER_SEC;
 }
 
 static AdwMessageDialog *
@@ -718,8 +747,7 @@ test_idle_warning_then_sign_out (void)
   GtkWidget *window = new_window (portal);
   const char *notice[] = { "You were signed out after 1 minute without activity", NULL };
 
-  alta_idle_monitor_set_clock (alta_window_get_idle_monitor (ALTA_WINDOW (window)), test_clock,
-                               NULL);
+  use_test_clocks (window);
   session = sign_in_and_look_around (window);
   before = everything (session, NULL);
 
@@ -751,6 +779,97 @@ test_idle_warning_then_sign_out (void)
   destroy_window (window);
 }
 
+/* A laptop closed past the limit, the record on screen: the wall clock jumps over the sleep,
+ * the monotonic clock (which GLib's timeouts follow) does not. On waking, the first check
+ * signs out, with no warning first, and her record is gone. The clock jumps; nothing sleeps.
+ */
+static void
+test_idle_sign_out_across_suspend (void)
+{
+  g_autoptr (AltaTestServer) portal = alta_test_server_new_demo ("[policy]\nidle_timeout_s=70\n");
+  g_autoptr (GPtrArray) secrets = grace_secrets ();
+  AltaSession *session;
+  g_autofree char *before = NULL;
+  GtkWidget *window = new_window (portal);
+  const char *notice[] = { "You were signed out after 1 minute without activity", NULL };
+
+  use_test_clocks (window);
+  session = sign_in_and_look_around (window);
+  before = everything (session, NULL);
+
+  /* Two hours asleep: no tick ran, no warning was shown; the first tick after waking */
+  move_clock (window, 5);
+  sleep_for (2 * 3600);
+  g_assert_true (alta_window_get_session (ALTA_WINDOW (window)) == session);
+  check_idle (window);
+  g_assert_null (alta_window_get_session (ALTA_WINDOW (window)));
+  g_assert_null (find_idle_dialog ());
+  iterate_until (has_text, notice, "the idle notice");
+  g_assert_true (is_on_sign_in (window));
+  assert_nothing_left (session, secrets, before);
+
+  destroy_window (window);
+}
+
+/* The warning was on screen when the laptop slept, and "Stay Signed In" is the first thing
+ * pressed on waking, before any tick: the limit passed in the sleep, so it signs out.
+ */
+static void
+test_idle_stay_after_suspend_signs_out (void)
+{
+  g_autoptr (AltaTestServer) portal = alta_test_server_new_demo ("[policy]\nidle_timeout_s=70\n");
+  g_autoptr (GPtrArray) secrets = grace_secrets ();
+  AdwMessageDialog *dialog;
+  AltaSession *session;
+  g_autofree char *before = NULL;
+  GtkWidget *window = new_window (portal);
+  const char *notice[] = { "You were signed out after 1 minute without activity", NULL };
+
+  use_test_clocks (window);
+  session = sign_in_and_look_around (window);
+  before = everything (session, NULL);
+
+  move_clock (window, 10);
+  dialog = find_idle_dialog ();
+  g_assert_nonnull (dialog);
+
+  /* Asleep for an hour; then "Stay Signed In" */
+  sleep_for (3600);
+  adw_message_dialog_response (dialog, "stay");
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_null (alta_window_get_session (ALTA_WINDOW (window)));
+  iterate_until (has_text, notice, "the idle notice");
+  iterate_until (has_no_idle_dialog, NULL, "the warning to close");
+  g_assert_true (is_on_sign_in (window));
+  assert_nothing_left (session, secrets, before);
+
+  destroy_window (window);
+}
+
+/* The wall clock set back two hours (by hand, or by the network's time) while she reads:
+ * the monotonic clock still counts, and the limit is where it was.
+ */
+static void
+test_idle_clock_set_back_does_not_extend (void)
+{
+  g_autoptr (AltaTestServer) portal = alta_test_server_new_demo ("[policy]\nidle_timeout_s=70\n");
+  GtkWidget *window = new_window (portal);
+
+  use_test_clocks (window);
+  sign_in (window);
+  g_assert_nonnull (alta_window_get_session (ALTA_WINDOW (window)));
+
+  test_now -= G_GINT64_CONSTANT (2 * 3600) * G_USEC_PER_SEC;
+  move_clock (window, 69);
+  g_assert_nonnull (alta_window_get_session (ALTA_WINDOW (window)));
+  g_assert_nonnull (find_idle_dialog ());
+  move_clock (window, 1);
+  g_assert_null (alta_window_get_session (ALTA_WINDOW (window)));
+  iterate_until (has_no_idle_dialog, NULL, "the warning to close");
+
+  destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -775,6 +894,11 @@ main (int   argc,
   g_test_add_func ("/client/sign-out-wipes-everything", test_sign_out_wipes_everything);
   g_test_add_func ("/client/session-ended-by-the-portal", test_session_ended_by_the_portal);
   g_test_add_func ("/client/idle-warning-then-sign-out", test_idle_warning_then_sign_out);
+  g_test_add_func ("/client/idle-sign-out-across-suspend", test_idle_sign_out_across_suspend);
+  g_test_add_func ("/client/idle-stay-after-suspend-signs-out",
+                   test_idle_stay_after_suspend_signs_out);
+  g_test_add_func ("/client/idle-clock-set-back-does-not-extend",
+                   test_idle_clock_set_back_does_not_extend);
   g_test_add_func ("/client/vital-signs-follow-the-record", test_vital_signs_follow_the_record);
   status = g_test_run ();
   alta_test_server_free (server);

@@ -33,7 +33,7 @@ PORTALD = os.path.join(BUILD, 'src', 'server', 'myaltamed-portald')
 LANGUAGES = os.environ.get('LANGUAGES', 'en es').split()
 LOCALES = {'en': 'en_US.UTF-8', 'es': 'es_MX.UTF-8'}
 # Groups of screens (methods of Screens below): SCREENS=idle takes only the idle warning
-GROUPS = os.environ.get('SCREENS', 'connection grace proxy idle').split()
+GROUPS = os.environ.get('SCREENS', 'connection grace proxy idle keys').split()
 
 # A screen's content arrives in steps (the greeting, then the lists); this is how long we
 # let the window settle once what we wait for is there, before the picture is taken.
@@ -223,6 +223,35 @@ class Screens:
             self.wait_for_label(app, 'Hello, %s', 'the greeting')
             self.wait_for_label(app, 'Are You Still There?', 'the idle warning', timeout=40)
             self.shoot('idle-warning')
+        finally:
+            app.stop()
+
+    def keys(self):
+        """The main menu (F10), the keyboard shortcuts (Ctrl+?) and the About window, with
+        its Details page, which has the phone numbers."""
+        app = App(self.portal, self.language)
+        try:
+            wait_for(lambda: find(app.root, Atspi.Role.PUSH_BUTTON, self._('Main Menu')),
+                     'the main menu button')
+            subprocess.run(['xdotool', 'key', 'F10'], check=True)
+            wait_for(lambda: find(app.root, Atspi.Role.MENU_ITEM, self._('_About MyAltaMed')),
+                     'the main menu')
+            self.shoot('main-menu')
+            subprocess.run(['xdotool', 'key', 'Escape'], check=True)
+            time.sleep(0.5)
+            subprocess.run(['xdotool', 'key', 'ctrl+question'], check=True)
+            wait_for(lambda: len(app.windows()) > 1, 'the keyboard shortcuts')
+            self.shoot('keyboard-shortcuts')
+            subprocess.run(['xdotool', 'key', 'Escape'], check=True)
+            wait_for(lambda: len(app.windows()) == 1, 'the keyboard shortcuts to close')
+            subprocess.run(['xdotool', 'key', 'F10'], check=True)
+            time.sleep(0.5)
+            subprocess.run(['xdotool', 'key', 'Down', 'Return'], check=True)
+            wait_for(lambda: len(app.windows()) > 1, 'the About window')
+            self.shoot('about')
+            # Its first row opens the Details page
+            subprocess.run(['xdotool', 'key', 'Tab', 'Return'], check=True)
+            self.shoot('about-details')
         finally:
             app.stop()
 

@@ -93,6 +93,71 @@ tidy_text_button (GtkButton *button)
     gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
 }
 
+/* The text of the first label under @widget, if any */
+static const char *
+find_label_text (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *text = GTK_IS_LABEL (child) ? gtk_label_get_text (GTK_LABEL (child))
+                                              : find_label_text (child);
+
+      if (text != NULL && text[0] != '\0')
+        return text;
+    }
+
+  return NULL;
+}
+
+/* A menu button is a box around a toggle button, and GTK 4.8 reads both, by one name
+ * ("Main menu" in "Main menu"): the box is a generic container, and the toggle button, which
+ * takes the focus, is named by the menu button's tooltip (or its label). Its menu, a popover,
+ * takes the same name, and so do the pages of the popover's inner stack.
+ */
+static void
+name_menu_button (GtkMenuButton *button,
+                  const char    *name)
+{
+  GtkPopover *popover = gtk_menu_button_get_popover (button);
+
+  set_role (GTK_WIDGET (button), GTK_ACCESSIBLE_ROLE_GENERIC);
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+  alta_a11y_name_inner (GTK_WIDGET (button), GTK_TYPE_TOGGLE_BUTTON, name);
+  /* The tooltip is its name now: read once */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (button)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_TOGGLE_BUTTON (child))
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+  if (popover != NULL)
+    {
+      gtk_accessible_update_property (GTK_ACCESSIBLE (popover), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      name, -1);
+      alta_a11y_tidy (GTK_WIDGET (popover), name);
+    }
+}
+
+static const char *
+get_menu_button_name (GtkMenuButton *button)
+{
+  const char *name = gtk_widget_get_tooltip_text (GTK_WIDGET (button));
+
+  if (name == NULL)
+    name = gtk_menu_button_get_label (button);
+  if (name == NULL)
+    name = find_label_text (GTK_WIDGET (button));
+  return name;
+}
+
+static void
+tidy_menu_button (GtkMenuButton *button)
+{
+  g_autofree char *name = g_strdup (get_menu_button_name (button));
+
+  if (name != NULL)
+    name_menu_button (button, name);
+}
+
 /* The pages of a widget's inner stack (a view switcher button's two layouts, a drop-down
  * button's "nothing chosen" and "chosen") are named after what shows them */
 static void
@@ -151,6 +216,9 @@ alta_a11y_tidy (GtkWidget  *widget,
       gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget)) == GTK_ACCESSIBLE_ROLE_WIDGET)
     set_role (widget, GTK_ACCESSIBLE_ROLE_GENERIC);
 
+  if (GTK_IS_MENU_BUTTON (widget))
+    tidy_menu_button (GTK_MENU_BUTTON (widget));
+
   if (ADW_IS_VIEW_SWITCHER (widget))
     gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                     _("Pages"), -1);
@@ -192,4 +260,262 @@ alta_a11y_name_drop_down (GtkDropDown *dropdown,
   alta_a11y_name_inner (GTK_WIDGET (dropdown), GTK_TYPE_TOGGLE_BUTTON, button_label);
   alta_a11y_name_inner (GTK_WIDGET (dropdown), GTK_TYPE_LIST_VIEW, list_label);
   alta_a11y_tidy (GTK_WIDGET (dropdown), button_label);
+}
+
+/* The title a page of a library window shows in its header bar, if it has one */
+static const char *
+find_page_title (GtkWidget *widget)
+{
+  if (ADW_IS_WINDOW_TITLE (widget))
+    return adw_window_title_get_title (ADW_WINDOW_TITLE (widget));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *title = find_page_title (child);
+
+      if (title != NULL && title[0] != '\0')
+        return title;
+    }
+
+  return NULL;
+}
+
+static gboolean
+in_titled_group (GtkWidget *widget)
+{
+  GtkWidget *group = gtk_widget_get_ancestor (widget, ADW_TYPE_PREFERENCES_GROUP);
+  const char *title = group != NULL ? adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (group))
+                                    : NULL;
+
+  return title != NULL && title[0] != '\0';
+}
+
+/* The title shown nearest above @widget: of the first of its ancestors that shows one */
+static const char *
+find_nearest_title (GtkWidget  *widget,
+                    const char *fallback)
+{
+  for (GtkWidget *ancestor = gtk_widget_get_parent (widget); ancestor != NULL;
+       ancestor = gtk_widget_get_parent (ancestor))
+    {
+      const char *title = find_page_title (ancestor);
+
+      if (title != NULL)
+        return title;
+    }
+
+  return fallback;
+}
+
+/* Icon buttons the library shows without a tooltip, by their icon */
+static const struct
+{
+  const char *icon_name;
+  const char *label;
+} icon_buttons[] = {
+  { "edit-find-symbolic",     N_("Search") },
+  { "go-previous-symbolic",   N_("Back") },
+  { "system-search-symbolic", N_("Search") },
+};
+
+static const char *
+name_of_icon (GtkImage *image)
+{
+  const char *icon_name = gtk_image_get_icon_name (image);
+
+  for (guint i = 0; icon_name != NULL && i < G_N_ELEMENTS (icon_buttons); i++)
+    if (g_str_equal (icon_name, icon_buttons[i].icon_name))
+      return _(icon_buttons[i].label);
+
+  return NULL;
+}
+
+/* What a window of the library leaves unnamed, found by what it is, as it is built: none of
+ * its parts has a name of ours. @page_title is the title of the page holding @widget.
+ */
+static void
+tidy_library_part (GtkWidget  *widget,
+                   const char *page_title)
+{
+  GtkAccessible *accessible = GTK_ACCESSIBLE (widget);
+  g_autofree char *placeholder = NULL;
+
+  /* No role at all: GTK 4.8 reads the type ("AdwClampScrollable", "GtkShortcutLabel") */
+  if (gtk_accessible_get_accessible_role (accessible) == GTK_ACCESSIBLE_ROLE_WIDGET)
+    set_role (widget, GTK_ACCESSIBLE_ROLE_GENERIC);
+
+  /* The window's own buttons (Close) are named by GTK */
+  if (GTK_IS_WINDOW_CONTROLS (widget))
+    return;
+
+  /* An icon button ("Back") says its tooltip as its name, not as its description; one
+   * without a tooltip, what its icon means. A button holding a label (the version) says it. */
+  if (GTK_IS_BUTTON (widget) && GTK_IS_IMAGE (gtk_button_get_child (GTK_BUTTON (widget))))
+    {
+      const char *tooltip = gtk_widget_get_tooltip_text (widget);
+      const char *name = tooltip != NULL ? tooltip
+                                         : name_of_icon (GTK_IMAGE (gtk_button_get_child (GTK_BUTTON (widget))));
+
+      if (name != NULL)
+        gtk_accessible_update_property (accessible, GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      if (tooltip != NULL)
+        gtk_accessible_reset_property (accessible, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+    }
+  else if (GTK_IS_BUTTON (widget) && GTK_IS_LABEL (gtk_button_get_child (GTK_BUTTON (widget))))
+    gtk_accessible_update_property (accessible, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    gtk_label_get_text (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (widget)))),
+                                    -1);
+
+  /* A menu button with no words at all: a shortcuts window's chooser of sections */
+  if (GTK_IS_MENU_BUTTON (widget) && get_menu_button_name (GTK_MENU_BUTTON (widget)) == NULL)
+    name_menu_button (GTK_MENU_BUTTON (widget), _("Sections"));
+
+  /* A list of a group without a title holds rows that open more: links. A text (the
+   * release notes, the debugging information) is named by the title above it. */
+  if (GTK_IS_LIST_BOX (widget) && !in_titled_group (widget))
+    gtk_accessible_update_property (accessible, GTK_ACCESSIBLE_PROPERTY_LABEL, _("Links"), -1);
+  if (GTK_IS_TEXT_VIEW (widget))
+    gtk_accessible_update_property (accessible, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    find_nearest_title (widget, page_title), -1);
+
+  /* A search entry, by what it says it searches ("Search Shortcuts") */
+  if (GTK_IS_SEARCH_ENTRY (widget))
+    {
+      g_object_get (widget, "placeholder-text", &placeholder, NULL);
+      if (placeholder != NULL)
+        gtk_accessible_update_property (accessible, GTK_ACCESSIBLE_PROPERTY_LABEL, placeholder, -1);
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkStackPage *page = GTK_IS_STACK (widget) ? gtk_stack_get_page (GTK_STACK (widget), child)
+                                                 : NULL;
+      const char *title = page != NULL ? gtk_stack_page_get_title (page) : NULL;
+
+      /* A stack's page (a tab panel, read by its title or else its type) is named by the
+       * title its header shows, else by what holds it; a shortcuts window's pages are
+       * numbered, with a mnemonic ("_1") */
+      if (page != NULL && title == NULL)
+        {
+          const char *shown = find_page_title (child);
+          /* Translators: a part of a window, by the title it shows ("What’s New page") */
+          g_autofree char *named = g_strdup_printf (_("%s page"),
+                                                    shown != NULL ? shown : page_title);
+
+          gtk_stack_page_set_title (page, named);
+        }
+      else if (page != NULL && title[0] == '_')
+        {
+          /* Translators: a page of the Keyboard Shortcuts window, by its number */
+          g_autofree char *numbered = g_strdup_printf (_("Page %s"), title + 1);
+
+          gtk_stack_page_set_title (page, numbered);
+        }
+
+      tidy_library_part (child, page != NULL ? gtk_stack_page_get_title (page) : page_title);
+    }
+}
+
+/**
+ * alta_a11y_tidy_window:
+ * @window: a window the library builds (an about window, a shortcuts window), not yet shown
+ * @title: (nullable): its title, when the library gives it none
+ *
+ * Tidies @window as alta_a11y_tidy() does, and names what such a window of GTK 4.8 or
+ * libadwaita 1.2 leaves unnamed: the window, its pages, its untitled lists and texts, its
+ * search entry and icon buttons; parts without a role become generic containers.
+ */
+void
+alta_a11y_tidy_window (GtkWindow  *window,
+                       const char *title)
+{
+  g_return_if_fail (GTK_IS_WINDOW (window));
+
+  if (title != NULL)
+    gtk_window_set_title (window, title);
+
+  tidy_library_part (GTK_WIDGET (window), gtk_window_get_title (window));
+  alta_a11y_tidy (GTK_WIDGET (window), NULL);
+}
+
+/* Tab in a list leaves it, for the window's next stop after the list (Shift+Tab, before
+ * it): the list is made unfocusable while the window moves the focus, so that the move
+ * passes over it. The row left stays the list's focus child, where Tab comes back. */
+static gboolean
+on_list_key_pressed_cb (GtkEventControllerKey *controller,
+                        guint                  keyval,
+                        guint                  keycode,
+                        GdkModifierType        state,
+                        gpointer               user_data)
+{
+  GtkWidget *list = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  GtkWidget *row = gtk_widget_get_focus_child (list);
+  GtkRoot *root = gtk_widget_get_root (list);
+  GtkDirectionType direction;
+  GtkWidget *now;
+
+  if ((keyval != GDK_KEY_Tab && keyval != GDK_KEY_KP_Tab && keyval != GDK_KEY_ISO_Left_Tab) ||
+      (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0 || root == NULL)
+    return GDK_EVENT_PROPAGATE;
+
+  direction = keyval == GDK_KEY_ISO_Left_Tab || (state & GDK_SHIFT_MASK) != 0
+              ? GTK_DIR_TAB_BACKWARD
+              : GTK_DIR_TAB_FORWARD;
+
+  gtk_widget_set_can_focus (list, FALSE);
+  gtk_widget_child_focus (GTK_WIDGET (root), direction);
+  gtk_widget_set_can_focus (list, TRUE);
+
+  /* Nothing else in the window takes the focus: it stays where it was */
+  now = gtk_root_get_focus (root);
+  if (now == NULL && row != NULL)
+    gtk_widget_grab_focus (row);
+  else if (row != NULL && (now == NULL || !gtk_widget_is_ancestor (now, list)))
+    gtk_widget_set_focus_child (list, row);
+
+  return GDK_EVENT_STOP;
+}
+
+/* Up at the first row, Down at the last: the focus stays in the list */
+static gboolean
+on_list_keynav_failed_cb (GtkWidget        *list,
+                          GtkDirectionType  direction,
+                          gpointer          user_data)
+{
+  if (direction != GTK_DIR_UP && direction != GTK_DIR_DOWN)
+    return FALSE;
+
+  gtk_widget_error_bell (list);
+  return TRUE;
+}
+
+/**
+ * alta_a11y_one_tab_stop_per_list:
+ * @widget: a widget holding lists (GtkListBox), a page
+ *
+ * Makes each list under @widget one Tab stop: Tab and Shift+Tab leave the list, the arrows
+ * move in it and stop at its ends, and Tab comes back to the row it left. GTK 4.8's list box
+ * would take Tab to its next row (4.12's tab-behavior is not ours).
+ */
+void
+alta_a11y_one_tab_stop_per_list (GtkWidget *widget)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  if (GTK_IS_LIST_BOX (widget))
+    {
+      GtkEventController *keys = gtk_event_controller_key_new ();
+
+      gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+      g_signal_connect (keys, "key-pressed", G_CALLBACK (on_list_key_pressed_cb), NULL);
+      gtk_widget_add_controller (widget, keys);
+      g_signal_connect (widget, "keynav-failed", G_CALLBACK (on_list_keynav_failed_cb), NULL);
+      return;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    alta_a11y_one_tab_stop_per_list (child);
 }

@@ -19,5 +19,8 @@ void alta_a11y_name_drop_down (GtkDropDown *dropdown,
                                const char  *list_label);
 void alta_a11y_tidy           (GtkWidget   *widget,
                                const char  *label);
+void alta_a11y_tidy_window    (GtkWindow   *window,
+                               const char  *title);
+void alta_a11y_one_tab_stop_per_list (GtkWidget *widget);
 
 G_END_DECLS

@@ -12,7 +12,8 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
-#include "alta-application.h"
+#include "alta-a11y.h"
+#include "alta-application-private.h"
 #include "alta-portal-client.h"
 #include "alta-portal-error.h"
 #include "alta-tls-database.h"
@@ -183,7 +184,12 @@ open_window (AltaApplication *self)
 {
   GtkWindow *window = GTK_WINDOW (alta_window_new (GTK_APPLICATION (self), self->client,
                                                    self->client_error, self->settings));
+  GtkShortcutsWindow *shortcuts;
 
+  /* GtkApplication gave the window its "Keyboard Shortcuts" (resources/gtk/help-overlay.ui) */
+  shortcuts = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
+  if (shortcuts != NULL)
+    alta_a11y_tidy_window (GTK_WINDOW (shortcuts), _("Keyboard Shortcuts"));
   gtk_window_present (window);
 }
 
@@ -288,6 +294,7 @@ alta_application_startup (GApplication *application)
   gtk_window_set_default_icon_name ("net.myaltamed.MyAltaMed");
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
+  alta_application_add_actions (self);
 }
 
 static void

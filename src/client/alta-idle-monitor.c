@@ -15,10 +15,17 @@
  * the capture phase of the window, before any widget takes them. Every second it checks
  * the time since the last input: "warn" a minute before the limit, "expired" at it.
  *
- * Time is the monotonic clock. Tests give the monitor their own clock with
- * alta_idle_monitor_set_clock() and move it, instead of waiting minutes: a call made in the
- * test's own process, so nothing outside the program (no variable, no file) can change the
- * time of an installed app.
+ * Time is the wall clock: the monotonic clock stops while the computer sleeps, and a laptop
+ * closed for an hour would wake up showing the record, its wait where it was. The wall clock
+ * jumps over the sleep, so the first check after it (the next second's tick, or the first
+ * key pressed, whichever comes first) signs out. A wall clock set back (by hand, or by NTP)
+ * must not extend the wait either: the monotonic clock counts too, and the longer of the two
+ * is the time without input.
+ *
+ * Tests give the monitor their own two clocks with alta_idle_monitor_set_clocks() and move
+ * them, instead of waiting minutes or suspending (a sleep moves the wall clock only): a call
+ * made in the test's own process, so nothing outside the program (no variable, no file) can
+ * change the time of an installed app.
  */
 
 #define WARNING_S 60
@@ -30,9 +37,11 @@ struct _AltaIdleMonitor
   GtkWidget          *window;
   GtkEventController *controller;
   gint64              limit_s;
-  AltaIdleMonitorClock clock;
+  AltaIdleMonitorClock clock;         /* the wall clock, or a test's */
+  AltaIdleMonitorClock steady_clock;  /* the monotonic clock, or a test's */
   gpointer            clock_data;
   gint64              last_input;      /* µs of the clock */
+  gint64              last_input_steady; /* µs of the monotonic clock */
   gboolean            input_pending;   /* input since alta_idle_monitor_take_activity() */
   gboolean            warned;
   guint               tick_id;
@@ -48,6 +57,9 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+static gint64 idle_seconds (AltaIdleMonitor *self);
+static gboolean expire_if_over (AltaIdleMonitor *self);
+
 static gboolean
 on_event_cb (GtkEventControllerLegacy *controller,
              GdkEvent                 *event,
@@ -61,6 +73,10 @@ on_event_cb (GtkEventControllerLegacy *controller,
     case GDK_TOUCH_BEGIN:
     case GDK_TOUCHPAD_SWIPE:
     case GDK_TOUCHPAD_PINCH:
+      /* The first key after a sleep past the limit signs out, and does nothing else: it
+       * must not open what the record showed */
+      if (self->tick_id != 0 && expire_if_over (self))
+        return GDK_EVENT_STOP;
       if (self->tick_id != 0 && !self->warned)
         alta_idle_monitor_reset (self);
       break;
@@ -96,19 +112,52 @@ on_event_cb (GtkEventControllerLegacy *controller,
 }
 
 static gint64
+wall_clock (gpointer user_data)
+{
+  return g_get_real_time ();
+}
+
+static gint64
 monotonic_clock (gpointer user_data)
 {
   return g_get_monotonic_time ();
+}
+
+/* The longer of the wall clock's and the monotonic clock's time since the last input */
+static gint64
+idle_seconds (AltaIdleMonitor *self)
+{
+  gint64 wall = self->clock (self->clock_data) - self->last_input;
+  gint64 steady = self->steady_clock (self->clock_data) - self->last_input_steady;
+
+  return MAX (wall, steady) / G_USEC_PER_SEC;
+}
+
+/* At the limit, or past it: stops, and says "expired" */
+static gboolean
+expire_if_over (AltaIdleMonitor *self)
+{
+  gint64 idle_s = idle_seconds (self);
+
+  if (idle_s < self->limit_s)
+    return FALSE;
+
+  g_debug ("%" G_GINT64_FORMAT " s without input, limit %" G_GINT64_FORMAT " s", idle_s,
+           self->limit_s);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_signal_emit (self, signals[EXPIRED], 0);
+  return TRUE;
 }
 
 static gboolean
 tick_cb (gpointer user_data)
 {
   AltaIdleMonitor *self = user_data;
-  gint64 idle_s = (self->clock (self->clock_data) - self->last_input) / G_USEC_PER_SEC;
+  gint64 idle_s = idle_seconds (self);
 
   if (idle_s >= self->limit_s)
     {
+      /* The source ends by its return value, not by g_source_remove() */
       self->tick_id = 0;
       g_signal_emit (self, signals[EXPIRED], 0);
       return G_SOURCE_REMOVE;
@@ -121,6 +170,16 @@ tick_cb (gpointer user_data)
     }
 
   return G_SOURCE_CONTINUE;
+}
+
+/* The wait starts now */
+static void
+restart (AltaIdleMonitor *self)
+{
+  self->last_input = self->clock (self->clock_data);
+  self->last_input_steady = self->steady_clock (self->clock_data);
+  self->input_pending = TRUE;
+  self->warned = FALSE;
 }
 
 static void
@@ -155,7 +214,8 @@ alta_idle_monitor_class_init (AltaIdleMonitorClass *klass)
 static void
 alta_idle_monitor_init (AltaIdleMonitor *self)
 {
-  self->clock = monotonic_clock;
+  self->clock = wall_clock;
+  self->steady_clock = monotonic_clock;
 }
 
 AltaIdleMonitor *
@@ -184,7 +244,7 @@ alta_idle_monitor_start (AltaIdleMonitor *self,
 
   alta_idle_monitor_stop (self);
   self->limit_s = MAX (limit_s, WARNING_S + 10);
-  alta_idle_monitor_reset (self);
+  restart (self);
   self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
 }
 
@@ -200,16 +260,22 @@ alta_idle_monitor_stop (AltaIdleMonitor *self)
 /**
  * alta_idle_monitor_reset:
  *
- * A person acted (or chose to stay signed in): the wait starts again.
+ * A person acted (or chose to stay signed in): the wait starts again, unless the limit has
+ * passed already (the computer slept with the warning shown, and "Stay Signed In" was the
+ * first thing pressed on waking): then the monitor stops and says "expired".
+ *
+ * Returns: %TRUE when the wait starts again, %FALSE when it had expired
  */
-void
+gboolean
 alta_idle_monitor_reset (AltaIdleMonitor *self)
 {
-  g_return_if_fail (ALTA_IS_IDLE_MONITOR (self));
+  g_return_val_if_fail (ALTA_IS_IDLE_MONITOR (self), FALSE);
 
-  self->last_input = self->clock (self->clock_data);
-  self->input_pending = TRUE;
-  self->warned = FALSE;
+  if (self->tick_id != 0 && expire_if_over (self))
+    return FALSE;
+
+  restart (self);
+  return TRUE;
 }
 
 /**
@@ -230,22 +296,29 @@ alta_idle_monitor_take_activity (AltaIdleMonitor *self)
 }
 
 /**
- * alta_idle_monitor_set_clock:
- * @clock: (nullable): what gives the time, in microseconds; %NULL for the monotonic clock
- * @user_data: data for @clock
+ * alta_idle_monitor_set_clocks:
+ * @wall: (nullable): what gives the wall clock's time, in microseconds; %NULL for the real
+ *   one (g_get_real_time())
+ * @steady: (nullable): what gives the monotonic clock's time, in microseconds; %NULL for the
+ *   real one (g_get_monotonic_time())
+ * @user_data: data for the clocks
  *
- * For tests: the monitor measures time with @clock from now on, and the wait starts again.
+ * For tests: the monitor measures time with these clocks from now on, and the wait starts
+ * again. Time awake moves both; a sleep moves @wall only.
  */
 void
-alta_idle_monitor_set_clock (AltaIdleMonitor      *self,
-                             AltaIdleMonitorClock  clock,
-                             gpointer              user_data)
+alta_idle_monitor_set_clocks (AltaIdleMonitor      *self,
+                              AltaIdleMonitorClock  wall,
+                              AltaIdleMonitorClock  steady,
+                              gpointer              user_data)
 {
   g_return_if_fail (ALTA_IS_IDLE_MONITOR (self));
 
-  self->clock = clock != NULL ? clock : monotonic_clock;
-  self->clock_data = clock != NULL ? user_data : NULL;
+  self->clock = wall != NULL ? wall : wall_clock;
+  self->steady_clock = steady != NULL ? steady : monotonic_clock;
+  self->clock_data = user_data;
   self->last_input = self->clock (self->clock_data);
+  self->last_input_steady = self->steady_clock (self->clock_data);
 }
 
 /**

@@ -21,10 +21,11 @@ AltaIdleMonitor *alta_idle_monitor_new        (GtkWidget       *window);
 void             alta_idle_monitor_start      (AltaIdleMonitor *self,
                                                gint64           limit_s);
 void             alta_idle_monitor_stop       (AltaIdleMonitor *self);
-void             alta_idle_monitor_reset      (AltaIdleMonitor *self);
+gboolean         alta_idle_monitor_reset      (AltaIdleMonitor *self);
 gboolean         alta_idle_monitor_take_activity (AltaIdleMonitor *self);
-void             alta_idle_monitor_set_clock  (AltaIdleMonitor      *self,
-                                               AltaIdleMonitorClock  clock,
+void             alta_idle_monitor_set_clocks (AltaIdleMonitor      *self,
+                                               AltaIdleMonitorClock  wall,
+                                               AltaIdleMonitorClock  steady,
                                                gpointer              user_data);
 void             alta_idle_monitor_check      (AltaIdleMonitor *self);
 

@@ -248,7 +248,9 @@ on_idle_response_cb (AdwMessageDialog *dialog,
       return;
     }
 
-  alta_idle_monitor_reset (self->idle_monitor);
+  /* "Stay" pressed after a sleep past the limit: the monitor signed out */
+  if (!alta_idle_monitor_reset (self->idle_monitor))
+    return;
   alta_idle_monitor_take_activity (self->idle_monitor);
   send_keepalive (self);
 }

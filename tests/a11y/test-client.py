@@ -976,6 +976,198 @@ def the_record_chooser_says_whose_each_record_is():
             app.stop()
 
 
+# Keyboard: the main menu (F10), its windows, and lists of one Tab stop each
+
+def press_keys(*keycodes):
+    """Presses X key codes (Xvfb's default map) together: a chord, released in reverse."""
+    for code in keycodes:
+        Atspi.generate_keyboard_event(code, None, Atspi.KeySynthType.PRESS)
+    for code in reversed(keycodes):
+        Atspi.generate_keyboard_event(code, None, Atspi.KeySynthType.RELEASE)
+
+
+KEY_F10, KEY_ESCAPE, KEY_TAB, KEY_DOWN, KEY_UP, KEY_RETURN = \
+    0xffc7, 0xff1b, 0xff09, 0xff54, 0xff52, 0xff0d
+# X key codes: 37 Control_L, 50 Shift_L, 61 slash (Shift+slash is "?"), 23 Tab
+CONTROL, SHIFT, SLASH, TAB = 37, 50, 61, 23
+
+
+def shift_tab():
+    press_keys(SHIFT, TAB)
+
+
+def window_named(app, name):
+    for i in range(app.root.get_child_count()):
+        window = app.root.get_child_at_index(i)
+        if window is not None and window.get_name() == name:
+            return window
+    return None
+
+
+def focused_row(root):
+    """(list name, row name) of the focused list item, else None."""
+    node = focused(root)
+    if node is None or node.get_role() != Atspi.Role.LIST_ITEM:
+        return None
+    parent = node.get_parent()
+    return (parent.get_name() if parent is not None else None, node.get_name())
+
+
+def wait_focus(root, predicate, what):
+    return wait_for(lambda: (lambda n: n if n is not None and predicate(n) else None)(
+        focused_row(root)), what, timeout=20)
+
+
+def main_menu_and_its_windows(language):
+    app = App(portal, language=language)
+    problems = []
+    try:
+        wait_for(lambda: find(app.root, Atspi.Role.PUSH_BUTTON,
+                              contains=tr(language, '_Sign In').replace('_', '')), 'sign-in')
+        menu_button = wait_for(lambda: find(app.root, Atspi.Role.PUSH_BUTTON,
+                                            tr(language, 'Main Menu')), 'the main menu button')
+        assert menu_button is not None
+
+        # F10 opens the menu with its first item focused
+        key(KEY_F10)
+        shortcuts_item = wait_for(lambda: (lambda n: n if n is not None and
+                                           n.get_role() == Atspi.Role.MENU_ITEM else None)(
+            focused(app.root)), 'F10 to open the main menu')
+        assert shortcuts_item.get_name() == tr(language, '_Keyboard Shortcuts').replace('_', ''), \
+            shortcuts_item.get_name()
+        items = sorted(n.get_name() for n in walk(app.root) if n.get_role() == Atspi.Role.MENU_ITEM)
+        assert items == sorted(tr(language, t).replace('_', '') for t in
+                               ('_Keyboard Shortcuts', '_About MyAltaMed')), items
+        say_nothing_wrong(app, 'the main menu', problems)
+        key(KEY_ESCAPE)
+        wait_for(lambda: (lambda n: n is None or n.get_role() != Atspi.Role.MENU_ITEM)(
+            focused(app.root)), 'Escape to close the menu')
+
+        # Ctrl+? shows the keyboard shortcuts, named, without a type name anywhere
+        press_keys(CONTROL, SHIFT, SLASH)
+        title = tr(language, 'Keyboard Shortcuts')
+        shortcuts = wait_for(lambda: window_named(app, title), 'Ctrl+? to show %r' % title)
+        wait_for(lambda: find(shortcuts, Atspi.Role.LABEL,
+                              tr(language, 'Search results by name')), 'the Ctrl+F shortcut')
+        say_nothing_wrong(app, 'the keyboard shortcuts', problems)
+        key(KEY_ESCAPE)
+        wait_for(lambda: not window_named(app, title) or
+                 not window_named(app, title).get_state_set().contains(Atspi.StateType.VISIBLE),
+                 'Escape to close the shortcuts')
+
+        # F10, Down, Enter: About, with both numbers a patient calls
+        key(KEY_F10)
+        wait_for(lambda: (lambda n: n is not None and n.get_role() == Atspi.Role.MENU_ITEM)(
+            focused(app.root)), 'F10 to open the main menu again')
+        key(KEY_DOWN)
+        wait_for(lambda: (lambda n: n is not None and n.get_name() ==
+                          tr(language, '_About MyAltaMed').replace('_', ''))(focused(app.root)),
+                 'Down to About')
+        key(KEY_RETURN)
+        about = wait_for(lambda: window_named(app, tr(language, 'About MyAltaMed')),
+                         'the About window')
+        text = all_text(about)
+        for number in ('(844)\u00a0498\u20113446', '(888)\u00a0499\u20119303', '0.1.0'):
+            assert number in text, '%r is not in the About window' % number
+        say_nothing_wrong(app, 'the About window', problems)
+    finally:
+        app.stop()
+    assert not problems, 'a screen reader would say:\n' + '\n'.join(problems)
+
+
+@test
+def f10_opens_the_main_menu_and_its_windows_read_right():
+    main_menu_and_its_windows('en')
+
+
+@test
+def f10_opens_the_main_menu_and_its_windows_read_right_in_spanish():
+    main_menu_and_its_windows('es')
+
+
+@test
+def each_summary_list_is_one_tab_stop():
+    app = App(portal)
+    try:
+        sign_in(app, 'grace', 'Orchard-Lantern-42')
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='Hello, Grace'), 'the greeting')
+        open_tab(app, 'en', 'Health Summary')
+        medications = wait_for(lambda: (lambda t: t if len(t) >= 2 else None)(
+            list_titles(app.root, 'Medications')), 'two medications or more')
+        lists = ['Allergies', 'Medications', 'Health Problems', 'Immunizations']
+
+        # Tab to the first list, from wherever the page starts
+        for _ in range(40):
+            row = focused_row(app.root)
+            if row is not None and row[0] == 'Allergies':
+                break
+            key(KEY_TAB)
+            time.sleep(0.2)
+        allergy = wait_focus(app.root, lambda r: r[0] == 'Allergies', 'Tab to the allergies')
+
+        # One Tab from each list to the first row of the next
+        stops = [allergy]
+        for name in lists[1:]:
+            key(KEY_TAB)
+            stops.append(wait_focus(app.root, lambda r, name=name: r[0] == name,
+                                    'Tab from %s to %s' % (stops[-1][0], name)))
+        log('Tab stops: %s' % stops)
+
+        # Arrows move inside a list and stop at its ends; Tab comes back to the row it left
+        shift_tab()
+        shift_tab()
+        first = wait_focus(app.root, lambda r: r[0] == 'Medications', 'Shift+Tab back to Medications')
+        key(KEY_UP)
+        key(KEY_DOWN)
+        second = wait_focus(app.root, lambda r: r[0] == 'Medications' and r[1] != first[1],
+                            'Down to the next medication')
+        for _ in range(len(medications) + 2):
+            key(KEY_DOWN)
+        last = wait_focus(app.root, lambda r: r[0] == 'Medications' and r[1] not in (first[1], second[1])
+                          or len(medications) == 2, 'Down to stop at the last medication')
+        time.sleep(0.5)
+        assert focused_row(app.root)[0] == 'Medications', 'Down left the list: %s' % (
+            focused_row(app.root),)
+        last = focused_row(app.root)
+        key(KEY_TAB)
+        wait_focus(app.root, lambda r: r[0] == 'Health Problems', 'Tab out to Health Problems')
+        shift_tab()
+        back = wait_focus(app.root, lambda r: r[0] == 'Medications', 'Shift+Tab to Medications')
+        assert back == last, 'Shift+Tab came back to %s, not to %s' % (back, last)
+    finally:
+        app.stop()
+
+
+@test
+def home_list_is_one_tab_stop():
+    app = App(portal)
+    try:
+        sign_in(app, 'grace', 'Orchard-Lantern-42')
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='Hello, Grace'), 'the greeting')
+        news = wait_for(lambda: find(app.root, Atspi.Role.LIST, 'What’s New'), 'the news list')
+        rows = wait_for(lambda: (lambda n: n if n >= 2 else None)(news.get_child_count()),
+                        'its rows')
+        for _ in range(40):
+            row = focused_row(app.root)
+            if row is not None and row[0] == 'What’s New':
+                break
+            key(KEY_TAB)
+            time.sleep(0.2)
+        first = wait_focus(app.root, lambda r: r[0] == 'What’s New', 'Tab to the news')
+        key(KEY_DOWN)
+        second = wait_focus(app.root, lambda r: r[0] == 'What’s New' and r != first,
+                            'Down to the next row')
+        key(KEY_TAB)
+        wait_for(lambda: (lambda r: r is None or r[0] != 'What’s New')(focused_row(app.root)),
+                 'Tab to leave the list, not to its next row')
+        shift_tab()
+        back = wait_focus(app.root, lambda r: r[0] == 'What’s New', 'Shift+Tab back to the list')
+        assert back == second, 'Shift+Tab came back to %s, not to %s (of %d rows)' % (
+            back, second, rows)
+    finally:
+        app.stop()
+
+
 # The idle warning and sign-out are tested in tests/test-client-wipe.c, on a clock the test
 # moves: here they would wait 80 real seconds.
 

@@ -289,6 +289,8 @@ static void
 alta_home_page_init (AltaHomePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Each list is one Tab stop, arrows move in it */
+  alta_a11y_one_tab_stop_per_list (GTK_WIDGET (self));
 
   self->session_signals = g_signal_group_new (ALTA_TYPE_SESSION);
   g_signal_connect_object (self->session_signals, "bind", G_CALLBACK (on_session_bind_cb), self,

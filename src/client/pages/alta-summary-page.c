@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "alta-a11y.h"
 #include "alta-allergy.h"
 #include "alta-immunization.h"
 #include "alta-medication.h"
@@ -20,7 +21,7 @@
 
 /* Four lists bound to the session's models. Each says what its emptiness means. Records
  * are short here (tens of rows): a GtkListBox per list; the results page, which can hold
- * thousands, uses a GtkListView.
+ * thousands, uses a GtkListView. Each list is one Tab stop, with the arrows inside.
  */
 
 struct _AltaSummaryPage
@@ -293,6 +294,8 @@ alta_summary_page_init (AltaSummaryPage *self)
   set_placeholder (self->immunizations_list, _("No immunizations on file"));
   set_placeholder (self->medications_list, _("No medications on file"));
   set_placeholder (self->problems_list, _("No health problems on file"));
+  /* Each list is one Tab stop, arrows move in it */
+  alta_a11y_one_tab_stop_per_list (GTK_WIDGET (self));
 
   self->session_signals = g_signal_group_new (ALTA_TYPE_SESSION);
   g_signal_connect_object (self->session_signals, "bind", G_CALLBACK (on_session_bind_cb), self,

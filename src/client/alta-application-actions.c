@@ -1,0 +1,89 @@
+/* alta-application-actions.c: the application's actions, from its main menu
+ *
+ * Copyright 2026 The MyAltaMed for Linux authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "alta-application-actions"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "alta-a11y.h"
+#include "alta-application-private.h"
+
+/* The main menu (F10, in every window's header bar) offers "Keyboard Shortcuts", which is
+ * GtkApplication's own win.show-help-overlay (resources/gtk/help-overlay.ui, Ctrl+?), and
+ * "About MyAltaMed", app.about, with the numbers a patient calls. The numbers are written
+ * with no-break spaces and hyphens, as on the Help page, so a narrow window never splits
+ * one.
+ */
+
+#define WEBSITE          "https://myaltamed.net"
+#define ISSUE_URL        "https://myaltamed.net/linux/issues"
+/* (844) 498-3446 and (888) 499-9303, with U+00A0 and U+2011 (no-break hyphen) */
+#define SUPPORT_NUMBER   "(844)\u00a0498\u20113446"
+#define SERVICE_NUMBER   "(888)\u00a0499\u20119303"
+
+static char *
+dup_support_text (void)
+{
+  /* Translators: %s is the Patient Support Line's phone number */
+  g_autofree char *support = g_strdup_printf (_("For your account, your password or your activation code, call the MyAltaMed Patient Support Line at %s."),
+                                              SUPPORT_NUMBER);
+  /* Translators: %s is the Patient Service Center's phone number */
+  g_autofree char *service = g_strdup_printf (_("If a situation needs immediate attention, call the Patient Service Center at %s. In an emergency, dial 911."),
+                                              SERVICE_NUMBER);
+
+  return g_strdup_printf ("%s\n\n%s", support, service);
+}
+
+/* "app.about": over the window it was asked from */
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  GtkApplication *application = GTK_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (application);
+  g_autofree char *comments = dup_support_text ();
+  const char *developers[] = { _("The MyAltaMed for Linux authors"), NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "application-name", _("MyAltaMed"),
+                        "application-icon", APP_ID,
+                        "developer-name", _("The MyAltaMed for Linux authors"),
+                        "developers", developers,
+                        "version", PACKAGE_VERSION,
+                        "comments", comments,
+                        "website", WEBSITE,
+                        "issue-url", ISSUE_URL,
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "copyright", _("© 2026 The MyAltaMed for Linux authors"),
+                        "transient-for", parent,
+                        "modal", TRUE,
+                        NULL);
+  alta_a11y_tidy_window (GTK_WINDOW (about), _("About MyAltaMed"));
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static const GActionEntry actions[] = {
+  { "about", about_action, NULL, NULL, NULL, { 0 } },
+};
+
+/**
+ * alta_application_add_actions:
+ *
+ * Adds the main menu's application actions to @self, at startup.
+ */
+void
+alta_application_add_actions (AltaApplication *self)
+{
+  g_return_if_fail (ALTA_IS_APPLICATION (self));
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
+}
