@@ -466,7 +466,7 @@ static void
 test_tls_renegotiation (void)
 {
   g_autoptr (AltaTestServer) server = alta_test_server_new_demo (extra_config);
-  g_autofree char *connect = g_strdup_printf ("127.0.0.1:%u", server_port (server));
+  g_autofree char *connect = g_strdup_printf ("127.0.0.1:%u", alta_test_server_port (server));
   g_autofree char *ca = g_build_filename (server->data_dir, "tls", "ca.pem", NULL);
   g_autoptr (GSubprocess) openssl = NULL;
   g_autoptr (GDataInputStream) lines = NULL;
