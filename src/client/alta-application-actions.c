@@ -23,7 +23,6 @@
  */
 
 #define WEBSITE          "https://myaltamed.net"
-#define ISSUE_URL        "https://myaltamed.net/linux/issues"
 /* (844) 498-3446 and (888) 499-9303, with U+00A0 and U+2011 (no-break hyphen) */
 #define SUPPORT_NUMBER   "(844)\u00a0498\u20113446"
 #define SERVICE_NUMBER   "(888)\u00a0499\u20119303"
@@ -61,7 +60,6 @@ about_action (GSimpleAction *action,
                         "version", PACKAGE_VERSION,
                         "comments", comments,
                         "website", WEBSITE,
-                        "issue-url", ISSUE_URL,
                         "license-type", GTK_LICENSE_GPL_3_0,
                         "copyright", _("© 2026 The MyAltaMed for Linux authors"),
                         "transient-for", parent,
