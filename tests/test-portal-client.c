@@ -208,7 +208,29 @@ test_typed_calls (void)
   me = alta_portal_client_get_account_finish (client, wait_for_result (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (alta_portal_account_get_username (me), ==, "grace");
+  g_assert_cmpint (alta_portal_account_get_previous_sign_in (me), ==,
+                   alta_portal_account_get_previous_sign_in (account));
   g_clear_object (&result);
+
+  /* What is new follows the account, from the portal: a second sign-in elsewhere is told
+   * of this one.
+   */
+  {
+    g_autoptr (AltaPortalClient) other = alta_test_server_new_client (server);
+    g_autoptr (AltaPortalAccount) again = NULL;
+    g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+
+    alta_portal_client_sign_in_async (other, "grace", "Orchard-Lantern-42", NULL,
+                                      alta_test_store_result_cb, &result);
+    again = alta_portal_client_sign_in_finish (other, wait_for_result (&result), &idle_timeout_s,
+                                               &retry_after_s, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (alta_portal_account_get_previous_sign_in (again), >,
+                     alta_portal_account_get_previous_sign_in (account));
+    g_assert_cmpint (alta_portal_account_get_previous_sign_in (again), <=,
+                     g_date_time_to_unix (now) + 1);
+    g_clear_object (&result);
+  }
 
   /* A search, then a read of its first result */
   alta_portal_client_search_async (client, ALTA_TYPE_ALLERGY,

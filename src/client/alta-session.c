@@ -34,7 +34,7 @@ struct _AltaSession
   AltaPortalClient *client;
   AltaPortalAccount      *account;
   gint64            idle_timeout_s;
-  gint64            last_visit;       /* Unix time of the previous visit, for what is new */
+  gint64            last_visit;       /* the account's previous sign-in (Unix time), for what is new */
 
   /* The record shown */
   char             *record_id;
@@ -353,15 +353,13 @@ alta_session_init (AltaSession *self)
  * @client: the client, holding the session's token
  * @account: the account signed in
  * @idle_timeout_s: the portal's idle limit
- * @last_visit: when the record was last opened (Unix time), for what is new
  *
  * Returns: (transfer full): a session showing the account's own record
  */
 AltaSession *
 alta_session_new (AltaPortalClient *client,
                   AltaPortalAccount      *account,
-                  gint64            idle_timeout_s,
-                  gint64            last_visit)
+                  gint64            idle_timeout_s)
 {
   AltaSession *self;
 
@@ -372,7 +370,7 @@ alta_session_new (AltaPortalClient *client,
   self->client = g_object_ref (client);
   self->account = g_object_ref (account);
   self->idle_timeout_s = idle_timeout_s;
-  self->last_visit = last_visit;
+  self->last_visit = alta_portal_account_get_previous_sign_in (account);
   self->record_id = g_strdup (alta_portal_account_get_patient_id (account));
   self->record_name = g_strdup (alta_portal_account_get_own_name (account));
 

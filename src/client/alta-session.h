@@ -34,8 +34,7 @@ G_DECLARE_FINAL_TYPE (AltaSession, alta_session, ALTA, SESSION, GObject)
 
 AltaSession      *alta_session_new                     (AltaPortalClient     *client,
                                                         AltaPortalAccount          *account,
-                                                        gint64                idle_timeout_s,
-                                                        gint64                last_visit);
+                                                        gint64                idle_timeout_s);
 AltaPortalClient *alta_session_get_client              (AltaSession          *self);
 AltaPortalAccount *alta_session_get_account           (AltaSession          *self);
 const char       *alta_session_get_own_name            (AltaSession          *self);

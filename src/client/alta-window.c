@@ -469,13 +469,11 @@ on_signed_in_cb (AltaWindow     *self,
                  AltaSignInPage *page)
 {
   g_autoptr (AltaSession) session = NULL;
-  gint64 last_visit;
 
-  last_visit = self->settings != NULL ? g_settings_get_int64 (self->settings, "last-visit") : 0;
-  if (self->settings != NULL)
-    g_settings_set_int64 (self->settings, "last-visit", g_get_real_time () / G_USEC_PER_SEC);
-
-  session = alta_session_new (self->client, account, idle_timeout_s, last_visit);
+  /* What is new since the last visit comes from the portal's previous sign-in: the computer
+   * keeps nothing per patient.
+   */
+  session = alta_session_new (self->client, account, idle_timeout_s);
   alta_window_set_session (self, session);
 }
 

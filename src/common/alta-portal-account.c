@@ -33,6 +33,7 @@ struct _AltaPortalAccount
   char    *role;
   char    *language;
   char    *patient_id;
+  gint64   previous_sign_in;  /* Unix time; 0 on the account's first sign-in */
   GArray  *records;     /* of Record */
 };
 
@@ -127,6 +128,25 @@ alta_portal_account_init (AltaPortalAccount *self)
   g_array_set_clear_func (self->records, record_clear);
 }
 
+/* An RFC 3339 time as Unix time; 0 for none or one that does not parse */
+static gint64
+parse_time (const char *text)
+{
+  g_autoptr (GDateTime) time = NULL;
+
+  if (text == NULL)
+    return 0;
+
+  time = g_date_time_new_from_iso8601 (text, NULL);
+  if (time == NULL)
+    {
+      g_warning ("The portal sent a previous sign-in time that is not RFC 3339");
+      return 0;
+    }
+
+  return g_date_time_to_unix (time);
+}
+
 /**
  * alta_portal_account_new_from_json:
  * @account: the API's `account` object
@@ -154,6 +174,7 @@ alta_portal_account_new_from_json (JsonObject  *account,
   self->role = g_strdup (alta_json_get_string (account, "role"));
   self->language = g_strdup (alta_json_get_string (account, "language"));
   self->patient_id = g_strdup (alta_json_get_string (account, "patient_id"));
+  self->previous_sign_in = parse_time (alta_json_get_string (account, "previous_sign_in_at"));
 
   records = alta_json_get_array (account, "records");
   for (guint i = 0; records != NULL && i < json_array_get_length (records); i++)
@@ -185,6 +206,22 @@ alta_portal_account_get_username (AltaPortalAccount *self)
   g_return_val_if_fail (ALTA_IS_PORTAL_ACCOUNT (self), NULL);
 
   return self->username;
+}
+
+/**
+ * alta_portal_account_get_previous_sign_in:
+ *
+ * The portal keeps when the account last signed in, so that what is new since then follows
+ * the patient and nothing of it is stored on the computer.
+ *
+ * Returns: the account's sign-in before this one (Unix time), or 0 when this is its first
+ */
+gint64
+alta_portal_account_get_previous_sign_in (AltaPortalAccount *self)
+{
+  g_return_val_if_fail (ALTA_IS_PORTAL_ACCOUNT (self), 0);
+
+  return self->previous_sign_in;
 }
 
 /**

@@ -20,6 +20,7 @@ AltaPortalAccount *alta_portal_account_new_from_json(JsonObject  *account,
                                                   GError     **error);
 const char  *alta_portal_account_get_username           (AltaPortalAccount *self);
 const char  *alta_portal_account_get_role               (AltaPortalAccount *self);
+gint64       alta_portal_account_get_previous_sign_in   (AltaPortalAccount *self);
 const char  *alta_portal_account_get_language           (AltaPortalAccount *self);
 const char  *alta_portal_account_get_patient_id         (AltaPortalAccount *self);
 const char  *alta_portal_account_get_own_name           (AltaPortalAccount *self);
