@@ -86,6 +86,13 @@ write_config (AltaTestServer *self,
   g_key_file_set_integer (file, "rate-limit", "per_account_per_minute", 1000);
   /* Every test's patients connect from one loopback address, as a lobby behind NAT does */
   g_key_file_set_integer (file, "server", "max_connections_per_address", 256);
+  /* Under the sanitizers a burst of 40 new connections takes longer than the 5 s a handshake
+   * is given (the handshakes share one main loop and two busy cores), and a test that signs
+   * in for seconds must not race the close of its idle keep-alive connections.
+   * test-connections tests both timeouts with its own short ones.
+   */
+  g_key_file_set_integer (file, "server", "handshake_timeout_s", 30);
+  g_key_file_set_integer (file, "server", "keepalive_timeout_s", 30);
 
   if (extra_config != NULL)
     {

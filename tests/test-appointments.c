@@ -1007,7 +1007,10 @@ on_burst_answer_cb (GObject      *object,
   /* No answer: the server died (a reset connection, or one reset during its TLS
    * handshake); test_parallel checks that every request got one. */
   if (response == NULL)
-    g_assert_true (error != NULL && error->domain == ALTA_PORTAL_ERROR);
+    {
+      g_assert_true (error != NULL && error->domain == ALTA_PORTAL_ERROR);
+      g_test_message ("request %u got no answer: %s", pending->index, error->message);
+    }
   g_ptr_array_index (pending->responses, pending->index) = response;
   (*pending->n_done)++;
   if (pending->on_answer != NULL)
