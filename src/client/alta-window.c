@@ -41,6 +41,7 @@ struct _AltaWindow
   GError               *setup_error;
 
   GtkStack             *stack;
+  AdwViewStack         *view_stack;
   AltaConnectPage      *connect_page;
   AltaSignInPage       *sign_in_page;
   AltaHomePage         *home_page;
@@ -522,6 +523,24 @@ win_retry_action (GtkWidget  *widget,
   connect_to_portal (ALTA_WINDOW (widget));
 }
 
+/* win.show-page('NAME'): one of the record's pages, by its name in the view stack (Home's
+ * rows open what they count) */
+static void
+win_show_page_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  AltaWindow *self = ALTA_WINDOW (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+
+  if (self->session == NULL || adw_view_stack_get_child_by_name (self->view_stack, name) == NULL)
+    {
+      g_warning ("win.show-page: no page named %s", name);
+      return;
+    }
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
 static void
 win_sign_out_action (GtkWidget  *widget,
                      const char *action_name,
@@ -638,11 +657,13 @@ alta_window_class_init (AltaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, summary_page);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, AltaWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, vitals_page);
   gtk_widget_class_bind_template_callback (widget_class, on_record_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_signed_in_cb);
 
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, win_retry_action);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", win_show_page_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, win_sign_out_action);
 }
 
