@@ -1168,6 +1168,47 @@ def home_list_is_one_tab_stop():
         app.stop()
 
 
+def selected_tab(root):
+    """The name of the record page shown: the page tab whose state is SELECTED."""
+    for node in walk(root):
+        if node.get_role() == Atspi.Role.PAGE_TAB and \
+                node.get_state_set().contains(Atspi.StateType.SELECTED):
+            return node.get_name()
+    return None
+
+
+@test
+def home_results_row_opens_test_results():
+    app = App(portal)
+    try:
+        sign_in(app, 'grace', 'Orchard-Lantern-42')
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='Hello, Grace'), 'the greeting')
+        wait_for(lambda: selected_tab(app.root) == 'Home' or None, 'Home shown')
+        news = wait_for(lambda: find(app.root, Atspi.Role.LIST, 'What’s New'), 'the news list')
+        row = wait_for(lambda: next((news.get_child_at_index(i)
+                                     for i in range(news.get_child_count())
+                                     if 'results' in (news.get_child_at_index(i).get_name() or '')),
+                                    None), 'the results row')
+        # GTK 4.8 gives list rows no AT-SPI action: a keyboard reaches it as a person does
+        for _ in range(40):
+            if focused_row(app.root) is not None and focused_row(app.root)[0] == 'What’s New':
+                break
+            key(KEY_TAB)
+            time.sleep(0.2)
+        wait_focus(app.root, lambda r: r[0] == 'What’s New', 'Tab to the news')
+        for _ in range(news.get_child_count()):
+            if 'results' in (focused(app.root).get_name() or ''):
+                break
+            key(KEY_DOWN)
+            time.sleep(0.2)
+        assert focused(app.root).get_name() == row.get_name(), 'the results row not focused'
+        key(KEY_RETURN)
+        wait_for(lambda: selected_tab(app.root) == 'Test Results' or None,
+                 'Test Results shown after the row (shown: %s)' % selected_tab(app.root))
+    finally:
+        app.stop()
+
+
 # The idle warning and sign-out are tested in tests/test-client-wipe.c, on a clock the test
 # moves: here they would wait 80 real seconds.
 
