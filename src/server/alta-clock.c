@@ -65,7 +65,15 @@ void
 alta_clock_date_of (gint64  unix_time,
                     GDate  *out_date)
 {
-  g_autoptr (GDateTime) time = g_date_time_new_from_unix_local (unix_time);
+  /* The server's zone, looked up once: g_time_zone_new_local() reads /etc/localtime's link
+   * again on every call, and every request asks for today */
+  static GTimeZone *local_zone;
+  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (unix_time);
+  g_autoptr (GDateTime) time = NULL;
+
+  if (g_once_init_enter (&local_zone))
+    g_once_init_leave (&local_zone, g_time_zone_new_local ());
+  time = g_date_time_to_timezone (utc, local_zone);
 
   g_date_clear (out_date, 1);
   g_date_set_dmy (out_date,

@@ -197,7 +197,14 @@ alta_log_writer (GLogLevelFlags   log_level,
 
   if ((log_level & G_LOG_LEVEL_INFO) != 0 && has_field (copy, n_fields, "REQUEST_ID"))
     {
-      if (g_log_writer_is_journald (fileno (stderr)) &&
+      /* Asked once: standard error stays what it was at start, and the question costs a
+       * system call, once per request otherwise */
+      static gsize to_journal;
+
+      if (g_once_init_enter (&to_journal))
+        g_once_init_leave (&to_journal, g_log_writer_is_journald (fileno (stderr)) ? 2 : 1);
+
+      if (to_journal == 2 &&
           g_log_writer_journald (log_level, copy, n_fields, user_data) == G_LOG_WRITER_HANDLED)
         return G_LOG_WRITER_HANDLED;
 

@@ -6,7 +6,11 @@
 # With HALF_OPEN=N (200 by default, 0 for none), each round also runs nginx and the portal
 # while tests/bench/half-open.py holds N half-open TLS handshakes against the one measured.
 # wrk's 50 connections come from one address: the portal's cap per address is lifted to 64.
+# With BEFORE=DIR (a build folder of an earlier commit), each round also measures that build's
+# portal, alone and beside the half-open handshakes, so before and after share the machine's
+# noise.
 #   BUILD=build-release ROUNDS=3 DURATION=10 HALF_OPEN=200 tests/bench/bench-me.sh
+#   BEFORE=/tmp/before/build-release BUILD=build-release tests/bench/bench-me.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -19,6 +23,16 @@ HALF_OPEN=${HALF_OPEN:-200}
 printf '[server]\nmax_connections_per_address=64\n' > "$work/portald.conf"
 start_portal "$work/portal" --config "$work/portald.conf"
 token=$(sign_in grace Orchard-Lantern-42)
+BEFORE=${BEFORE:-}
+if [ -n "$BEFORE" ]; then
+  after_portald=$portald after_url=$portal_url after_ca=$ca
+  portald=$BEFORE/src/server/myaltamed-portald
+  [ -x "$portald" ] || { echo "bench: no portal in $BEFORE"; exit 1; }
+  # the earlier build has no cap per address, so it takes no configuration
+  start_portal "$work/portal-before"
+  before_url=$portal_url before_token=$(sign_in grace Orchard-Lantern-42)
+  portald=$after_portald portal_url=$after_url ca=$after_ca
+fi
 curl -s --cacert "$ca" -H "Authorization: Bearer $token" -o "$work/me.json" "$portal_url/api/v1/me"
 size=$(stat -c %s "$work/me.json")
 
@@ -50,6 +64,13 @@ for round in $(seq "$ROUNDS"); do
     with_half_open "$nginx1_url" nginx1_half_open "$nginx1_url/api/v1/me"
     with_half_open "$portal_url" portald_half_open "$portal_url/api/v1/me" "Authorization: Bearer $token"
   fi
+  if [ -n "$BEFORE" ]; then
+    run_wrk portald_before "$before_url/api/v1/me" "Authorization: Bearer $before_token"
+    if [ "$HALF_OPEN" -gt 0 ]; then
+      with_half_open "$before_url" portald_before_half_open "$before_url/api/v1/me" \
+        "Authorization: Bearer $before_token"
+    fi
+  fi
   echo "  round $round done"
 done
 
@@ -58,6 +79,10 @@ rows=("myaltamed-portald (1 thread)=portald" "myaltamed-portald, background=port
 if [ "$HALF_OPEN" -gt 0 ]; then
   rows+=("nginx, 1 worker, $HALF_OPEN half-open=nginx1_half_open"
          "myaltamed-portald, $HALF_OPEN half-open=portald_half_open")
+fi
+if [ -n "$BEFORE" ]; then
+  rows+=("myaltamed-portald before ($(git -C "$BEFORE/.." log -1 --format=%h 2>/dev/null || echo "$BEFORE"))=portald_before")
+  [ "$HALF_OPEN" -gt 0 ] && rows+=("myaltamed-portald before, $HALF_OPEN half-open=portald_before_half_open")
 fi
 wrk_table nginx1 "nginx, 1 worker (reference)=nginx1" "${rows[@]}"
 /usr/bin/python3 - "$work" <<'PY'
