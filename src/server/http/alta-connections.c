@@ -436,7 +436,17 @@ start_handshake (Conn *conn)
   clear_source (&conn->watch);
 
   base = alta_prefix_stream_new (G_IO_STREAM (conn->socket_connection), hello, TRUE);
-  tls = g_tls_server_connection_new (G_IO_STREAM (base), self->certificate, &error);
+  /* "database" set to NULL at construction, as libsoup's own listener does: the server asks
+   * no client for a certificate, so it trusts no authority. Left unset, every connection
+   * loads and deduplicates the system's whole CA bundle on this thread (about 140
+   * certificates, tens of milliseconds): under a burst of new connections the main loop did
+   * little else and answered a few dozen requests a second */
+  tls = g_initable_new (g_tls_backend_get_server_connection_type (g_tls_backend_get_default ()),
+                        NULL, &error,
+                        "base-io-stream", base,
+                        "certificate", self->certificate,
+                        "database", NULL,
+                        NULL);
   if (tls == NULL)
     {
       g_warning ("TLS with %s: %s", conn->address, error->message);
