@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "alta-a11y.h"
 #include "alta-portal-error.h"
 #include "alta-preferences-page.h"
 #include "alta-format.h"
@@ -49,7 +50,7 @@ struct _AltaPreferencesPage
   AdwEntryRow      *email_row;
   GtkSpinner       *email_spinner;
   AdwEntryRow      *city_row;
-  AdwComboRow      *language_row;
+  GtkDropDown      *language_dropdown;
   GtkSpinner       *language_spinner;
   GtkImage         *length_rule_icon;
   GtkPasswordEntry *new_password_entry;
@@ -321,7 +322,7 @@ clear_passwords (AltaPreferencesPage *self)
 
 static void on_language_selected_cb (AltaPreferencesPage *self,
                                      GParamSpec          *pspec,
-                                     AdwComboRow         *row);
+                                     GtkDropDown         *dropdown);
 
 /* The row shows the language the app speaks now */
 static void
@@ -330,12 +331,12 @@ fill_language (AltaPreferencesPage *self)
   const char *language = self->session != NULL
     ? alta_portal_client_get_language (alta_session_get_client (self->session)) : NULL;
 
-  g_signal_handlers_block_by_func (self->language_row, on_language_selected_cb, self);
-  adw_combo_row_set_selected (self->language_row, 0);
+  g_signal_handlers_block_by_func (self->language_dropdown, on_language_selected_cb, self);
+  gtk_drop_down_set_selected (self->language_dropdown, 0);
   for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
     if (g_strcmp0 (languages[i], language) == 0)
-      adw_combo_row_set_selected (self->language_row, i);
-  g_signal_handlers_unblock_by_func (self->language_row, on_language_selected_cb, self);
+      gtk_drop_down_set_selected (self->language_dropdown, i);
+  g_signal_handlers_unblock_by_func (self->language_dropdown, on_language_selected_cb, self);
 }
 
 /* A save that failed: the log says what the portal said, the person a sentence of ours */
@@ -554,9 +555,9 @@ language_saved_cb (GObject      *object,
 static void
 on_language_selected_cb (AltaPreferencesPage *self,
                          GParamSpec          *pspec,
-                         AdwComboRow         *row)
+                         GtkDropDown         *dropdown)
 {
-  guint selected = adw_combo_row_get_selected (row);
+  guint selected = gtk_drop_down_get_selected (dropdown);
 
   if (self->session == NULL || selected >= G_N_ELEMENTS (languages) ||
       g_strcmp0 (languages[selected],
@@ -670,7 +671,7 @@ alta_preferences_page_class_init (AltaPreferencesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, email_password_entry_box);
   gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, email_row);
   gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, email_spinner);
-  gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, language_row);
+  gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, language_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, language_spinner);
   gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, length_rule);
   gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, length_rule_icon);
@@ -700,6 +701,8 @@ static void
 alta_preferences_page_init (AltaPreferencesPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  alta_a11y_name_drop_down (self->language_dropdown, _("Show the languages"),
+                            _("Languages to choose from"));
   self->cancellable = g_cancellable_new ();
   update_email (self);
   update_contact (self);
