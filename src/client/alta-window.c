@@ -896,12 +896,15 @@ alta_window_take_over (AltaWindow *self,
   g_autoptr (AltaSession) session = NULL;
   gboolean on_preferences;
   const char *page;
+  int width;
+  int height;
 
   g_return_if_fail (ALTA_IS_WINDOW (self));
   g_return_if_fail (ALTA_IS_WINDOW (old));
 
-  gtk_window_set_default_size (GTK_WINDOW (self), gtk_widget_get_width (GTK_WIDGET (old)),
-                               gtk_widget_get_height (GTK_WIDGET (old)));
+  /* GTK keeps a window's default size as its size, as a person left it */
+  gtk_window_get_default_size (GTK_WINDOW (old), &width, &height);
+  gtk_window_set_default_size (GTK_WINDOW (self), width, height);
   if (gtk_window_is_maximized (GTK_WINDOW (old)))
     gtk_window_maximize (GTK_WINDOW (self));
   if (gtk_window_is_fullscreen (GTK_WINDOW (old)))
