@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 # test-preferences.py: Preferences, in the real app against the real demo portal, driven
-# through accessibility (AT-SPI): a new address reaches the FHIR Patient; a new email is
+# through accessibility (AT-SPI): a new address reaches the FHIR Patient, once the portal is
+# back from a stop that kept what was typed; a new email is
 # refused with a wrong password (what was typed stays) and saved with the right one; a new
 # language turns the window Spanish at once, keeps its size and what was typed, and is saved
 # to the account; a new password, with its rules marked as it is typed, signs in. Run by meson
@@ -169,6 +170,18 @@ def address_then_email():
                            ('City', 'Los Angeles'), ('State', 'CA'), ('ZIP Code', '90029')):
             type_into(app.root, name, text)
         wait_for(lambda: sensitive(app.root, 'Save Phone and Address'), 'the save button')
+
+        # The portal stopped: a failure in words, and what was typed stays for the retry
+        port = int(portal.url.rsplit(':', 1)[1].split('/')[0])
+        portal.halt()
+        try:
+            press(app.root, 'Save Phone and Address')
+            toast(app.root, 'MyAltaMed could not reach the portal. Check this computer’s '
+                  'internet connection, then try again.')
+            assert entry_text(app.root, 'Street Address') == '4100 Sunset Blvd', 'typed text lost'
+        finally:
+            portal.start(port)
+        wait_for(lambda: sensitive(app.root, 'Save Phone and Address'), 'the save button again')
         press(app.root, 'Save Phone and Address')
         toast(app.root, 'Phone and address saved.')
 
