@@ -25,7 +25,7 @@ APP_G_DEBUG = os.environ.pop('G_DEBUG', None)
 import gi  # noqa: E402
 
 gi.require_version('Atspi', '2.0')
-from gi.repository import Atspi  # noqa: E402
+from gi.repository import Atspi, GLib  # noqa: E402
 
 from altaatspi import Portal as DemoPortal  # noqa: E402
 from altaatspi import find, find_app, press, spoken_problems, text_of, type_into  # noqa: E402
@@ -96,9 +96,27 @@ def entry_text(root, name, role=Atspi.Role.TEXT):
     return text_of(entry)
 
 
+def shallow_label(root, text, max_depth=10):
+    """The label @text nearest to @root, looked for breadth first: a toast sits near the top
+    of the window, and a walk through the record's long lists first could outlast it."""
+    level = [root]
+    for _ in range(max_depth):
+        below = []
+        for node in level:
+            try:
+                if node.get_role() == Atspi.Role.LABEL and node.get_name() == text:
+                    return node
+                below += [node.get_child_at_index(i) for i in range(node.get_child_count())]
+            except GLib.Error:
+                continue
+        level = [node for node in below if node is not None]
+    return None
+
+
 def toast(root, text, timeout=60):
     """Waits for the toast that says @text."""
-    return wait_for(lambda: find(root, Atspi.Role.LABEL, text), 'the toast: ' + text, timeout)
+    return wait_for(lambda: shallow_label(root, text), 'the toast: ' + text, timeout,
+                    interval=0.05)
 
 
 def sensitive(root, name):
