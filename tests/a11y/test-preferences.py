@@ -73,15 +73,15 @@ def test(function):
     return function
 
 
-def sign_in(app, password):
-    type_into(app.root, 'Username', 'grace')
+def sign_in(app, password, username='grace', greeting='Hello, Grace'):
+    type_into(app.root, 'Username', username)
     type_into(app.root, 'Password', password, role=Atspi.Role.PASSWORD_TEXT)
     press(app.root, 'Sign In')
-    wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='Hello, Grace'), 'the greeting')
+    wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains=greeting), 'the greeting')
 
 
 def open_preferences(app):
-    """Ctrl+comma, as the main menu says; the page shows her account's email."""
+    """Ctrl+comma, as the main menu says; the page shows the account's email."""
     Atspi.generate_keyboard_event(KEYCODE_CONTROL_L, None, Atspi.KeySynthType.PRESS)
     Atspi.generate_keyboard_event(ord(','), None, Atspi.KeySynthType.SYM)
     Atspi.generate_keyboard_event(KEYCODE_CONTROL_L, None, Atspi.KeySynthType.RELEASE)
@@ -316,6 +316,46 @@ def language_turns_spanish_at_once():
         assert frame_size(app.root) == resized, (frame_size(app.root), resized)
         problems = spoken_problems(app.root)
         assert not problems, 'a screen reader would say: ' + '; '.join(problems)
+    finally:
+        app.stop()
+
+
+def visible(node):
+    return node is not None and node.get_state_set().contains(Atspi.StateType.VISIBLE)
+
+
+@test
+def a_proxy_record_shown_keeps_the_account_own():
+    """Daniel looks at his son's record: Preferences are still his own account's."""
+    daniel = me(portal.request('/api/v1/sessions', {'username': 'daniel',
+                                                     'password': 'Harbor-Kite-1988'})
+                ['access_token'])
+    app = App(portal)
+    try:
+        sign_in(app, 'Harbor-Kite-1988', 'daniel', 'Hello, Daniel')
+        switcher = wait_for(lambda: find(app.root, Atspi.Role.COMBO_BOX, 'Record shown'),
+                            'the record switcher')
+        opener = wait_for(lambda: next((n for n in walk(switcher) if n is not switcher and
+                                        n.get_n_actions() > 0), None), 'the switcher button')
+        assert opener.do_action(0)
+        time.sleep(0.5)
+        for key in (0xff54, 0xff0d):  # Down, Return: the second record, Mateo's
+            Atspi.generate_keyboard_event(key, None, Atspi.KeySynthType.SYM)
+            time.sleep(0.3)
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL,
+                              contains='You are viewing the record of Mateo Reyes'), 'the banner')
+
+        open_preferences(app)
+        assert entry_text(app.root, 'Email Address') == daniel['email']
+        assert entry_text(app.root, 'Phone') == (daniel['phone'] or '')
+        # Not a page of Mateo's record: no record chooser in the header, a way back instead
+        wait_for(lambda: not visible(find(app.root, Atspi.Role.COMBO_BOX, 'Record shown')),
+                 'the record chooser to hide')
+
+        press(app.root, 'Back')
+        wait_for(lambda: visible(find(app.root, Atspi.Role.COMBO_BOX, 'Record shown')),
+                 'the record chooser again')
+        assert not visible(find(app.root, Atspi.Role.PUSH_BUTTON, 'Back'))
     finally:
         app.stop()
 
