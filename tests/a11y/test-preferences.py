@@ -345,8 +345,16 @@ def a_proxy_record_shown_keeps_the_account_own():
         wait_for(lambda: find(app.root, Atspi.Role.LABEL,
                               contains='You are viewing the record of Mateo Reyes'), 'the banner')
 
-        open_preferences(app)
-        assert entry_text(app.root, 'Email Address') == daniel['email']
+        # This time from the main menu: F10 opens it, its first item is Preferences
+        Atspi.generate_keyboard_event(0xffc7, None, Atspi.KeySynthType.SYM)  # F10
+        item = wait_for(lambda: find(app.root, Atspi.Role.MENU_ITEM, 'Preferences'),
+                        'Preferences in the main menu')
+        wait_for(lambda: item.get_state_set().contains(Atspi.StateType.FOCUSED),
+                 'Preferences first in the menu')
+        Atspi.generate_keyboard_event(0xff0d, None, Atspi.KeySynthType.SYM)  # Return
+        email = wait_for(lambda: find(app.root, Atspi.Role.TEXT, 'Email Address'), 'Preferences')
+        wait_for(lambda: text_of(email) == daniel['email'], 'his email address')
+        wait_for(lambda: find(app.root, Atspi.Role.PUSH_BUTTON, 'Back'), 'the Back button')
         assert entry_text(app.root, 'Phone') == (daniel['phone'] or '')
         # Not a page of Mateo's record: no record chooser in the header, a way back instead
         wait_for(lambda: not visible(find(app.root, Atspi.Role.COMBO_BOX, 'Record shown')),
