@@ -316,6 +316,11 @@ def language_turns_spanish_at_once():
         assert frame_size(app.root) == resized, (frame_size(app.root), resized)
         problems = spoken_problems(app.root)
         assert not problems, 'a screen reader would say: ' + '; '.join(problems)
+
+        # The phone typed in English is saved in Spanish
+        press(app.root, 'Guardar teléfono y domicilio')
+        toast(app.root, 'Se guardaron su teléfono y su domicilio.')
+        assert me(token)['phone'] == '(323) 555-0199'
     finally:
         app.stop()
 
