@@ -23,6 +23,7 @@
 #include "alta-idle-monitor.h"
 #include "alta-report-row.h"
 #include "alta-portal-error.h"
+#include "alta-preferences-page.h"
 #include "alta-results-page.h"
 #include "alta-session.h"
 #include "alta-sign-in-page.h"
@@ -33,6 +34,9 @@
 #include "alta-window.h"
 
 static AltaTestServer *server;
+
+/* Typed in Preferences and never saved */
+#define DRAFT_STREET "1234 Draft Lane"
 
 typedef struct
 {
@@ -308,6 +312,13 @@ grace_secrets (void)
 
   alta_test_sign_in (client, "grace", "Orchard-Lantern-42");
   g_ptr_array_add (secrets, g_strdup ("Grace"));
+  /* Her account's details, which Preferences shows, and what she typed there unsaved */
+  me = alta_test_request (client, "GET", "/api/v1/me", NULL, ALTA_REQUEST_NONE);
+  g_ptr_array_add (secrets, g_strdup (json_object_get_string_member (alta_test_response_object (me),
+                                                                     "email")));
+  g_ptr_array_add (secrets, g_strdup (json_object_get_string_member (alta_test_response_object (me),
+                                                                     "phone")));
+  g_ptr_array_add (secrets, g_strdup (DRAFT_STREET));
 
   for (guint i = 0; i < G_N_ELEMENTS (searches); i++)
     {
@@ -396,6 +407,11 @@ sign_in_and_look_around (GtkWidget *window)
                               GTK_TYPE_BUTTON, NULL);
   g_signal_emit_by_name (trend_button, "clicked");
   iterate_until (shows_trend, results_page, "the trend");
+
+  /* Preferences, with a new street typed and not saved */
+  g_assert_true (gtk_widget_activate_action (window, "win.show-preferences", NULL));
+  type_into (find_widget (window, ALTA_TYPE_PREFERENCES_PAGE, NULL), ADW_TYPE_ENTRY_ROW,
+             "Street Address", DRAFT_STREET);
 
   return g_object_ref (alta_window_get_session (ALTA_WINDOW (window)));
 }

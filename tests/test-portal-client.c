@@ -693,9 +693,12 @@ test_writes (void)
     g_clear_error (&error);
   }
 
-  /* The account: a phone number, a refused one */
+  /* The account: a phone number and an address, read back; a refused phone */
   {
-    g_autoptr (JsonObject) changes = parse_object ("{\"phone\":\"(626) 555-0142\"}");
+    g_autoptr (JsonObject) changes = parse_object ("{\"phone\":\"(626) 555-0142\","
+                                                   "\"address\":{\"line\":[\"4100 Sunset Blvd\","
+                                                   "\"Apt 3\"],\"city\":\"Los Angeles\","
+                                                   "\"state\":\"CA\",\"postal_code\":\"90029\"}}");
     g_autoptr (JsonObject) bad = parse_object ("{\"phone\":\"call me\"}");
     g_autoptr (GAsyncResult) result = NULL;
     g_autoptr (GAsyncResult) bad_result = NULL;
@@ -707,6 +710,22 @@ test_writes (void)
     account = alta_portal_client_update_account_finish (grace, wait_for_result (&result), &error);
     g_assert_no_error (error);
     g_assert_nonnull (account);
+    g_assert_cmpstr (alta_portal_account_get_phone (account), ==, "(626) 555-0142");
+    g_assert_nonnull (alta_portal_account_get_email (account));
+    {
+      const char *city = NULL;
+      const char *state = NULL;
+      const char *postal_code = NULL;
+      const char * const *lines = alta_portal_account_get_address (account, &city, &state,
+                                                                   &postal_code);
+      const char * const expected[] = { "4100 Sunset Blvd", "Apt 3", NULL };
+
+      g_assert_nonnull (lines);
+      g_assert_true (g_strv_equal (lines, expected));
+      g_assert_cmpstr (city, ==, "Los Angeles");
+      g_assert_cmpstr (state, ==, "CA");
+      g_assert_cmpstr (postal_code, ==, "90029");
+    }
 
     alta_portal_client_update_account_async (grace, bad, NULL, NULL, alta_test_store_result_cb,
                                              &bad_result);

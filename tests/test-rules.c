@@ -122,6 +122,13 @@ test_password_policy (void)
   /* Eight characters, counted as characters and not bytes. */
   g_assert_cmpint (alta_rules_check_password ("ñandú-ñu", "ana"), ==, ALTA_PASSWORD_OK);
   g_assert_cmpint (alta_rules_check_password ("ñandúñu", "ana"), ==, ALTA_PASSWORD_TOO_SHORT);
+
+  /* The username part alone, as Preferences marks it while a short password is typed */
+  g_assert_true (alta_rules_password_contains_username ("Grace1", "grace"));
+  g_assert_true (alta_rules_password_contains_username ("xGRACEx", "grace"));
+  g_assert_false (alta_rules_password_contains_username ("Orchard-Lantern-42", "grace"));
+  g_assert_false (alta_rules_password_contains_username ("grace", NULL));
+  g_assert_false (alta_rules_password_contains_username ("grace", ""));
 }
 
 static void

@@ -33,7 +33,7 @@ PORTALD = os.path.join(BUILD, 'src', 'server', 'myaltamed-portald')
 LANGUAGES = os.environ.get('LANGUAGES', 'en es').split()
 LOCALES = {'en': 'en_US.UTF-8', 'es': 'es_MX.UTF-8'}
 # Groups of screens (methods of Screens below): SCREENS=idle takes only the idle warning
-GROUPS = os.environ.get('SCREENS', 'connection grace proxy idle keys').split()
+GROUPS = os.environ.get('SCREENS', 'connection grace proxy idle keys preferences').split()
 
 # A screen's content arrives in steps (the greeting, then the lists); this is how long we
 # let the window settle once what we wait for is there, before the picture is taken.
@@ -137,7 +137,7 @@ class Screens:
 
     def sign_in(self, app, username, password):
         type_into(app.root, self._('Username'), username)
-        type_into(app.root, self._('Password'), password)
+        type_into(app.root, self._('Password'), password, role=Atspi.Role.PASSWORD_TEXT)
         press(app.root, self._('_Sign In'))
 
     def wait_for_label(self, app, msgid, what, timeout=60):
@@ -223,6 +223,33 @@ class Screens:
             self.wait_for_label(app, 'Hello, %s', 'the greeting')
             self.wait_for_label(app, 'Are You Still There?', 'the idle warning', timeout=40)
             self.shoot('idle-warning')
+        finally:
+            app.stop()
+
+    def preferences(self):
+        """grace's Preferences (Ctrl+comma): a new email typed, which asks for her password,
+        then a new password typed halfway, with the policy's marks. Nothing is saved."""
+        _ = self._
+        app = App(self.portal, self.language)
+        try:
+            self.sign_in(app, 'grace', 'Orchard-Lantern-42')
+            self.wait_for_label(app, 'Hello, %s', 'the greeting')
+            subprocess.run(['xdotool', 'key', 'ctrl+comma'], check=True)
+            email = wait_for(lambda: find(app.root, Atspi.Role.TEXT, _('Email Address')),
+                             'the email row')
+            wait_for(lambda: '@' in (email.get_text(0, email.get_character_count()) or ''),
+                     'her email address')
+            email.set_text_contents('grace.miller@example.net')
+            wait_for(lambda: find(app.root, Atspi.Role.PASSWORD_TEXT,
+                                  _('Current Password, to Confirm')), 'the password to confirm')
+            self.shoot('preferences')
+            new = wait_for(lambda: find(app.root, Atspi.Role.PASSWORD_TEXT, _('New Password')),
+                           'the new password')
+            new.set_text_contents('grace-1')
+            # The wheel scrolls the page down to the password (AT-SPI cannot, in GTK 4.8)
+            subprocess.run(['xdotool', 'mousemove', str(WIDTH // 2), str(HEIGHT // 2),
+                            'click', '--repeat', '25', '--delay', '30', '5'], check=True)
+            self.shoot('preferences-password')
         finally:
             app.stop()
 

@@ -15,7 +15,8 @@
 #include "alta-a11y.h"
 #include "alta-application-private.h"
 
-/* The main menu (F10, in every window's header bar) offers "Keyboard Shortcuts", which is
+/* The main menu (F10, in every window's header bar) offers "Preferences" (the window's
+ * win.show-preferences, Ctrl+comma, while signed in), "Keyboard Shortcuts", which is
  * GtkApplication's own win.show-help-overlay (resources/gtk/help-overlay.ui, Ctrl+?), and
  * "About MyAltaMed", app.about, with the numbers a patient calls. The numbers are written
  * with no-break spaces and hyphens, as on the Help page, so a narrow window never splits
@@ -84,4 +85,6 @@ alta_application_add_actions (AltaApplication *self)
   g_return_if_fail (ALTA_IS_APPLICATION (self));
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-preferences",
+                                         (const char *[]) { "<Control>comma", NULL });
 }

@@ -179,12 +179,17 @@ apply_language (AltaApplication *self,
   client_follow_language (self);
 }
 
+/* A new window; in place of @old (nullable) when the language changed, with what it held */
 static void
-open_window (AltaApplication *self)
+open_window (AltaApplication *self,
+             GtkWindow       *old)
 {
   GtkWindow *window = GTK_WINDOW (alta_window_new (GTK_APPLICATION (self), self->client,
                                                    self->client_error, self->settings));
   GtkShortcutsWindow *shortcuts;
+
+  if (old != NULL && ALTA_IS_WINDOW (old))
+    alta_window_take_over (ALTA_WINDOW (window), ALTA_WINDOW (old));
 
   /* GtkApplication gave the window its "Keyboard Shortcuts" (resources/gtk/help-overlay.ui) */
   shortcuts = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
@@ -228,14 +233,15 @@ alta_application_activate (GApplication *application)
 
   language = self->settings != NULL ? g_settings_get_string (self->settings, "language") : NULL;
   apply_language (self, language);
-  open_window (self);
+  open_window (self, NULL);
 
   /* The window shows "Connecting" until the client is made */
   if (self->client == NULL && self->client_error == NULL)
     make_client (self);
 }
 
-/* The sign-in page's language row: remembered, and the window built again in it */
+/* The language rows of the sign-in page and of Preferences: remembered, and the window
+ * built again in it */
 static void
 language_action (GSimpleAction *action,
                  GVariant      *parameter,
@@ -253,8 +259,9 @@ language_action (GSimpleAction *action,
     g_settings_set_string (self->settings, "language", language);
   apply_language (self, language);
 
-  /* Only offered while signed out, so the old window holds nothing to keep */
-  open_window (self);
+  /* Signed in (Preferences), the new window takes over the session, the size and what was
+   * typed; signed out (the sign-in page), there is nothing to keep but the size */
+  open_window (self, old);
   if (old != NULL)
     gtk_window_destroy (old);
 }

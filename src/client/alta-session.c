@@ -1018,3 +1018,20 @@ alta_session_get_account (AltaSession *self)
 
   return self->account;
 }
+
+/**
+ * alta_session_set_account:
+ * @account: the account as the portal answered a change of it
+ *
+ * Keeps the session's account in step with what Preferences saved (contact details,
+ * language). The records shown stay as they are.
+ */
+void
+alta_session_set_account (AltaSession       *self,
+                          AltaPortalAccount *account)
+{
+  g_return_if_fail (ALTA_IS_SESSION (self));
+  g_return_if_fail (ALTA_IS_PORTAL_ACCOUNT (account));
+
+  g_set_object (&self->account, account);
+}

@@ -37,6 +37,8 @@ AltaSession      *alta_session_new                     (AltaPortalClient     *cl
                                                         gint64                idle_timeout_s);
 AltaPortalClient *alta_session_get_client              (AltaSession          *self);
 AltaPortalAccount *alta_session_get_account           (AltaSession          *self);
+void              alta_session_set_account             (AltaSession          *self,
+                                                        AltaPortalAccount    *account);
 const char       *alta_session_get_own_name            (AltaSession          *self);
 const char       *alta_session_get_record_id           (AltaSession          *self);
 const char       *alta_session_get_record_name         (AltaSession          *self);

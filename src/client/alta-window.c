@@ -17,6 +17,7 @@
 #include "alta-home-page.h"
 #include "alta-idle-monitor.h"
 #include "alta-portal-error.h"
+#include "alta-preferences-page.h"
 #include "alta-results-page.h"
 #include "alta-rules.h"
 #include "alta-session.h"
@@ -45,11 +46,13 @@ struct _AltaWindow
   AltaConnectPage      *connect_page;
   AltaSignInPage       *sign_in_page;
   AltaHomePage         *home_page;
+  AltaPreferencesPage  *preferences_page;
   AltaResultsPage      *results_page;
   AltaSummaryPage      *summary_page;
   AltaVitalsPage       *vitals_page;
   AdwViewSwitcherTitle *switcher_title;
   AdwToastOverlay      *toast_overlay;
+  GtkButton            *back_button;
   GtkDropDown          *record_dropdown;
   GtkRevealer          *proxy_banner;
   GtkLabel             *proxy_label;
@@ -104,6 +107,24 @@ clear_clipboards (AltaWindow *self)
       gdk_clipboard_set_content (clipboards[i], NULL);
 }
 
+/* The header bar of Preferences (a way back, its title) or of the record (the view
+ * switcher, the record chooser when there is a choice) */
+static void
+show_header_for (AltaWindow *self,
+                 gboolean    preferences)
+{
+  gboolean signed_in = self->session != NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), preferences);
+  adw_view_switcher_title_set_title (self->switcher_title,
+                                     preferences ? _("Preferences") : _("MyAltaMed"));
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title,
+                                                     signed_in && !preferences);
+  gtk_widget_set_visible (GTK_WIDGET (self->record_dropdown),
+                          signed_in && !preferences &&
+                          g_list_model_get_n_items (alta_session_get_records (self->session)) > 1);
+}
+
 /* Nobody signed in: the sign-in page, and nothing of anyone anywhere else */
 static void
 show_nobody (AltaWindow *self)
@@ -126,8 +147,10 @@ show_nobody (AltaWindow *self)
   gtk_label_set_text (self->proxy_label, "");
   gtk_widget_set_visible (GTK_WIDGET (self->proxy_label), FALSE);
   clear_clipboards (self);
+  show_header_for (self, FALSE);
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-preferences", FALSE);
   gtk_stack_set_visible_child_name (self->stack, "sign-in");
   alta_bench_mark_next_frame (GTK_WIDGET (self), "sign-in-page");
 }
@@ -445,12 +468,11 @@ show_session (AltaWindow *self)
   gtk_drop_down_set_model (self->record_dropdown, records);
   gtk_drop_down_set_selected (self->record_dropdown, 0);
   g_signal_handlers_unblock_by_func (self->record_dropdown, on_record_selected_cb, self);
-  gtk_widget_set_visible (GTK_WIDGET (self->record_dropdown),
-                          g_list_model_get_n_items (records) > 1);
   update_proxy_banner (self);
 
-  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, TRUE);
+  show_header_for (self, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-preferences", TRUE);
   /* The password field lets go of the focus before its page hides: a hidden text that keeps
    * the focus gets no focus-out, and its cursor keeps blinking (GTK warns) */
   gtk_root_set_focus (GTK_ROOT (self), NULL);
@@ -539,6 +561,36 @@ win_show_page_action (GtkWidget  *widget,
       return;
     }
   adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+/* win.show-preferences (Ctrl+comma): the signed-in account's own, whichever record is shown */
+static void
+win_show_preferences_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  AltaWindow *self = ALTA_WINDOW (widget);
+
+  if (self->session == NULL)
+    return;
+
+  show_header_for (self, TRUE);
+  gtk_stack_set_visible_child_name (self->stack, "preferences");
+}
+
+/* win.show-record: back from Preferences */
+static void
+win_show_record_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  AltaWindow *self = ALTA_WINDOW (widget);
+
+  if (self->session == NULL)
+    return;
+
+  show_header_for (self, FALSE);
+  gtk_stack_set_visible_child_name (self->stack, "record");
 }
 
 static void
@@ -639,6 +691,7 @@ alta_window_class_init (AltaWindowClass *klass)
 
   g_type_ensure (ALTA_TYPE_CONNECT_PAGE);
   g_type_ensure (ALTA_TYPE_HOME_PAGE);
+  g_type_ensure (ALTA_TYPE_PREFERENCES_PAGE);
   g_type_ensure (ALTA_TYPE_RESULTS_PAGE);
   g_type_ensure (ALTA_TYPE_SIGN_IN_PAGE);
   g_type_ensure (ALTA_TYPE_SUMMARY_PAGE);
@@ -646,8 +699,10 @@ alta_window_class_init (AltaWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/net/myaltamed/MyAltaMed/ui/alta-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, AltaWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, connect_page);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, home_page);
+  gtk_widget_class_bind_template_child (widget_class, AltaWindow, preferences_page);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, proxy_banner);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, proxy_label);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, record_dropdown);
@@ -664,6 +719,9 @@ alta_window_class_init (AltaWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, win_retry_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", win_show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.show-preferences", NULL,
+                                   win_show_preferences_action);
+  gtk_widget_class_install_action (widget_class, "win.show-record", NULL, win_show_record_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, win_sign_out_action);
 }
 
@@ -674,6 +732,7 @@ alta_window_init (AltaWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-preferences", FALSE);
   /* The chooser's list says whose each record is; its button, the name only */
   list_factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (list_factory, "setup", G_CALLBACK (on_record_item_setup_cb), NULL);
@@ -686,6 +745,8 @@ alta_window_init (AltaWindow *self)
 
   /* Every page shows the window's session */
   g_object_bind_property (self, "session", self->home_page, "session", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self, "session", self->preferences_page, "session",
+                          G_BINDING_SYNC_CREATE);
   g_object_bind_property (self, "session", self->results_page, "session", G_BINDING_SYNC_CREATE);
   g_object_bind_property (self, "session", self->summary_page, "session", G_BINDING_SYNC_CREATE);
   g_object_bind_property (self, "session", self->vitals_page, "session", G_BINDING_SYNC_CREATE);
@@ -818,4 +879,56 @@ alta_window_get_idle_monitor (AltaWindow *self)
   g_return_val_if_fail (ALTA_IS_WINDOW (self), NULL);
 
   return self->idle_monitor;
+}
+
+/**
+ * alta_window_take_over:
+ * @old: the window this one replaces, built in another language
+ *
+ * Carries a signed-in person across a change of language: @old's session (not signed out),
+ * its size, the page it showed and what was typed in Preferences. @old is left showing
+ * nobody, to be destroyed.
+ */
+void
+alta_window_take_over (AltaWindow *self,
+                       AltaWindow *old)
+{
+  g_autoptr (AltaSession) session = NULL;
+  gboolean on_preferences;
+  const char *page;
+  int width;
+  int height;
+
+  g_return_if_fail (ALTA_IS_WINDOW (self));
+  g_return_if_fail (ALTA_IS_WINDOW (old));
+
+  /* GTK keeps a window's default size as its size, as a person left it */
+  gtk_window_get_default_size (GTK_WINDOW (old), &width, &height);
+  gtk_window_set_default_size (GTK_WINDOW (self), width, height);
+  if (gtk_window_is_maximized (GTK_WINDOW (old)))
+    gtk_window_maximize (GTK_WINDOW (self));
+  if (gtk_window_is_fullscreen (GTK_WINDOW (old)))
+    gtk_window_fullscreen (GTK_WINDOW (self));
+
+  if (old->session == NULL)
+    return;
+
+  on_preferences = g_strcmp0 (gtk_stack_get_visible_child_name (old->stack), "preferences") == 0;
+  page = adw_view_stack_get_visible_child_name (old->view_stack);
+
+  /* The old window lets go of the session without signing out at the portal */
+  g_cancellable_cancel (old->cancellable);
+  session = g_steal_pointer (&old->session);
+  g_signal_group_set_target (old->session_signals, NULL);
+
+  alta_window_set_session (self, session);
+  if (page != NULL)
+    adw_view_stack_set_visible_child_name (self->view_stack, page);
+  alta_preferences_page_take_typed (self->preferences_page, old->preferences_page);
+  g_object_notify_by_pspec (G_OBJECT (old), properties[PROP_SESSION]);
+  show_nobody (old);
+
+  if (on_preferences)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-preferences", NULL);
+  alta_preferences_page_save_language (self->preferences_page);
 }

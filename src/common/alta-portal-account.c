@@ -33,6 +33,12 @@ struct _AltaPortalAccount
   char    *role;
   char    *language;
   char    *patient_id;
+  char    *email;
+  char    *phone;
+  char   **address_lines;  /* NULL when no address is on file */
+  char    *city;
+  char    *state;
+  char    *postal_code;
   gint64   previous_sign_in;  /* Unix time; 0 on the account's first sign-in */
   GArray  *records;     /* of Record */
 };
@@ -70,6 +76,12 @@ alta_portal_account_finalize (GObject *object)
   g_clear_pointer (&self->role, g_free);
   g_clear_pointer (&self->language, g_free);
   g_clear_pointer (&self->patient_id, g_free);
+  g_clear_pointer (&self->email, g_free);
+  g_clear_pointer (&self->phone, g_free);
+  g_clear_pointer (&self->address_lines, g_strfreev);
+  g_clear_pointer (&self->city, g_free);
+  g_clear_pointer (&self->state, g_free);
+  g_clear_pointer (&self->postal_code, g_free);
   g_clear_pointer (&self->records, g_array_unref);
 
   G_OBJECT_CLASS (alta_portal_account_parent_class)->finalize (object);
@@ -147,6 +159,33 @@ parse_time (const char *text)
   return g_date_time_to_unix (time);
 }
 
+/* The account's `address` ({line:[..], city, state, postal_code}, or null) */
+static void
+read_address (AltaPortalAccount *self,
+              JsonObject        *account)
+{
+  JsonObject *address = alta_json_get_object (account, "address");
+  JsonArray *lines;
+  g_autoptr (GStrvBuilder) builder = NULL;
+
+  if (address == NULL)
+    return;
+
+  builder = g_strv_builder_new ();
+  lines = alta_json_get_array (address, "line");
+  for (guint i = 0; lines != NULL && i < json_array_get_length (lines); i++)
+    {
+      JsonNode *line = json_array_get_element (lines, i);
+
+      if (JSON_NODE_HOLDS_VALUE (line) && json_node_get_value_type (line) == G_TYPE_STRING)
+        g_strv_builder_add (builder, json_node_get_string (line));
+    }
+  self->address_lines = g_strv_builder_end (builder);
+  self->city = g_strdup (alta_json_get_string (address, "city"));
+  self->state = g_strdup (alta_json_get_string (address, "state"));
+  self->postal_code = g_strdup (alta_json_get_string (address, "postal_code"));
+}
+
 /**
  * alta_portal_account_new_from_json:
  * @account: the API's `account` object
@@ -174,6 +213,9 @@ alta_portal_account_new_from_json (JsonObject  *account,
   self->role = g_strdup (alta_json_get_string (account, "role"));
   self->language = g_strdup (alta_json_get_string (account, "language"));
   self->patient_id = g_strdup (alta_json_get_string (account, "patient_id"));
+  self->email = g_strdup (alta_json_get_string (account, "email"));
+  self->phone = g_strdup (alta_json_get_string (account, "phone"));
+  read_address (self, account);
   self->previous_sign_in = parse_time (alta_json_get_string (account, "previous_sign_in_at"));
 
   records = alta_json_get_array (account, "records");
@@ -347,4 +389,57 @@ alta_portal_account_get_record_birth_date (AltaPortalAccount *self,
   g_return_val_if_fail (index < self->records->len, NULL);
 
   return g_array_index (self->records, Record, index).birth_date;
+}
+
+/**
+ * alta_portal_account_get_email:
+ *
+ * Returns: (nullable): the account's email address, where reset links and notices go
+ */
+const char *
+alta_portal_account_get_email (AltaPortalAccount *self)
+{
+  g_return_val_if_fail (ALTA_IS_PORTAL_ACCOUNT (self), NULL);
+
+  return self->email;
+}
+
+/**
+ * alta_portal_account_get_phone:
+ *
+ * Returns: (nullable): the account's phone number, as the patient wrote it
+ */
+const char *
+alta_portal_account_get_phone (AltaPortalAccount *self)
+{
+  g_return_val_if_fail (ALTA_IS_PORTAL_ACCOUNT (self), NULL);
+
+  return self->phone;
+}
+
+/**
+ * alta_portal_account_get_address:
+ * @out_city: (out) (optional) (nullable): the city
+ * @out_state: (out) (optional) (nullable): the state
+ * @out_postal_code: (out) (optional) (nullable): the postal code
+ *
+ * The home address on the patient's own record, borrowed.
+ *
+ * Returns: (nullable) (transfer none): the street lines, or %NULL when no address is on file
+ */
+const char * const *
+alta_portal_account_get_address (AltaPortalAccount  *self,
+                                 const char        **out_city,
+                                 const char        **out_state,
+                                 const char        **out_postal_code)
+{
+  g_return_val_if_fail (ALTA_IS_PORTAL_ACCOUNT (self), NULL);
+
+  if (out_city != NULL)
+    *out_city = self->city;
+  if (out_state != NULL)
+    *out_state = self->state;
+  if (out_postal_code != NULL)
+    *out_postal_code = self->postal_code;
+  return (const char * const *)self->address_lines;
 }

@@ -23,6 +23,12 @@ const char  *alta_portal_account_get_role               (AltaPortalAccount *self
 gint64       alta_portal_account_get_previous_sign_in   (AltaPortalAccount *self);
 const char  *alta_portal_account_get_language           (AltaPortalAccount *self);
 const char  *alta_portal_account_get_patient_id         (AltaPortalAccount *self);
+const char  *alta_portal_account_get_email              (AltaPortalAccount *self);
+const char  *alta_portal_account_get_phone              (AltaPortalAccount *self);
+const char * const *alta_portal_account_get_address     (AltaPortalAccount  *self,
+                                                         const char        **out_city,
+                                                         const char        **out_state,
+                                                         const char        **out_postal_code);
 const char  *alta_portal_account_get_own_name           (AltaPortalAccount *self);
 guint        alta_portal_account_get_n_records          (AltaPortalAccount *self);
 const char  *alta_portal_account_get_record_id          (AltaPortalAccount *self,

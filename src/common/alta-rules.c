@@ -281,6 +281,30 @@ alta_rules_is_common_password (const char *password)
 }
 
 /**
+ * alta_rules_password_contains_username:
+ * @password: a candidate password
+ * @username: (nullable): the account's username
+ *
+ * Returns: whether @password holds @username, ignoring case (the policy forbids it)
+ */
+gboolean
+alta_rules_password_contains_username (const char *password,
+                                       const char *username)
+{
+  g_autofree char *folded_password = NULL;
+  g_autofree char *folded_username = NULL;
+
+  g_return_val_if_fail (password != NULL, FALSE);
+
+  if (username == NULL || username[0] == '\0')
+    return FALSE;
+
+  folded_password = g_utf8_casefold (password, -1);
+  folded_username = g_utf8_casefold (username, -1);
+  return strstr (folded_password, folded_username) != NULL;
+}
+
+/**
  * alta_rules_check_password:
  * @password: a candidate password, valid UTF-8
  * @username: (nullable): the account's username
@@ -304,14 +328,8 @@ alta_rules_check_password (const char *password,
   if (length > ALTA_PASSWORD_MAX_LENGTH)
     return ALTA_PASSWORD_TOO_LONG;
 
-  if (username != NULL && username[0] != '\0')
-    {
-      g_autofree char *folded_password = g_utf8_casefold (password, -1);
-      g_autofree char *folded_username = g_utf8_casefold (username, -1);
-
-      if (strstr (folded_password, folded_username) != NULL)
-        return ALTA_PASSWORD_MATCHES_USERNAME;
-    }
+  if (alta_rules_password_contains_username (password, username))
+    return ALTA_PASSWORD_MATCHES_USERNAME;
 
   if (alta_rules_is_common_password (password))
     return ALTA_PASSWORD_COMMON;

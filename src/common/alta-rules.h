@@ -61,6 +61,8 @@ const char          *alta_rules_relationship_to_string     (AltaRelationship    
 AltaPasswordProblem  alta_rules_check_password             (const char          *password,
                                                             const char          *username);
 gboolean             alta_rules_is_common_password         (const char          *password);
+gboolean             alta_rules_password_contains_username (const char          *password,
+                                                            const char          *username);
 guint                alta_rules_get_common_password_count  (void);
 char                *alta_rules_normalize_activation_code  (const char          *input);
 char                *alta_rules_format_activation_code     (const char          *code);
