@@ -355,6 +355,7 @@ appointments_cancel_action (GtkWidget  *widget,
   GtkRoot *root = gtk_widget_get_root (widget);
   gboolean is_request;
   g_autofree char *body = NULL;
+  const char *heading;
   GtkWidget *dialog;
 
   if (appointment == NULL)
@@ -363,9 +364,8 @@ appointments_cancel_action (GtkWidget  *widget,
   is_request = alta_appointment_get_state (appointment) == ALTA_APPOINTMENT_REQUESTED;
   body = is_request ? g_strdup (_("The clinic will not book this dental visit."))
                     : describe (self, appointment);
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   is_request ? _("Cancel this dental request?")
-                                              : _("Cancel this appointment?"),
+  heading = is_request ? _("Cancel this dental request?") : _("Cancel this appointment?");
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
                                    body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "keep", is_request ? _("Keep Request") : _("Keep Appointment"),
@@ -377,6 +377,7 @@ appointments_cancel_action (GtkWidget  *widget,
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
   g_object_set_data_full (G_OBJECT (dialog), "alta-appointment-id", g_strdup (id), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_cancel_response_cb), self, 0);
+  alta_a11y_tidy_window (GTK_WINDOW (dialog), heading);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 

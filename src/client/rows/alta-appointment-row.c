@@ -91,8 +91,8 @@ append_requested (GString         *text,
 {
   for (guint i = 0; i < alta_appointment_get_n_requested_periods (appointment); i++)
     {
-      g_autoptr (GDateTime) start = NULL;
-      g_autoptr (GDateTime) end = NULL;
+      GDateTime *start = NULL;
+      GDateTime *end = NULL;
       g_autofree char *day = NULL;
       g_autofree char *from = NULL;
       g_autofree char *to = NULL;
