@@ -89,6 +89,8 @@ show_error (AltaAppointmentsPage *self,
             const char           *message)
 {
   gtk_label_set_label (self->error_label, message != NULL ? message : "");
+  /* An empty label is read by its type name: it shows only with a text */
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
   gtk_revealer_set_reveal_child (self->error_revealer, message != NULL);
 }
 
@@ -821,6 +823,13 @@ alta_appointments_page_init (AltaAppointmentsPage *self)
   set_placeholder (self->past_list, _("No past appointments on file"));
   adw_combo_row_set_selected (self->time_row, TIME_ANY);
   fill_days (self);
+  /* The combo rows' lists of choices are named for what they offer */
+  alta_a11y_name_inner (GTK_WIDGET (self->first_day_row), GTK_TYPE_LIST_VIEW,
+                        _("Days to choose from"));
+  alta_a11y_name_inner (GTK_WIDGET (self->second_day_row), GTK_TYPE_LIST_VIEW,
+                        _("Other days to choose from"));
+  alta_a11y_name_inner (GTK_WIDGET (self->time_row), GTK_TYPE_LIST_VIEW,
+                        _("Times of day to choose from"));
   /* Each list is one Tab stop, arrows move in it */
   alta_a11y_one_tab_stop_per_list (GTK_WIDGET (self));
 
