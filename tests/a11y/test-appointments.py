@@ -27,7 +27,7 @@ gi.require_version('Atspi', '2.0')
 from gi.repository import Atspi, GLib  # noqa: E402
 
 from altaatspi import Portal as DemoPortal  # noqa: E402
-from altaatspi import all_text, find, find_app, press, spoken_problems, type_into  # noqa: E402
+from altaatspi import all_text, find, find_app, press, spoken_problems, text_of, type_into  # noqa: E402
 from altaatspi import wait_for, walk  # noqa: E402
 
 APP, PORTALD = sys.argv[1], sys.argv[2]
@@ -253,7 +253,7 @@ def dental_request_confirmed_by_the_clinic_in_spanish():
                  'the request, as requested')
         # The form is empty again: the draft went with the send
         reason = find(app.root, Atspi.Role.TEXT, _('Reason for the visit'))
-        assert reason.get_text(0, -1) == '', reason.get_text(0, -1)
+        assert text_of(reason) == '', text_of(reason)
 
         requests = appointments(token, 'demo-adult', 'proposed')
         assert len(requests) == 1, requests
@@ -269,6 +269,39 @@ def dental_request_confirmed_by_the_clinic_in_spanish():
         wait_for(lambda: any('dental' in text.casefold() or 'Dental' in text
                              for _row, text in app.rows('Upcoming appointments')),
                  'the confirmed visit among those to come')
+    finally:
+        app.stop()
+
+
+@test
+def a_request_sent_while_the_portal_is_down_keeps_what_was_typed():
+    token = token_of('grace', 'Orchard-Lantern-42')
+    before = len(appointments(token, 'demo-adult', 'proposed'))
+    app = App(portal)
+    try:
+        app.sign_in('grace', 'Orchard-Lantern-42')
+        app.open_appointments()
+        type_into(app.root, 'Reason for the visit', 'A chipped tooth')
+        port = urllib.parse.urlsplit(portal.url).port
+        portal.halt()
+        try:
+            press(app.root, 'Send Request')
+            # Said in words, and the text stays for another try
+            wait_for(lambda: find(app.root, Atspi.Role.PUSH_BUTTON, 'Send Request').get_state_set()
+                     .contains(Atspi.StateType.SENSITIVE) and
+                     find(app.root, Atspi.Role.ALERT) is not None, 'the failed send')
+            reason = find(app.root, Atspi.Role.TEXT, 'Reason for the visit')
+            assert text_of(reason) == 'A chipped tooth', text_of(reason)
+        finally:
+            portal.start(port)
+        press(app.root, 'Send Request')
+        wait_for(lambda: any('A chipped tooth' not in text and
+                             'Requested: the clinic will confirm a time' in text
+                             for _row, text in app.rows('Your dental requests')) and
+                 text_of(find(app.root, Atspi.Role.TEXT, 'Reason for the visit')) == '',
+                 'the request sent once the portal is back')
+        token = token_of('grace', 'Orchard-Lantern-42')
+        assert len(appointments(token, 'demo-adult', 'proposed')) == before + 1
     finally:
         app.stop()
 
