@@ -158,6 +158,9 @@ everything (AltaSession *session,
       walk_model (&walk, alta_session_get_problems (session), 0);
       walk_model (&walk, alta_session_get_reports (session), 0);
       walk_model (&walk, alta_session_get_results (session), 0);
+      walk_model (&walk, alta_session_get_upcoming (session), 0);
+      walk_model (&walk, alta_session_get_past (session), 0);
+      walk_model (&walk, alta_session_get_dental_requests (session), 0);
     }
 
   if (n_models != NULL)
@@ -296,6 +299,8 @@ holds_last_reference (gpointer data)
   return G_OBJECT (data)->ref_count == 1;
 }
 
+#define DENTAL_DRAFT "A loose filling, upper left"
+
 /* What must not outlive her session: read from the portal, not from the app */
 static GPtrArray *
 grace_secrets (void)
@@ -346,6 +351,29 @@ grace_secrets (void)
         }
     }
 
+  /* Her visits: what each is for, and its id */
+  {
+    g_autoptr (AltaPortalResponse) response = alta_test_request (client, "GET",
+                                                                 "/fhir/R4/Appointment?patient=demo-adult",
+                                                                 NULL, ALTA_REQUEST_NONE);
+    JsonArray *entries = json_object_get_array_member (alta_test_response_object (response),
+                                                       "entry");
+
+    g_assert_nonnull (entries);
+    g_assert_cmpuint (json_array_get_length (entries), >=, 2);
+    for (guint j = 0; j < json_array_get_length (entries); j++)
+      {
+        JsonObject *resource = json_object_get_object_member (json_array_get_object_element (entries, j),
+                                                              "resource");
+
+        g_ptr_array_add (secrets, g_strdup (json_object_get_string_member (resource, "description")));
+        g_ptr_array_add (secrets, g_strdup (json_object_get_string_member (resource, "id")));
+      }
+  }
+
+  /* The dental request she was typing */
+  g_ptr_array_add (secrets, g_strdup (DENTAL_DRAFT));
+
   return secrets;
 }
 
@@ -388,6 +416,17 @@ sign_in (GtkWidget *window)
 }
 
 /* Signs in as Grace and opens her newest report and a trend; returns her session */
+static gboolean
+has_appointments (gpointer data)
+{
+  AltaSession *session = alta_window_get_session (data);
+
+  return session != NULL &&
+         alta_session_get_appointment_state (session) == ALTA_LOAD_STATE_LOADED &&
+         g_list_model_get_n_items (alta_session_get_upcoming (session)) > 0 &&
+         g_list_model_get_n_items (alta_session_get_past (session)) > 0;
+}
+
 static AltaSession *
 sign_in_and_look_around (GtkWidget *window)
 {
@@ -412,6 +451,9 @@ sign_in_and_look_around (GtkWidget *window)
   g_assert_true (gtk_widget_activate_action (window, "win.show-preferences", NULL));
   type_into (find_widget (window, ALTA_TYPE_PREFERENCES_PAGE, NULL), ADW_TYPE_ENTRY_ROW,
              "Street Address", DRAFT_STREET);
+  /* Her appointments, past and to come, and a dental request half typed */
+  iterate_until (has_appointments, window, "the appointments");
+  type_into (window, ADW_TYPE_ENTRY_ROW, "Reason for the visit", DENTAL_DRAFT);
 
   return g_object_ref (alta_window_get_session (ALTA_WINDOW (window)));
 }

@@ -33,7 +33,7 @@ PORTALD = os.path.join(BUILD, 'src', 'server', 'myaltamed-portald')
 LANGUAGES = os.environ.get('LANGUAGES', 'en es').split()
 LOCALES = {'en': 'en_US.UTF-8', 'es': 'es_MX.UTF-8'}
 # Groups of screens (methods of Screens below): SCREENS=idle takes only the idle warning
-GROUPS = os.environ.get('SCREENS', 'connection grace proxy idle keys preferences').split()
+GROUPS = os.environ.get('SCREENS', 'connection grace proxy idle keys preferences appointments').split()
 
 # A screen's content arrives in steps (the greeting, then the lists); this is how long we
 # let the window settle once what we wait for is there, before the picture is taken.
@@ -250,6 +250,36 @@ class Screens:
             subprocess.run(['xdotool', 'mousemove', str(WIDTH // 2), str(HEIGHT // 2),
                             'click', '--repeat', '25', '--delay', '30', '5'], check=True)
             self.shoot('preferences-password')
+        finally:
+            app.stop()
+
+    def appointments(self):
+        """daniel's appointments: a visit to come, his dental request, a past visit; then
+        the confirmation that cancelling asks for, and the booking dialog."""
+        _ = self._
+        app = App(self.portal, self.language)
+        try:
+            self.sign_in(app, 'daniel', 'Harbor-Kite-1988')
+            self.wait_for_label(app, 'Hello, %s', 'the greeting')
+            tab = wait_for(lambda: find(app.root, Atspi.Role.PAGE_TAB, _('Appointments')),
+                           'the Appointments tab')
+            assert tab.do_action(0)
+            wait_for(lambda: list_rows(app.root, _('Upcoming appointments')), 'the visits to come')
+            wait_for(lambda: list_rows(app.root, _('Your dental requests')), 'the dental requests')
+            self.shoot('appointments')
+
+            press(app.root, _('Book a Visit'))
+            wait_for(lambda: find(app.root, Atspi.Role.PUSH_BUTTON, _('Find Free Times')),
+                     'the booking dialog')
+            self.shoot('appointment-booking')
+            # Closed as the window manager's close button does
+            subprocess.run(['wmctrl', '-i', '-c', app.windows()[-1]], check=True)
+            wait_for(lambda: len(app.windows()) == 1, 'the booking dialog to close')
+
+            press(app.root, _('Cancel Appointment'))
+            wait_for(lambda: len(app.windows()) > 1, 'the cancel confirmation')
+            self.wait_for_label(app, 'Cancel this appointment?', 'the cancel confirmation')
+            self.shoot('appointment-cancel')
         finally:
             app.stop()
 

@@ -12,6 +12,7 @@
 #include <gtk/gtk.h>
 
 #include "alta-allergy.h"
+#include "alta-clinic.h"
 #include "alta-immunization.h"
 #include "alta-medication.h"
 #include "alta-message.h"
@@ -54,6 +55,11 @@ struct _AltaSession
   GHashTable       *results_by_id;    /* id → AltaLabResult, both owned by the results */
   GHashTable       *results_by_code;  /* code → GPtrArray of AltaLabResult */
   AltaAppointment  *next_appointment;
+  GListStore       *upcoming;         /* AltaAppointment booked, soonest first */
+  GListStore       *past;             /* AltaAppointment, newest first */
+  GListStore       *dental_requests;  /* AltaAppointment, dental requests and their answers */
+  GHashTable       *clinics;          /* Location id → AltaClinic, where the visits are */
+  guint             appointments_generation; /* of the last refresh asked for */
   guint             new_results;
   guint             unread_messages;
   AltaLoadState     messages_state;
@@ -148,7 +154,7 @@ empty_record (AltaSession *self)
 {
   GListStore *stores[] = {
     self->allergies, self->immunizations, self->medications, self->problems, self->reports,
-    self->messages, self->vital_signs,
+    self->messages, self->vital_signs, self->upcoming, self->past, self->dental_requests,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (stores); i++)
@@ -158,6 +164,8 @@ empty_record (AltaSession *self)
     g_hash_table_remove_all (self->results_by_id);
   if (self->results_by_code != NULL)
     g_hash_table_remove_all (self->results_by_code);
+  if (self->clinics != NULL)
+    g_hash_table_remove_all (self->clinics);
   if (self->results != NULL)
     g_list_store_remove_all (self->results);
 }
@@ -178,6 +186,10 @@ alta_session_dispose (GObject *object)
   g_clear_object (&self->results);
   g_clear_object (&self->messages);
   g_clear_object (&self->vital_signs);
+  g_clear_object (&self->upcoming);
+  g_clear_object (&self->past);
+  g_clear_object (&self->dental_requests);
+  g_clear_pointer (&self->clinics, g_hash_table_unref);
   g_clear_pointer (&self->results_by_id, g_hash_table_unref);
   g_clear_pointer (&self->results_by_code, g_hash_table_unref);
   if (self->records != NULL)
@@ -339,6 +351,10 @@ alta_session_init (AltaSession *self)
   self->results = g_list_store_new (ALTA_TYPE_LAB_RESULT);
   self->vital_signs = g_list_store_new (ALTA_TYPE_VITAL_SIGN);
   self->messages = g_list_store_new (ALTA_TYPE_MESSAGE);
+  self->upcoming = g_list_store_new (ALTA_TYPE_APPOINTMENT);
+  self->past = g_list_store_new (ALTA_TYPE_APPOINTMENT);
+  self->dental_requests = g_list_store_new (ALTA_TYPE_APPOINTMENT);
+  self->clinics = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->results_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->results_by_code = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                  (GDestroyNotify)g_ptr_array_unref);
@@ -473,6 +489,24 @@ MODEL_GETTER (reports)
 MODEL_GETTER (results)
 MODEL_GETTER (messages)
 MODEL_GETTER (vital_signs)
+MODEL_GETTER (upcoming)
+MODEL_GETTER (past)
+MODEL_GETTER (dental_requests)
+
+/**
+ * alta_session_find_clinic:
+ * @location_id: (nullable): a Location's id, as an appointment names it
+ *
+ * Returns: (transfer none) (nullable): the clinic, with its address and time zone, once read
+ */
+AltaClinic *
+alta_session_find_clinic (AltaSession *self,
+                          const char  *location_id)
+{
+  g_return_val_if_fail (ALTA_IS_SESSION (self), NULL);
+
+  return location_id != NULL ? g_hash_table_lookup (self->clinics, location_id) : NULL;
+}
 
 /**
  * alta_session_get_new_results:
@@ -554,6 +588,8 @@ alta_session_show_record (AltaSession *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECORD_IS_OWN]);
 
   empty_record (self);
+  /* A refresh of the record before is no longer wanted */
+  self->appointments_generation++;
   set_new_results (self, 0);
   set_unread_messages (self, 0);
   set_messages_state (self, ALTA_LOAD_STATE_LOADING);
@@ -861,6 +897,8 @@ fill_store (AltaSession *self,
     }
 }
 
+static void finish_part (GTask *task);
+
 static void
 part_cb (GObject      *object,
          GAsyncResult *result,
@@ -882,23 +920,7 @@ part_cb (GObject      *object,
               g_cancellable_is_cancelled (g_task_get_cancellable (task)) ||
               self->reports == NULL;
 
-  if (kind == PART_APPOINTMENT)
-    {
-      if (items != NULL && !cancelled)
-        {
-          g_autoptr (AltaAppointment) next = g_list_model_get_n_items (G_LIST_MODEL (items)) > 0
-                                               ? g_list_model_get_item (G_LIST_MODEL (items), 0)
-                                               : NULL;
-
-          set_appointment (self, next, ALTA_LOAD_STATE_LOADED);
-        }
-      else if (!cancelled)
-        {
-          g_message ("Appointments could not be read: %s", error->message);
-          set_appointment (self, NULL, ALTA_LOAD_STATE_FAILED);
-        }
-    }
-  else if (kind == PART_MESSAGES)
+  if (kind == PART_MESSAGES)
     {
       if (items != NULL && !cancelled)
         {
@@ -915,6 +937,28 @@ part_cb (GObject      *object,
     fill_store (self, kind, G_LIST_MODEL (items));
   else if (error != NULL && load->error == NULL)
     load->error = g_steal_pointer (&error);
+
+  finish_part (task);
+}
+
+/* The appointments' part: a refresh, which says itself when it failed */
+static void
+appointments_part_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Part *part = user_data;
+  g_autoptr (GTask) task = part->task;
+
+  g_free (part);
+  alta_session_refresh_appointments_finish (ALTA_SESSION (object), result, NULL);
+  finish_part (task);
+}
+
+static void
+finish_part (GTask *task)
+{
+  Load *load = g_task_get_task_data (task);
 
   if (--load->pending > 0 || g_task_return_error_if_cancelled (task))
     return;
@@ -938,8 +982,6 @@ alta_session_load_async (AltaSession         *self,
                          gpointer             user_data)
 {
   g_autoptr (GTask) task = NULL;
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *today = g_date_time_format (now, "ge%Y-%m-%dT%H:%M:%SZ");
   const char *id;
   Load *load;
 
@@ -976,9 +1018,7 @@ alta_session_load_async (AltaSession         *self,
                                                 "_sort", "-date", "_count", "500", NULL } },
       [PART_MESSAGES] = { ALTA_TYPE_MESSAGE,
                           (const char *[]) { "patient", id, "_sort", "-sent", "_count", "200", NULL } },
-      [PART_APPOINTMENT] = { ALTA_TYPE_APPOINTMENT,
-                             (const char *[]) { "patient", id, "status", "booked", "date", today,
-                                                "_sort", "date", "_count", "1", NULL } },
+      [PART_APPOINTMENT] = { ALTA_TYPE_APPOINTMENT, NULL },
     };
 
     for (guint i = 0; i < N_PARTS; i++)
@@ -987,11 +1027,11 @@ alta_session_load_async (AltaSession         *self,
 
         part->task = g_object_ref (task);
         part->kind = i;
-        /* One appointment is asked for: the pages after it are not read */
-        alta_portal_client_search_async (self->client, parts[i].type, parts[i].params,
-                                         i == PART_APPOINTMENT ? ALTA_REQUEST_FIRST_PAGE
-                                                               : ALTA_REQUEST_NONE,
-                                         cancellable, part_cb, part);
+        if (i == PART_APPOINTMENT)
+          alta_session_refresh_appointments_async (self, cancellable, appointments_part_cb, part);
+        else
+          alta_portal_client_search_async (self->client, parts[i].type, parts[i].params,
+                                           ALTA_REQUEST_NONE, cancellable, part_cb, part);
       }
   }
 }
@@ -1034,4 +1074,242 @@ alta_session_set_account (AltaSession       *self,
   g_return_if_fail (ALTA_IS_PORTAL_ACCOUNT (account));
 
   g_set_object (&self->account, account);
+}
+
+/* Appointments: one search of the record's visits and requests, sorted here into what is
+ * coming, what is past and the dental requests; then the clinics they name, for their
+ * addresses and time zones. A refresh asked for later, or a record switch, makes an earlier
+ * one drop what it read. */
+typedef struct
+{
+  char       *record_id;
+  guint       generation;
+  GListStore *appointments;
+  guint       pending;        /* clinic reads */
+} Refresh;
+
+static void
+refresh_free (gpointer data)
+{
+  Refresh *refresh = data;
+
+  g_free (refresh->record_id);
+  g_clear_object (&refresh->appointments);
+  g_free (refresh);
+}
+
+static gboolean
+refresh_is_stale (AltaSession *self,
+                  Refresh     *refresh)
+{
+  return self->upcoming == NULL || refresh->generation != self->appointments_generation ||
+         g_strcmp0 (refresh->record_id, self->record_id) != 0;
+}
+
+static int
+compare_soonest_first (gconstpointer a,
+                       gconstpointer b)
+{
+  GDateTime *start_a = alta_appointment_get_start (*(AltaAppointment **)a);
+  GDateTime *start_b = alta_appointment_get_start (*(AltaAppointment **)b);
+
+  if (start_a == NULL || start_b == NULL)
+    return (start_a == NULL) - (start_b == NULL);
+  return g_date_time_compare (start_a, start_b);
+}
+
+static int
+compare_newest_first (gconstpointer a,
+                      gconstpointer b)
+{
+  return compare_soonest_first (b, a);
+}
+
+static void
+splice_all (GListStore *store,
+            GPtrArray  *items)
+{
+  g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)), items->pdata,
+                       items->len);
+}
+
+static void
+fill_appointments (AltaSession *self,
+                   GListModel  *appointments)
+{
+  g_autoptr (GPtrArray) upcoming = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) past = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) requests = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (appointments); i++)
+    {
+      g_autoptr (AltaAppointment) appointment = g_list_model_get_item (appointments, i);
+      AltaAppointmentState state = alta_appointment_get_state (appointment);
+      GDateTime *start = alta_appointment_get_start (appointment);
+      gboolean is_request = alta_appointment_get_service (appointment) == ALTA_SERVICE_DENTAL &&
+                            alta_appointment_get_n_requested_periods (appointment) > 0;
+
+      /* A dental request shows as one while waiting, and with its answer after */
+      if (is_request && (state == ALTA_APPOINTMENT_REQUESTED || state == ALTA_APPOINTMENT_DECLINED ||
+                         state == ALTA_APPOINTMENT_BOOKED))
+        g_ptr_array_add (requests, g_object_ref (appointment));
+
+      if (start == NULL)
+        continue;
+      if (state == ALTA_APPOINTMENT_BOOKED && g_date_time_compare (start, now) >= 0)
+        g_ptr_array_add (upcoming, g_object_ref (appointment));
+      else if (g_date_time_compare (start, now) < 0 &&
+               (state == ALTA_APPOINTMENT_BOOKED || state == ALTA_APPOINTMENT_ATTENDED ||
+                state == ALTA_APPOINTMENT_MISSED))
+        g_ptr_array_add (past, g_object_ref (appointment));
+    }
+
+  g_ptr_array_sort (upcoming, compare_soonest_first);
+  g_ptr_array_sort (past, compare_newest_first);
+  splice_all (self->upcoming, upcoming);
+  splice_all (self->past, past);
+  splice_all (self->dental_requests, requests);
+  set_appointment (self, upcoming->len > 0 ? g_ptr_array_index (upcoming, 0) : NULL,
+                   ALTA_LOAD_STATE_LOADED);
+}
+
+static void
+refresh_done (GTask *task)
+{
+  AltaSession *self = g_task_get_source_object (task);
+  Refresh *refresh = g_task_get_task_data (task);
+
+  if (refresh_is_stale (self, refresh))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               "A newer refresh replaced this one");
+      return;
+    }
+
+  fill_appointments (self, G_LIST_MODEL (refresh->appointments));
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+clinic_read_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  AltaSession *self = g_task_get_source_object (task);
+  Refresh *refresh = g_task_get_task_data (task);
+  g_autoptr (AltaRecordItem) clinic = NULL;
+  g_autoptr (GError) error = NULL;
+
+  clinic = alta_portal_client_read_finish (ALTA_PORTAL_CLIENT (object), result, &error);
+  if (clinic != NULL && ALTA_IS_CLINIC (clinic) && !refresh_is_stale (self, refresh) &&
+      alta_record_item_get_id (clinic) != NULL)
+    g_hash_table_replace (self->clinics, g_strdup (alta_record_item_get_id (clinic)),
+                          g_object_ref (clinic));
+  else if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    /* The visit still shows, with the clinic's name and without its address */
+    g_message ("A clinic could not be read: %s", error->message);
+
+  if (--refresh->pending == 0)
+    refresh_done (task);
+}
+
+static void
+appointments_searched_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  AltaSession *self = g_task_get_source_object (task);
+  Refresh *refresh = g_task_get_task_data (task);
+  g_autoptr (GHashTable) asked = g_hash_table_new (g_str_hash, g_str_equal);
+  GError *error = NULL;
+
+  refresh->appointments = alta_portal_client_search_finish (ALTA_PORTAL_CLIENT (object), result,
+                                                            &error);
+  if (refresh->appointments == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+          !refresh_is_stale (self, refresh))
+        {
+          /* What was shown stays; the pages say it could not be checked */
+          g_message ("Appointments could not be read: %s", error->message);
+          set_appointment (self, self->next_appointment, ALTA_LOAD_STATE_FAILED);
+        }
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (refresh_is_stale (self, refresh))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               "A newer refresh replaced this one");
+      return;
+    }
+
+  refresh->pending = 1;
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (refresh->appointments)); i++)
+    {
+      g_autoptr (AltaAppointment) appointment = g_list_model_get_item (G_LIST_MODEL (refresh->appointments), i);
+      const char *location_id = alta_appointment_get_location_id (appointment);
+
+      if (location_id == NULL || g_hash_table_contains (self->clinics, location_id) ||
+          g_hash_table_contains (asked, location_id))
+        continue;
+
+      g_hash_table_add (asked, (char *)location_id);
+      refresh->pending++;
+      alta_portal_client_read_async (self->client, ALTA_TYPE_CLINIC, location_id,
+                                     ALTA_REQUEST_NONE, g_task_get_cancellable (task),
+                                     clinic_read_cb, g_object_ref (task));
+    }
+
+  if (--refresh->pending == 0)
+    refresh_done (task);
+}
+
+/**
+ * alta_session_refresh_appointments_async:
+ *
+ * Reads the record's appointments and dental requests again, with their clinics: after a
+ * booking, a cancellation or a request, or when the person asks. What is shown stays until
+ * the new lists replace it.
+ */
+void
+alta_session_refresh_appointments_async (AltaSession         *self,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  Refresh *refresh;
+  const char *id;
+
+  g_return_if_fail (ALTA_IS_SESSION (self));
+  g_return_if_fail (self->client != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, alta_session_refresh_appointments_async);
+  refresh = g_new0 (Refresh, 1);
+  refresh->record_id = g_strdup (self->record_id);
+  refresh->generation = ++self->appointments_generation;
+  g_task_set_task_data (task, refresh, refresh_free);
+
+  id = self->record_id != NULL ? self->record_id : "";
+  alta_portal_client_search_async (self->client, ALTA_TYPE_APPOINTMENT,
+                                   (const char *[]) { "patient", id, "_sort", "-date",
+                                                      "_count", "200", NULL },
+                                   ALTA_REQUEST_NONE, cancellable, appointments_searched_cb,
+                                   g_steal_pointer (&task));
+}
+
+gboolean
+alta_session_refresh_appointments_finish (AltaSession   *self,
+                                          GAsyncResult  *result,
+                                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -11,6 +11,7 @@
 
 #include "alta-portal-account.h"
 #include "alta-appointment.h"
+#include "alta-clinic.h"
 #include "alta-lab-report.h"
 #include "alta-lab-result.h"
 #include "alta-portal-client.h"
@@ -60,6 +61,18 @@ guint             alta_session_get_unread_messages     (AltaSession          *se
 AltaLoadState     alta_session_get_messages_state      (AltaSession          *self);
 AltaAppointment  *alta_session_get_next_appointment    (AltaSession          *self);
 AltaLoadState     alta_session_get_appointment_state   (AltaSession          *self);
+GListModel       *alta_session_get_upcoming            (AltaSession          *self);
+GListModel       *alta_session_get_past                (AltaSession          *self);
+GListModel       *alta_session_get_dental_requests     (AltaSession          *self);
+AltaClinic       *alta_session_find_clinic             (AltaSession          *self,
+                                                        const char           *location_id);
+void              alta_session_refresh_appointments_async  (AltaSession      *self,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+gboolean          alta_session_refresh_appointments_finish (AltaSession      *self,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
 gboolean          alta_session_report_is_new           (AltaSession          *self,
                                                         AltaLabReport        *report);
 guint             alta_session_count_out_of_range      (AltaSession          *self,

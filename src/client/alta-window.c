@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "alta-a11y.h"
+#include "alta-appointments-page.h"
 #include "alta-bench.h"
 #include "alta-connect-page.h"
 #include "alta-home-page.h"
@@ -45,6 +46,7 @@ struct _AltaWindow
   AdwViewStack         *view_stack;
   AltaConnectPage      *connect_page;
   AltaSignInPage       *sign_in_page;
+  AltaAppointmentsPage *appointments_page;
   AltaHomePage         *home_page;
   AltaPreferencesPage  *preferences_page;
   AltaResultsPage      *results_page;
@@ -689,6 +691,7 @@ alta_window_class_init (AltaWindowClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (ALTA_TYPE_APPOINTMENTS_PAGE);
   g_type_ensure (ALTA_TYPE_CONNECT_PAGE);
   g_type_ensure (ALTA_TYPE_HOME_PAGE);
   g_type_ensure (ALTA_TYPE_PREFERENCES_PAGE);
@@ -700,6 +703,7 @@ alta_window_class_init (AltaWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/net/myaltamed/MyAltaMed/ui/alta-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, AltaWindow, appointments_page);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, connect_page);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, home_page);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, preferences_page);
@@ -746,6 +750,8 @@ alta_window_init (AltaWindow *self)
   /* Every page shows the window's session */
   g_object_bind_property (self, "session", self->home_page, "session", G_BINDING_SYNC_CREATE);
   g_object_bind_property (self, "session", self->preferences_page, "session",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self, "session", self->appointments_page, "session",
                           G_BINDING_SYNC_CREATE);
   g_object_bind_property (self, "session", self->results_page, "session", G_BINDING_SYNC_CREATE);
   g_object_bind_property (self, "session", self->summary_page, "session", G_BINDING_SYNC_CREATE);

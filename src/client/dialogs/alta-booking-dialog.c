@@ -79,6 +79,13 @@ struct _AltaBookingDialog
 
 G_DEFINE_FINAL_TYPE (AltaBookingDialog, alta_booking_dialog, ADW_TYPE_WINDOW)
 
+enum {
+  BOOKED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void load_schedules (AltaBookingDialog *self);
 static void load_times     (AltaBookingDialog *self);
 
@@ -646,6 +653,7 @@ booked_cb (GObject      *object,
     {
       g_set_object (&self->booked, ALTA_APPOINTMENT (appointment));
       show_booked (self);
+      g_signal_emit (self, signals[BOOKED], 0, self->booked);
       return;
     }
 
@@ -884,6 +892,15 @@ alta_booking_dialog_class_init (AltaBookingDialogClass *klass)
   object_class->dispose = alta_booking_dialog_dispose;
   object_class->finalize = alta_booking_dialog_finalize;
   window_class->close_request = alta_booking_dialog_close_request;
+
+  /**
+   * AltaBookingDialog::booked:
+   * @appointment: the visit as the portal booked it
+   *
+   * The visit is booked: the appointments' lists can show it.
+   */
+  signals[BOOKED] = g_signal_new ("booked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                  NULL, NULL, NULL, G_TYPE_NONE, 1, ALTA_TYPE_APPOINTMENT);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/net/myaltamed/MyAltaMed/ui/alta-booking-dialog.ui");
