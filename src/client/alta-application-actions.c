@@ -85,6 +85,8 @@ help_window_new (GtkApplication *application)
   gtk_box_append (GTK_BOX (box), header);
   gtk_box_append (GTK_BOX (box), page);
   adw_window_set_content (ADW_WINDOW (window), box);
+  /* The page names its questions' parts itself as it builds them */
+  alta_a11y_tidy_window (GTK_WINDOW (window), NULL);
 
   return window;
 }
