@@ -23,6 +23,7 @@
 #include "alta-idle-monitor.h"
 #include "alta-report-row.h"
 #include "alta-portal-error.h"
+#include "alta-refill-dialog.h"
 #include "alta-results-page.h"
 #include "alta-session.h"
 #include "alta-sign-in-page.h"
@@ -154,6 +155,7 @@ everything (AltaSession *session,
       walk_model (&walk, alta_session_get_problems (session), 0);
       walk_model (&walk, alta_session_get_reports (session), 0);
       walk_model (&walk, alta_session_get_results (session), 0);
+      walk_model (&walk, alta_session_get_refill_requests (session), 0);
     }
 
   if (n_models != NULL)
@@ -293,6 +295,9 @@ holds_last_reference (gpointer data)
 }
 
 /* What must not outlive her session: read from the portal, not from the app */
+/* What she types for the pharmacy, not sent yet when she signs out */
+#define REFILL_DRAFT "Leave it with my neighbour Harriet Oduya"
+
 static GPtrArray *
 grace_secrets (void)
 {
@@ -334,6 +339,31 @@ grace_secrets (void)
           g_ptr_array_add (secrets, g_strdup (json_object_get_string_member (resource, "id")));
         }
     }
+
+  /* Her refill request's note for the pharmacy (the demo's), and the one she is typing */
+  {
+    g_autoptr (AltaPortalResponse) response = alta_test_request (client, "GET",
+                                                                 "/fhir/R4/Task?patient=demo-adult&code=refill-request",
+                                                                 NULL, ALTA_REQUEST_NONE);
+    JsonArray *entries = json_object_get_array_member (alta_test_response_object (response),
+                                                       "entry");
+
+    g_assert_nonnull (entries);
+    g_assert_cmpuint (json_array_get_length (entries), >, 0);
+    for (guint j = 0; j < json_array_get_length (entries); j++)
+      {
+        JsonObject *task = json_object_get_object_member (json_array_get_object_element (entries, j),
+                                                          "resource");
+        JsonArray *notes = json_object_has_member (task, "note")
+                             ? json_object_get_array_member (task, "note") : NULL;
+
+        g_ptr_array_add (secrets, g_strdup (json_object_get_string_member (task, "id")));
+        if (notes != NULL)
+          g_ptr_array_add (secrets, g_strdup (json_object_get_string_member (json_array_get_object_element (notes, 0),
+                                                                             "text")));
+      }
+  }
+  g_ptr_array_add (secrets, g_strdup (REFILL_DRAFT));
 
   return secrets;
 }
@@ -396,6 +426,17 @@ sign_in_and_look_around (GtkWidget *window)
                               GTK_TYPE_BUTTON, NULL);
   g_signal_emit_by_name (trend_button, "clicked");
   iterate_until (shows_trend, results_page, "the trend");
+
+  /* A refill request she starts typing, for her first medication */
+  {
+    AltaSession *session = alta_window_get_session (ALTA_WINDOW (window));
+    g_autoptr (AltaMedication) medication = g_list_model_get_item (alta_session_get_medications (session), 0);
+    AltaRefillDialog *dialog = alta_refill_dialog_new (GTK_WINDOW (window), session, medication);
+
+    type_into (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "Note for the pharmacy (optional)",
+               REFILL_DRAFT);
+    gtk_window_present (GTK_WINDOW (dialog));
+  }
 
   return g_object_ref (alta_window_get_session (ALTA_WINDOW (window)));
 }

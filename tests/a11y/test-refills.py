@@ -308,13 +308,22 @@ def a_refill_for_a_proxy_record():
                             'the record switcher')
         opener = wait_for(lambda: next((n for n in walk(switcher) if n is not switcher and
                                         n.get_n_actions() > 0), None), 'the switcher button')
-        assert opener.do_action(0)
-        time.sleep(0.5)
-        for key in (0xff54, 0xff0d):  # Down, Return: the second record, Mateo's
-            Atspi.generate_keyboard_event(key, None, Atspi.KeySynthType.SYM)
-            time.sleep(0.3)
-        wait_for(lambda: find(app.root, Atspi.Role.LABEL,
-                              contains='You are viewing the record of Mateo Reyes'), 'the banner')
+        banner = 'You are viewing the record of Mateo Reyes'
+        # The keys go to the popup once it has the focus: a slow start is tried again
+        for attempt in range(3):
+            assert opener.do_action(0)
+            time.sleep(0.5 * (attempt + 1))
+            for key in (0xff54, 0xff0d):  # Down, Return: the second record, Mateo's
+                Atspi.generate_keyboard_event(key, None, Atspi.KeySynthType.SYM)
+                time.sleep(0.3)
+            try:
+                wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains=banner), 'the banner',
+                         timeout=15)
+                break
+            except AssertionError:
+                Atspi.generate_keyboard_event(0xff1b, None, Atspi.KeySynthType.SYM)  # Escape
+                log('the record switcher did not switch; trying again')
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains=banner), 'the banner')
         open_tab(app, 'en', 'Health Summary')
         listing = wait_for(lambda: find(app.root, Atspi.Role.LIST, 'Medications'), 'the list')
         title = wait_for(lambda: next((listing.get_child_at_index(i).get_name()
