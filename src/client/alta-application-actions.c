@@ -78,6 +78,7 @@ help_window_new (GtkApplication *application)
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *header = adw_header_bar_new ();
   GtkWidget *page = g_object_new (ALTA_TYPE_HELP_PAGE, "vexpand", TRUE, NULL);
+  GtkEventController *shortcuts;
 
   gtk_window_set_title (GTK_WINDOW (window), _("MyAltaMed Help"));
   gtk_window_set_default_size (GTK_WINDOW (window), 640, 720);
@@ -85,6 +86,14 @@ help_window_new (GtkApplication *application)
   gtk_box_append (GTK_BOX (box), header);
   gtk_box_append (GTK_BOX (box), page);
   adw_window_set_content (ADW_WINDOW (window), box);
+  /* Escape closes it, as it closes a dialog, even from the search entry */
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                                                          gtk_named_action_new ("window.close")));
+  gtk_widget_add_controller (window, shortcuts);
+
   /* The page names its questions' parts itself as it builds them */
   alta_a11y_tidy_window (GTK_WINDOW (window), NULL);
 
