@@ -137,7 +137,7 @@ class Screens:
 
     def sign_in(self, app, username, password):
         type_into(app.root, self._('Username'), username)
-        type_into(app.root, self._('Password'), password)
+        type_into(app.root, self._('Password'), password, role=Atspi.Role.PASSWORD_TEXT)
         press(app.root, self._('_Sign In'))
 
     def wait_for_label(self, app, msgid, what, timeout=60):
@@ -286,9 +286,15 @@ class Screens:
         try:
             wait_for(lambda: find(app.root, Atspi.Role.TEXT, _('Username')), 'the sign-in form')
             subprocess.run(['xdotool', 'key', 'F1'], check=True)
-            wait_for(lambda: len(app.windows()) > 1, 'the Help window')
+            window = wait_for(lambda: next((w for w in (app.root.get_child_at_index(i) for i in
+                                                        range(app.root.get_child_count()))
+                                            if w is not None and
+                                            w.get_name() == _('MyAltaMed Help')), None),
+                              'the Help window')
+            wait_for(lambda: len(app.windows()) > 1, 'the Help window on screen')
+            wait_for(lambda: find(window, Atspi.Role.LABEL, contains='(888)'), 'its numbers')
             self.shoot('help')
-            search = wait_for(lambda: next((n for n in walk(app.root)
+            search = wait_for(lambda: next((n for n in walk(window)
                                             if n.get_role() == Atspi.Role.ENTRY), None),
                               'the search entry')
             search.set_text_contents('contraseña' if self.language == 'es' else 'password')
