@@ -290,6 +290,17 @@ def a_second_request_while_pending_is_explained_in_spanish():
         # The row learnt it too
         row_says(app, title, tr('es', 'Refill requested on %s: waiting for the clinic')
                  .split('%s')[-1])
+
+        # The clinic refuses it, with why: the row says so, and a new request can be made
+        reason = 'Necesita una cita antes del próximo resurtido.'
+        for task in pending(refill_tasks(portal, token, patient, amlodipine)):
+            admin(portal, 'reject-refill', '--task', task['id'], '--reason', reason)
+        open_tab(app, 'es', 'Home')
+        time.sleep(0.3)
+        open_tab(app, 'es', 'Health Summary')
+        row_says(app, title, tr('es', 'Refill not approved: %s') % reason)
+        wait_for(lambda: find(app.root, Atspi.Role.PUSH_BUTTON,
+                              tr('es', 'Request a refill of %s') % title), 'the button again')
         problems = spoken_problems(app.root)
         assert not problems, problems
     finally:
