@@ -120,6 +120,17 @@ def row_says(app, title, text):
                     '%r on the row of %s' % (text, title))
 
 
+def focused(root):
+    """The node of @root that has the keyboard focus, or None."""
+    for node in walk(root):
+        try:
+            if node.get_state_set().contains(Atspi.StateType.FOCUSED):
+                return node
+        except GLib.Error:
+            continue
+    return None
+
+
 def token_of(portal, username, password):
     return portal.request('/api/v1/sessions', {'username': username,
                                                'password': password})['access_token']
@@ -249,6 +260,31 @@ def request_a_refill_see_it_pending_then_done():
         else:
             log('no hyperlink interface: the URL is checked by the medlineplus unit test')
         learn_more_link(app.root, 'Learn more about Type 2 diabetes')
+
+        # The keyboard reaches a row's buttons: Tab to the medications, Right from a row to
+        # its first button, Left back to the row
+        def medication_focused():
+            node = focused(app.root)
+            try:
+                if node is not None and node.get_role() == Atspi.Role.LIST_ITEM and \
+                        node.get_parent().get_name() == 'Medications':
+                    return node
+            except GLib.Error:
+                pass
+            return None
+        for _ in range(40):
+            if medication_focused():
+                break
+            Atspi.generate_keyboard_event(0xff09, None, Atspi.KeySynthType.SYM)  # Tab
+            time.sleep(0.2)
+        row = wait_for(medication_focused, 'Tab to the medications')
+        name = row.get_name()
+        Atspi.generate_keyboard_event(0xff53, None, Atspi.KeySynthType.SYM)  # Right
+        wait_for(lambda: (focused(app.root) or row).get_name() in
+                 ('Learn more about ' + name, 'Request a refill of ' + name),
+                 'Right to a button of the row of ' + name)
+        Atspi.generate_keyboard_event(0xff51, None, Atspi.KeySynthType.SYM)  # Left
+        wait_for(lambda: medication_focused() is not None, 'Left back to the row')
         problems = spoken_problems(app.root)
         assert not problems, problems
     finally:
