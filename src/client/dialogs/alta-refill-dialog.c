@@ -23,6 +23,8 @@
  * session's patient data, so it closes when its window signs out or shows another record.
  */
 
+#define MAX_NOTE 10000
+
 struct _AltaRefillDialog
 {
   AdwWindow       parent_instance;
@@ -226,10 +228,18 @@ alta_refill_dialog_class_init (AltaRefillDialogClass *klass)
 static void
 alta_refill_dialog_init (AltaRefillDialog *self)
 {
+  GtkEditable *delegate;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
   self->request_id = g_uuid_string_random ();
+
+  /* The portal takes a note of up to 10,000 characters (docs/api.md): the entry stops there,
+   * so its refusal never means a note too long */
+  delegate = gtk_editable_get_delegate (GTK_EDITABLE (self->note_row));
+  if (GTK_IS_TEXT (delegate))
+    gtk_text_set_max_length (GTK_TEXT (delegate), MAX_NOTE);
 }
 
 /**
