@@ -24,6 +24,7 @@
 #include "alta-report-row.h"
 #include "alta-portal-error.h"
 #include "alta-preferences-page.h"
+#include "alta-refill-dialog.h"
 #include "alta-results-page.h"
 #include "alta-session.h"
 #include "alta-sign-in-page.h"
@@ -158,6 +159,7 @@ everything (AltaSession *session,
       walk_model (&walk, alta_session_get_problems (session), 0);
       walk_model (&walk, alta_session_get_reports (session), 0);
       walk_model (&walk, alta_session_get_results (session), 0);
+      walk_model (&walk, alta_session_get_refill_requests (session), 0);
       walk_model (&walk, alta_session_get_upcoming (session), 0);
       walk_model (&walk, alta_session_get_past (session), 0);
       walk_model (&walk, alta_session_get_dental_requests (session), 0);
@@ -301,6 +303,9 @@ holds_last_reference (gpointer data)
 
 #define DENTAL_DRAFT "A loose filling, upper left"
 
+/* What she types for the pharmacy, not sent yet when she signs out */
+#define REFILL_DRAFT "Leave it with my neighbour Harriet Oduya"
+
 /* What must not outlive her session: read from the portal, not from the app */
 static GPtrArray *
 grace_secrets (void)
@@ -373,6 +378,31 @@ grace_secrets (void)
 
   /* The dental request she was typing */
   g_ptr_array_add (secrets, g_strdup (DENTAL_DRAFT));
+
+  /* Her refill request's note for the pharmacy (the demo's), and the one she is typing */
+  {
+    g_autoptr (AltaPortalResponse) response = alta_test_request (client, "GET",
+                                                                 "/fhir/R4/Task?patient=demo-adult&code=refill-request",
+                                                                 NULL, ALTA_REQUEST_NONE);
+    JsonArray *entries = json_object_get_array_member (alta_test_response_object (response),
+                                                       "entry");
+
+    g_assert_nonnull (entries);
+    g_assert_cmpuint (json_array_get_length (entries), >, 0);
+    for (guint j = 0; j < json_array_get_length (entries); j++)
+      {
+        JsonObject *task = json_object_get_object_member (json_array_get_object_element (entries, j),
+                                                          "resource");
+        JsonArray *notes = json_object_has_member (task, "note")
+                             ? json_object_get_array_member (task, "note") : NULL;
+
+        g_ptr_array_add (secrets, g_strdup (json_object_get_string_member (task, "id")));
+        if (notes != NULL)
+          g_ptr_array_add (secrets, g_strdup (json_object_get_string_member (json_array_get_object_element (notes, 0),
+                                                                             "text")));
+      }
+  }
+  g_ptr_array_add (secrets, g_strdup (REFILL_DRAFT));
 
   return secrets;
 }
@@ -454,6 +484,17 @@ sign_in_and_look_around (GtkWidget *window)
   /* Her appointments, past and to come, and a dental request half typed */
   iterate_until (has_appointments, window, "the appointments");
   type_into (window, ADW_TYPE_ENTRY_ROW, "Reason for the visit", DENTAL_DRAFT);
+
+  /* A refill request she starts typing, for her first medication */
+  {
+    AltaSession *session = alta_window_get_session (ALTA_WINDOW (window));
+    g_autoptr (AltaMedication) medication = g_list_model_get_item (alta_session_get_medications (session), 0);
+    AltaRefillDialog *dialog = alta_refill_dialog_new (GTK_WINDOW (window), session, medication);
+
+    type_into (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "Note for the pharmacy (optional)",
+               REFILL_DRAFT);
+    gtk_window_present (GTK_WINDOW (dialog));
+  }
 
   return g_object_ref (alta_window_get_session (ALTA_WINDOW (window)));
 }

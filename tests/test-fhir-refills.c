@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "alta-portal-error.h"
 #include "alta-test-server.h"
 
 #define DAY (24 * 60 * 60)
@@ -631,6 +632,88 @@ test_refill_schema (Fixture       *fixture,
   validate_all (fixture->created);
 }
 
+static void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+/* The client's typed call, as the refill dialog makes it */
+static AltaRefillRequest *
+request_refill_typed (AltaPortalClient  *client,
+                      const char        *patient_id,
+                      const char        *medication,
+                      const char        *note,
+                      const char        *request_id,
+                      GError           **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  alta_portal_client_request_refill_async (client, patient_id, medication, note, request_id,
+                                           NULL, store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return alta_portal_client_request_refill_finish (client, result, error);
+}
+
+/* alta_portal_client_request_refill_async(): the portal's refusals as typed errors, the
+ * created request as the client's model, and a retry that finds the first request */
+static void
+test_refill_typed_call (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autofree char *metformin = medication_id (fixture->grace, "demo-adult", METFORMIN);
+  g_autofree char *lisinopril = medication_id (fixture->grace, "demo-adult", LISINOPRIL);
+  g_autofree char *atorvastatin = medication_id (fixture->grace, "demo-adult", ATORVASTATIN);
+  g_autofree char *cetirizine = medication_id (fixture->daniel, "demo-parent", CETIRIZINE);
+  g_autofree char *request_id = g_uuid_string_random ();
+  g_autofree char *other_id = g_uuid_string_random ();
+  g_autoptr (AltaRefillRequest) request = NULL;
+  g_autoptr (AltaRefillRequest) retried = NULL;
+  g_autoptr (AltaRefillRequest) refused = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *one = g_uuid_string_random ();
+  g_autofree char *two = g_uuid_string_random ();
+  g_autofree char *three = g_uuid_string_random ();
+
+  /* One already pending (the demo's), none left, no longer taken */
+  refused = request_refill_typed (fixture->grace, "demo-adult", metformin, NULL, one, &error);
+  g_assert_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_CONFLICT);
+  g_assert_null (refused);
+  g_clear_error (&error);
+  refused = request_refill_typed (fixture->grace, "demo-adult", lisinopril, NULL, two, &error);
+  g_assert_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_INVALID_FIELD);
+  g_clear_error (&error);
+  refused = request_refill_typed (fixture->grace, "demo-adult", atorvastatin, "", three, &error);
+  g_assert_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_INVALID_FIELD);
+  g_clear_error (&error);
+
+  request = request_refill_typed (fixture->daniel, "demo-parent", cetirizine,
+                                  "I will pick it up on Friday.", request_id, &error);
+  g_assert_no_error (error);
+  g_assert_true (ALTA_IS_REFILL_REQUEST (request));
+  g_assert_cmpint (alta_refill_request_get_state (request), ==, ALTA_REFILL_PENDING);
+  g_assert_cmpstr (alta_refill_request_get_medication_id (request), ==, cetirizine);
+  g_assert_cmpstr (alta_refill_request_get_note (request), ==, "I will pick it up on Friday.");
+  g_assert_nonnull (alta_record_item_get_date (ALTA_RECORD_ITEM (request)));
+
+  /* The same request sent again (its answer lost): the first one, not a second */
+  retried = request_refill_typed (fixture->daniel, "demo-parent", cetirizine,
+                                  "I will pick it up on Friday.", request_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (alta_record_item_get_id (ALTA_RECORD_ITEM (retried)), ==,
+                   alta_record_item_get_id (ALTA_RECORD_ITEM (request)));
+  g_assert_cmpuint (count_tasks (fixture->daniel, "demo-parent", cetirizine, "requested", NULL), ==, 1);
+
+  /* A new request while it waits */
+  refused = request_refill_typed (fixture->daniel, "demo-parent", cetirizine, NULL, other_id,
+                                  &error);
+  g_assert_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_CONFLICT);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -645,6 +728,7 @@ main (int    argc,
   ADD ("/fhir-refills/proxy", test_refill_proxy);
   ADD ("/fhir-refills/twelfth-birthday", test_refill_twelfth_birthday);
   ADD ("/fhir-refills/schema", test_refill_schema);
+  ADD ("/fhir-refills/typed-call", test_refill_typed_call);
 
   return g_test_run ();
 }

@@ -33,7 +33,7 @@ PORTALD = os.path.join(BUILD, 'src', 'server', 'myaltamed-portald')
 LANGUAGES = os.environ.get('LANGUAGES', 'en es').split()
 LOCALES = {'en': 'en_US.UTF-8', 'es': 'es_MX.UTF-8'}
 # Groups of screens (methods of Screens below): SCREENS=idle takes only the idle warning
-GROUPS = os.environ.get('SCREENS', 'connection grace proxy idle keys preferences appointments').split()
+GROUPS = os.environ.get('SCREENS', 'connection grace proxy idle keys preferences appointments refills help').split()
 
 # A screen's content arrives in steps (the greeting, then the lists); this is how long we
 # let the window settle once what we wait for is there, before the picture is taken.
@@ -303,12 +303,59 @@ class Screens:
             wait_for(lambda: len(app.windows()) == 1, 'the keyboard shortcuts to close')
             subprocess.run(['xdotool', 'key', 'F10'], check=True)
             time.sleep(0.5)
-            subprocess.run(['xdotool', 'key', 'Down', 'Return'], check=True)
+            subprocess.run(['xdotool', 'key', 'Down', 'Down', 'Return'], check=True)
             wait_for(lambda: len(app.windows()) > 1, 'the About window')
             self.shoot('about')
             # Its first row opens the Details page
             subprocess.run(['xdotool', 'key', 'Tab', 'Return'], check=True)
             self.shoot('about-details')
+        finally:
+            app.stop()
+
+    def refills(self):
+        """sofia's medications with their refills, and the refill dialog with a note typed
+        (not sent: the demo portal is shared by both languages)."""
+        _ = self._
+        app = App(self.portal, self.language)
+        try:
+            self.sign_in(app, 'sofia', 'Girasol-Montana-7')
+            self.wait_for_label(app, 'Hello, %s', 'the greeting')
+            tab = wait_for(lambda: find(app.root, Atspi.Role.PAGE_TAB, _('Health Summary')),
+                           'the Health Summary tab')
+            assert tab.do_action(0)
+            button = wait_for(lambda: find(app.root, Atspi.Role.PUSH_BUTTON,
+                                           contains=_('Request a refill of %s')),
+                              'a Request Refill button')
+            self.shoot('medications-refills')
+            assert button.do_action(0)
+            wait_for(lambda: len(app.windows()) > 1, 'the refill dialog')
+            type_into(app.root, _('Note for the pharmacy (optional)'),
+                      'La recojo el viernes.' if self.language == 'es'
+                      else 'I will pick it up on Friday.')
+            self.shoot('refill-dialog')
+        finally:
+            app.stop()
+
+    def help(self):
+        """Help (F1) before signing in, and a search in it."""
+        _ = self._
+        app = App(self.portal, self.language)
+        try:
+            wait_for(lambda: find(app.root, Atspi.Role.TEXT, _('Username')), 'the sign-in form')
+            subprocess.run(['xdotool', 'key', 'F1'], check=True)
+            window = wait_for(lambda: next((w for w in (app.root.get_child_at_index(i) for i in
+                                                        range(app.root.get_child_count()))
+                                            if w is not None and
+                                            w.get_name() == _('MyAltaMed Help')), None),
+                              'the Help window')
+            wait_for(lambda: len(app.windows()) > 1, 'the Help window on screen')
+            wait_for(lambda: find(window, Atspi.Role.LABEL, contains='(888)'), 'its numbers')
+            self.shoot('help')
+            search = wait_for(lambda: next((n for n in walk(window)
+                                            if n.get_role() == Atspi.Role.ENTRY), None),
+                              'the search entry')
+            search.set_text_contents('contraseña' if self.language == 'es' else 'password')
+            self.shoot('help-search')
         finally:
             app.stop()
 

@@ -468,6 +468,20 @@ on_list_key_pressed_cb (GtkEventControllerKey *controller,
   gtk_widget_child_focus (GTK_WIDGET (root), direction);
   gtk_widget_set_can_focus (list, TRUE);
 
+  /* Shift+Tab into another such list lands on the last button of a row (GTK gives a row's
+   * children the focus before the row when going backwards): its row is the stop */
+  now = gtk_root_get_focus (root);
+  if (now != NULL && !GTK_IS_LIST_BOX_ROW (now))
+    {
+      GtkWidget *other_row = gtk_widget_get_ancestor (now, GTK_TYPE_LIST_BOX_ROW);
+      GtkWidget *other_list = other_row != NULL ? gtk_widget_get_parent (other_row) : NULL;
+
+      if (other_list != NULL && other_list != list &&
+          g_object_get_data (G_OBJECT (other_list), "alta-a11y-one-tab-stop") != NULL &&
+          gtk_widget_get_focusable (other_row))
+        gtk_widget_grab_focus (other_row);
+    }
+
   /* Nothing else in the window takes the focus: it stays where it was */
   now = gtk_root_get_focus (root);
   if (now == NULL && row != NULL)
@@ -496,7 +510,8 @@ on_list_keynav_failed_cb (GtkWidget        *list,
  * @widget: a widget holding lists (GtkListBox), a page
  *
  * Makes each list under @widget one Tab stop: Tab and Shift+Tab leave the list, the arrows
- * move in it and stop at its ends, and Tab comes back to the row it left. GTK 4.8's list box
+ * move in it and stop at its ends, and Tab comes back to the row it left; Right moves to the
+ * buttons of a row, Left back to the row (GTK's own). GTK 4.8's list box
  * would take Tab to its next row (4.12's tab-behavior is not ours).
  */
 void
@@ -512,6 +527,7 @@ alta_a11y_one_tab_stop_per_list (GtkWidget *widget)
       g_signal_connect (keys, "key-pressed", G_CALLBACK (on_list_key_pressed_cb), NULL);
       gtk_widget_add_controller (widget, keys);
       g_signal_connect (widget, "keynav-failed", G_CALLBACK (on_list_keynav_failed_cb), NULL);
+      g_object_set_data (G_OBJECT (widget), "alta-a11y-one-tab-stop", GINT_TO_POINTER (TRUE));
       return;
     }
 

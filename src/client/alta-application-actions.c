@@ -14,13 +14,15 @@
 
 #include "alta-a11y.h"
 #include "alta-application-private.h"
+#include "alta-help-page.h"
 
 /* The main menu (F10, in every window's header bar) offers "Preferences" (the window's
  * win.show-preferences, Ctrl+comma, while signed in), "Keyboard Shortcuts", which is
  * GtkApplication's own win.show-help-overlay (resources/gtk/help-overlay.ui, Ctrl+?), and
  * "About MyAltaMed", app.about, with the numbers a patient calls. The numbers are written
  * with no-break spaces and hyphens, as on the Help page, so a narrow window never splits
- * one.
+ * one. "Help" (F1), app.help, opens the patient FAQ in a window of its own, as GNOME apps
+ * open their help: it holds no patient data, so it is there before signing in too.
  */
 
 #define WEBSITE          "https://myaltamed.net"
@@ -70,8 +72,66 @@ about_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+static GtkWidget *
+help_window_new (GtkApplication *application)
+{
+  GtkWidget *window = adw_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = adw_header_bar_new ();
+  GtkWidget *page = g_object_new (ALTA_TYPE_HELP_PAGE, "vexpand", TRUE, NULL);
+  GtkEventController *shortcuts;
+
+  gtk_window_set_title (GTK_WINDOW (window), _("MyAltaMed Help"));
+  gtk_window_set_default_size (GTK_WINDOW (window), 640, 720);
+  gtk_window_set_application (GTK_WINDOW (window), application);
+  gtk_box_append (GTK_BOX (box), header);
+  gtk_box_append (GTK_BOX (box), page);
+  adw_window_set_content (ADW_WINDOW (window), box);
+  /* Escape closes it, as it closes a dialog, even from the search entry */
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                                                          gtk_named_action_new ("window.close")));
+  gtk_widget_add_controller (window, shortcuts);
+
+  /* The page names its questions' parts itself as it builds them */
+  alta_a11y_tidy_window (GTK_WINDOW (window), NULL);
+
+  return window;
+}
+
+static void
+forget_help_window (gpointer  data,
+                    GObject  *window)
+{
+  g_object_set_data (G_OBJECT (data), "help-window", NULL);
+}
+
+/* "app.help": the FAQ, one window of it, beside the window it was asked from */
+static void
+help_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  GtkApplication *application = GTK_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (application);
+  GtkWidget *help = g_object_get_data (G_OBJECT (application), "help-window");
+
+  if (help == NULL)
+    {
+      help = help_window_new (application);
+      g_object_set_data (G_OBJECT (application), "help-window", help);
+      g_object_weak_ref (G_OBJECT (help), forget_help_window, application);
+    }
+  if (parent != NULL && parent != GTK_WINDOW (help))
+    gtk_window_set_transient_for (GTK_WINDOW (help), parent);
+  gtk_window_present (GTK_WINDOW (help));
+}
+
 static const GActionEntry actions[] = {
   { "about", about_action, NULL, NULL, NULL, { 0 } },
+  { "help", help_action, NULL, NULL, NULL, { 0 } },
 };
 
 /**
@@ -87,4 +147,6 @@ alta_application_add_actions (AltaApplication *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-preferences",
                                          (const char *[]) { "<Control>comma", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.help",
+                                         (const char *[]) { "F1", NULL });
 }

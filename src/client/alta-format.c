@@ -437,3 +437,19 @@ alta_format_vital_value (AltaVitalSign *vital)
     return g_strconcat (number, unit, NULL);
   return g_strconcat (number, " ", unit, NULL);
 }
+
+/**
+ * alta_format_language:
+ *
+ * Returns: the language the app speaks: "es" when its Spanish translation is in use, else
+ *   "en"; links to health information follow it
+ */
+const char *
+alta_format_language (void)
+{
+  /* Translators: the language code of this translation, "es" for Spanish; keep "en" for
+   * English. It chooses the language of the Help page's questions. */
+  const char *code = C_("language code", "en");
+
+  return g_str_equal (code, "es") ? "es" : "en";
+}

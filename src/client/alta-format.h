@@ -27,5 +27,6 @@ char *alta_format_trend_summary     (const char    *first_value,
 char *alta_format_vital_kind        (AltaVitalSign *vital);
 char *alta_format_vital_unit        (AltaVitalSign *vital);
 char *alta_format_vital_value       (AltaVitalSign *vital);
+const char *alta_format_language    (void);
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 #include "alta-medication.h"
 #include "alta-message.h"
 #include "alta-problem.h"
+#include "alta-refill-request.h"
 #include "alta-session.h"
 #include "alta-vital-sign.h"
 
@@ -52,6 +53,7 @@ struct _AltaSession
   GListStore       *results;
   GListStore       *messages;
   GListStore       *vital_signs;      /* AltaVitalSign, newest first */
+  GListStore       *refill_requests;  /* AltaRefillRequest, newest first */
   GHashTable       *results_by_id;    /* id → AltaLabResult, both owned by the results */
   GHashTable       *results_by_code;  /* code → GPtrArray of AltaLabResult */
   AltaAppointment  *next_appointment;
@@ -90,6 +92,7 @@ enum {
   PROP_RESULTS,
   PROP_MESSAGES,
   PROP_VITAL_SIGNS,
+  PROP_REFILL_REQUESTS,
   PROP_NEW_RESULTS,
   PROP_UNREAD_MESSAGES,
   PROP_MESSAGES_STATE,
@@ -155,6 +158,7 @@ empty_record (AltaSession *self)
   GListStore *stores[] = {
     self->allergies, self->immunizations, self->medications, self->problems, self->reports,
     self->messages, self->vital_signs, self->upcoming, self->past, self->dental_requests,
+    self->refill_requests,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (stores); i++)
@@ -189,6 +193,7 @@ alta_session_dispose (GObject *object)
   g_clear_object (&self->upcoming);
   g_clear_object (&self->past);
   g_clear_object (&self->dental_requests);
+  g_clear_object (&self->refill_requests);
   g_clear_pointer (&self->clinics, g_hash_table_unref);
   g_clear_pointer (&self->results_by_id, g_hash_table_unref);
   g_clear_pointer (&self->results_by_code, g_hash_table_unref);
@@ -268,6 +273,9 @@ alta_session_get_property (GObject    *object,
     case PROP_VITAL_SIGNS:
       g_value_set_object (value, self->vital_signs);
       break;
+    case PROP_REFILL_REQUESTS:
+      g_value_set_object (value, self->refill_requests);
+      break;
     case PROP_NEW_RESULTS:
       g_value_set_uint (value, self->new_results);
       break;
@@ -325,6 +333,8 @@ alta_session_class_init (AltaSessionClass *klass)
     g_param_spec_object ("messages", NULL, NULL, G_TYPE_LIST_MODEL, flags);
   properties[PROP_VITAL_SIGNS] =
     g_param_spec_object ("vital-signs", NULL, NULL, G_TYPE_LIST_MODEL, flags);
+  properties[PROP_REFILL_REQUESTS] =
+    g_param_spec_object ("refill-requests", NULL, NULL, G_TYPE_LIST_MODEL, flags);
   properties[PROP_NEW_RESULTS] =
     g_param_spec_uint ("new-results", NULL, NULL, 0, G_MAXUINT, 0, flags);
   properties[PROP_UNREAD_MESSAGES] =
@@ -354,6 +364,7 @@ alta_session_init (AltaSession *self)
   self->upcoming = g_list_store_new (ALTA_TYPE_APPOINTMENT);
   self->past = g_list_store_new (ALTA_TYPE_APPOINTMENT);
   self->dental_requests = g_list_store_new (ALTA_TYPE_APPOINTMENT);
+  self->refill_requests = g_list_store_new (ALTA_TYPE_REFILL_REQUEST);
   self->clinics = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->results_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->results_by_code = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
@@ -489,6 +500,7 @@ MODEL_GETTER (reports)
 MODEL_GETTER (results)
 MODEL_GETTER (messages)
 MODEL_GETTER (vital_signs)
+MODEL_GETTER (refill_requests)
 MODEL_GETTER (upcoming)
 MODEL_GETTER (past)
 MODEL_GETTER (dental_requests)
@@ -785,6 +797,7 @@ typedef enum
   PART_REPORTS,
   PART_RESULTS,
   PART_VITAL_SIGNS,
+  PART_REFILLS,
   PART_MESSAGES,
   PART_APPOINTMENT,
   N_PARTS
@@ -838,6 +851,8 @@ store_of_part (AltaSession *self,
       return self->messages;
     case PART_VITAL_SIGNS:
       return self->vital_signs;
+    case PART_REFILLS:
+      return self->refill_requests;
     case PART_APPOINTMENT:
     case N_PARTS:
     default:
@@ -890,6 +905,7 @@ fill_store (AltaSession *self,
     case PART_MEDICATIONS:
     case PART_PROBLEMS:
     case PART_VITAL_SIGNS:
+    case PART_REFILLS:
     case PART_APPOINTMENT:
     case N_PARTS:
     default:
@@ -932,6 +948,12 @@ part_cb (GObject      *object,
           g_message ("Messages could not be counted: %s", error->message);
           set_messages_state (self, ALTA_LOAD_STATE_FAILED);
         }
+    }
+  else if (kind == PART_REFILLS && items == NULL)
+    {
+      /* A FHIR server without refill requests still shows the record */
+      if (!cancelled)
+        g_message ("Refill requests could not be read: %s", error->message);
     }
   else if (items != NULL && !cancelled)
     fill_store (self, kind, G_LIST_MODEL (items));
@@ -1016,6 +1038,9 @@ alta_session_load_async (AltaSession         *self,
       [PART_VITAL_SIGNS] = { ALTA_TYPE_VITAL_SIGN,
                              (const char *[]) { "patient", id, "category", "vital-signs",
                                                 "_sort", "-date", "_count", "500", NULL } },
+      [PART_REFILLS] = { ALTA_TYPE_REFILL_REQUEST,
+                         (const char *[]) { "patient", id, "code", "refill-request",
+                                            "_sort", "-authored-on", "_count", "200", NULL } },
       [PART_MESSAGES] = { ALTA_TYPE_MESSAGE,
                           (const char *[]) { "patient", id, "_sort", "-sent", "_count", "200", NULL } },
       [PART_APPOINTMENT] = { ALTA_TYPE_APPOINTMENT, NULL },
@@ -1312,4 +1337,199 @@ alta_session_refresh_appointments_finish (AltaSession   *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * alta_session_find_refill_request:
+ * @medication_id: (nullable): a prescription's (MedicationRequest's) id
+ *
+ * Returns: (transfer none) (nullable): the newest refill request for that prescription
+ */
+AltaRefillRequest *
+alta_session_find_refill_request (AltaSession *self,
+                                  const char  *medication_id)
+{
+  GListModel *requests;
+
+  g_return_val_if_fail (ALTA_IS_SESSION (self), NULL);
+
+  requests = G_LIST_MODEL (self->refill_requests);
+  for (guint i = 0; medication_id != NULL && i < g_list_model_get_n_items (requests); i++)
+    {
+      g_autoptr (AltaRefillRequest) request = g_list_model_get_item (requests, i);
+
+      if (g_strcmp0 (alta_refill_request_get_medication_id (request), medication_id) == 0)
+        return request;
+    }
+
+  return NULL;
+}
+
+/**
+ * alta_session_count_completed_refills:
+ * @medication_id: (nullable): a prescription's id
+ *
+ * Returns: how many refills of that prescription the clinic has sent: each one uses one of
+ *   the refills it allows
+ */
+guint
+alta_session_count_completed_refills (AltaSession *self,
+                                      const char  *medication_id)
+{
+  GListModel *requests;
+  guint n_completed = 0;
+
+  g_return_val_if_fail (ALTA_IS_SESSION (self), 0);
+
+  requests = G_LIST_MODEL (self->refill_requests);
+  for (guint i = 0; medication_id != NULL && i < g_list_model_get_n_items (requests); i++)
+    {
+      g_autoptr (AltaRefillRequest) request = g_list_model_get_item (requests, i);
+
+      if (g_strcmp0 (alta_refill_request_get_medication_id (request), medication_id) == 0 &&
+          alta_refill_request_get_state (request) == ALTA_REFILL_COMPLETED)
+        n_completed++;
+    }
+
+  return n_completed;
+}
+
+/**
+ * alta_session_add_refill_request:
+ * @request: a refill request the portal just made, of the record shown
+ *
+ * Puts @request first (the newest), in place of an older copy of it.
+ */
+void
+alta_session_add_refill_request (AltaSession       *self,
+                                 AltaRefillRequest *request)
+{
+  GListModel *requests;
+  const char *id;
+
+  g_return_if_fail (ALTA_IS_SESSION (self));
+  g_return_if_fail (ALTA_IS_REFILL_REQUEST (request));
+
+  requests = G_LIST_MODEL (self->refill_requests);
+  id = alta_record_item_get_id (ALTA_RECORD_ITEM (request));
+  for (guint i = 0; id != NULL && i < g_list_model_get_n_items (requests); i++)
+    {
+      g_autoptr (AltaRecordItem) other = g_list_model_get_item (requests, i);
+
+      if (g_strcmp0 (alta_record_item_get_id (other), id) == 0)
+        {
+          g_list_store_remove (self->refill_requests, i);
+          break;
+        }
+    }
+  g_list_store_insert (self->refill_requests, 0, request);
+}
+
+static void
+refresh_refill_requests_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GListStore) items = NULL;
+  g_autoptr (GError) error = NULL;
+  AltaSession *self = g_task_get_source_object (task);
+  const char *record_id = g_task_get_task_data (task);
+
+  items = alta_portal_client_search_finish (ALTA_PORTAL_CLIENT (object), result, &error);
+  if (items == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Still the record it was asked for, and a session not signed out meanwhile */
+  if (self->refill_requests != NULL && g_strcmp0 (record_id, self->record_id) == 0 &&
+      !g_task_return_error_if_cancelled (task))
+    {
+      fill_store (self, PART_REFILLS, G_LIST_MODEL (items));
+      g_task_return_boolean (task, TRUE);
+    }
+  else if (!g_task_had_error (task))
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Another record is shown");
+}
+
+/**
+ * alta_session_refresh_refill_requests_async:
+ *
+ * Reads the refill requests of the record shown again, on the app's own initiative (the
+ * clinic answers them while the app runs).
+ */
+void
+alta_session_refresh_refill_requests_async (AltaSession         *self,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  const char *id;
+
+  g_return_if_fail (ALTA_IS_SESSION (self));
+  g_return_if_fail (self->client != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, alta_session_refresh_refill_requests_async);
+  id = self->record_id != NULL ? self->record_id : "";
+  g_task_set_task_data (task, g_strdup (id), g_free);
+  alta_portal_client_search_async (self->client, ALTA_TYPE_REFILL_REQUEST,
+                                   (const char *[]) { "patient", id, "code", "refill-request",
+                                                      "_sort", "-authored-on", "_count", "200",
+                                                      NULL },
+                                   ALTA_REQUEST_BACKGROUND, cancellable,
+                                   refresh_refill_requests_cb, g_steal_pointer (&task));
+}
+
+gboolean
+alta_session_refresh_refill_requests_finish (AltaSession   *self,
+                                             GAsyncResult  *result,
+                                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * alta_session_check_refill:
+ * @medication: a prescription of the record shown
+ * @out_left: (out) (optional): the refills it still allows
+ *
+ * The portal's own rules (docs/api.md, "Refill requests"), from what the record shows: a
+ * refill is for a prescription still taken, with refills left (those it allows minus those
+ * the clinic sent), and with no request waiting. The portal has the last word.
+ *
+ * Returns: whether a refill can be requested, or why not
+ */
+AltaRefillCheck
+alta_session_check_refill (AltaSession    *self,
+                           AltaMedication *medication,
+                           int            *out_left)
+{
+  const char *id;
+  AltaRefillRequest *last;
+  int left;
+
+  g_return_val_if_fail (ALTA_IS_SESSION (self), ALTA_REFILL_CHECK_NOT_ACTIVE);
+  g_return_val_if_fail (ALTA_IS_MEDICATION (medication), ALTA_REFILL_CHECK_NOT_ACTIVE);
+
+  id = alta_record_item_get_id (ALTA_RECORD_ITEM (medication));
+  last = alta_session_find_refill_request (self, id);
+  /* None written is none allowed */
+  left = MAX (alta_medication_get_refills (medication), 0);
+  left = MAX (left - (int)alta_session_count_completed_refills (self, id), 0);
+  if (out_left != NULL)
+    *out_left = left;
+
+  if (g_strcmp0 (alta_record_item_get_status (ALTA_RECORD_ITEM (medication)), "active") != 0)
+    return ALTA_REFILL_CHECK_NOT_ACTIVE;
+  if (last != NULL && alta_refill_request_get_state (last) == ALTA_REFILL_PENDING)
+    return ALTA_REFILL_CHECK_PENDING;
+  if (left == 0)
+    return ALTA_REFILL_CHECK_NONE_LEFT;
+  return ALTA_REFILL_CHECK_ALLOWED;
 }

@@ -14,7 +14,9 @@
 #include "alta-clinic.h"
 #include "alta-lab-report.h"
 #include "alta-lab-result.h"
+#include "alta-medication.h"
 #include "alta-portal-client.h"
+#include "alta-refill-request.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +26,15 @@ typedef enum
   ALTA_LOAD_STATE_LOADED,
   ALTA_LOAD_STATE_FAILED,
 } AltaLoadState;
+
+/* Whether a refill of a prescription can be asked for, as the record says */
+typedef enum
+{
+  ALTA_REFILL_CHECK_ALLOWED,
+  ALTA_REFILL_CHECK_NOT_ACTIVE,    /* stopped, completed...: no longer taken */
+  ALTA_REFILL_CHECK_PENDING,       /* a request for it waits for the clinic */
+  ALTA_REFILL_CHECK_NONE_LEFT,     /* every refill it allows was used, or it allows none */
+} AltaRefillCheck;
 
 #define ALTA_TYPE_LOAD_STATE (alta_load_state_get_type ())
 
@@ -56,6 +67,23 @@ GListModel       *alta_session_get_reports             (AltaSession          *se
 GListModel       *alta_session_get_results             (AltaSession          *self);
 GListModel       *alta_session_get_messages            (AltaSession          *self);
 GListModel       *alta_session_get_vital_signs         (AltaSession          *self);
+GListModel       *alta_session_get_refill_requests     (AltaSession          *self);
+AltaRefillRequest *alta_session_find_refill_request    (AltaSession          *self,
+                                                        const char           *medication_id);
+guint             alta_session_count_completed_refills (AltaSession          *self,
+                                                        const char           *medication_id);
+AltaRefillCheck   alta_session_check_refill            (AltaSession          *self,
+                                                        AltaMedication       *medication,
+                                                        int                  *out_left);
+void              alta_session_add_refill_request      (AltaSession          *self,
+                                                        AltaRefillRequest    *request);
+void              alta_session_refresh_refill_requests_async (AltaSession    *self,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+gboolean          alta_session_refresh_refill_requests_finish (AltaSession   *self,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
 guint             alta_session_get_new_results         (AltaSession          *self);
 guint             alta_session_get_unread_messages     (AltaSession          *self);
 AltaLoadState     alta_session_get_messages_state      (AltaSession          *self);

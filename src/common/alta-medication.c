@@ -14,6 +14,7 @@
 
 #include "alta-medication.h"
 #include "alta-json.h"
+#include "alta-medlineplus.h"
 struct _AltaMedication
 {
   AltaRecordItem parent_instance;
@@ -21,6 +22,8 @@ struct _AltaMedication
   char      *instructions;   /* how to take it */
   char      *prescriber;   /* who prescribed it */
   int        refills;   /* refills left, or -1 when the record does not say */
+  char      *code;   /* a code MedlinePlus Connect knows (RxNorm), or NULL */
+  char      *code_system;
 };
 
 G_DEFINE_FINAL_TYPE (AltaMedication, alta_medication, ALTA_TYPE_RECORD_ITEM)
@@ -49,6 +52,10 @@ alta_medication_load (AltaRecordItem *item,
   g_autoptr (GDateTime) date = alta_fhir_read_date (resource, dates);
   gint64 refills;
 
+  self->code = alta_medlineplus_dup_code (alta_json_get_object (resource,
+                                                                "medicationCodeableConcept"),
+                                          &self->code_system);
+
   if (title == NULL)
     title = alta_fhir_dup_reference_display (alta_json_get_object (resource,
                                                                    "medicationReference"));
@@ -72,6 +79,8 @@ alta_medication_finalize (GObject *object)
 
   g_clear_pointer (&self->instructions, g_free);
   g_clear_pointer (&self->prescriber, g_free);
+  g_clear_pointer (&self->code, g_free);
+  g_clear_pointer (&self->code_system, g_free);
 
   G_OBJECT_CLASS (alta_medication_parent_class)->finalize (object);
 }
@@ -163,4 +172,21 @@ alta_medication_get_refills (AltaMedication *self)
   g_return_val_if_fail (ALTA_IS_MEDICATION (self), -1);
 
   return self->refills;
+}
+
+/**
+ * alta_medication_get_code:
+ * @out_system: (out) (optional): the code's system
+ *
+ * Returns: (nullable): the medicine's code in a system MedlinePlus Connect knows (RxNorm)
+ */
+const char *
+alta_medication_get_code (AltaMedication  *self,
+                          const char     **out_system)
+{
+  g_return_val_if_fail (ALTA_IS_MEDICATION (self), NULL);
+
+  if (out_system != NULL)
+    *out_system = self->code_system;
+  return self->code;
 }

@@ -18,5 +18,7 @@ G_DECLARE_FINAL_TYPE (AltaMedication, alta_medication, ALTA, MEDICATION, AltaRec
 const char           *alta_medication_get_instructions (AltaMedication *self);
 const char           *alta_medication_get_prescriber   (AltaMedication *self);
 int                   alta_medication_get_refills      (AltaMedication *self);
+const char           *alta_medication_get_code         (AltaMedication *self,
+                                                        const char    **out_system);
 
 G_END_DECLS

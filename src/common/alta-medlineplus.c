@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include "alta-json.h"
 #include "alta-medlineplus.h"
 
 /* MedlinePlus Connect (https://medlineplus.gov/medlineplus-connect/web-application/) takes a
@@ -77,4 +78,39 @@ alta_medlineplus_dup_url (const char *system,
                           "&mainSearchCriteria.v.c=%s"
                           "&informationRecipient.languageCode.c=%s",
                           oid, code, g_strcmp0 (language, "es") == 0 ? "es" : "en");
+}
+
+/**
+ * alta_medlineplus_dup_code:
+ * @concept: (nullable): a CodeableConcept, such as a Condition's or a MedicationRequest's code
+ * @out_system: (out) (optional) (nullable): the system of the code
+ *
+ * A concept often has several codings (SNOMED CT and ICD-10-CM for a problem); the first one
+ * whose system MedlinePlus Connect knows, with a plain code, is the one a link can use.
+ *
+ * Returns: (transfer full) (nullable): that coding's code, or %NULL when none can be linked
+ */
+char *
+alta_medlineplus_dup_code (JsonObject  *concept,
+                           char       **out_system)
+{
+  JsonArray *codings = alta_json_get_array (concept, "coding");
+
+  for (guint i = 0; codings != NULL && i < json_array_get_length (codings); i++)
+    {
+      JsonObject *coding = alta_json_array_get_object (codings, i);
+      const char *system = alta_json_get_string (coding, "system");
+      const char *code = alta_json_get_string (coding, "code");
+
+      if (oid_of (system) != NULL && code != NULL && is_plain_code (code))
+        {
+          if (out_system != NULL)
+            *out_system = g_strdup (system);
+          return g_strdup (code);
+        }
+    }
+
+  if (out_system != NULL)
+    *out_system = NULL;
+  return NULL;
 }

@@ -7,12 +7,14 @@
 
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
 char *alta_medlineplus_dup_url (const char *system,
                                 const char *code,
                                 const char *language);
+char *alta_medlineplus_dup_code (JsonObject  *concept,
+                                 char       **out_system);
 
 G_END_DECLS

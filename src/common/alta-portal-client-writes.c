@@ -15,6 +15,7 @@
 #include "alta-portal-client.h"
 #include "alta-portal-client-private.h"
 #include "alta-portal-error.h"
+#include "alta-refill-request.h"
 
 /* Every create is conditional (docs/api.md, "Writes"): the caller gives a request id, kept
  * with its draft, that goes in the resource's identifier and in If-None-Exist. A send that
@@ -459,4 +460,57 @@ alta_portal_client_change_password_finish (AltaPortalClient  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * alta_portal_client_request_refill_async:
+ * @self: an #AltaPortalClient
+ * @patient_id: the record the prescription is in
+ * @medication_id: the prescription (MedicationRequest) to refill
+ * @note: (nullable): a note for the pharmacy; blank is none
+ * @request_id: the id of this request, the same for every retry of it
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the refill request
+ * @user_data: data for @callback
+ *
+ * Asks the clinic to refill a prescription (`POST /fhir/R4/Task`, docs/api.md "Refill
+ * requests").
+ */
+void
+alta_portal_client_request_refill_async (AltaPortalClient    *self,
+                                         const char          *patient_id,
+                                         const char          *medication_id,
+                                         const char          *note,
+                                         const char          *request_id,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_autoptr (JsonObject) task = NULL;
+
+  g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
+  g_return_if_fail (patient_id != NULL && medication_id != NULL);
+
+  task = alta_refill_request_new_json (patient_id, medication_id, note);
+  alta_portal_client_create_async (self, ALTA_TYPE_REFILL_REQUEST, task, request_id,
+                                   cancellable, callback, user_data);
+}
+
+/**
+ * alta_portal_client_request_refill_finish:
+ * @error: %ALTA_PORTAL_ERROR_CONFLICT when a request for it is already pending,
+ *   %ALTA_PORTAL_ERROR_INVALID_FIELD when the prescription is not active or has no refills
+ *   left (the portal's message says which)
+ *
+ * Returns: (transfer full) (nullable): the refill request as the portal keeps it
+ */
+AltaRefillRequest *
+alta_portal_client_request_refill_finish (AltaPortalClient  *self,
+                                          GAsyncResult      *result,
+                                          GError           **error)
+{
+  AltaRecordItem *item = alta_portal_client_create_finish (self, result, NULL, error);
+
+  g_assert (item == NULL || ALTA_IS_REFILL_REQUEST (item));
+  return (AltaRefillRequest *)item;
 }

@@ -13,6 +13,7 @@
 #include "alta-portal-account.h"
 #include "alta-portal-response.h"
 #include "alta-record-item.h"
+#include "alta-refill-request.h"
 
 G_BEGIN_DECLS
 
@@ -182,6 +183,17 @@ void                alta_portal_client_change_password_async (AltaPortalClient *
                                                          GAsyncReadyCallback   callback,
                                                          gpointer              user_data);
 gboolean            alta_portal_client_change_password_finish (AltaPortalClient *self,
+                                                         GAsyncResult         *result,
+                                                         GError              **error);
+void                alta_portal_client_request_refill_async (AltaPortalClient *self,
+                                                         const char           *patient_id,
+                                                         const char           *medication_id,
+                                                         const char           *note,
+                                                         const char           *request_id,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+AltaRefillRequest  *alta_portal_client_request_refill_finish (AltaPortalClient *self,
                                                          GAsyncResult         *result,
                                                          GError              **error);
 

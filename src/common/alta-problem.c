@@ -14,11 +14,14 @@
 
 #include "alta-problem.h"
 #include "alta-json.h"
+#include "alta-medlineplus.h"
 struct _AltaProblem
 {
   AltaRecordItem parent_instance;
 
   GDateTime *resolved_date;   /* when it ended */
+  char      *code;            /* a code MedlinePlus Connect knows (ICD-10-CM, SNOMED CT) */
+  char      *code_system;
 };
 
 G_DEFINE_FINAL_TYPE (AltaProblem, alta_problem, ALTA_TYPE_RECORD_ITEM)
@@ -48,6 +51,8 @@ alta_problem_load (AltaRecordItem *item,
   alta_record_item_set_date (item, date);
   alta_record_item_set_status (item, status);
   self->resolved_date = alta_fhir_read_date (resource, abatement);
+  self->code = alta_medlineplus_dup_code (alta_json_get_object (resource, "code"),
+                                          &self->code_system);
 }
 
 static void
@@ -56,6 +61,8 @@ alta_problem_finalize (GObject *object)
   AltaProblem *self = (AltaProblem *)object;
 
   g_clear_pointer (&self->resolved_date, g_date_time_unref);
+  g_clear_pointer (&self->code, g_free);
+  g_clear_pointer (&self->code_system, g_free);
 
   G_OBJECT_CLASS (alta_problem_parent_class)->finalize (object);
 }
@@ -110,4 +117,21 @@ alta_problem_get_resolved_date (AltaProblem *self)
   g_return_val_if_fail (ALTA_IS_PROBLEM (self), NULL);
 
   return self->resolved_date;
+}
+
+/**
+ * alta_problem_get_code:
+ * @out_system: (out) (optional): the code's system
+ *
+ * Returns: (nullable): the problem's code in a system MedlinePlus Connect knows
+ */
+const char *
+alta_problem_get_code (AltaProblem  *self,
+                       const char  **out_system)
+{
+  g_return_val_if_fail (ALTA_IS_PROBLEM (self), NULL);
+
+  if (out_system != NULL)
+    *out_system = self->code_system;
+  return self->code;
 }

@@ -16,5 +16,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AltaProblem, alta_problem, ALTA, PROBLEM, AltaRecordItem)
 
 GDateTime            *alta_problem_get_resolved_date (AltaProblem *self);
+const char           *alta_problem_get_code          (AltaProblem *self,
+                                                      const char **out_system);
 
 G_END_DECLS

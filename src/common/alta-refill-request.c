@@ -33,6 +33,16 @@ struct _AltaRefillRequest
 
 G_DEFINE_FINAL_TYPE (AltaRefillRequest, alta_refill_request, ALTA_TYPE_RECORD_ITEM)
 
+enum {
+  PROP_0,
+  PROP_MEDICATION_ID,
+  PROP_REASON,
+  PROP_NOTE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static AltaRefillState
 read_state (const char *status)
 {
@@ -79,12 +89,46 @@ alta_refill_request_finalize (GObject *object)
 }
 
 static void
+alta_refill_request_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  AltaRefillRequest *self = ALTA_REFILL_REQUEST (object);
+
+  switch (prop_id)
+    {
+    case PROP_MEDICATION_ID:
+      g_value_set_string (value, self->medication_id);
+      break;
+    case PROP_REASON:
+      g_value_set_string (value, self->reason);
+      break;
+    case PROP_NOTE:
+      g_value_set_string (value, self->note);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 alta_refill_request_class_init (AltaRefillRequestClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   AltaRecordItemClass *item_class = ALTA_RECORD_ITEM_CLASS (klass);
 
   object_class->finalize = alta_refill_request_finalize;
+  object_class->get_property = alta_refill_request_get_property;
+
+  properties[PROP_MEDICATION_ID] =
+    g_param_spec_string ("medication-id", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REASON] =
+    g_param_spec_string ("reason", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NOTE] =
+    g_param_spec_string ("note", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
   item_class->resource_type = "Task";
   item_class->load = alta_refill_request_load;
 }

@@ -168,7 +168,8 @@ def press(root, contains, timeout=60):
     return button
 
 
-TYPE_NAME = re.compile(r'\b(?:Gtk|Adw|Alta)[A-Z][A-Za-z]+\b')
+# "AltaMed", the clinic's name (the FAQ says it), is not a type name
+TYPE_NAME = re.compile(r'\b(?!AltaMed\b)(?:Gtk|Adw|Alta)[A-Z][A-Za-z]+\b')
 MNEMONIC = re.compile(r'(?:^|[\s(])_[^\W_]')
 
 

@@ -1037,7 +1037,7 @@ def main_menu_and_its_windows(language):
             shortcuts_item.get_name()
         items = sorted(n.get_name() for n in walk(app.root) if n.get_role() == Atspi.Role.MENU_ITEM)
         assert items == sorted(tr(language, t).replace('_', '') for t in
-                               ('_Keyboard Shortcuts', '_About MyAltaMed')), items
+                               ('_Keyboard Shortcuts', '_Help', '_About MyAltaMed')), items
         say_nothing_wrong(app, 'the main menu', problems)
         key(KEY_ESCAPE)
         wait_for(lambda: (lambda n: n is None or n.get_role() != Atspi.Role.MENU_ITEM)(
@@ -1055,10 +1055,30 @@ def main_menu_and_its_windows(language):
                  not window_named(app, title).get_state_set().contains(Atspi.StateType.VISIBLE),
                  'Escape to close the shortcuts')
 
-        # F10, Down, Enter: About, with both numbers a patient calls
+        # F10, Down, Enter: Help, the questions and the numbers, in a window of its own
+        key(KEY_F10)
+        wait_for(lambda: (lambda n: n is not None and n.get_role() == Atspi.Role.MENU_ITEM)(
+            focused(app.root)), 'F10 to open the main menu for Help')
+        key(KEY_DOWN)
+        wait_for(lambda: (lambda n: n is not None and n.get_name() ==
+                          tr(language, '_Help').replace('_', ''))(focused(app.root)),
+                 'Down to Help')
+        key(KEY_RETURN)
+        help_window = wait_for(lambda: window_named(app, tr(language, 'MyAltaMed Help')),
+                               'the Help window')
+        wait_for(lambda: '(888)\u00a0499\u20119303' in all_text(help_window),
+                 'the Patient Service Center number in Help')
+        say_nothing_wrong(app, 'the Help window', problems)
+        key(KEY_ESCAPE)
+        wait_for(lambda: not window_named(app, tr(language, 'MyAltaMed Help')) or
+                 not window_named(app, tr(language, 'MyAltaMed Help')).get_state_set().contains(
+                     Atspi.StateType.VISIBLE), 'Escape to close Help')
+
+        # F10, Down, Down, Enter: About, with both numbers a patient calls
         key(KEY_F10)
         wait_for(lambda: (lambda n: n is not None and n.get_role() == Atspi.Role.MENU_ITEM)(
             focused(app.root)), 'F10 to open the main menu again')
+        key(KEY_DOWN)
         key(KEY_DOWN)
         wait_for(lambda: (lambda n: n is not None and n.get_name() ==
                           tr(language, '_About MyAltaMed').replace('_', ''))(focused(app.root)),

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "alta-a11y.h"
 #include "alta-faq.h"
 #include "alta-help-page.h"
 
@@ -120,7 +121,6 @@ build_groups (AltaHelpPage *self)
         {
           group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
           adw_preferences_group_set_title (group, entry->group);
-          gtk_box_append (self->groups_box, GTK_WIDGET (group));
           g_ptr_array_add (self->groups, group);
           group_title = entry->group;
         }
@@ -129,8 +129,19 @@ build_groups (AltaHelpPage *self)
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), entry->question);
       adw_expander_row_add_row (ADW_EXPANDER_ROW (row), answer_label_new (entry->answer));
+      /* The expander's own lists, which hold the question and its answer */
+      alta_a11y_name_inner (row, GTK_TYPE_LIST_BOX, _("Answer"));
       adw_preferences_group_add (group, row);
       g_ptr_array_add (self->rows, row);
+    }
+
+  /* Named for a screen reader before they are shown: GTK takes roles only until then */
+  for (guint i = 0; i < self->groups->len; i++)
+    {
+      GtkWidget *built = g_ptr_array_index (self->groups, i);
+
+      alta_a11y_tidy (built, NULL);
+      gtk_box_append (self->groups_box, built);
     }
 }
 

@@ -15,6 +15,8 @@
 #include "alta-allergy.h"
 #include "alta-immunization.h"
 #include "alta-medication.h"
+#include "alta-medication-row.h"
+#include "alta-medlineplus.h"
 #include "alta-problem.h"
 #include "alta-format.h"
 #include "alta-summary-page.h"
@@ -30,6 +32,7 @@ struct _AltaSummaryPage
 
   AltaSession    *session;
   GSignalGroup   *session_signals;
+  GCancellable   *cancellable;
 
   /* Template widgets */
   GtkListBox  *allergies_list;
@@ -109,31 +112,31 @@ static GtkWidget *
 create_medication_row (gpointer item,
                        gpointer user_data)
 {
-  AltaMedication *medication = item;
-  g_autoptr (GString) subtitle = g_string_new (NULL);
-  int refills = alta_medication_get_refills (medication);
-  const char *status = alta_record_item_get_status (item);
+  return alta_medication_row_new (ALTA_SESSION (user_data), ALTA_MEDICATION (item));
+}
 
-  if (alta_medication_get_instructions (medication) != NULL)
-    g_string_append (subtitle, alta_medication_get_instructions (medication));
-  if (alta_medication_get_prescriber (medication) != NULL)
-    {
-      if (subtitle->len > 0)
-        g_string_append_c (subtitle, '\n');
-      /* Translators: %s is a clinician's name */
-      g_string_append_printf (subtitle, _("Prescribed by %s"), alta_medication_get_prescriber (medication));
-    }
-  if (subtitle->len > 0)
-    g_string_append_c (subtitle, '\n');
-  if (g_strcmp0 (status, "active") != 0)
-    g_string_append (subtitle, _("No longer taken"));
-  else if (refills >= 0)
-    g_string_append_printf (subtitle, g_dngettext (NULL, "%d refill left", "%d refills left", refills),
-                            refills);
-  else
-    g_string_append (subtitle, _("Refills not recorded"));
+/* "Learn more about Type 2 diabetes": MedlinePlus Connect's page for the problem's code, in
+ * the app's language; none for a code MedlinePlus does not know */
+static void
+add_learn_more (GtkWidget  *row,
+                const char *title,
+                const char *system,
+                const char *code)
+{
+  g_autofree char *url = alta_medlineplus_dup_url (system, code, alta_format_language ());
+  g_autofree char *label = NULL;
+  GtkWidget *link;
 
-  return make_row (alta_record_item_get_title (item), subtitle->str);
+  if (url == NULL || title == NULL)
+    return;
+
+  link = gtk_link_button_new_with_label (url, _("Learn More"));
+  gtk_widget_set_valign (link, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (link, _("Read about it on MedlinePlus, in your web browser"));
+  /* Translators: %s is a health problem's name; the link opens MedlinePlus about it */
+  label = g_strdup_printf (_("Learn more about %s"), title);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (link), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), link);
 }
 
 static GtkWidget *
@@ -143,6 +146,9 @@ create_problem_row (gpointer item,
   g_autofree char *since = alta_format_date (alta_record_item_get_date (item));
   g_autofree char *resolved = alta_format_date (alta_problem_get_resolved_date (item));
   g_autofree char *subtitle = NULL;
+  const char *system = NULL;
+  const char *code;
+  GtkWidget *row;
 
   if (resolved != NULL)
     /* Translators: %s is a date */
@@ -156,7 +162,10 @@ create_problem_row (gpointer item,
   else
     subtitle = g_strdup (_("Onset not recorded"));
 
-  return make_row (alta_record_item_get_title (item), subtitle);
+  row = make_row (alta_record_item_get_title (item), subtitle);
+  code = alta_problem_get_code (item, &system);
+  add_learn_more (row, alta_record_item_get_title (item), system, code);
+  return row;
 }
 
 /* Each list shows the session's model of its kind; %NULL empties them */
@@ -172,7 +181,7 @@ bind_models (AltaSummaryPage *self,
                            create_immunization_row, NULL, NULL);
   gtk_list_box_bind_model (self->medications_list,
                            session != NULL ? alta_session_get_medications (session) : NULL,
-                           create_medication_row, NULL, NULL);
+                           create_medication_row, session, NULL);
   gtk_list_box_bind_model (self->problems_list,
                            session != NULL ? alta_session_get_problems (session) : NULL,
                            create_problem_row, NULL, NULL);
@@ -194,9 +203,42 @@ on_session_unbind_cb (AltaSummaryPage *self,
 }
 
 static void
+refresh_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!alta_session_refresh_refill_requests_finish (ALTA_SESSION (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("Refill requests could not be read again: %s", error->message);
+}
+
+/* The clinic answers refill requests while the app runs: each visit to the page asks again */
+static void
+alta_summary_page_map (GtkWidget *widget)
+{
+  AltaSummaryPage *self = ALTA_SUMMARY_PAGE (widget);
+
+  GTK_WIDGET_CLASS (alta_summary_page_parent_class)->map (widget);
+
+  if (self->session == NULL ||
+      g_list_model_get_n_items (alta_session_get_medications (self->session)) == 0)
+    return;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  alta_session_refresh_refill_requests_async (self->session, self->cancellable, refresh_cb, NULL);
+}
+
+static void
 alta_summary_page_dispose (GObject *object)
 {
   AltaSummaryPage *self = ALTA_SUMMARY_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
 
   if (self->session_signals != NULL)
     g_signal_group_set_target (self->session_signals, NULL);
@@ -254,6 +296,7 @@ alta_summary_page_class_init (AltaSummaryPageClass *klass)
   object_class->dispose = alta_summary_page_dispose;
   object_class->get_property = alta_summary_page_get_property;
   object_class->set_property = alta_summary_page_set_property;
+  widget_class->map = alta_summary_page_map;
 
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL, ALTA_TYPE_SESSION,
@@ -330,6 +373,8 @@ alta_summary_page_set_session (AltaSummaryPage *self,
 
   if (!g_set_object (&self->session, session))
     return;
+
+  g_cancellable_cancel (self->cancellable);
 
   g_signal_group_set_target (self->session_signals, session);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);

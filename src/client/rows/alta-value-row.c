@@ -11,6 +11,8 @@
 
 #include <glib/gi18n.h>
 
+#include "alta-format.h"
+#include "alta-medlineplus.h"
 #include "alta-value-row.h"
 
 /* The test's name, its value with unit (the row's prominent text) and normal range, and
@@ -30,6 +32,7 @@ struct _AltaValueRow
   GtkWidget     *flag_box;
   GtkImage      *flag_icon;
   GtkLabel      *flag_label;
+  GtkLinkButton *learn_more_button;
   GtkButton     *trend_button;
   GtkLabel      *value_label;
 };
@@ -134,6 +137,30 @@ describe_result (const char    *title,
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* "Learn more about Glucose": MedlinePlus Connect's page for the test's (LOINC) code */
+static void
+show_learn_more (AltaValueRow  *self,
+                 AltaLabResult *result)
+{
+  const char *title = alta_record_item_get_title (ALTA_RECORD_ITEM (result));
+  g_autofree char *url = alta_medlineplus_dup_url (alta_lab_result_get_code_system (result),
+                                                   alta_lab_result_get_code (result),
+                                                   alta_format_language ());
+
+  gtk_widget_set_visible (GTK_WIDGET (self->learn_more_button), url != NULL && title != NULL);
+  if (url != NULL && title != NULL)
+    {
+      /* Translators: %s is a test's name, "Glucose"; the link opens MedlinePlus about it */
+      g_autofree char *label = g_strdup_printf (_("Learn more about %s"), title);
+
+      gtk_link_button_set_uri (self->learn_more_button, url);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->learn_more_button),
+                                   _("Read about it on MedlinePlus, in your web browser"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->learn_more_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+    }
+}
+
 static void
 show_result (AltaValueRow *self)
 {
@@ -182,6 +209,8 @@ show_result (AltaValueRow *self)
       gtk_actionable_set_action_name (GTK_ACTIONABLE (self->trend_button), "results.show-trend");
     }
 
+  show_learn_more (self, result);
+
   gtk_widget_set_visible (self->flag_box, flag_text (flag) != NULL);
   if (flag_text (flag) != NULL)
     {
@@ -217,6 +246,7 @@ clear (AltaValueRow *self)
                                  GTK_ACCESSIBLE_PROPERTY_LABEL);
   gtk_widget_set_visible (GTK_WIDGET (self->trend_button), FALSE);
   gtk_widget_set_visible (self->flag_box, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->learn_more_button), FALSE);
 }
 
 static void
@@ -286,6 +316,7 @@ alta_value_row_class_init (AltaValueRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AltaValueRow, flag_box);
   gtk_widget_class_bind_template_child (widget_class, AltaValueRow, flag_icon);
   gtk_widget_class_bind_template_child (widget_class, AltaValueRow, flag_label);
+  gtk_widget_class_bind_template_child (widget_class, AltaValueRow, learn_more_button);
   gtk_widget_class_bind_template_child (widget_class, AltaValueRow, trend_button);
   gtk_widget_class_bind_template_child (widget_class, AltaValueRow, value_label);
 }
