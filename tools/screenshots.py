@@ -33,7 +33,7 @@ PORTALD = os.path.join(BUILD, 'src', 'server', 'myaltamed-portald')
 LANGUAGES = os.environ.get('LANGUAGES', 'en es').split()
 LOCALES = {'en': 'en_US.UTF-8', 'es': 'es_MX.UTF-8'}
 # Groups of screens (methods of Screens below): SCREENS=idle takes only the idle warning
-GROUPS = os.environ.get('SCREENS', 'connection grace proxy idle keys').split()
+GROUPS = os.environ.get('SCREENS', 'connection grace proxy idle keys messages').split()
 
 # A screen's content arrives in steps (the greeting, then the lists); this is how long we
 # let the window settle once what we wait for is there, before the picture is taken.
@@ -137,7 +137,7 @@ class Screens:
 
     def sign_in(self, app, username, password):
         type_into(app.root, self._('Username'), username)
-        type_into(app.root, self._('Password'), password)
+        type_into(app.root, self._('Password'), password, role=Atspi.Role.PASSWORD_TEXT)
         press(app.root, self._('_Sign In'))
 
     def wait_for_label(self, app, msgid, what, timeout=60):
@@ -212,6 +212,34 @@ class Screens:
                 time.sleep(0.3)
             self.wait_for_label(app, 'You are viewing the record of %s', 'the banner')
             self.shoot('proxy-record')
+        finally:
+            app.stop()
+
+    def messages(self):
+        """grace's messages: her conversations, one open with its reply, and a new message
+        being written (with the not-for-urgent-matters notice)."""
+        _ = self._
+        app = App(self.portal, self.language)
+        try:
+            self.sign_in(app, 'grace', 'Orchard-Lantern-42')
+            self.wait_for_label(app, 'Hello, %s', 'the greeting')
+            tab = wait_for(lambda: find(app.root, Atspi.Role.PAGE_TAB, _('Messages')),
+                           'the Messages tab')
+            assert tab.do_action(0)
+            first = wait_for(lambda: list_rows(app.root, _('Conversations')), 'the threads')[0]
+            self.shoot('messages')
+
+            button = wait_for(lambda: find(first, Atspi.Role.PUSH_BUTTON), 'the thread button')
+            assert button.do_action(0)
+            wait_for(lambda: list_rows(app.root, _('Messages in this conversation')),
+                     'the thread\'s messages')
+            self.shoot('message-thread')
+
+            press(app.root, _('All Messages'))
+            press(app.root, _('New Message'))
+            type_into(app.root, _('Subject'), _('Question about my medication'))
+            type_into(app.root, _('Message'), _('Can I take my pills with food?'))
+            self.shoot('message-compose')
         finally:
             app.stop()
 

@@ -17,6 +17,7 @@
 #include "alta-home-page.h"
 #include "alta-idle-monitor.h"
 #include "alta-portal-error.h"
+#include "alta-messages-page.h"
 #include "alta-results-page.h"
 #include "alta-rules.h"
 #include "alta-session.h"
@@ -45,6 +46,7 @@ struct _AltaWindow
   AltaConnectPage      *connect_page;
   AltaSignInPage       *sign_in_page;
   AltaHomePage         *home_page;
+  AltaMessagesPage     *messages_page;
   AltaResultsPage      *results_page;
   AltaSummaryPage      *summary_page;
   AltaVitalsPage       *vitals_page;
@@ -639,6 +641,7 @@ alta_window_class_init (AltaWindowClass *klass)
 
   g_type_ensure (ALTA_TYPE_CONNECT_PAGE);
   g_type_ensure (ALTA_TYPE_HOME_PAGE);
+  g_type_ensure (ALTA_TYPE_MESSAGES_PAGE);
   g_type_ensure (ALTA_TYPE_RESULTS_PAGE);
   g_type_ensure (ALTA_TYPE_SIGN_IN_PAGE);
   g_type_ensure (ALTA_TYPE_SUMMARY_PAGE);
@@ -651,6 +654,7 @@ alta_window_class_init (AltaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, proxy_banner);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, proxy_label);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, record_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AltaWindow, messages_page);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, results_page);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, sign_in_page);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, stack);
@@ -686,6 +690,7 @@ alta_window_init (AltaWindow *self)
 
   /* Every page shows the window's session */
   g_object_bind_property (self, "session", self->home_page, "session", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self, "session", self->messages_page, "session", G_BINDING_SYNC_CREATE);
   g_object_bind_property (self, "session", self->results_page, "session", G_BINDING_SYNC_CREATE);
   g_object_bind_property (self, "session", self->summary_page, "session", G_BINDING_SYNC_CREATE);
   g_object_bind_property (self, "session", self->vitals_page, "session", G_BINDING_SYNC_CREATE);
