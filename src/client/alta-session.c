@@ -1468,3 +1468,68 @@ alta_session_mark_thread_read_finish (AltaSession   *self,
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+static void
+refresh_messages_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GListStore) items = NULL;
+  AltaSession *self = g_task_get_source_object (task);
+  const char *record_id = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  items = alta_portal_client_search_finish (ALTA_PORTAL_CLIENT (object), result, &error);
+  if (items == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("Messages could not be checked: %s", error->message);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* Signed out or another record meanwhile: these are not the messages shown */
+  if (self->messages != NULL && g_strcmp0 (record_id, self->record_id) == 0)
+    {
+      fill_store (self, PART_MESSAGES, G_LIST_MODEL (items));
+      set_messages_state (self, ALTA_LOAD_STATE_LOADED);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * alta_session_refresh_messages_async:
+ *
+ * Reads the record's messages again: answers that came since, and their unread count.
+ */
+void
+alta_session_refresh_messages_async (AltaSession         *self,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (ALTA_IS_SESSION (self));
+  g_return_if_fail (self->client != NULL && self->record_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, alta_session_refresh_messages_async);
+  g_task_set_task_data (task, g_strdup (self->record_id), g_free);
+  alta_portal_client_search_async (self->client, ALTA_TYPE_MESSAGE,
+                                   (const char *[]) { "patient", self->record_id, "_sort", "-sent",
+                                                      "_count", "200", NULL },
+                                   ALTA_REQUEST_NONE, cancellable, refresh_messages_cb,
+                                   g_steal_pointer (&task));
+}
+
+gboolean
+alta_session_refresh_messages_finish (AltaSession   *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

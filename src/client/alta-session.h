@@ -79,6 +79,13 @@ gboolean          alta_session_load_finish             (AltaSession          *se
                                                         GError              **error);
 
 /* Messages */
+void              alta_session_refresh_messages_async  (AltaSession          *self,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+gboolean          alta_session_refresh_messages_finish (AltaSession          *self,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
 GListModel       *alta_session_get_threads             (AltaSession          *self);
 AltaMessageThread *alta_session_find_thread            (AltaSession          *self,
                                                         const char           *id);

@@ -59,6 +59,8 @@ struct _AltaMessagesPage
 
   /* Template widgets */
   GtkLabel      *empty_label;
+  GtkLabel      *list_error_label;
+  GtkSpinner    *refresh_spinner;
   GtkListBox    *messages_list;
   GtkSpinner    *loading_spinner;
   GtkTextView   *new_text_view;
@@ -371,6 +373,10 @@ rebuild (AltaMessagesPage *self)
 static void
 close_all (AltaMessagesPage *self)
 {
+  gtk_widget_set_visible (GTK_WIDGET (self->list_error_label), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->refresh_spinner), FALSE);
+  gtk_spinner_set_spinning (self->refresh_spinner, FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "messages.refresh", TRUE);
   self->view = VIEW_LIST;
   g_clear_pointer (&self->thread_id, g_free);
   bind_drafts (self);
@@ -511,6 +517,51 @@ messages_cancel_action (GtkWidget  *widget,
 }
 
 static void
+set_refreshing (AltaMessagesPage *self,
+                gboolean          refreshing)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->refresh_spinner), refreshing);
+  gtk_spinner_set_spinning (self->refresh_spinner, refreshing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "messages.refresh", !refreshing);
+}
+
+static void
+refresh_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr (AltaMessagesPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  set_refreshing (self, FALSE);
+  if (!alta_session_refresh_messages_finish (ALTA_SESSION (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *text = alta_format_error (error);
+
+      gtk_label_set_text (self->list_error_label, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->list_error_label), TRUE);
+    }
+}
+
+/* "messages.refresh": the record's messages read again, for answers that came since */
+static void
+messages_refresh_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  AltaMessagesPage *self = ALTA_MESSAGES_PAGE (widget);
+
+  if (self->session == NULL || alta_session_get_record_id (self->session) == NULL)
+    return;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->list_error_label), FALSE);
+  set_refreshing (self, TRUE);
+  alta_session_refresh_messages_async (self->session, self->cancellable, refresh_cb,
+                                       g_object_ref (self));
+}
+
+static void
 on_session_bind_cb (AltaMessagesPage *self,
                     AltaSession      *session,
                     GSignalGroup     *group)
@@ -641,6 +692,7 @@ alta_messages_page_class_init (AltaMessagesPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/net/myaltamed/MyAltaMed/ui/alta-messages-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AltaMessagesPage, empty_label);
+  gtk_widget_class_bind_template_child (widget_class, AltaMessagesPage, list_error_label);
   gtk_widget_class_bind_template_child (widget_class, AltaMessagesPage, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, AltaMessagesPage, messages_list);
   gtk_widget_class_bind_template_child (widget_class, AltaMessagesPage, new_cancel_button);
@@ -652,6 +704,7 @@ alta_messages_page_class_init (AltaMessagesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AltaMessagesPage, reply_error_label);
   gtk_widget_class_bind_template_child (widget_class, AltaMessagesPage, reply_send_button);
   gtk_widget_class_bind_template_child (widget_class, AltaMessagesPage, reply_spinner);
+  gtk_widget_class_bind_template_child (widget_class, AltaMessagesPage, refresh_spinner);
   gtk_widget_class_bind_template_child (widget_class, AltaMessagesPage, reply_text_view);
   gtk_widget_class_bind_template_child (widget_class, AltaMessagesPage, stack);
   gtk_widget_class_bind_template_child (widget_class, AltaMessagesPage, subject_row);
@@ -664,6 +717,8 @@ alta_messages_page_class_init (AltaMessagesPageClass *klass)
                                    messages_compose_action);
   gtk_widget_class_install_action (widget_class, "messages.open-thread", "s",
                                    messages_open_thread_action);
+  gtk_widget_class_install_action (widget_class, "messages.refresh", NULL,
+                                   messages_refresh_action);
   gtk_widget_class_install_action (widget_class, "messages.send-new", NULL,
                                    messages_send_new_action);
   gtk_widget_class_install_action (widget_class, "messages.send-reply", NULL,
