@@ -11,9 +11,13 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 import gettext
+import http.client
+import http.server
 import os
+import ssl
 import subprocess
 import sys
+import threading
 import time
 import uuid
 
@@ -70,6 +74,10 @@ class App:
             env['G_DEBUG'] = APP_G_DEBUG
         if language:
             env['LANGUAGE'] = language
+        # A spinner redraws the whole window each frame with GL on Xvfb's software
+        # rasterizer, and each accessibility request then waits for a frame: cairo redraws
+        # only the spinner.
+        env['GSK_RENDERER'] = 'cairo'
         self.process = subprocess.Popen([APP, '--server', portal.url, '--ca-file', portal.ca],
                                         env=env, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL)
@@ -210,6 +218,77 @@ def home_messages_row(app, language='en'):
     return None
 
 
+class FaultyPortal:
+    """The demo portal behind a proxy of ours (with the portal's own certificate) that can
+    answer a new message with a 500, or hold it until released: a server error and a slow
+    server, as the app meets them."""
+
+    def __init__(self, portal):
+        self.portal = portal
+        self.ca = portal.ca
+        self.fault = None           # None, '500' or 'slow'
+        self.release = threading.Event()
+        self.held = threading.Event()
+        upstream = portal.url.split('://', 1)[1].rstrip('/')
+        context = ssl.create_default_context(cafile=portal.ca)
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = 'HTTP/1.1'
+
+            def log_message(self, *args):
+                pass
+
+            def forward(self):
+                length = int(self.headers.get('Content-Length') or 0)
+                body = self.rfile.read(length) if length else None
+                if self.command == 'POST' and self.path.startswith('/fhir/R4/Communication'):
+                    if proxy.fault == '500':
+                        return self.answer(500, {'Content-Type': 'application/json'},
+                                           b'{"error":"internal","message":"Internal error"}')
+                    if proxy.fault == 'slow':
+                        proxy.held.set()
+                        proxy.release.wait(120)
+                headers = {k: v for k, v in self.headers.items()
+                           if k.lower() not in ('host', 'connection', 'keep-alive',
+                                                'transfer-encoding', 'content-length')}
+                connection = http.client.HTTPSConnection(upstream, context=context, timeout=60)
+                connection.request(self.command, self.path, body=body, headers=headers)
+                answer = connection.getresponse()
+                data = answer.read()
+                kept = {k: v for k, v in answer.getheaders()
+                        if k.lower() not in ('connection', 'keep-alive', 'transfer-encoding',
+                                             'content-length')}
+                connection.close()
+                self.answer(answer.status, kept, data)
+
+            def answer(self, status, headers, data):
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header('Content-Length', str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = forward
+
+        self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        self.server.daemon_threads = True
+        tls = os.path.join(portal.dir, 'data', 'tls')
+        server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        server_context.load_cert_chain(os.path.join(tls, 'server.pem'),
+                                       os.path.join(tls, 'server.key'))
+        self.server.socket = server_context.wrap_socket(self.server.socket, server_side=True)
+        self.url = 'https://127.0.0.1:%d' % self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
 Atspi.get_desktop(0).get_child_count()
 time.sleep(1)
 portal = DemoPortal(PORTALD, prefix='alta-messages-')
@@ -331,6 +410,54 @@ def portal_stopped_during_a_send():
         assert len(messages_with_text(portal, token, 'demo-adult', text)) == 1
     finally:
         app.stop()
+
+
+@test
+def a_server_error_then_a_slow_server():
+    token = token_of(portal, 'grace', 'Orchard-Lantern-42')
+    tag = uuid.uuid4().hex[:8]
+    text = 'Is the lab open on Saturdays? ' + tag
+    faulty = FaultyPortal(portal)
+    app = App(faulty)
+    try:
+        sign_in(app, 'grace', 'Orchard-Lantern-42')
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='Hello, Grace'), 'the greeting')
+        open_tab(app, 'en', 'Messages')
+        compose(app, 'Lab hours ' + tag, text)
+
+        # A 500: said so, the text kept, nothing sent
+        faulty.fault = '500'
+        press(app.root, 'Send')
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL,
+                              contains='The portal has a problem right now'), 'the 500, said so')
+        wait_for(lambda: find(app.root, Atspi.Role.PUSH_BUTTON, 'Retry'), 'Retry')
+        assert text_of(find(app.root, Atspi.Role.TEXT, 'Message')) == text
+        assert messages_with_text(portal, token, 'demo-adult', text) == []
+
+        # A slow portal: a spinner and Cancel, the window answers; the portal makes the
+        # message after Cancel, and sending again finds that one instead of a second
+        faulty.fault = 'slow'
+        press(app.root, 'Retry')
+        wait_for(faulty.held.is_set, 'the send to reach the portal')
+        wait_for(lambda: find(app.root, Atspi.Role.PUSH_BUTTON, 'Cancel'), 'Cancel')
+        wait_for(lambda: any((n.get_name() or '') == 'Sending' for n in walk(app.root)),
+                 'the spinner')
+        started = time.monotonic()
+        assert find(app.root, Atspi.Role.TEXT, 'Subject') is not None
+        assert time.monotonic() - started < 10, 'the window answers slowly while it waits'
+        press(app.root, 'Cancel')
+        wait_for(lambda: find(app.root, Atspi.Role.PUSH_BUTTON, 'Send'), 'Send again')
+        assert text_of(find(app.root, Atspi.Role.TEXT, 'Message')) == text
+        faulty.fault = None
+        faulty.release.set()
+        wait_for(lambda: len(messages_with_text(portal, token, 'demo-adult', text)) == 1,
+                 'the held send to arrive')
+        press(app.root, 'Send')
+        wait_sent(app, text)
+        assert len(messages_with_text(portal, token, 'demo-adult', text)) == 1
+    finally:
+        app.stop()
+        faulty.stop()
 
 
 @test

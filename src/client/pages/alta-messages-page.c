@@ -203,6 +203,20 @@ make_message_row (AltaMessage *message)
   return row;
 }
 
+/* GTK 4.8 forgets the name a text button takes from its label once the button was hidden
+ * and is shown again (it then reads "GtkButton"): a view shown again names them anew */
+static void
+name_text_buttons (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    gtk_button_get_label (GTK_BUTTON (widget)), -1);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    name_text_buttons (child);
+}
+
 static void
 update_composer (AltaMessagesPage *self,
                  ComposerKind      kind)
@@ -221,6 +235,8 @@ update_composer (AltaMessagesPage *self,
   gtk_widget_set_visible (GTK_WIDGET (composer->spinner), sending);
   gtk_spinner_set_spinning (composer->spinner, sending);
   gtk_widget_set_visible (composer->cancel_button, sending);
+  if (sending)
+    name_text_buttons (composer->cancel_button);
   label = state == ALTA_DRAFT_STATE_FAILED ? _("Retry") : _("Send");
   gtk_button_set_label (composer->send_button, label);
   /* GTK 4.8 loses a button's name from its label when its view is hidden and shown again */
@@ -294,20 +310,6 @@ fill_thread (AltaMessagesPage *self)
 
       gtk_list_box_append (self->messages_list, make_message_row (message));
     }
-}
-
-/* GTK 4.8 forgets the name a text button takes from its label once the button was hidden
- * and is shown again (it then reads "GtkButton"): a view shown again names them anew */
-static void
-name_text_buttons (GtkWidget *widget)
-{
-  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                    gtk_button_get_label (GTK_BUTTON (widget)), -1);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    name_text_buttons (child);
 }
 
 static void
