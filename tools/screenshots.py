@@ -236,7 +236,10 @@ class Screens:
             self.shoot('message-thread')
 
             press(app.root, _('All Messages'))
-            press(app.root, _('New Message'))
+            # By its whole name: "Check for New Messages" holds it too
+            button = wait_for(lambda: find(app.root, Atspi.Role.PUSH_BUTTON, _('New Message')),
+                              'the New Message button')
+            assert button.do_action(0)
             type_into(app.root, _('Subject'), _('Question about my medication'))
             type_into(app.root, _('Message'), _('Can I take my pills with food?'))
             self.shoot('message-compose')

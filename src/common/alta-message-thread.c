@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "alta-message-thread.h"
 
 /* The contract's thread (portal-api.md, "messages"): a first message and all that name it in
@@ -149,20 +151,35 @@ compare_newest_first (gconstpointer a,
   return (db > da) - (db < da);
 }
 
-/* The id of the first message of @message's thread */
+/* The id of the first message of @message's thread. Answers that answer each other (which
+ * a portal should never send) make one thread, named by the smallest of their ids. */
 static const char *
 find_root (GHashTable  *by_id,
            AltaMessage *message)
 {
+  g_autoptr (GPtrArray) chain = g_ptr_array_new ();
   const char *id = alta_record_item_get_id (ALTA_RECORD_ITEM (message));
 
-  for (guint depth = 0; depth < MAX_DEPTH; depth++)
+  while (id != NULL && chain->len < MAX_DEPTH)
     {
       const char *answered = alta_message_get_in_response_to (message);
       AltaMessage *parent = answered != NULL ? g_hash_table_lookup (by_id, answered) : NULL;
 
-      if (parent == NULL || parent == message)
-        break;
+      g_ptr_array_add (chain, (char *)id);
+      if (parent == NULL)
+        return id;
+
+      for (guint i = 0; i < chain->len; i++)
+        if (g_str_equal (g_ptr_array_index (chain, i), answered))
+          {
+            const char *smallest = answered;
+
+            for (guint j = i; j < chain->len; j++)
+              if (strcmp (g_ptr_array_index (chain, j), smallest) < 0)
+                smallest = g_ptr_array_index (chain, j);
+            return smallest;
+          }
+
       message = parent;
       id = answered;
     }
