@@ -240,8 +240,12 @@ class Screens:
             button = wait_for(lambda: find(app.root, Atspi.Role.PUSH_BUTTON, _('New Message')),
                               'the New Message button')
             assert button.do_action(0)
-            type_into(app.root, _('Subject'), _('Question about my medication'))
-            type_into(app.root, _('Message'), _('Can I take my pills with food?'))
+            # What a patient of that language would write (not the app's words)
+            subject, text = {
+                'es': ('Pregunta sobre mi medicamento', '¿Puedo tomar las pastillas con comida?'),
+            }.get(self.language, ('Question about my medication', 'Can I take my pills with food?'))
+            type_into(app.root, _('Subject'), subject)
+            type_into(app.root, _('Message'), text)
             self.shoot('message-compose')
         finally:
             app.stop()

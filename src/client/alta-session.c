@@ -1280,8 +1280,17 @@ care_team_cb (GObject      *object,
         }
     }
 
-  if (self->care_team_id == NULL ||
-      g_strcmp0 (alta_message_draft_get_record_id (draft), self->record_id) != 0)
+  /* Another record shown meanwhile: its care team is not this draft's */
+  if (g_strcmp0 (alta_message_draft_get_record_id (draft), self->record_id) != 0)
+    {
+      g_clear_pointer (&self->care_team_id, g_free);
+      send_failed (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                              "Another record is shown"));
+      g_object_unref (task);
+      return;
+    }
+
+  if (self->care_team_id == NULL)
     {
       g_message ("A message could not be sent: the record has no active care team");
       alta_message_draft_set_state (draft, ALTA_DRAFT_STATE_FAILED,

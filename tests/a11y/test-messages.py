@@ -33,6 +33,7 @@ from gi.repository import Atspi  # noqa: E402
 from altaatspi import Portal as DemoPortal  # noqa: E402
 from altaatspi import all_text, find, find_app, text_of, type_into, wait_for, walk  # noqa: E402
 from altaatspi import press as press_containing  # noqa: E402
+from altaatspi import spoken_problems  # noqa: E402
 
 APP, PORTALD = sys.argv[1], sys.argv[2]
 results = []
@@ -138,6 +139,10 @@ def thread_button(app, contains):
 
 
 def compose(app, subject, text, language='en'):
+    # The record's messages loaded first: its conversations, or the word that it has none
+    empty = tr(language, 'No messages yet. Write to your care team with New Message.')
+    wait_for(lambda: find(app.root, Atspi.Role.LIST, tr(language, 'Conversations')) or
+             find(app.root, Atspi.Role.LABEL, contains=empty), 'the messages to load')
     press(app.root, tr(language, 'New Message'))
     type_into(app.root, tr(language, 'Subject'), subject)
     type_into(app.root, tr(language, 'Message'), text)
@@ -309,8 +314,12 @@ def send_answer_unread_read():
         open_tab(app, 'en', 'Messages')
         compose(app, subject, text)
         says_not_urgent(app, 'en')
+        problems = spoken_problems(app.root)
+        assert not problems, 'the compose view reads wrong: %s' % problems
         press(app.root, 'Send')
         wait_sent(app, text)
+        problems = spoken_problems(app.root)
+        assert not problems, 'the thread reads wrong: %s' % problems
         sent = messages_with_text(portal, token, 'demo-adult', text)
         assert len(sent) == 1, sent
         assert sent[0]['topic']['text'] == subject
