@@ -21,6 +21,7 @@
 
 #include "alta-format.h"
 #include "alta-idle-monitor.h"
+#include "alta-messages-page.h"
 #include "alta-report-row.h"
 #include "alta-portal-error.h"
 #include "alta-preferences-page.h"
@@ -38,6 +39,11 @@ static AltaTestServer *server;
 
 /* Typed in Preferences and never saved */
 #define DRAFT_STREET "1234 Draft Lane"
+
+/* Drafts typed into the Messages page: never sent, and gone at sign-out */
+#define DRAFT_SUBJECT "Subject-draft-Maple-3"
+#define DRAFT_TEXT "Compose-draft-Harbor-12"
+#define DRAFT_REPLY "Reply-draft-Juniper-77"
 
 typedef struct
 {
@@ -126,6 +132,16 @@ walk_widget (Walk      *walk,
   walk_object (walk, G_OBJECT (widget), 0);
   if (GTK_IS_EDITABLE (widget))
     g_string_append_printf (walk->text, "%s\n", gtk_editable_get_text (GTK_EDITABLE (widget)));
+  if (GTK_IS_TEXT_VIEW (widget))
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (widget));
+      GtkTextIter start, end;
+      g_autofree char *text = NULL;
+
+      gtk_text_buffer_get_bounds (buffer, &start, &end);
+      text = gtk_text_buffer_get_text (buffer, &start, &end, TRUE);
+      g_string_append_printf (walk->text, "%s\n", text);
+    }
   if (tooltip != NULL)
     g_string_append_printf (walk->text, "%s\n", tooltip);
 
@@ -163,6 +179,9 @@ everything (AltaSession *session,
       walk_model (&walk, alta_session_get_upcoming (session), 0);
       walk_model (&walk, alta_session_get_past (session), 0);
       walk_model (&walk, alta_session_get_dental_requests (session), 0);
+      walk_model (&walk, alta_session_get_messages (session), 0);
+      walk_model (&walk, alta_session_get_threads (session), 0);
+      walk_model (&walk, alta_session_get_drafts (session), 0);
     }
 
   if (n_models != NULL)
@@ -329,6 +348,31 @@ grace_secrets (void)
   g_ptr_array_add (secrets, g_strdup (json_object_get_string_member (alta_test_response_object (me),
                                                                      "phone")));
   g_ptr_array_add (secrets, g_strdup (DRAFT_STREET));
+  /* What sign_in_and_look_around() types into the Messages page: drafts */
+  g_ptr_array_add (secrets, g_strdup (DRAFT_SUBJECT));
+  g_ptr_array_add (secrets, g_strdup (DRAFT_TEXT));
+  g_ptr_array_add (secrets, g_strdup (DRAFT_REPLY));
+  {
+    g_autoptr (AltaPortalResponse) response =
+      alta_test_request (client, "GET", "/fhir/R4/Communication?patient=demo-adult", NULL,
+                         ALTA_REQUEST_NONE);
+    JsonArray *entries = json_object_get_array_member (alta_test_response_object (response),
+                                                       "entry");
+
+    g_assert_nonnull (entries);
+    g_assert_cmpuint (json_array_get_length (entries), >, 0);
+    for (guint j = 0; j < json_array_get_length (entries); j++)
+      {
+        JsonObject *message = json_object_get_object_member (json_array_get_object_element (entries, j),
+                                                             "resource");
+        JsonObject *payload = json_array_get_object_element (json_object_get_array_member (message, "payload"), 0);
+
+        /* Its topic and its text: the threads list and the thread show them */
+        g_ptr_array_add (secrets, g_strdup (json_object_get_string_member (
+                                    json_object_get_object_member (message, "topic"), "text")));
+        g_ptr_array_add (secrets, g_strdup (json_object_get_string_member (payload, "contentString")));
+      }
+  }
 
   for (guint i = 0; i < G_N_ELEMENTS (searches); i++)
     {
@@ -445,6 +489,54 @@ sign_in (GtkWidget *window)
   iterate_until (has_results, window, "her results");
 }
 
+static gboolean
+has_threads (gpointer data)
+{
+  AltaSession *session = alta_window_get_session (data);
+
+  return session != NULL && g_list_model_get_n_items (alta_session_get_threads (session)) > 0;
+}
+
+static void
+set_text_view (GtkWidget  *root,
+               const char *text)
+{
+  GtkWidget *view = find_widget (root, GTK_TYPE_TEXT_VIEW, NULL);
+
+  g_assert_nonnull (view);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), text, -1);
+}
+
+/* The Messages page: her newest thread open with a reply being written, then a new message
+ * being written; the drafts stay in the session, and the page shows the last one */
+static void
+look_at_messages (GtkWidget *window)
+{
+  AltaSession *session = alta_window_get_session (ALTA_WINDOW (window));
+  GtkWidget *page = find_widget (window, ALTA_TYPE_MESSAGES_PAGE, NULL);
+  g_autoptr (AltaMessageThread) thread = NULL;
+  GtkStack *stack;
+
+  g_assert_true (gtk_widget_activate_action (window, "win.show-page", "s", "messages"));
+  iterate_until (has_threads, window, "her messages");
+  thread = g_list_model_get_item (alta_session_get_threads (session), 0);
+  g_assert_true (gtk_widget_activate_action (page, "messages.open-thread", "s",
+                                             alta_message_thread_get_id (thread)));
+  stack = GTK_STACK (find_widget (page, GTK_TYPE_STACK, NULL));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "thread");
+  set_text_view (gtk_stack_get_visible_child (stack), DRAFT_REPLY);
+  g_assert_cmpstr (alta_message_draft_get_text (alta_session_get_draft (session,
+                                                                        alta_message_thread_get_id (thread))),
+                   ==, DRAFT_REPLY);
+
+  g_assert_true (gtk_widget_activate_action (page, "messages.compose", NULL));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "compose");
+  type_into (page, ADW_TYPE_ENTRY_ROW, "Subject", DRAFT_SUBJECT);
+  set_text_view (gtk_stack_get_visible_child (stack), DRAFT_TEXT);
+  g_assert_cmpstr (alta_message_draft_get_text (alta_session_get_draft (session, NULL)), ==,
+                   DRAFT_TEXT);
+}
+
 /* Signs in as Grace and opens her newest report and a trend; returns her session */
 static gboolean
 has_appointments (gpointer data)
@@ -495,6 +587,8 @@ sign_in_and_look_around (GtkWidget *window)
                REFILL_DRAFT);
     gtk_window_present (GTK_WINDOW (dialog));
   }
+
+  look_at_messages (window);
 
   return g_object_ref (alta_window_get_session (ALTA_WINDOW (window)));
 }

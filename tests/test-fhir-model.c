@@ -17,6 +17,7 @@
 #include "alta-lab-report.h"
 #include "alta-lab-result.h"
 #include "alta-medication.h"
+#include "alta-message-thread.h"
 #include "alta-portal-error.h"
 #include "alta-problem.h"
 #include "alta-refill-request.h"
@@ -613,6 +614,92 @@ test_visits (void)
   }
 }
 
+static AltaRecordItem *
+message_new (const char *id,
+             const char *sender,
+             const char *sent,
+             const char *answers,
+             gboolean    received)
+{
+  g_autofree char *answered = answers != NULL
+                                ? g_strdup_printf (",\"inResponseTo\":[{\"reference\":\"Communication/%s\"}]",
+                                                   answers)
+                                : g_strdup ("");
+  g_autofree char *json = g_strdup_printf ("{\"resourceType\":\"Communication\",\"id\":\"%s\","
+                                           "\"status\":\"completed\",\"sent\":\"%s\","
+                                           "\"topic\":{\"text\":\"Topic %s\"},"
+                                           "\"sender\":{\"reference\":\"%s\"},"
+                                           "\"payload\":[{\"contentString\":\"Text of %s\"}]%s%s}",
+                                           id, sent, id, sender, id, answered,
+                                           received ? ",\"received\":\"2026-01-09T00:00:00Z\"" : "");
+  g_autoptr (JsonNode) node = json_from_string (json, NULL);
+
+  g_assert_nonnull (node);
+  return alta_record_item_new_from_json (ALTA_TYPE_MESSAGE, json_node_get_object (node));
+}
+
+/* A thread is a first message and all that answer it, however deep; the threads newest
+ * first, each oldest first; a proxy's messages are never unread; a loop of answers ends */
+static void
+test_message_threads (void)
+{
+  g_autoptr (GListStore) messages = g_list_store_new (ALTA_TYPE_MESSAGE);
+  g_autoptr (GPtrArray) threads = NULL;
+  AltaMessageThread *first, *second, *third;
+  GListModel *in_first;
+  const char *order[] = { "a", "b", "c" };
+  struct
+  {
+    const char *id, *sender, *sent, *answers;
+    gboolean    received;
+  } rows[] = {
+    { "c", "RelatedPerson/r1", "2026-01-05T10:00:00Z", "b", FALSE },
+    { "d", "Practitioner/x", "2026-01-02T10:00:00Z", NULL, TRUE },
+    { "b", "Practitioner/x", "2026-01-04T10:00:00Z", "a", FALSE },
+    { "a", "Patient/p1", "2026-01-03T10:00:00Z", NULL, FALSE },
+    { "e", "Practitioner/x", "2026-01-01T10:00:00Z", "f", FALSE },
+    { "f", "Practitioner/x", "2026-01-01T09:00:00Z", "e", TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autoptr (AltaRecordItem) message = message_new (rows[i].id, rows[i].sender, rows[i].sent,
+                                                        rows[i].answers, rows[i].received);
+
+      g_list_store_append (messages, message);
+    }
+
+  threads = alta_message_thread_collect (G_LIST_MODEL (messages));
+  g_assert_cmpuint (threads->len, ==, 3);
+  first = g_ptr_array_index (threads, 0);
+  second = g_ptr_array_index (threads, 1);
+  third = g_ptr_array_index (threads, 2);
+
+  g_assert_cmpstr (alta_message_thread_get_id (first), ==, "a");
+  g_assert_cmpstr (alta_message_thread_get_topic (first), ==, "Topic a");
+  in_first = alta_message_thread_get_messages (first);
+  g_assert_cmpuint (g_list_model_get_n_items (in_first), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr (AltaRecordItem) message = g_list_model_get_item (in_first, i);
+
+      g_assert_cmpstr (alta_record_item_get_id (message), ==, order[i]);
+    }
+  g_assert_cmpstr (alta_message_get_text (alta_message_thread_get_latest (first)), ==, "Text of c");
+  g_assert_true (alta_message_get_from_patient (alta_message_thread_get_latest (first)));
+  g_assert_cmpstr (alta_message_get_in_response_to (alta_message_thread_get_latest (first)), ==,
+                   "b");
+  /* b is unread; c, the proxy's, is not */
+  g_assert_cmpuint (alta_message_thread_get_n_unread (first), ==, 1);
+
+  g_assert_cmpstr (alta_message_thread_get_id (second), ==, "d");
+  g_assert_cmpuint (alta_message_thread_get_n_unread (second), ==, 0);
+
+  /* e and f answer each other: one thread, both in it */
+  g_assert_cmpuint (g_list_model_get_n_items (alta_message_thread_get_messages (third)), ==, 2);
+  g_assert_cmpuint (alta_message_thread_get_n_unread (third), ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -630,6 +717,7 @@ main (int    argc,
   g_test_add_func ("/fhir-model/bad-bundles", test_bad_bundles);
   g_test_add_func ("/fhir-model/dates", test_dates);
   g_test_add_func ("/fhir-model/visits", test_visits);
+  g_test_add_func ("/fhir-model/message-threads", test_message_threads);
 
   return g_test_run ();
 }

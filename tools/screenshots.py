@@ -33,7 +33,7 @@ PORTALD = os.path.join(BUILD, 'src', 'server', 'myaltamed-portald')
 LANGUAGES = os.environ.get('LANGUAGES', 'en es').split()
 LOCALES = {'en': 'en_US.UTF-8', 'es': 'es_MX.UTF-8'}
 # Groups of screens (methods of Screens below): SCREENS=idle takes only the idle warning
-GROUPS = os.environ.get('SCREENS', 'connection grace proxy idle keys preferences appointments refills help').split()
+GROUPS = os.environ.get('SCREENS', 'connection grace proxy idle keys preferences appointments refills help messages').split()
 
 # A screen's content arrives in steps (the greeting, then the lists); this is how long we
 # let the window settle once what we wait for is there, before the picture is taken.
@@ -212,6 +212,41 @@ class Screens:
                 time.sleep(0.3)
             self.wait_for_label(app, 'You are viewing the record of %s', 'the banner')
             self.shoot('proxy-record')
+        finally:
+            app.stop()
+
+    def messages(self):
+        """grace's messages: her conversations, one open with its reply, and a new message
+        being written (with the not-for-urgent-matters notice)."""
+        _ = self._
+        app = App(self.portal, self.language)
+        try:
+            self.sign_in(app, 'grace', 'Orchard-Lantern-42')
+            self.wait_for_label(app, 'Hello, %s', 'the greeting')
+            tab = wait_for(lambda: find(app.root, Atspi.Role.PAGE_TAB, _('Messages')),
+                           'the Messages tab')
+            assert tab.do_action(0)
+            first = wait_for(lambda: list_rows(app.root, _('Conversations')), 'the threads')[0]
+            self.shoot('messages')
+
+            button = wait_for(lambda: find(first, Atspi.Role.PUSH_BUTTON), 'the thread button')
+            assert button.do_action(0)
+            wait_for(lambda: list_rows(app.root, _('Messages in this conversation')),
+                     'the thread\'s messages')
+            self.shoot('message-thread')
+
+            press(app.root, _('All Messages'))
+            # By its whole name: "Check for New Messages" holds it too
+            button = wait_for(lambda: find(app.root, Atspi.Role.PUSH_BUTTON, _('New Message')),
+                              'the New Message button')
+            assert button.do_action(0)
+            # What a patient of that language would write (not the app's words)
+            subject, text = {
+                'es': ('Pregunta sobre mi medicamento', '¿Puedo tomar las pastillas con comida?'),
+            }.get(self.language, ('Question about my medication', 'Can I take my pills with food?'))
+            type_into(app.root, _('Subject'), subject)
+            type_into(app.root, _('Message'), text)
+            self.shoot('message-compose')
         finally:
             app.stop()
 

@@ -9,13 +9,17 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <gtk/gtk.h>
 
 #include "alta-allergy.h"
+#include "alta-care-team.h"
+#include "alta-format.h"
 #include "alta-clinic.h"
 #include "alta-immunization.h"
 #include "alta-medication.h"
 #include "alta-message.h"
+#include "alta-portal-error.h"
 #include "alta-problem.h"
 #include "alta-refill-request.h"
 #include "alta-session.h"
@@ -66,6 +70,11 @@ struct _AltaSession
   guint             unread_messages;
   AltaLoadState     messages_state;
   AltaLoadState     appointment_state;
+
+  /* Messages: threads made from the messages, drafts kept until sent */
+  GListStore       *threads;          /* AltaMessageThread, newest first */
+  GListStore       *drafts;           /* AltaMessageDraft */
+  char             *care_team_id;     /* the record shown's, once a message looked it up */
 };
 
 G_DEFINE_FINAL_TYPE (AltaSession, alta_session, G_TYPE_OBJECT)
@@ -98,6 +107,8 @@ enum {
   PROP_MESSAGES_STATE,
   PROP_NEXT_APPOINTMENT,
   PROP_APPOINTMENT_STATE,
+  PROP_THREADS,
+  PROP_DRAFTS,
   N_PROPS
 };
 
@@ -172,6 +183,9 @@ empty_record (AltaSession *self)
     g_hash_table_remove_all (self->clinics);
   if (self->results != NULL)
     g_list_store_remove_all (self->results);
+  if (self->threads != NULL)
+    g_list_store_remove_all (self->threads);
+  g_clear_pointer (&self->care_team_id, g_free);
 }
 
 static void
@@ -194,6 +208,11 @@ alta_session_dispose (GObject *object)
   g_clear_object (&self->past);
   g_clear_object (&self->dental_requests);
   g_clear_object (&self->refill_requests);
+  g_clear_object (&self->threads);
+  /* Drafts never outlive the session: what was typed goes with it */
+  if (self->drafts != NULL)
+    g_list_store_remove_all (self->drafts);
+  g_clear_object (&self->drafts);
   g_clear_pointer (&self->clinics, g_hash_table_unref);
   g_clear_pointer (&self->results_by_id, g_hash_table_unref);
   g_clear_pointer (&self->results_by_code, g_hash_table_unref);
@@ -291,6 +310,12 @@ alta_session_get_property (GObject    *object,
     case PROP_APPOINTMENT_STATE:
       g_value_set_enum (value, self->appointment_state);
       break;
+    case PROP_THREADS:
+      g_value_set_object (value, self->threads);
+      break;
+    case PROP_DRAFTS:
+      g_value_set_object (value, self->drafts);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -347,6 +372,10 @@ alta_session_class_init (AltaSessionClass *klass)
   properties[PROP_APPOINTMENT_STATE] =
     g_param_spec_enum ("appointment-state", NULL, NULL, ALTA_TYPE_LOAD_STATE,
                        ALTA_LOAD_STATE_LOADING, flags);
+  properties[PROP_THREADS] =
+    g_param_spec_object ("threads", NULL, NULL, G_TYPE_LIST_MODEL, flags);
+  properties[PROP_DRAFTS] =
+    g_param_spec_object ("drafts", NULL, NULL, G_TYPE_LIST_MODEL, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -365,6 +394,8 @@ alta_session_init (AltaSession *self)
   self->past = g_list_store_new (ALTA_TYPE_APPOINTMENT);
   self->dental_requests = g_list_store_new (ALTA_TYPE_APPOINTMENT);
   self->refill_requests = g_list_store_new (ALTA_TYPE_REFILL_REQUEST);
+  self->threads = g_list_store_new (ALTA_TYPE_MESSAGE_THREAD);
+  self->drafts = g_list_store_new (ALTA_TYPE_MESSAGE_DRAFT);
   self->clinics = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->results_by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->results_by_code = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
@@ -860,6 +891,27 @@ store_of_part (AltaSession *self,
     }
 }
 
+/* The messages changed: their threads and the unread count follow */
+static void
+messages_changed (AltaSession *self)
+{
+  GListModel *messages = G_LIST_MODEL (self->messages);
+  g_autoptr (GPtrArray) threads = alta_message_thread_collect (messages);
+  guint unread = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (messages); i++)
+    {
+      g_autoptr (AltaMessage) message = g_list_model_get_item (messages, i);
+
+      if (alta_message_get_is_unread (message))
+        unread++;
+    }
+
+  g_list_store_splice (self->threads, 0, g_list_model_get_n_items (G_LIST_MODEL (self->threads)),
+                       threads->pdata, threads->len);
+  set_unread_messages (self, unread);
+}
+
 static void
 fill_store (AltaSession *self,
             PartKind     kind,
@@ -890,14 +942,7 @@ fill_store (AltaSession *self,
       count_new_results (self);
       break;
     case PART_MESSAGES:
-      {
-        guint unread = 0;
-
-        for (guint i = 0; i < all->len; i++)
-          if (alta_message_get_is_unread (g_ptr_array_index (all, i)))
-            unread++;
-        set_unread_messages (self, unread);
-      }
+      messages_changed (self);
       break;
     case PART_RESULTS:
     case PART_ALLERGIES:
@@ -1532,4 +1577,483 @@ alta_session_check_refill (AltaSession    *self,
   if (left == 0)
     return ALTA_REFILL_CHECK_NONE_LEFT;
   return ALTA_REFILL_CHECK_ALLOWED;
+}
+
+/**
+ * alta_session_get_threads:
+ *
+ * Returns: (transfer none): the record's conversations (#AltaMessageThread), the one with
+ *   the newest message first
+ */
+GListModel *
+alta_session_get_threads (AltaSession *self)
+{
+  g_return_val_if_fail (ALTA_IS_SESSION (self), NULL);
+
+  return G_LIST_MODEL (self->threads);
+}
+
+/**
+ * alta_session_find_thread:
+ * @id: (nullable): the id of a thread's first message
+ *
+ * Returns: (transfer none) (nullable): that thread of the record shown
+ */
+AltaMessageThread *
+alta_session_find_thread (AltaSession *self,
+                          const char  *id)
+{
+  GListModel *threads;
+
+  g_return_val_if_fail (ALTA_IS_SESSION (self), NULL);
+
+  threads = G_LIST_MODEL (self->threads);
+  for (guint i = 0; id != NULL && i < g_list_model_get_n_items (threads); i++)
+    {
+      g_autoptr (AltaMessageThread) thread = g_list_model_get_item (threads, i);
+
+      if (g_strcmp0 (alta_message_thread_get_id (thread), id) == 0)
+        return thread;
+    }
+
+  return NULL;
+}
+
+/**
+ * alta_session_get_drafts:
+ *
+ * Returns: (transfer none): every message being written (#AltaMessageDraft), of any record
+ *   this account sees; dropped with the session
+ */
+GListModel *
+alta_session_get_drafts (AltaSession *self)
+{
+  g_return_val_if_fail (ALTA_IS_SESSION (self), NULL);
+
+  return G_LIST_MODEL (self->drafts);
+}
+
+/**
+ * alta_session_get_draft:
+ * @thread_id: (nullable): the thread answered, or %NULL for a new conversation
+ *
+ * Returns: (transfer none): the draft of the record shown for @thread_id, made empty the
+ *   first time it is asked for
+ */
+AltaMessageDraft *
+alta_session_get_draft (AltaSession *self,
+                        const char  *thread_id)
+{
+  g_autoptr (AltaMessageDraft) draft = NULL;
+  GListModel *drafts;
+
+  g_return_val_if_fail (ALTA_IS_SESSION (self), NULL);
+  g_return_val_if_fail (self->record_id != NULL, NULL);
+
+  drafts = G_LIST_MODEL (self->drafts);
+  for (guint i = 0; i < g_list_model_get_n_items (drafts); i++)
+    {
+      g_autoptr (AltaMessageDraft) each = g_list_model_get_item (drafts, i);
+
+      if (g_strcmp0 (alta_message_draft_get_record_id (each), self->record_id) == 0 &&
+          g_strcmp0 (alta_message_draft_get_thread_id (each), thread_id) == 0)
+        return each;
+    }
+
+  draft = alta_message_draft_new (self->record_id, thread_id);
+  g_list_store_append (self->drafts, draft);
+  return draft;
+}
+
+/* The position of the message of that id in the messages, or G_MAXUINT */
+static guint
+find_message (AltaSession *self,
+              const char  *id)
+{
+  GListModel *messages = G_LIST_MODEL (self->messages);
+
+  for (guint i = 0; id != NULL && i < g_list_model_get_n_items (messages); i++)
+    {
+      g_autoptr (AltaRecordItem) message = g_list_model_get_item (messages, i);
+
+      if (g_strcmp0 (alta_record_item_get_id (message), id) == 0)
+        return i;
+    }
+
+  return G_MAXUINT;
+}
+
+/* A message the portal gave back (sent, or read) takes its place among the record's */
+static void
+put_message (AltaSession *self,
+             AltaMessage *message)
+{
+  guint position = find_message (self, alta_record_item_get_id (ALTA_RECORD_ITEM (message)));
+
+  if (position == G_MAXUINT)
+    g_list_store_insert (self->messages, 0, message);
+  else
+    g_list_store_splice (self->messages, position, 1, (gpointer *)&message, 1);
+}
+
+static void
+send_failed (GTask  *task,
+             GError *error)
+{
+  AltaMessageDraft *draft = g_task_get_task_data (task);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    /* Stopped by the person or by sign-out: what was typed stays, to send again */
+    alta_message_draft_set_state (draft, ALTA_DRAFT_STATE_EDITING, NULL);
+  else
+    {
+      g_autofree char *text = alta_format_error (error);
+
+      g_message ("A message could not be sent: %s", error->message);
+      alta_message_draft_set_state (draft, ALTA_DRAFT_STATE_FAILED, text);
+    }
+  g_task_return_error (task, error);
+}
+
+static void
+message_sent_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (AltaMessage) message = NULL;
+  AltaSession *self = g_task_get_source_object (task);
+  AltaMessageDraft *draft = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  message = alta_portal_client_send_message_finish (ALTA_PORTAL_CLIENT (object), result, &error);
+  if (message == NULL)
+    {
+      send_failed (task, error);
+      return;
+    }
+
+  g_debug ("Message sent (request %s)", alta_message_draft_get_request_id (draft));
+  /* Signed out, or another record shown meanwhile: it is in the portal, and there only */
+  if (self->messages != NULL &&
+      g_strcmp0 (alta_message_draft_get_record_id (draft), self->record_id) == 0)
+    {
+      put_message (self, message);
+      messages_changed (self);
+    }
+  alta_message_draft_clear (draft);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+send_message (GTask *task)
+{
+  AltaSession *self = g_task_get_source_object (task);
+  AltaMessageDraft *draft = g_task_get_task_data (task);
+  const char *thread_id = alta_message_draft_get_thread_id (draft);
+  AltaMessageThread *thread = alta_session_find_thread (self, thread_id);
+  const char *topic = thread_id != NULL ? (thread != NULL ? alta_message_thread_get_topic (thread)
+                                                          : NULL)
+                                        : alta_message_draft_get_subject (draft);
+
+  alta_portal_client_send_message_async (self->client, alta_message_draft_get_record_id (draft),
+                                         self->care_team_id, topic,
+                                         alta_message_draft_get_text (draft), thread_id,
+                                         alta_message_draft_get_request_id (draft),
+                                         g_task_get_cancellable (task), message_sent_cb,
+                                         task);
+}
+
+static void
+care_team_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GTask *task = user_data;
+  AltaSession *self = g_task_get_source_object (task);
+  AltaMessageDraft *draft = g_task_get_task_data (task);
+  g_autoptr (GListStore) teams = NULL;
+  GError *error = NULL;
+
+  teams = alta_portal_client_search_finish (ALTA_PORTAL_CLIENT (object), result, &error);
+  if (teams == NULL)
+    {
+      send_failed (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (teams)); i++)
+    {
+      g_autoptr (AltaCareTeam) team = g_list_model_get_item (G_LIST_MODEL (teams), i);
+
+      if (alta_care_team_get_is_active (team))
+        {
+          g_free (self->care_team_id);
+          self->care_team_id = g_strdup (alta_record_item_get_id (ALTA_RECORD_ITEM (team)));
+          break;
+        }
+    }
+
+  /* Another record shown meanwhile: its care team is not this draft's */
+  if (g_strcmp0 (alta_message_draft_get_record_id (draft), self->record_id) != 0)
+    {
+      g_clear_pointer (&self->care_team_id, g_free);
+      send_failed (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                              "Another record is shown"));
+      g_object_unref (task);
+      return;
+    }
+
+  if (self->care_team_id == NULL)
+    {
+      g_message ("A message could not be sent: the record has no active care team");
+      alta_message_draft_set_state (draft, ALTA_DRAFT_STATE_FAILED,
+                                    _("This record has no care team to write to. Please call the service center at (888) 499-9303."));
+      g_task_return_new_error (task, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_NOT_FOUND,
+                               "No active care team");
+      g_object_unref (task);
+      return;
+    }
+
+  send_message (task);
+}
+
+/**
+ * alta_session_send_draft_async:
+ * @draft: a draft of the record shown that can be sent
+ *
+ * Sends @draft to the record's care team, with its request id: a retry after a failure
+ * never sends it twice. The draft says how it goes (its state); once sent it is empty again
+ * and the message is among the record's.
+ */
+void
+alta_session_send_draft_async (AltaSession         *self,
+                               AltaMessageDraft    *draft,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (ALTA_IS_SESSION (self));
+  g_return_if_fail (ALTA_IS_MESSAGE_DRAFT (draft));
+  g_return_if_fail (self->client != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, alta_session_send_draft_async);
+  g_task_set_task_data (task, g_object_ref (draft), g_object_unref);
+
+  if (!alta_message_draft_get_can_send (draft))
+    {
+      g_task_return_new_error (task, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_INVALID_REQUEST,
+                               "The draft is empty or being sent");
+      g_object_unref (task);
+      return;
+    }
+
+  alta_message_draft_set_state (draft, ALTA_DRAFT_STATE_SENDING, NULL);
+  if (self->care_team_id != NULL)
+    {
+      send_message (task);
+      return;
+    }
+
+  alta_portal_client_search_async (self->client, ALTA_TYPE_CARE_TEAM,
+                                   (const char *[]) { "patient",
+                                                      alta_message_draft_get_record_id (draft),
+                                                      NULL },
+                                   ALTA_REQUEST_NONE, cancellable, care_team_cb, task);
+}
+
+gboolean
+alta_session_send_draft_finish (AltaSession   *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+typedef struct
+{
+  guint   pending;
+  GError *error;
+  char   *record_id;
+} MarkRead;
+
+static void
+mark_read_free (gpointer data)
+{
+  MarkRead *mark = data;
+
+  g_clear_error (&mark->error);
+  g_free (mark->record_id);
+  g_free (mark);
+}
+
+static void
+message_read_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  AltaSession *self = g_task_get_source_object (task);
+  MarkRead *mark = g_task_get_task_data (task);
+  g_autoptr (AltaMessage) message = NULL;
+  g_autoptr (GError) error = NULL;
+
+  message = alta_portal_client_mark_message_read_finish (ALTA_PORTAL_CLIENT (object), result,
+                                                         &error);
+  if (message != NULL && self->messages != NULL &&
+      g_strcmp0 (mark->record_id, self->record_id) == 0)
+    put_message (self, message);
+  else if (message == NULL && mark->error == NULL)
+    mark->error = g_steal_pointer (&error);
+
+  if (--mark->pending > 0)
+    return;
+
+  if (self->messages != NULL)
+    messages_changed (self);
+  if (mark->error != NULL)
+    {
+      if (!g_error_matches (mark->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("A message could not be marked read: %s", mark->error->message);
+      g_task_return_error (task, g_steal_pointer (&mark->error));
+    }
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+/**
+ * alta_session_mark_thread_read_async:
+ * @thread_id: the id of a thread's first message
+ *
+ * Tells the portal the patient read every message of that thread from the care team
+ * (each one's `received`); the unread count follows.
+ */
+void
+alta_session_mark_thread_read_async (AltaSession         *self,
+                                     const char          *thread_id,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr (GPtrArray) unread = g_ptr_array_new_with_free_func (g_object_unref);
+  AltaMessageThread *thread;
+  GTask *task;
+  MarkRead *mark;
+
+  g_return_if_fail (ALTA_IS_SESSION (self));
+  g_return_if_fail (self->client != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, alta_session_mark_thread_read_async);
+  mark = g_new0 (MarkRead, 1);
+  mark->record_id = g_strdup (self->record_id);
+  g_task_set_task_data (task, mark, mark_read_free);
+
+  thread = alta_session_find_thread (self, thread_id);
+  for (guint i = 0; thread != NULL &&
+                    i < g_list_model_get_n_items (alta_message_thread_get_messages (thread));
+       i++)
+    {
+      g_autoptr (AltaMessage) message =
+        g_list_model_get_item (alta_message_thread_get_messages (thread), i);
+
+      if (alta_message_get_is_unread (message))
+        g_ptr_array_add (unread, g_steal_pointer (&message));
+    }
+
+  if (unread->len == 0)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+
+  mark->pending = unread->len;
+  for (guint i = 0; i < unread->len; i++)
+    alta_portal_client_mark_message_read_async (self->client, g_ptr_array_index (unread, i),
+                                                cancellable, message_read_cb,
+                                                g_object_ref (task));
+  g_object_unref (task);
+}
+
+gboolean
+alta_session_mark_thread_read_finish (AltaSession   *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+refresh_messages_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GListStore) items = NULL;
+  AltaSession *self = g_task_get_source_object (task);
+  const char *record_id = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  items = alta_portal_client_search_finish (ALTA_PORTAL_CLIENT (object), result, &error);
+  if (items == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("Messages could not be checked: %s", error->message);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* Signed out or another record meanwhile: these are not the messages shown */
+  if (self->messages != NULL && g_strcmp0 (record_id, self->record_id) == 0)
+    {
+      fill_store (self, PART_MESSAGES, G_LIST_MODEL (items));
+      set_messages_state (self, ALTA_LOAD_STATE_LOADED);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * alta_session_refresh_messages_async:
+ *
+ * Reads the record's messages again: answers that came since, and their unread count.
+ */
+void
+alta_session_refresh_messages_async (AltaSession         *self,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (ALTA_IS_SESSION (self));
+  g_return_if_fail (self->client != NULL && self->record_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, alta_session_refresh_messages_async);
+  g_task_set_task_data (task, g_strdup (self->record_id), g_free);
+  alta_portal_client_search_async (self->client, ALTA_TYPE_MESSAGE,
+                                   (const char *[]) { "patient", self->record_id, "_sort", "-sent",
+                                                      "_count", "200", NULL },
+                                   ALTA_REQUEST_NONE, cancellable, refresh_messages_cb,
+                                   g_steal_pointer (&task));
+}
+
+gboolean
+alta_session_refresh_messages_finish (AltaSession   *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -15,6 +15,8 @@
 #include "alta-lab-report.h"
 #include "alta-lab-result.h"
 #include "alta-medication.h"
+#include "alta-message-draft.h"
+#include "alta-message-thread.h"
 #include "alta-portal-client.h"
 #include "alta-refill-request.h"
 
@@ -116,6 +118,37 @@ void              alta_session_load_async              (AltaSession          *se
                                                         GAsyncReadyCallback   callback,
                                                         gpointer              user_data);
 gboolean          alta_session_load_finish             (AltaSession          *self,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
+
+/* Messages */
+void              alta_session_refresh_messages_async  (AltaSession          *self,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+gboolean          alta_session_refresh_messages_finish (AltaSession          *self,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
+GListModel       *alta_session_get_threads             (AltaSession          *self);
+AltaMessageThread *alta_session_find_thread            (AltaSession          *self,
+                                                        const char           *id);
+GListModel       *alta_session_get_drafts              (AltaSession          *self);
+AltaMessageDraft *alta_session_get_draft               (AltaSession          *self,
+                                                        const char           *thread_id);
+void              alta_session_send_draft_async        (AltaSession          *self,
+                                                        AltaMessageDraft     *draft,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+gboolean          alta_session_send_draft_finish       (AltaSession          *self,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
+void              alta_session_mark_thread_read_async  (AltaSession          *self,
+                                                        const char           *thread_id,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+gboolean          alta_session_mark_thread_read_finish (AltaSession          *self,
                                                         GAsyncResult         *result,
                                                         GError              **error);
 

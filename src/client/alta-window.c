@@ -19,6 +19,7 @@
 #include "alta-idle-monitor.h"
 #include "alta-portal-error.h"
 #include "alta-preferences-page.h"
+#include "alta-messages-page.h"
 #include "alta-results-page.h"
 #include "alta-rules.h"
 #include "alta-session.h"
@@ -49,6 +50,7 @@ struct _AltaWindow
   AltaAppointmentsPage *appointments_page;
   AltaHomePage         *home_page;
   AltaPreferencesPage  *preferences_page;
+  AltaMessagesPage     *messages_page;
   AltaResultsPage      *results_page;
   AltaSummaryPage      *summary_page;
   AltaVitalsPage       *vitals_page;
@@ -695,6 +697,7 @@ alta_window_class_init (AltaWindowClass *klass)
   g_type_ensure (ALTA_TYPE_CONNECT_PAGE);
   g_type_ensure (ALTA_TYPE_HOME_PAGE);
   g_type_ensure (ALTA_TYPE_PREFERENCES_PAGE);
+  g_type_ensure (ALTA_TYPE_MESSAGES_PAGE);
   g_type_ensure (ALTA_TYPE_RESULTS_PAGE);
   g_type_ensure (ALTA_TYPE_SIGN_IN_PAGE);
   g_type_ensure (ALTA_TYPE_SUMMARY_PAGE);
@@ -710,6 +713,7 @@ alta_window_class_init (AltaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, proxy_banner);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, proxy_label);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, record_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AltaWindow, messages_page);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, results_page);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, sign_in_page);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, stack);
@@ -753,6 +757,7 @@ alta_window_init (AltaWindow *self)
                           G_BINDING_SYNC_CREATE);
   g_object_bind_property (self, "session", self->appointments_page, "session",
                           G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self, "session", self->messages_page, "session", G_BINDING_SYNC_CREATE);
   g_object_bind_property (self, "session", self->results_page, "session", G_BINDING_SYNC_CREATE);
   g_object_bind_property (self, "session", self->summary_page, "session", G_BINDING_SYNC_CREATE);
   g_object_bind_property (self, "session", self->vitals_page, "session", G_BINDING_SYNC_CREATE);

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "alta-json.h"
 #include "alta-message.h"
 
@@ -22,6 +24,8 @@ struct _AltaMessage
 
   gboolean       from_patient;
   gboolean       is_read;
+  char          *text;
+  char          *in_response_to;  /* the id of the message it answers */
 };
 
 G_DEFINE_FINAL_TYPE (AltaMessage, alta_message, ALTA_TYPE_RECORD_ITEM)
@@ -30,10 +34,24 @@ enum {
   PROP_0,
   PROP_FROM_PATIENT,
   PROP_IS_READ,
+  PROP_TEXT,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+/* A message is read whole: the portal keeps up to 10 000 characters, four bytes each at most */
+#define MAX_TEXT_BYTES (4 * 10000)
+
+static char *
+dup_message_text (const char *text)
+{
+  if (text == NULL || text[0] == '\0' || strlen (text) > MAX_TEXT_BYTES ||
+      !g_utf8_validate (text, -1, NULL))
+    return alta_fhir_dup_text (text);
+
+  return g_strdup (text);
+}
 
 static void
 alta_message_load (AltaRecordItem *item,
@@ -45,11 +63,36 @@ alta_message_load (AltaRecordItem *item,
                                              "reference");
   g_autoptr (GDateTime) date = alta_fhir_read_date (resource, dates);
   g_autofree char *topic = alta_fhir_dup_concept_text (alta_json_get_object (resource, "topic"));
+  JsonArray *payloads = alta_json_get_array (resource, "payload");
+  JsonArray *answered = alta_json_get_array (resource, "inResponseTo");
+  JsonObject *payload = payloads != NULL ? alta_json_array_get_object (payloads, 0) : NULL;
+  JsonObject *first = answered != NULL ? alta_json_array_get_object (answered, 0) : NULL;
+  const char *reference = first != NULL ? alta_json_get_string (first, "reference") : NULL;
 
   alta_record_item_set_title (item, topic);
   alta_record_item_set_date (item, date);
-  self->from_patient = sender != NULL && g_str_has_prefix (sender, "Patient/");
+  /* A proxy writes as a RelatedPerson: theirs is from the record's side too */
+  self->from_patient = sender != NULL && (g_str_has_prefix (sender, "Patient/") ||
+                                          g_str_has_prefix (sender, "RelatedPerson/"));
   self->is_read = alta_json_get_string (resource, "received") != NULL;
+  g_free (self->text);
+  self->text = dup_message_text (payload != NULL ? alta_json_get_string (payload, "contentString")
+                                                   : NULL);
+  g_free (self->in_response_to);
+  self->in_response_to = reference != NULL && g_str_has_prefix (reference, "Communication/")
+                           ? alta_fhir_dup_text (reference + strlen ("Communication/"))
+                           : NULL;
+}
+
+static void
+alta_message_finalize (GObject *object)
+{
+  AltaMessage *self = ALTA_MESSAGE (object);
+
+  g_clear_pointer (&self->text, g_free);
+  g_clear_pointer (&self->in_response_to, g_free);
+
+  G_OBJECT_CLASS (alta_message_parent_class)->finalize (object);
 }
 
 static void
@@ -68,6 +111,9 @@ alta_message_get_property (GObject    *object,
     case PROP_IS_READ:
       g_value_set_boolean (value, self->is_read);
       break;
+    case PROP_TEXT:
+      g_value_set_string (value, self->text);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -79,6 +125,7 @@ alta_message_class_init (AltaMessageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   AltaRecordItemClass *item_class = ALTA_RECORD_ITEM_CLASS (klass);
 
+  object_class->finalize = alta_message_finalize;
   object_class->get_property = alta_message_get_property;
   item_class->resource_type = "Communication";
   item_class->load = alta_message_load;
@@ -88,6 +135,8 @@ alta_message_class_init (AltaMessageClass *klass)
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_IS_READ] =
     g_param_spec_boolean ("is-read", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TEXT] =
+    g_param_spec_string ("text", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -133,4 +182,31 @@ alta_message_get_is_unread (AltaMessage *self)
   g_return_val_if_fail (ALTA_IS_MESSAGE (self), FALSE);
 
   return !self->is_read && !self->from_patient;
+}
+
+/**
+ * alta_message_get_text:
+ *
+ * Returns: (nullable): what it says, as written
+ */
+const char *
+alta_message_get_text (AltaMessage *self)
+{
+  g_return_val_if_fail (ALTA_IS_MESSAGE (self), NULL);
+
+  return self->text;
+}
+
+/**
+ * alta_message_get_in_response_to:
+ *
+ * Returns: (nullable): the id of the message it answers (its `inResponseTo`), or %NULL for
+ *   the first message of a thread
+ */
+const char *
+alta_message_get_in_response_to (AltaMessage *self)
+{
+  g_return_val_if_fail (ALTA_IS_MESSAGE (self), NULL);
+
+  return self->in_response_to;
 }

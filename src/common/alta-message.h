@@ -15,8 +15,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (AltaMessage, alta_message, ALTA, MESSAGE, AltaRecordItem)
 
-gboolean alta_message_get_from_patient (AltaMessage *self);
-gboolean alta_message_get_is_read      (AltaMessage *self);
-gboolean alta_message_get_is_unread    (AltaMessage *self);
+gboolean    alta_message_get_from_patient   (AltaMessage *self);
+gboolean    alta_message_get_is_read        (AltaMessage *self);
+gboolean    alta_message_get_is_unread      (AltaMessage *self);
+const char *alta_message_get_text           (AltaMessage *self);
+const char *alta_message_get_in_response_to (AltaMessage *self);
 
 G_END_DECLS

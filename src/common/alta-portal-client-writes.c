@@ -514,3 +514,140 @@ alta_portal_client_request_refill_finish (AltaPortalClient  *self,
   g_assert (item == NULL || ALTA_IS_REFILL_REQUEST (item));
   return (AltaRefillRequest *)item;
 }
+
+static JsonObject *
+reference_new (const char *type,
+               const char *id)
+{
+  JsonObject *reference = json_object_new ();
+  g_autofree char *text = g_strconcat (type, "/", id, NULL);
+
+  json_object_set_string_member (reference, "reference", text);
+  return reference;
+}
+
+/**
+ * alta_portal_client_send_message_async:
+ * @self: an #AltaPortalClient
+ * @patient_id: the record the message is about
+ * @care_team_id: the record's care team (CareTeam id), whom it goes to
+ * @topic: (nullable): its subject
+ * @text: what it says, as typed
+ * @in_response_to: (nullable): the id of the message it answers
+ * @request_id: the draft's id, the same for every retry of it
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the message as sent
+ * @user_data: data for @callback
+ *
+ * Sends a message to the care team (`POST Communication`, conditional on @request_id, so
+ * that a retry after a lost answer never sends it twice). The portal names the sender: the
+ * patient, or the proxy who writes.
+ */
+void
+alta_portal_client_send_message_async (AltaPortalClient    *self,
+                                       const char          *patient_id,
+                                       const char          *care_team_id,
+                                       const char          *topic,
+                                       const char          *text,
+                                       const char          *in_response_to,
+                                       const char          *request_id,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr (JsonObject) communication = json_object_new ();
+  JsonArray *recipients = json_array_new ();
+  JsonArray *payloads = json_array_new ();
+  JsonObject *payload = json_object_new ();
+
+  g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
+  g_return_if_fail (patient_id != NULL && care_team_id != NULL && text != NULL);
+
+  json_object_set_string_member (communication, "status", "completed");
+  json_object_set_object_member (communication, "subject", reference_new ("Patient", patient_id));
+  json_array_add_object_element (recipients, reference_new ("CareTeam", care_team_id));
+  json_object_set_array_member (communication, "recipient", recipients);
+  if (topic != NULL && *topic != '\0')
+    {
+      JsonObject *concept = json_object_new ();
+
+      json_object_set_string_member (concept, "text", topic);
+      json_object_set_object_member (communication, "topic", concept);
+    }
+  json_object_set_string_member (payload, "contentString", text);
+  json_array_add_object_element (payloads, payload);
+  json_object_set_array_member (communication, "payload", payloads);
+  if (in_response_to != NULL)
+    {
+      JsonArray *answered = json_array_new ();
+
+      json_array_add_object_element (answered, reference_new ("Communication", in_response_to));
+      json_object_set_array_member (communication, "inResponseTo", answered);
+    }
+
+  alta_portal_client_create_async (self, ALTA_TYPE_MESSAGE, communication, request_id,
+                                   cancellable, callback, user_data);
+}
+
+/**
+ * alta_portal_client_send_message_finish:
+ * @error: %ALTA_PORTAL_ERROR_INVALID_FIELD when the portal refused it (its message says why)
+ *
+ * Returns: (transfer full) (nullable): the message as the portal keeps it
+ */
+AltaMessage *
+alta_portal_client_send_message_finish (AltaPortalClient  *self,
+                                        GAsyncResult      *result,
+                                        GError           **error)
+{
+  return ALTA_MESSAGE (alta_portal_client_create_finish (self, result, NULL, error));
+}
+
+/**
+ * alta_portal_client_mark_message_read_async:
+ * @self: an #AltaPortalClient
+ * @message: a message from the care team
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the message as changed
+ * @user_data: data for @callback
+ *
+ * Says the patient read @message now (`PATCH Communication/<id>` setting `received`, the one
+ * field the contract lets a patient change).
+ */
+void
+alta_portal_client_mark_message_read_async (AltaPortalClient    *self,
+                                            AltaMessage         *message,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  g_autoptr (JsonArray) operations = json_array_new ();
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *received = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  JsonObject *operation = json_object_new ();
+
+  g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
+  g_return_if_fail (ALTA_IS_MESSAGE (message));
+
+  json_object_set_string_member (operation, "op", "add");
+  json_object_set_string_member (operation, "path", "/received");
+  json_object_set_string_member (operation, "value", received);
+  json_array_add_object_element (operations, operation);
+
+  alta_portal_client_patch_async (self, ALTA_TYPE_MESSAGE,
+                                  alta_record_item_get_id (ALTA_RECORD_ITEM (message)), operations,
+                                  NULL, cancellable, callback, user_data);
+}
+
+/**
+ * alta_portal_client_mark_message_read_finish:
+ *
+ * Returns: (transfer full) (nullable): the message as changed, read
+ */
+AltaMessage *
+alta_portal_client_mark_message_read_finish (AltaPortalClient  *self,
+                                             GAsyncResult      *result,
+                                             GError           **error)
+{
+  return ALTA_MESSAGE (alta_portal_client_patch_finish (self, result, error));
+}

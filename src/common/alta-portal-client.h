@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "alta-message.h"
 #include "alta-portal-account.h"
 #include "alta-portal-response.h"
 #include "alta-record-item.h"
@@ -194,6 +195,29 @@ void                alta_portal_client_request_refill_async (AltaPortalClient *s
                                                          GAsyncReadyCallback   callback,
                                                          gpointer              user_data);
 AltaRefillRequest  *alta_portal_client_request_refill_finish (AltaPortalClient *self,
+                                                         GAsyncResult         *result,
+                                                         GError              **error);
+
+/* Messages: alta-portal-client-writes.c */
+void                alta_portal_client_send_message_async (AltaPortalClient   *self,
+                                                         const char           *patient_id,
+                                                         const char           *care_team_id,
+                                                         const char           *topic,
+                                                         const char           *text,
+                                                         const char           *in_response_to,
+                                                         const char           *request_id,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+AltaMessage        *alta_portal_client_send_message_finish (AltaPortalClient  *self,
+                                                         GAsyncResult         *result,
+                                                         GError              **error);
+void                alta_portal_client_mark_message_read_async (AltaPortalClient *self,
+                                                         AltaMessage          *message,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+AltaMessage        *alta_portal_client_mark_message_read_finish (AltaPortalClient *self,
                                                          GAsyncResult         *result,
                                                          GError              **error);
 
