@@ -30,5 +30,8 @@ AltaSession *alta_window_get_session      (AltaWindow       *self);
 void         alta_window_set_session      (AltaWindow       *self,
                                            AltaSession      *session);
 AltaIdleMonitor *alta_window_get_idle_monitor (AltaWindow   *self);
+void         alta_window_take_over        (AltaWindow       *self,
+                                           AltaWindow       *from,
+                                           AltaSession      *session);
 
 G_END_DECLS
