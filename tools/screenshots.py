@@ -33,7 +33,7 @@ PORTALD = os.path.join(BUILD, 'src', 'server', 'myaltamed-portald')
 LANGUAGES = os.environ.get('LANGUAGES', 'en es').split()
 LOCALES = {'en': 'en_US.UTF-8', 'es': 'es_MX.UTF-8'}
 # Groups of screens (methods of Screens below): SCREENS=idle takes only the idle warning
-GROUPS = os.environ.get('SCREENS', 'connection grace proxy idle keys').split()
+GROUPS = os.environ.get('SCREENS', 'connection grace proxy idle keys staff').split()
 
 # A screen's content arrives in steps (the greeting, then the lists); this is how long we
 # let the window settle once what we wait for is there, before the picture is taken.
@@ -252,6 +252,18 @@ class Screens:
             # Its first row opens the Details page
             subprocess.run(['xdotool', 'key', 'Tab', 'Return'], check=True)
             self.shoot('about-details')
+        finally:
+            app.stop()
+
+    def staff(self):
+        """A staff account signing in to the patient app: told it is for the enrollment
+        station, on the sign-in page."""
+        app = App(self.portal, self.language)
+        try:
+            self.sign_in(app, 'frontdesk', 'Clinic-Desk-Station-1')
+            self.wait_for_label(app, 'This is a staff account, for the enrollment station.',
+                                'the enrollment station notice')
+            self.shoot('staff-notice')
         finally:
             app.stop()
 

@@ -140,6 +140,10 @@ show_nobody (AltaWindow *self)
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", FALSE);
   gtk_widget_set_visible (self->sign_out_button, FALSE);
+  /* The next sign-in opens on Home, whatever page this person left open. Set while the
+   * record is still shown: set at sign-in, on the hidden record, the view switcher's tabs
+   * stopped switching pages (libadwaita 1.2). */
+  adw_view_stack_set_visible_child_name (self->view_stack, "home");
   gtk_stack_set_visible_child_name (self->stack, "sign-in");
   alta_bench_mark_next_frame (GTK_WIDGET (self), "sign-in-page");
 }
@@ -485,9 +489,7 @@ show_session (AltaWindow *self)
   /* The password field lets go of the focus before its page hides: a hidden text that keeps
    * the focus gets no focus-out, and its cursor keeps blinking (GTK warns) */
   gtk_root_set_focus (GTK_ROOT (self), NULL);
-  /* Every sign-in opens on Home, whatever page the last person left open, with the focus
-   * on its first row */
-  adw_view_stack_set_visible_child_name (self->view_stack, "home");
+  /* Home (set back at sign-out), with the focus on its first row */
   gtk_stack_set_visible_child_name (self->stack, "record");
   gtk_widget_child_focus (GTK_WIDGET (self->home_page), GTK_DIR_TAB_FORWARD);
   load_record (self);

@@ -67,8 +67,11 @@ class App:
         if language:
             self.env['LANGUAGE'] = language
         self.argv = [APP, '--server', portal.url, '--ca-file', portal.ca]
+        # A11Y_APP_LOG=FILE keeps what the app prints, for working on a case
+        self.stderr = open(os.environ['A11Y_APP_LOG'], 'a') if os.environ.get('A11Y_APP_LOG') \
+            else subprocess.DEVNULL
         self.process = subprocess.Popen(self.argv, env=self.env, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL)
+                                        stderr=self.stderr)
         try:
             # Under the sanitizers a start takes many seconds on these machines.
             self.root = wait_for(self.find_app, 'the app on the accessibility bus', timeout=60)
@@ -78,7 +81,7 @@ class App:
             log('the app did not register with the accessibility bus; starting it again')
             self.stop()
             self.process = subprocess.Popen(self.argv, env=self.env, stdout=subprocess.DEVNULL,
-                                            stderr=subprocess.DEVNULL)
+                                            stderr=self.stderr)
             self.root = wait_for(self.find_app, 'the app on the accessibility bus', timeout=60)
 
     def find_app(self):
