@@ -137,7 +137,7 @@ class Screens:
 
     def sign_in(self, app, username, password):
         type_into(app.root, self._('Username'), username)
-        type_into(app.root, self._('Password'), password)
+        type_into(app.root, self._('Password'), password, role=Atspi.Role.PASSWORD_TEXT)
         press(app.root, self._('_Sign In'))
 
     def wait_for_label(self, app, msgid, what, timeout=60):
@@ -162,8 +162,9 @@ class Screens:
             self.shoot('sign-in')
 
             self.sign_in(app, 'grace', 'not-her-password')
-            self.wait_for_label(app, 'The username or password is not correct.',
-                                'the wrong-password message')
+            self.wait_for_label(app, 'The username or password is not correct. Check them and '
+                                'try again. If you forgot them, call the Patient Support Line '
+                                'at the number below.', 'the wrong-password message')
             self.shoot('sign-in-error')
 
             self.sign_in(app, 'grace', 'Orchard-Lantern-42')
@@ -261,8 +262,10 @@ class Screens:
         app = App(self.portal, self.language)
         try:
             self.sign_in(app, 'frontdesk', 'Clinic-Desk-Station-1')
-            self.wait_for_label(app, 'This is a staff account, for the enrollment station.',
-                                'the enrollment station notice')
+            self.wait_for_label(app, 'This is a staff account, for the enrollment station. To '
+                                'help a patient enroll, sign in at the enrollment station. To '
+                                'see your own health record, sign in here with your patient '
+                                'account.', 'the enrollment station notice')
             self.shoot('staff-notice')
         finally:
             app.stop()

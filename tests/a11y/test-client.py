@@ -16,7 +16,7 @@ import sys
 import time
 import urllib.error
 
-# The app runs with the test environment's G_DEBUG (fatal-criticals). This driver does not:
+# The app runs with the test environment's G_DEBUG (fatal-warnings). This driver does not:
 # GLib reads G_DEBUG when gi is imported, and AT-SPI's client library warns harmlessly
 # ("AT-SPI: Error in GetItems") while the app registers.
 APP_G_DEBUG = os.environ.pop('G_DEBUG', None)
