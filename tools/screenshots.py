@@ -33,7 +33,7 @@ PORTALD = os.path.join(BUILD, 'src', 'server', 'myaltamed-portald')
 LANGUAGES = os.environ.get('LANGUAGES', 'en es').split()
 LOCALES = {'en': 'en_US.UTF-8', 'es': 'es_MX.UTF-8'}
 # Groups of screens (methods of Screens below): SCREENS=idle takes only the idle warning
-GROUPS = os.environ.get('SCREENS', 'connection grace proxy idle keys preferences appointments refills help messages').split()
+GROUPS = os.environ.get('SCREENS', 'connection grace proxy idle keys staff preferences appointments refills help messages').split()
 
 # A screen's content arrives in steps (the greeting, then the lists); this is how long we
 # let the window settle once what we wait for is there, before the picture is taken.
@@ -162,8 +162,9 @@ class Screens:
             self.shoot('sign-in')
 
             self.sign_in(app, 'grace', 'not-her-password')
-            self.wait_for_label(app, 'The username or password is not correct.',
-                                'the wrong-password message')
+            self.wait_for_label(app, 'The username or password is not correct. Check them and '
+                                'try again. If you forgot them, call the Patient Support Line '
+                                'at the number below.', 'the wrong-password message')
             self.shoot('sign-in-error')
 
             self.sign_in(app, 'grace', 'Orchard-Lantern-42')
@@ -391,6 +392,20 @@ class Screens:
                               'the search entry')
             search.set_text_contents('contraseña' if self.language == 'es' else 'password')
             self.shoot('help-search')
+        finally:
+            app.stop()
+
+    def staff(self):
+        """A staff account signing in to the patient app: told it is for the enrollment
+        station, on the sign-in page."""
+        app = App(self.portal, self.language)
+        try:
+            self.sign_in(app, 'frontdesk', 'Clinic-Desk-Station-1')
+            self.wait_for_label(app, 'This is a staff account, for the enrollment station. To '
+                                'help a patient enroll, sign in at the enrollment station. To '
+                                'see your own health record, sign in here with your patient '
+                                'account.', 'the enrollment station notice')
+            self.shoot('staff-notice')
         finally:
             app.stop()
 

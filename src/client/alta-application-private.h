@@ -8,9 +8,17 @@
 #pragma once
 
 #include "alta-application.h"
+#include "alta-session.h"
+#include "alta-window.h"
 
 G_BEGIN_DECLS
 
-void alta_application_add_actions (AltaApplication *self);
+void     alta_application_add_actions       (AltaApplication *self);
+gboolean alta_application_open_in_language  (AltaApplication *self,
+                                             AltaWindow      *window,
+                                             const char      *language,
+                                             AltaSession     *session);
+void     alta_application_restore_language  (AltaApplication *self,
+                                             AltaWindow      *window);
 
 G_END_DECLS

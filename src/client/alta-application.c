@@ -35,6 +35,7 @@ struct _AltaApplication
   char             *server_option;
   char             *ca_file_option;
   char             *system_language;   /* $LANGUAGE as the app was started */
+  char             *account_language;  /* while a signed-in account's language applies */
   char             *portal_url;
   AltaPortalClient *client;
   GError           *client_error;
@@ -179,23 +180,37 @@ apply_language (AltaApplication *self,
   client_follow_language (self);
 }
 
-/* A new window; in place of @old (nullable) when the language changed, with what it held */
+/* A new window; in @old's place when given (see alta_window_take_over()) */
 static void
 open_window (AltaApplication *self,
-             GtkWindow       *old)
+             AltaWindow      *old,
+             AltaSession     *session)
 {
   GtkWindow *window = GTK_WINDOW (alta_window_new (GTK_APPLICATION (self), self->client,
                                                    self->client_error, self->settings));
   GtkShortcutsWindow *shortcuts;
 
-  if (old != NULL && ALTA_IS_WINDOW (old))
-    alta_window_take_over (ALTA_WINDOW (window), ALTA_WINDOW (old));
+  if (old != NULL)
+    alta_window_take_over (ALTA_WINDOW (window), old, session);
 
   /* GtkApplication gave the window its "Keyboard Shortcuts" (resources/gtk/help-overlay.ui) */
   shortcuts = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
   if (shortcuts != NULL)
     alta_a11y_tidy_window (GTK_WINDOW (shortcuts), _("Keyboard Shortcuts"));
   gtk_window_present (window);
+  if (old != NULL)
+    gtk_window_destroy (GTK_WINDOW (old));
+}
+
+/* The language the sign-in page speaks: chosen on it, else the system's */
+static void
+apply_sign_in_language (AltaApplication *self)
+{
+  g_autofree char *language = NULL;
+
+  g_clear_pointer (&self->account_language, g_free);
+  language = self->settings != NULL ? g_settings_get_string (self->settings, "language") : NULL;
+  apply_language (self, language);
 }
 
 /* The client is made (or could not be): every window reaches the portal with it */
@@ -223,7 +238,6 @@ alta_application_activate (GApplication *application)
 {
   AltaApplication *self = ALTA_APPLICATION (application);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
-  g_autofree char *language = NULL;
 
   if (window != NULL)
     {
@@ -231,9 +245,8 @@ alta_application_activate (GApplication *application)
       return;
     }
 
-  language = self->settings != NULL ? g_settings_get_string (self->settings, "language") : NULL;
-  apply_language (self, language);
-  open_window (self, NULL);
+  apply_sign_in_language (self);
+  open_window (self, NULL, NULL);
 
   /* The window shows "Connecting" until the client is made */
   if (self->client == NULL && self->client_error == NULL)
@@ -257,13 +270,94 @@ language_action (GSimpleAction *action,
   g_message ("Language: %s", language);
   if (self->settings != NULL)
     g_settings_set_string (self->settings, "language", language);
+  g_clear_pointer (&self->account_language, g_free);
   apply_language (self, language);
 
   /* Signed in (Preferences), the new window takes over the session, the size and what was
-   * typed; signed out (the sign-in page), there is nothing to keep but the size */
-  open_window (self, old);
-  if (old != NULL)
-    gtk_window_destroy (old);
+   * typed; signed out (the sign-in page), the size and what was typed there */
+  open_window (self, ALTA_IS_WINDOW (old) ? ALTA_WINDOW (old) : NULL, NULL);
+}
+
+/**
+ * alta_application_open_in_language:
+ * @window: the window where @session signed in
+ * @language: (nullable): the account's language, "en" or "es"
+ * @session: the session just signed in
+ *
+ * The account's language applies while it is signed in, unless the person chose the
+ * language @window speaks (on the sign-in page, or by $LANGUAGE): when @language is not that
+ * one, a window in @language takes @window's place and shows @session. It is not
+ * remembered: after sign-out the sign-in page speaks the app's language again.
+ *
+ * Returns: whether a new window shows @session; if not, @window should
+ */
+gboolean
+alta_application_open_in_language (AltaApplication *self,
+                                   AltaWindow      *window,
+                                   const char      *language,
+                                   AltaSession     *session)
+{
+  g_autofree char *chosen = NULL;
+
+  g_return_val_if_fail (ALTA_IS_APPLICATION (self), FALSE);
+  g_return_val_if_fail (ALTA_IS_WINDOW (window), FALSE);
+  g_return_val_if_fail (ALTA_IS_SESSION (session), FALSE);
+
+  if (self->client == NULL ||
+      (g_strcmp0 (language, "en") != 0 && g_strcmp0 (language, "es") != 0) ||
+      g_str_equal (language, alta_portal_client_get_language (self->client)))
+    return FALSE;
+
+  /* A language the person chose stays: on the sign-in page's language row, or for their
+   * whole desktop ($LANGUAGE). The account's applies over the app's default. */
+  chosen = self->settings != NULL ? g_settings_get_string (self->settings, "language") : NULL;
+  if ((chosen != NULL && chosen[0] != '\0') ||
+      (self->system_language != NULL && self->system_language[0] != '\0'))
+    return FALSE;
+
+  g_message ("Language of the account: %s", language);
+  apply_language (self, language);
+  g_free (self->account_language);
+  self->account_language = g_strdup (language);
+  open_window (self, window, session);
+  return TRUE;
+}
+
+static gboolean
+restore_language_cb (gpointer user_data)
+{
+  g_autoptr (AltaWindow) window = user_data;
+  AltaApplication *self = ALTA_APPLICATION (gtk_window_get_application (GTK_WINDOW (window)));
+
+  /* Gone already, or signed in again meanwhile: nothing to replace */
+  if (self == NULL || alta_window_get_session (window) != NULL)
+    return G_SOURCE_REMOVE;
+
+  apply_sign_in_language (self);
+  open_window (self, window, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * alta_application_restore_language:
+ * @window: a window that just signed out
+ *
+ * After an account that had its own language signs out, the sign-in page speaks its own
+ * language again: a window in it takes @window's place, from the main loop (@window may be
+ * signing out from inside its own handlers).
+ */
+void
+alta_application_restore_language (AltaApplication *self,
+                                   AltaWindow      *window)
+{
+  g_return_if_fail (ALTA_IS_APPLICATION (self));
+  g_return_if_fail (ALTA_IS_WINDOW (window));
+
+  if (self->account_language == NULL)
+    return;
+
+  g_idle_add_full (G_PRIORITY_DEFAULT, restore_language_cb, g_object_ref (window),
+                   NULL);
 }
 
 static int
@@ -314,6 +408,7 @@ alta_application_finalize (GObject *object)
   g_clear_error (&self->client_error);
   g_free (self->portal_url);
   g_free (self->system_language);
+  g_free (self->account_language);
   g_free (self->server_option);
   g_free (self->ca_file_option);
 

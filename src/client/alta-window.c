@@ -13,6 +13,7 @@
 
 #include "alta-a11y.h"
 #include "alta-appointments-page.h"
+#include "alta-application-private.h"
 #include "alta-bench.h"
 #include "alta-connect-page.h"
 #include "alta-home-page.h"
@@ -42,6 +43,7 @@ struct _AltaWindow
   GSignalGroup         *session_signals;
   GCancellable         *cancellable;
   GError               *setup_error;
+  int                   notice;        /* why the sign-in page shows: NOTICE_* or minutes */
 
   GtkStack             *stack;
   AdwViewStack         *view_stack;
@@ -60,6 +62,7 @@ struct _AltaWindow
   GtkDropDown          *record_dropdown;
   GtkRevealer          *proxy_banner;
   GtkLabel             *proxy_label;
+  GtkWidget            *sign_out_button;
 
   AltaIdleMonitor      *idle_monitor;
   AdwMessageDialog     *idle_dialog;
@@ -77,6 +80,14 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+/* Why the person is on the sign-in page: nobody signed in yet, signed out, or the number of
+ * minutes of the idle limit. Kept as a reason, not as words, so that a window built again in
+ * another language says it in that language. */
+enum {
+  NOTICE_NONE = -1,
+  NOTICE_SIGNED_OUT = 0,
+};
 
 static void connect_to_portal     (AltaWindow  *self);
 static void on_record_selected_cb (AltaWindow  *self,
@@ -155,20 +166,49 @@ show_nobody (AltaWindow *self)
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-preferences", FALSE);
+  gtk_widget_set_visible (self->sign_out_button, FALSE);
+  /* The next sign-in opens on Home, whatever page this person left open. Set while the
+   * record is still shown: set at sign-in, on the hidden record, the view switcher's tabs
+   * stopped switching pages (libadwaita 1.2). */
+  adw_view_stack_set_visible_child_name (self->view_stack, "home");
   gtk_stack_set_visible_child_name (self->stack, "sign-in");
   alta_bench_mark_next_frame (GTK_WIDGET (self), "sign-in-page");
 }
 
+static char *
+dup_notice (int notice)
+{
+  if (notice == NOTICE_NONE)
+    return NULL;
+  if (notice == NOTICE_SIGNED_OUT)
+    return g_strdup (_("You have signed out."));
+
+  return g_strdup_printf (g_dngettext (NULL,
+                                       "You were signed out after %d minute without activity.",
+                                       "You were signed out after %d minutes without activity.",
+                                       notice),
+                          notice);
+}
+
 static void
 show_signed_out (AltaWindow *self,
-                 const char *notice)
+                 int         notice)
 {
+  g_autofree char *text = dup_notice (notice);
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+
   if (self->session != NULL)
     alta_window_set_session (self, NULL);
   else
     show_nobody (self);
 
-  alta_sign_in_page_reset (self->sign_in_page, notice);
+  self->notice = notice;
+  alta_sign_in_page_reset (self->sign_in_page, text);
+  alta_sign_in_page_focus (self->sign_in_page);
+
+  /* The signed-in account's language gives way to the sign-in page's */
+  if (ALTA_IS_APPLICATION (application))
+    alta_application_restore_language (ALTA_APPLICATION (application), self);
 }
 
 static void
@@ -272,7 +312,7 @@ on_idle_response_cb (AdwMessageDialog *dialog,
 
   if (g_strcmp0 (response, "sign-out") == 0)
     {
-      show_signed_out (self, _("You have signed out."));
+      show_signed_out (self, NOTICE_SIGNED_OUT);
       return;
     }
 
@@ -311,14 +351,8 @@ static void
 sign_out_idle (AltaWindow *self)
 {
   int minutes = MAX (1, (int)((alta_session_get_idle_timeout (self->session) + 30) / 60));
-  g_autofree char *notice = NULL;
 
-  notice = g_strdup_printf (g_dngettext (NULL,
-                                         "You were signed out after %d minute without activity.",
-                                         "You were signed out after %d minutes without activity.",
-                                         minutes),
-                            minutes);
-  show_signed_out (self, notice);
+  show_signed_out (self, minutes);
 }
 
 static void
@@ -477,10 +511,13 @@ show_session (AltaWindow *self)
   show_header_for (self, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-preferences", TRUE);
+  gtk_widget_set_visible (self->sign_out_button, TRUE);
   /* The password field lets go of the focus before its page hides: a hidden text that keeps
    * the focus gets no focus-out, and its cursor keeps blinking (GTK warns) */
   gtk_root_set_focus (GTK_ROOT (self), NULL);
+  /* Home (set back at sign-out), with the focus on its first row */
   gtk_stack_set_visible_child_name (self->stack, "record");
+  gtk_widget_child_focus (GTK_WIDGET (self->home_page), GTK_DIR_TAB_FORWARD);
   load_record (self);
 
   alta_idle_monitor_start (self->idle_monitor, alta_session_get_idle_timeout (self->session));
@@ -496,11 +533,20 @@ on_signed_in_cb (AltaWindow     *self,
                  AltaSignInPage *page)
 {
   g_autoptr (AltaSession) session = NULL;
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
 
   /* What is new since the last visit comes from the portal's previous sign-in: the computer
    * keeps nothing per patient.
    */
   session = alta_session_new (self->client, account, idle_timeout_s);
+
+  /* The account's language, when it is not the sign-in page's: a window in that language
+   * takes this one's place, and the session */
+  if (ALTA_IS_APPLICATION (application) &&
+      alta_application_open_in_language (ALTA_APPLICATION (application), self,
+                                         alta_portal_account_get_language (account), session))
+    return;
+
   alta_window_set_session (self, session);
 }
 
@@ -519,7 +565,7 @@ info_cb (GObject      *object,
       return;
     }
 
-  show_signed_out (self, NULL);
+  show_signed_out (self, NOTICE_NONE);
 }
 
 static void
@@ -605,7 +651,7 @@ win_sign_out_action (GtkWidget  *widget,
   AltaWindow *self = ALTA_WINDOW (widget);
 
   g_cancellable_cancel (self->cancellable);
-  show_signed_out (self, _("You have signed out."));
+  show_signed_out (self, NOTICE_SIGNED_OUT);
 }
 
 static void
@@ -716,6 +762,7 @@ alta_window_class_init (AltaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, messages_page);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, results_page);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, sign_in_page);
+  gtk_widget_class_bind_template_child (widget_class, AltaWindow, sign_out_button);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, summary_page);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, switcher_title);
@@ -739,6 +786,7 @@ alta_window_init (AltaWindow *self)
   g_autoptr (GtkListItemFactory) list_factory = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->notice = NOTICE_NONE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-preferences", FALSE);
   /* The chooser's list says whose each record is; its button, the name only */
@@ -894,52 +942,76 @@ alta_window_get_idle_monitor (AltaWindow *self)
 
 /**
  * alta_window_take_over:
- * @old: the window this one replaces, built in another language
+ * @from: the window this one replaces, built in another language
+ * @session: (nullable): a session to show at once (one just signed in, in the account's
+ *   language)
  *
- * Carries a signed-in person across a change of language: @old's session (not signed out),
- * its size, the page it showed and what was typed in Preferences. @old is left showing
- * nobody, to be destroyed.
+ * Takes @from's place: its size, whether it is maximized or fullscreen, and then what it
+ * showed. Signed in there (a change of language in Preferences): @from's session (not
+ * signed out), the page it showed and what was typed in Preferences; @from is left showing
+ * nobody, to be destroyed. On the sign-in page: what was typed there and why it shows. Call
+ * it before presenting.
  */
 void
-alta_window_take_over (AltaWindow *self,
-                       AltaWindow *old)
+alta_window_take_over (AltaWindow  *self,
+                       AltaWindow  *from,
+                       AltaSession *session)
 {
-  g_autoptr (AltaSession) session = NULL;
-  gboolean on_preferences;
-  const char *page;
-  int width;
-  int height;
+  g_autoptr (AltaSession) carried = NULL;
+  int width, height;
 
   g_return_if_fail (ALTA_IS_WINDOW (self));
-  g_return_if_fail (ALTA_IS_WINDOW (old));
+  g_return_if_fail (ALTA_IS_WINDOW (from));
+  g_return_if_fail (session == NULL || ALTA_IS_SESSION (session));
 
   /* GTK keeps a window's default size as its size, as a person left it */
-  gtk_window_get_default_size (GTK_WINDOW (old), &width, &height);
-  gtk_window_set_default_size (GTK_WINDOW (self), width, height);
-  if (gtk_window_is_maximized (GTK_WINDOW (old)))
+  gtk_window_get_default_size (GTK_WINDOW (from), &width, &height);
+  if (width > 0 && height > 0)
+    gtk_window_set_default_size (GTK_WINDOW (self), width, height);
+  if (gtk_window_is_maximized (GTK_WINDOW (from)))
     gtk_window_maximize (GTK_WINDOW (self));
-  if (gtk_window_is_fullscreen (GTK_WINDOW (old)))
+  if (gtk_window_is_fullscreen (GTK_WINDOW (from)))
     gtk_window_fullscreen (GTK_WINDOW (self));
 
-  if (old->session == NULL)
+  /* The portal was reached already: no second "Connecting" */
+  if (session != NULL)
+    {
+      g_cancellable_cancel (self->cancellable);
+      alta_window_set_session (self, session);
+      return;
+    }
+
+  if (from->session != NULL)
+    {
+      gboolean on_preferences =
+        g_strcmp0 (gtk_stack_get_visible_child_name (from->stack), "preferences") == 0;
+      const char *page = adw_view_stack_get_visible_child_name (from->view_stack);
+
+      /* The old window lets go of the session without signing out at the portal */
+      g_cancellable_cancel (from->cancellable);
+      carried = g_steal_pointer (&from->session);
+      g_signal_group_set_target (from->session_signals, NULL);
+
+      g_cancellable_cancel (self->cancellable);
+      alta_window_set_session (self, carried);
+      if (page != NULL)
+        adw_view_stack_set_visible_child_name (self->view_stack, page);
+      alta_preferences_page_take_typed (self->preferences_page, from->preferences_page);
+      g_object_notify_by_pspec (G_OBJECT (from), properties[PROP_SESSION]);
+      show_nobody (from);
+
+      if (on_preferences)
+        gtk_widget_activate_action (GTK_WIDGET (self), "win.show-preferences", NULL);
+      alta_preferences_page_save_language (self->preferences_page);
+      return;
+    }
+
+  if (self->client == NULL ||
+      g_strcmp0 (gtk_stack_get_visible_child_name (from->stack), "sign-in") != 0)
     return;
 
-  on_preferences = g_strcmp0 (gtk_stack_get_visible_child_name (old->stack), "preferences") == 0;
-  page = adw_view_stack_get_visible_child_name (old->view_stack);
-
-  /* The old window lets go of the session without signing out at the portal */
-  g_cancellable_cancel (old->cancellable);
-  session = g_steal_pointer (&old->session);
-  g_signal_group_set_target (old->session_signals, NULL);
-
-  alta_window_set_session (self, session);
-  if (page != NULL)
-    adw_view_stack_set_visible_child_name (self->view_stack, page);
-  alta_preferences_page_take_typed (self->preferences_page, old->preferences_page);
-  g_object_notify_by_pspec (G_OBJECT (old), properties[PROP_SESSION]);
-  show_nobody (old);
-
-  if (on_preferences)
-    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-preferences", NULL);
-  alta_preferences_page_save_language (self->preferences_page);
+  g_cancellable_cancel (self->cancellable);
+  show_signed_out (self, from->notice);
+  alta_sign_in_page_take_input (self->sign_in_page, from->sign_in_page);
+  alta_sign_in_page_focus (self->sign_in_page);
 }

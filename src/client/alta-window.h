@@ -31,6 +31,7 @@ void         alta_window_set_session      (AltaWindow       *self,
                                            AltaSession      *session);
 AltaIdleMonitor *alta_window_get_idle_monitor (AltaWindow   *self);
 void         alta_window_take_over        (AltaWindow       *self,
-                                           AltaWindow       *old);
+                                           AltaWindow       *from,
+                                           AltaSession      *session);
 
 G_END_DECLS

@@ -18,6 +18,9 @@
 #include "alta-portal-error.h"
 #include "alta-sign-in-page.h"
 
+/* (844) 498-3446 with U+00A0 and U+2011 (no-break hyphen): a narrow window never splits it */
+#define SUPPORT_NUMBER "(844)\u00a0498\u20113446"
+
 /* Username and password, and "Remember my username", which keeps the username (never the
  * password) in the keyring. Without a keyring the app just does not remember. A failed
  * sign-in keeps what was typed.
@@ -40,6 +43,7 @@ struct _AltaSignInPage
   GtkSwitch           *remember_switch;
   GtkButton           *sign_in_button;
   GtkSpinner          *spinner;
+  GtkLabel            *support_label;
   AdwEntryRow         *username_row;
 };
 
@@ -71,8 +75,10 @@ set_busy (AltaSignInPage *self,
   else
     gtk_spinner_stop (self->spinner);
   gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button), !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->username_row), !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->password_row), !busy);
+  /* Read-only, not insensitive: an insensitive field loses the focus while its cursor
+   * blinks, and GTK warns that its text got no focus-out (as the booking dialog does) */
+  gtk_editable_set_editable (GTK_EDITABLE (self->username_row), !busy);
+  gtk_editable_set_editable (GTK_EDITABLE (self->password_row), !busy);
 }
 
 static void
@@ -81,6 +87,14 @@ show_error (AltaSignInPage *self,
 {
   gtk_label_set_text (self->error_label, message);
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+static void
+show_notice (AltaSignInPage *self,
+             const char     *notice)
+{
+  gtk_label_set_text (self->notice_label, notice != NULL ? notice : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->notice_label), notice != NULL);
 }
 
 static void
@@ -119,26 +133,26 @@ describe_failure (const GError *error,
   switch ((AltaPortalError)error->code)
     {
     case ALTA_PORTAL_ERROR_INVALID_CREDENTIALS:
-      return g_strdup (_("The username or password is not correct. Check them and try again. If you forgot them, call the MyAltaMed Patient Support Line at (844) 498-3446."));
+      return g_strdup (_("The username or password is not correct. Check them and try again. If you forgot them, call the Patient Support Line at the number below."));
     case ALTA_PORTAL_ERROR_ACCOUNT_LOCKED:
       {
         int minutes = MAX (1, (int)((retry_after_s + 59) / 60));
 
         return g_strdup_printf (g_dngettext (NULL,
-                                             "This account is locked after too many wrong passwords. You can try again in %d minute, or call the MyAltaMed Patient Support Line at (844) 498-3446.",
-                                             "This account is locked after too many wrong passwords. You can try again in %d minutes, or call the MyAltaMed Patient Support Line at (844) 498-3446.",
+                                             "This account is locked after too many wrong passwords. You can try again in %d minute, or call the Patient Support Line at the number below.",
+                                             "This account is locked after too many wrong passwords. You can try again in %d minutes, or call the Patient Support Line at the number below.",
                                              minutes),
                                 minutes);
       }
     case ALTA_PORTAL_ERROR_NO_PORTAL_ACCESS:
-      return g_strdup (_("MyAltaMed is not available for patients aged 12 to 17, on their own or through a parent’s account. Your care team is glad to help by phone: call the MyAltaMed Patient Support Line at (844) 498-3446."));
+      return g_strdup (_("MyAltaMed is not available for patients aged 12 to 17, on their own or through a parent’s account. Your care team is glad to help by phone: call the Patient Support Line at the number below."));
     case ALTA_PORTAL_ERROR_RATE_LIMITED:
       return g_strdup (_("Too many attempts. Please wait a minute and try again."));
     case ALTA_PORTAL_ERROR_NETWORK:
     case ALTA_PORTAL_ERROR_TIMEOUT:
       return g_strdup (_("MyAltaMed cannot be reached. Check your internet connection and try again."));
     case ALTA_PORTAL_ERROR_CERTIFICATE:
-      return g_strdup (_("The portal's security certificate could not be verified, so nothing was sent. Call the MyAltaMed Patient Support Line at (844) 498-3446."));
+      return g_strdup (_("The portal's security certificate could not be verified, so nothing was sent. Call the Patient Support Line at the number below."));
     case ALTA_PORTAL_ERROR_INVALID_RESPONSE:
     case ALTA_PORTAL_ERROR_INVALID_REQUEST:
     case ALTA_PORTAL_ERROR_CODE_INVALID:
@@ -192,6 +206,19 @@ sign_in_cb (GObject      *object,
       return;
     }
 
+  /* A staff account has no record: it is for the enrollment station. The portal hears
+   * that the session ends, and the person is told where to go. */
+  if (g_strcmp0 (alta_portal_account_get_role (account), "staff") == 0)
+    {
+      g_message ("A staff account signed in to the patient app: signed out again");
+      alta_portal_client_sign_out_async (self->client, NULL, NULL, NULL);
+      gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+      show_error (self, NULL);
+      show_notice (self, _("This is a staff account, for the enrollment station. To help a patient enroll, sign in at the enrollment station. To see your own health record, sign in here with your patient account."));
+      gtk_widget_grab_focus (GTK_WIDGET (self->username_row));
+      return;
+    }
+
   remember_username (self, gtk_editable_get_text (GTK_EDITABLE (self->username_row)));
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
   show_error (self, NULL);
@@ -210,6 +237,10 @@ sign_in_submit_action (GtkWidget  *widget,
 
   g_return_if_fail (self->client != NULL);
 
+  /* Enter pressed again while the portal is asked */
+  if (!gtk_editable_get_editable (GTK_EDITABLE (self->password_row)))
+    return;
+
   if (username[0] == '\0' || password[0] == '\0')
     {
       show_error (self, _("Enter your username and password."));
@@ -220,6 +251,7 @@ sign_in_submit_action (GtkWidget  *widget,
 
   alta_bench_mark ("sign-in-submit");
   show_error (self, NULL);
+  show_notice (self, NULL);
   set_busy (self, TRUE);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -302,6 +334,7 @@ alta_sign_in_page_class_init (AltaSignInPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, remember_switch);
   gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, support_label);
   gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, username_row);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_language_selected_cb);
@@ -312,7 +345,14 @@ alta_sign_in_page_class_init (AltaSignInPageClass *klass)
 static void
 alta_sign_in_page_init (AltaSignInPage *self)
 {
+  g_autofree char *support = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The one place of the page with the number: messages point to it */
+  /* Translators: %s is the Patient Support Line's phone number */
+  support = g_strdup_printf (_("Forgot your username or password, or need help? Call the MyAltaMed Patient Support Line at %s."),
+                             SUPPORT_NUMBER);
+  gtk_label_set_text (self->support_label, support);
   /* The switch has its own name and names its row (the .ui); the label libadwaita adds to it
    * would make it say its name twice */
   gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->remember_switch),
@@ -409,6 +449,41 @@ alta_sign_in_page_reset (AltaSignInPage *self,
   if (self->settings == NULL || !gtk_switch_get_active (self->remember_switch))
     gtk_editable_set_text (GTK_EDITABLE (self->username_row), "");
 
-  gtk_label_set_text (self->notice_label, notice != NULL ? notice : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->notice_label), notice != NULL);
+  show_notice (self, notice);
+}
+
+/**
+ * alta_sign_in_page_focus:
+ *
+ * Puts the focus where a person starts: the username, or the password when the username is
+ * there already.
+ */
+void
+alta_sign_in_page_focus (AltaSignInPage *self)
+{
+  g_return_if_fail (ALTA_IS_SIGN_IN_PAGE (self));
+
+  if (gtk_editable_get_text (GTK_EDITABLE (self->username_row))[0] == '\0')
+    gtk_widget_grab_focus (GTK_WIDGET (self->username_row));
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+}
+
+/**
+ * alta_sign_in_page_take_input:
+ * @from: the same page of a window being replaced (by one in another language)
+ *
+ * Keeps what was typed on @from: the username and the password.
+ */
+void
+alta_sign_in_page_take_input (AltaSignInPage *self,
+                              AltaSignInPage *from)
+{
+  g_return_if_fail (ALTA_IS_SIGN_IN_PAGE (self));
+  g_return_if_fail (ALTA_IS_SIGN_IN_PAGE (from));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->username_row),
+                         gtk_editable_get_text (GTK_EDITABLE (from->username_row)));
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row),
+                         gtk_editable_get_text (GTK_EDITABLE (from->password_row)));
 }

@@ -25,4 +25,8 @@ void alta_sign_in_page_set_settings      (AltaSignInPage   *self,
 void alta_sign_in_page_reset             (AltaSignInPage   *self,
                                           const char       *notice);
 
+void alta_sign_in_page_focus             (AltaSignInPage   *self);
+void alta_sign_in_page_take_input        (AltaSignInPage   *self,
+                                          AltaSignInPage   *from);
+
 G_END_DECLS
