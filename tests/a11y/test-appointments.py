@@ -17,6 +17,8 @@ import subprocess
 import sys
 import time
 import urllib.parse
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 # The app runs with the test environment's G_DEBUG (fatal-criticals); this driver does not
 APP_G_DEBUG = os.environ.pop('G_DEBUG', None)
@@ -139,6 +141,28 @@ Atspi.get_desktop(0).get_child_count()
 time.sleep(1)
 portal = DemoPortal(PORTALD, prefix='alta-appointments-')
 TIME_BUTTON = re.compile(r'^\d{1,2}:\d\d\s?(AM|PM|a\. m\.|p\. m\.)')
+
+
+@test
+def home_says_the_next_visit_in_the_clinics_time_zone():
+    """Home's row tells the time as the clinic's clock says it, as the page does, whatever
+    the computer's zone (UTC here)."""
+    token = token_of('grace', 'Orchard-Lantern-42')
+    now = datetime.now(timezone.utc)
+    starts = sorted(datetime.fromisoformat(a['start'].replace('Z', '+00:00'))
+                    for a in appointments(token, 'demo-adult', 'booked') if 'start' in a)
+    soonest = next(start for start in starts if start > now)
+    there = soonest.astimezone(ZoneInfo('America/Los_Angeles'))
+    expected = '%s (%s)' % (there.strftime('%-I:%M %p'), there.tzname())
+    app = App(portal)
+    try:
+        app.sign_in('grace', 'Orchard-Lantern-42')
+        row = wait_for(lambda: find(app.root, Atspi.Role.LIST_ITEM, 'Next appointment'),
+                       'Home\'s next appointment')
+        wait_for(lambda: expected in all_text(row) or None,
+                 'the time %s in the row (it says %r)' % (expected, all_text(row)))
+    finally:
+        app.stop()
 
 
 @test

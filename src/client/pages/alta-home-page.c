@@ -141,6 +141,8 @@ update_appointment (AltaHomePage *self)
   const char *with = appointment != NULL ? alta_appointment_get_practitioner (appointment) : NULL;
   g_autofree char *when = NULL;
   g_autofree char *subtitle = NULL;
+  AltaClinic *clinic;
+  GTimeZone *zone;
 
   switch (alta_session_get_appointment_state (self->session))
     {
@@ -165,8 +167,22 @@ update_appointment (AltaHomePage *self)
       return;
     }
 
-  /* Translators: the date and time of an appointment, see strftime(3) */
-  when = alta_format_date_time (start, _("%A, %B %-d at %-I:%M %p"));
+  /* In the clinic's time zone, as the Appointments page says it */
+  clinic = alta_session_find_clinic (self->session, alta_appointment_get_location_id (appointment));
+  zone = clinic != NULL ? alta_clinic_get_time_zone (clinic) : NULL;
+  if (zone != NULL)
+    {
+      g_autoptr (GDateTime) there = g_date_time_to_timezone (start, zone);
+      /* Translators: the date and time of an appointment, see strftime(3) */
+      g_autofree char *day_time = alta_format_date_time_in_zone (start, zone,
+                                                                 _("%A, %B %-d at %-I:%M %p"));
+
+      /* Translators: a visit's date and time, then its time zone's abbreviation ("PST") */
+      when = g_strdup_printf (_("%s (%s)"), day_time,
+                              g_date_time_get_timezone_abbreviation (there));
+    }
+  else
+    when = alta_format_date_time (start, _("%A, %B %-d at %-I:%M %p"));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->appointment_row),
                                  _("Next appointment"));
   if (with != NULL)
