@@ -535,3 +535,98 @@ alta_a11y_one_tab_stop_per_list (GtkWidget *widget)
        child = gtk_widget_get_next_sibling (child))
     alta_a11y_one_tab_stop_per_list (child);
 }
+
+/* The first label under @widget, depth first: a toast's title */
+static const char *
+first_label (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget))
+    return gtk_label_get_text (GTK_LABEL (widget));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *text = first_label (child);
+
+      if (text != NULL && text[0] != '\0')
+        return text;
+    }
+
+  return NULL;
+}
+
+/* Names a toast, and the bin around its title, by that title: unnamed, GTK 4.8 says their
+ * type names ("AdwToastWidget", "AdwBin"). They are realized as they are added, too late
+ * for a role. */
+static void
+name_toast_parts (GtkWidget  *widget,
+                  const char *title)
+{
+  if (g_str_equal (G_OBJECT_TYPE_NAME (widget), "AdwToastWidget") ||
+      g_str_equal (G_OBJECT_TYPE_NAME (widget), "AdwBin"))
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    title, -1);
+  /* Its close button shows only an icon */
+  else if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) == NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    /* Translators: the button that closes a notice at the
+                                     * bottom of the window */
+                                    _("Dismiss"), -1);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    name_toast_parts (child, title);
+}
+
+/* The toasts an overlay shows: its children besides the one it overlays */
+static void
+name_toasts (GtkWidget *overlay)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (overlay); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *title;
+
+      if (!g_str_equal (G_OBJECT_TYPE_NAME (child), "AdwToastWidget"))
+        continue;
+      title = first_label (child);
+      if (title != NULL)
+        name_toast_parts (child, title);
+    }
+}
+
+static gboolean
+name_toasts_cb (gpointer data)
+{
+  name_toasts (GTK_WIDGET (data));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_toast_dismissed_cb (AdwToastOverlay *overlay)
+{
+  /* The next toast in the queue is shown once this one goes */
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, name_toasts_cb, g_object_ref (overlay),
+                   g_object_unref);
+}
+
+/**
+ * alta_a11y_add_toast:
+ * @overlay: where the toast shows
+ * @toast: (transfer full): the toast
+ *
+ * adw_toast_overlay_add_toast(), then names the toast's parts for a screen reader, and the
+ * next toast's when this one goes.
+ */
+void
+alta_a11y_add_toast (AdwToastOverlay *overlay,
+                     AdwToast        *toast)
+{
+  g_return_if_fail (ADW_IS_TOAST_OVERLAY (overlay));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed_cb), overlay,
+                           G_CONNECT_SWAPPED);
+  adw_toast_overlay_add_toast (overlay, toast);
+  name_toasts (GTK_WIDGET (overlay));
+}

@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 G_BEGIN_DECLS
 
@@ -22,5 +22,7 @@ void alta_a11y_tidy           (GtkWidget   *widget,
 void alta_a11y_tidy_window    (GtkWindow   *window,
                                const char  *title);
 void alta_a11y_one_tab_stop_per_list (GtkWidget *widget);
+void alta_a11y_add_toast      (AdwToastOverlay *overlay,
+                               AdwToast        *toast);
 
 G_END_DECLS

@@ -232,8 +232,8 @@ load_cb (GObject      *object,
   if (g_error_matches (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_SESSION_EXPIRED))
     return;
 
-  adw_toast_overlay_add_toast (self->toast_overlay,
-                               adw_toast_new (_("Part of your record could not be loaded. Try again later.")));
+  alta_a11y_add_toast (self->toast_overlay,
+                       adw_toast_new (_("Part of your record could not be loaded. Try again later.")));
 }
 
 static void

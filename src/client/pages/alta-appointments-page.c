@@ -101,7 +101,7 @@ toast (AltaAppointmentsPage *self,
   GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
 
   if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (title));
+    alta_a11y_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (title));
 }
 
 /* Lists */
