@@ -150,3 +150,26 @@ alta_application_add_actions (AltaApplication *self)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.help",
                                          (const char *[]) { "F1", NULL });
 }
+
+/**
+ * alta_application_lock_down_actions:
+ *
+ * In a locked-down mode (the station), the main menu's windows are ways out: the About
+ * dialog links to a browser, Help opens a window of its own. Both are switched off, with
+ * their keys.
+ */
+void
+alta_application_lock_down_actions (AltaApplication *self)
+{
+  g_return_if_fail (ALTA_IS_APPLICATION (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), actions[i].name);
+
+      if (G_IS_SIMPLE_ACTION (action))
+        g_simple_action_set_enabled (G_SIMPLE_ACTION (action), FALSE);
+    }
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.help",
+                                         (const char *[]) { NULL });
+}

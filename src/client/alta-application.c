@@ -9,13 +9,17 @@
 
 #include "config.h"
 
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
 #include <glib/gi18n.h>
 #include <locale.h>
 
 #include "alta-a11y.h"
+#include "alta-app-mode.h"
 #include "alta-application-private.h"
 #include "alta-portal-client.h"
 #include "alta-portal-error.h"
+#include "alta-station-window.h"
 #include "alta-tls-database.h"
 #include "alta-window.h"
 
@@ -39,6 +43,9 @@ struct _AltaApplication
   char             *portal_url;
   AltaPortalClient *client;
   GError           *client_error;
+  gboolean          station_option;
+  AltaAppMode       mode;
+  AltaStationConfig *station_config;  /* in station mode */
 };
 
 G_DEFINE_FINAL_TYPE (AltaApplication, alta_application, ADW_TYPE_APPLICATION)
@@ -231,6 +238,8 @@ client_ready (AltaApplication *self,
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
     if (ALTA_IS_WINDOW (l->data))
       alta_window_set_client (l->data, self->client, self->client_error);
+    else if (ALTA_IS_STATION_WINDOW (l->data))
+      alta_station_window_set_client (l->data, self->client, self->client_error);
 }
 
 static void
@@ -246,7 +255,12 @@ alta_application_activate (GApplication *application)
     }
 
   apply_sign_in_language (self);
-  open_window (self, NULL, NULL);
+  if (self->mode == ALTA_APP_MODE_STATION)
+    gtk_window_present (GTK_WINDOW (alta_station_window_new (GTK_APPLICATION (self), self->client,
+                                                             self->client_error,
+                                                             self->station_config)));
+  else
+    open_window (self, NULL, NULL);
 
   /* The window shows "Connecting" until the client is made */
   if (self->client == NULL && self->client_error == NULL)
@@ -368,6 +382,9 @@ alta_application_handle_local_options (GApplication *application,
 
   g_variant_dict_lookup (options, "server", "s", &self->server_option);
   g_variant_dict_lookup (options, "ca-file", "^ay", &self->ca_file_option);
+  g_variant_dict_lookup (options, "station", "b", &self->station_option);
+  self->mode = alta_app_mode_choose (self->station_option, &self->station_config);
+  g_message ("Mode: %s", alta_app_mode_to_string (self->mode));
 
   return -1;
 }
@@ -387,7 +404,14 @@ alta_application_startup (GApplication *application)
 
   schema = source != NULL ? g_settings_schema_source_lookup (source, "net.myaltamed.MyAltaMed", TRUE)
                           : NULL;
-  if (schema != NULL)
+  /* A station keeps nothing: its settings live in memory, from their defaults */
+  if (schema != NULL && alta_app_mode_keeps_nothing (self->mode))
+    {
+      g_autoptr (GSettingsBackend) memory = g_memory_settings_backend_new ();
+
+      self->settings = g_settings_new_with_backend ("net.myaltamed.MyAltaMed", memory);
+    }
+  else if (schema != NULL)
     self->settings = g_settings_new ("net.myaltamed.MyAltaMed");
   else
     g_message ("The settings schema is not installed: nothing will be remembered");
@@ -396,6 +420,8 @@ alta_application_startup (GApplication *application)
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   alta_application_add_actions (self);
+  if (alta_app_mode_is_locked_down (self->mode))
+    alta_application_lock_down_actions (self);
 }
 
 static void
@@ -411,6 +437,7 @@ alta_application_finalize (GObject *object)
   g_free (self->account_language);
   g_free (self->server_option);
   g_free (self->ca_file_option);
+  g_clear_pointer (&self->station_config, alta_station_config_free);
 
   G_OBJECT_CLASS (alta_application_parent_class)->finalize (object);
 }
@@ -433,6 +460,7 @@ alta_application_init (AltaApplication *self)
   const GOptionEntry entries[] = {
     { "server", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The portal’s address"), "URL" },
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("A certificate authority to trust besides the system’s"), "FILE" },
+    { "station", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Run as the clinic’s enrollment station (fullscreen, for staff)"), NULL },
     { NULL }
   };
 
