@@ -15,10 +15,7 @@
 #include "alta-a11y.h"
 #include "alta-connect-page.h"
 #include "alta-portal-error.h"
-#if __has_include("alta-sign-up-form.h")
 #include "alta-sign-up-form.h"
-#define HAVE_SIGN_UP_FORM 1
-#endif
 #include "alta-station-staff-page.h"
 #include "alta-station-window.h"
 
@@ -155,9 +152,7 @@ wipe_patient (AltaStationWindow *self)
 {
   if (self->form != NULL)
     {
-#ifdef HAVE_SIGN_UP_FORM
       alta_sign_up_form_clear (ALTA_SIGN_UP_FORM (self->form));
-#endif
       adw_bin_set_child (self->form_bin, NULL);
       self->form = NULL;
     }
@@ -682,15 +677,11 @@ on_hand_off_cb (AltaStationWindow    *self,
 
   g_message ("The screen goes to the patient; the staff session ends");
   stop_timers (self);
-#ifdef HAVE_SIGN_UP_FORM
   form = g_object_new (ALTA_TYPE_SIGN_UP_FORM,
                        "client", self->client,
                        "activation-code", code,
                        "code-editable", FALSE,
                        NULL);
-#else
-  form = gtk_label_new (code);
-#endif
   alta_portal_client_sign_out_async (self->client, NULL, NULL, NULL);
   alta_station_staff_page_clear (page);
   show_staff_controls (self, FALSE);
@@ -702,7 +693,7 @@ on_hand_off_cb (AltaStationWindow    *self,
   adw_bin_set_child (self->form_bin, form);
   gtk_root_set_focus (GTK_ROOT (self), NULL);
   gtk_stack_set_visible_child_name (self->stack, "patient");
-  gtk_widget_child_focus (form, GTK_DIR_TAB_FORWARD);
+  alta_sign_up_form_focus (ALTA_SIGN_UP_FORM (form));
   start_idle (self, TURN_PATIENT);
 }
 
