@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "alta-a11y.h"
+#include "alta-enrollment.h"
+#include "alta-format.h"
 #include "alta-portal-client-staff.h"
 #include "alta-portal-error.h"
 #include "alta-rules.h"
@@ -183,23 +185,20 @@ clear_results (AltaStationStaffPage *self)
   g_clear_object (&self->results);
 }
 
-/* "1989-09-26" as the app writes a date */
+/* "1989-09-26" as the app writes a date ("September 26, 1989") */
 static char *
 format_birth_date (const char *iso)
 {
   g_autoptr (GDateTime) date = NULL;
-  g_autofree char *midnight = NULL;
+  GDate parsed;
 
-  if (iso == NULL)
-    return g_strdup (_("Date of birth unknown"));
+  if (iso == NULL || !alta_rules_parse_date (iso, &parsed))
+    return g_strdup (iso != NULL ? iso : _("unknown"));
 
-  midnight = g_strconcat (iso, "T00:00:00Z", NULL);
-  date = g_date_time_new_from_iso8601 (midnight, NULL);
-  if (date == NULL)
-    return g_strdup (iso);
-
-  /* Translators: a date of birth, as in “09/26/1989”; strftime format */
-  return g_date_time_format (date, _("%m/%d/%Y"));
+  /* Noon of that day where the station is: no time zone moves it to another day */
+  date = g_date_time_new_local (g_date_get_year (&parsed), g_date_get_month (&parsed),
+                                g_date_get_day (&parsed), 12, 0, 0);
+  return alta_format_date (date);
 }
 
 static const char *
@@ -222,6 +221,9 @@ describe_patient (AltaStaffPatient *patient)
   return g_strdup_printf (_("Born %s · %s"), born, describe_account (patient));
 }
 
+static void on_result_clicked_cb (AltaStationStaffPage *self,
+                                  GtkButton            *button);
+
 static void
 show_results (AltaStationStaffPage *self)
 {
@@ -240,14 +242,46 @@ show_results (AltaStationStaffPage *self)
     {
       g_autoptr (AltaStaffPatient) patient = g_list_model_get_item (G_LIST_MODEL (self->results), i);
       g_autofree char *subtitle = describe_patient (patient);
-      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *spoken = NULL;
+      GtkWidget *row = gtk_list_box_row_new ();
+      GtkWidget *button = gtk_button_new ();
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+      GtkWidget *name = gtk_label_new (alta_staff_patient_get_name (patient));
+      GtkWidget *details = gtk_label_new (subtitle);
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), alta_staff_patient_get_name (patient));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                 gtk_image_new_from_icon_name ("go-next-symbolic"));
+      /* A button, so that a finger, a key and a screen reader open it alike; read as the
+       * patient's name, then what is known of them */
+      gtk_label_set_xalign (GTK_LABEL (name), 0);
+      gtk_label_set_wrap (GTK_LABEL (name), TRUE);
+      gtk_widget_add_css_class (name, "heading");
+      gtk_label_set_xalign (GTK_LABEL (details), 0);
+      gtk_label_set_wrap (GTK_LABEL (details), TRUE);
+      gtk_widget_add_css_class (details, "dim-label");
+      gtk_box_append (GTK_BOX (texts), name);
+      gtk_box_append (GTK_BOX (texts), details);
+      gtk_widget_set_hexpand (texts, TRUE);
+      gtk_box_append (GTK_BOX (box), texts);
+      gtk_box_append (GTK_BOX (box), g_object_new (GTK_TYPE_IMAGE,
+                                                   "icon-name", "go-next-symbolic",
+                                                   "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                                   NULL));
+      gtk_widget_set_margin_top (box, 6);
+      gtk_widget_set_margin_bottom (box, 6);
+      gtk_button_set_child (GTK_BUTTON (button), box);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_add_css_class (button, "report-row");
+      /* Translators: how a screen reader reads a patient found: name, then the details */
+      spoken = g_strdup_printf (_("%s, %s"), alta_staff_patient_get_name (patient), subtitle);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      spoken, -1);
+      g_object_set_data_full (G_OBJECT (button), "patient", g_object_ref (patient),
+                              g_object_unref);
+      g_signal_connect_object (button, "clicked", G_CALLBACK (on_result_clicked_cb), self,
+                               G_CONNECT_SWAPPED);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_widget_set_focusable (row, FALSE);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), button);
       gtk_list_box_append (self->results_list, row);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->results_list), TRUE);
@@ -282,35 +316,17 @@ search_cb (GObject      *object,
   show_results (self);
 }
 
-/* A date of birth as typed at the desk: MM/DD/YYYY (any separator, or none: 09261989), or
- * YYYY-MM-DD. Returns it as YYYY-MM-DD, or %NULL. */
+/* The date of birth as the sign-up form reads it: 1984-07-23 or 19840723 */
 static char *
-parse_birth_date (const char *text)
+parse_birth_date (const char *typed)
 {
-  g_autoptr (GString) digits = g_string_new (NULL);
-  int year, month, day;
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  GDate today;
 
-  for (const char *p = text; *p != '\0'; p++)
-    if (g_ascii_isdigit (*p))
-      g_string_append_c (digits, *p);
-    else if (strchr ("/-. ", *p) == NULL)
-      return NULL;
-
-  if (digits->len != 8)
-    return NULL;
-
-  if (g_ascii_isdigit (text[0]) && g_ascii_isdigit (text[1]) && g_ascii_isdigit (text[2]) &&
-      g_ascii_isdigit (text[3]) && text[4] == '-')
-    {
-      sscanf (digits->str, "%4d%2d%2d", &year, &month, &day);
-    }
-  else
-    sscanf (digits->str, "%2d%2d%4d", &month, &day, &year);
-
-  if (!g_date_valid_dmy (day, month, year) || year < 1900)
-    return NULL;
-
-  return g_strdup_printf ("%04d-%02d-%02d", year, month, day);
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
+                  g_date_time_get_year (now));
+  return alta_enrollment_parse_birth_date (typed, &today);
 }
 
 static void
@@ -331,7 +347,7 @@ staff_search_action (GtkWidget  *widget,
   if (birth_text[0] != '\0' && (birth_date = parse_birth_date (birth_text)) == NULL)
     {
       g_message ("Patient search: the date of birth is not a date");
-      show_label (self->search_error, _("Type the date of birth as month, day and year, such as 09/26/1989."));
+      show_label (self->search_error, _("Date of birth: year, month and day, for example 1984-07-23 or 19840723."));
       gtk_widget_grab_focus (GTK_WIDGET (self->birth_row));
       return;
     }
@@ -389,8 +405,8 @@ static void
 clear_patient (AltaStationStaffPage *self)
 {
   g_clear_object (&self->patient);
-  gtk_label_set_text (self->patient_name, "");
-  gtk_label_set_text (self->patient_details, "");
+  show_label (self->patient_name, NULL);
+  show_label (self->patient_details, NULL);
   gtk_check_button_set_active (self->photo_id_check, FALSE);
   gtk_check_button_set_active (self->questions_check, FALSE);
   gtk_check_button_set_active (self->known_check, FALSE);
@@ -414,9 +430,9 @@ clear_code (AltaStationStaffPage *self)
       memset (self->code, 0, strlen (self->code));
       g_clear_pointer (&self->code, g_free);
     }
-  gtk_label_set_text (self->code_title, "");
-  gtk_label_set_text (self->code_label, "");
-  gtk_label_set_text (self->code_note, "");
+  show_label (self->code_title, NULL);
+  show_label (self->code_label, NULL);
+  show_label (self->code_note, NULL);
   gtk_accessible_reset_property (GTK_ACCESSIBLE (self->code_label), GTK_ACCESSIBLE_PROPERTY_LABEL);
 }
 
@@ -430,8 +446,8 @@ show_patient (AltaStationStaffPage *self,
 
   clear_patient (self);
   self->patient = g_object_ref (patient);
-  gtk_label_set_text (self->patient_name, alta_staff_patient_get_name (patient));
-  gtk_label_set_text (self->patient_details, details);
+  show_label (self->patient_name, alta_staff_patient_get_name (patient));
+  show_label (self->patient_details, details);
   gtk_widget_set_visible (self->enroll_box, may_enroll);
   gtk_widget_set_visible (self->reset_box, alta_staff_patient_get_has_account (patient));
   if (alta_staff_patient_get_email (patient) != NULL)
@@ -444,19 +460,13 @@ show_patient (AltaStationStaffPage *self,
 }
 
 static void
-on_result_activated_cb (AltaStationStaffPage *self,
-                        GtkListBoxRow        *row,
-                        GtkListBox           *list)
+on_result_clicked_cb (AltaStationStaffPage *self,
+                      GtkButton            *button)
 {
-  int index = gtk_list_box_row_get_index (row);
-  g_autoptr (AltaStaffPatient) patient = NULL;
+  AltaStaffPatient *patient = g_object_get_data (G_OBJECT (button), "patient");
 
-  if (self->results == NULL || index < 0 ||
-      (guint)index >= g_list_model_get_n_items (G_LIST_MODEL (self->results)))
-    return;
-
-  patient = g_list_model_get_item (G_LIST_MODEL (self->results), index);
-  show_patient (self, patient);
+  if (patient != NULL)
+    show_patient (self, patient);
 }
 
 static void
@@ -534,15 +544,15 @@ issue_code_cb (GObject      *object,
   self->code = g_steal_pointer (&code);
   /* Translators: %s is the patient's name */
   title = g_strdup_printf (_("Activation Code for %s"), alta_staff_patient_get_name (self->patient));
-  gtk_label_set_text (self->code_title, title);
-  gtk_label_set_text (self->code_label, self->code);
+  show_label (self->code_title, title);
+  show_label (self->code_label, self->code);
   spoken = spell_code (self->code);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->code_label),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, spoken, -1);
   /* Translators: %s is an email address */
   note = g_strdup_printf (_("It was also emailed to %s. It works for 14 days."),
                           gtk_editable_get_text (GTK_EDITABLE (self->email_row)));
-  gtk_label_set_text (self->code_note, note);
+  show_label (self->code_note, note);
   gtk_stack_set_visible_child_name (self->stack, "code");
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
   gtk_widget_grab_focus (GTK_WIDGET (self->code_title));
@@ -836,7 +846,6 @@ alta_station_staff_page_class_init (AltaStationStaffPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_identity_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_issue_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_reset_activated_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_result_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "staff.search", NULL, staff_search_action);
@@ -862,6 +871,8 @@ alta_station_staff_page_init (AltaStationStaffPage *self)
                                  GTK_ACCESSIBLE_RELATION_LABELLED_BY);
   gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->consent_check),
                                  GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  alta_a11y_name_inner (GTK_WIDGET (self->relationship_row), GTK_TYPE_LIST_VIEW,
+                        _("Relationships"));
   update_issue_button (self);
 }
 

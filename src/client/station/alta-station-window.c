@@ -181,7 +181,7 @@ show_sign_in (AltaStationWindow *self,
   alta_station_staff_page_clear (self->staff_page);
   g_clear_pointer (&self->staff_username, g_free);
   gtk_editable_set_text (GTK_EDITABLE (self->unlock_entry), "");
-  gtk_label_set_text (self->locked_label, "");
+  show_label (self->locked_label, NULL);
   show_label (self->unlock_error, NULL);
   show_staff_controls (self, FALSE);
   adw_window_title_set_subtitle (self->window_title, self->config->name);
@@ -260,7 +260,7 @@ show_locked (AltaStationWindow *self)
   /* Translators: on the locked station; %s is the staff member's username */
   text = g_strdup_printf (_("Signed in as %s. Type your password to go back to the patient search."),
                           self->staff_username);
-  gtk_label_set_text (self->locked_label, text);
+  show_label (self->locked_label, text);
   set_busy (self->unlock_spinner, GTK_WIDGET (self->unlock_button),
             GTK_EDITABLE (self->unlock_entry), FALSE);
   gtk_editable_set_text (GTK_EDITABLE (self->unlock_entry), "");
@@ -687,6 +687,8 @@ on_hand_off_cb (AltaStationWindow    *self,
   show_staff_controls (self, FALSE);
   adw_window_title_set_subtitle (self->window_title, self->config->name);
 
+  /* Made after the window's tidying: its parts are tidied before they show */
+  alta_a11y_tidy (form, NULL);
   g_signal_connect_object (form, "signed-in", G_CALLBACK (on_patient_signed_in_cb), self,
                            G_CONNECT_SWAPPED);
   self->form = form;
