@@ -112,8 +112,14 @@ requested_cb (GObject      *object,
   g_message ("Activation code requested");
   set_busy (self, FALSE);
   show_error (self, NULL, NULL);
+  /* Nothing of the request is needed any more */
+  gtk_editable_set_text (GTK_EDITABLE (self->given_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->family_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->birth_date_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->email_row), "");
   /* The same answer whatever matched: the portal says nothing of who is a patient */
   gtk_label_set_text (self->sent_label, _("If we find your record, we will email you a code."));
+  gtk_widget_set_visible (GTK_WIDGET (self->sent_label), TRUE);
   gtk_stack_set_visible_child_name (self->steps, "sent");
   gtk_widget_grab_focus (GTK_WIDGET (self->steps));
 }
@@ -287,14 +293,22 @@ alta_request_code_form_clear (AltaRequestCodeForm *self)
   gtk_editable_set_text (GTK_EDITABLE (self->birth_date_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->email_row), "");
   gtk_label_set_text (self->sent_label, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->sent_label), FALSE);
   gtk_stack_set_visible_child_name (self->steps, "form");
 }
 
+/**
+ * alta_request_code_form_focus:
+ *
+ * Puts the focus on the first field. A form whose request was sent starts again, empty: the
+ * patient is back for another request.
+ */
 void
 alta_request_code_form_focus (AltaRequestCodeForm *self)
 {
   g_return_if_fail (ALTA_IS_REQUEST_CODE_FORM (self));
 
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->steps), "form") == 0)
-    gtk_widget_grab_focus (GTK_WIDGET (self->given_row));
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->steps), "sent") == 0)
+    alta_request_code_form_clear (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->given_row));
 }
