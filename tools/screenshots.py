@@ -33,7 +33,7 @@ PORTALD = os.path.join(BUILD, 'src', 'server', 'myaltamed-portald')
 LANGUAGES = os.environ.get('LANGUAGES', 'en es').split()
 LOCALES = {'en': 'en_US.UTF-8', 'es': 'es_MX.UTF-8'}
 # Groups of screens (methods of Screens below): SCREENS=idle takes only the idle warning
-GROUPS = os.environ.get('SCREENS', 'connection grace proxy idle keys staff preferences appointments refills help messages').split()
+GROUPS = os.environ.get('SCREENS', 'connection grace proxy idle keys staff preferences appointments refills help messages enrollment').split()
 
 # A screen's content arrives in steps (the greeting, then the lists); this is how long we
 # let the window settle once what we wait for is there, before the picture is taken.
@@ -406,6 +406,70 @@ class Screens:
                                 'see your own health record, sign in here with your patient '
                                 'account.', 'the enrollment station notice')
             self.shoot('staff-notice')
+        finally:
+            app.stop()
+
+    def way(self, app, label, heading=None):
+        """Opens one of the sign-in page's other ways in, by its button; the part of the
+        tree under its heading (GTK 4.8 keeps the hidden ways in the tree, with the same
+        names: "Date of Birth" is in two of them)."""
+        press(app.root, self._(label))
+        if heading is None:
+            return None
+        title = wait_for(lambda: find(app.root, Atspi.Role.LABEL, self._(heading)), heading)
+        return title.get_parent()
+
+    def enrollment(self):
+        """The other ways in: enrolling with a code (empty, then typed with the password's
+        rules marked, then refused), asking for a code and its answer, and a forgotten
+        password's two steps."""
+        _ = self._
+        app = App(self.portal, self.language)
+        try:
+            wait_for(lambda: find(app.root, Atspi.Role.TEXT, _('Username')), 'the sign-in form')
+            self.shoot('sign-in-ways')
+
+            way = self.way(app, '_Enroll with an activation code',
+                           'Enroll with an activation code')
+            code = wait_for(lambda: find(way, Atspi.Role.TEXT, _('Activation Code')),
+                            'the code field')
+            self.shoot('sign-up')
+            code.set_text_contents('acdef ghjkm')
+            type_into(way, _('Date of Birth'), '1984-07-23')
+            type_into(way, _('Choose a Username'), 'new.patient')
+            type_into(way, _('Choose a Password'), 'Sunny-Meadow-1984',
+                      role=Atspi.Role.PASSWORD_TEXT)
+            press(way, _('_Create Account'))
+            wait_for(lambda: find(way, Atspi.Role.LABEL, contains=_(
+                'This activation code and date of birth do not match our records. Check both '
+                'and try again. If it still does not work, call the MyAltaMed Patient Support '
+                'Line at %s for a new code.')), 'the refusal')
+            self.shoot('sign-up-error')
+
+            self.way(app, '_Back to Sign In')
+            way = self.way(app, '_Request an activation code', 'Request an activation code')
+            wait_for(lambda: find(way, Atspi.Role.TEXT, _('First Name')), 'the form')
+            self.shoot('request-code')
+            type_into(way, _('First Name'), 'Elena')
+            type_into(way, _('Last Name'), 'Cruz')
+            type_into(way, _('Date of Birth'), '1997-03-14')
+            type_into(way, _('Email'), 'elena.cruz@example.org')
+            press(way, _('_Email Me a Code'))
+            self.wait_for_label(app, 'If we find your record, we will email you a code.',
+                                'the answer')
+            self.shoot('request-code-sent')
+
+            self.way(app, '_Back to Sign In')
+            way = self.way(app, '_Forgot password?', 'Reset password')
+            wait_for(lambda: find(way, Atspi.Role.TEXT, _('Username or Email')), 'the form')
+            self.shoot('reset-password')
+            type_into(way, _('Username or Email'), 'grace')
+            press(way, _('_Email Me a Reset Code'))
+            username = wait_for(lambda: find(way, Atspi.Role.TEXT, _('Username')), 'the username')
+            wait_for(lambda: username.get_text(0, -1) == 'grace', 'the username filled in')
+            type_into(way, _('Reset Code'), 'not-the-code')
+            type_into(way, _('New Password'), 'grace', role=Atspi.Role.PASSWORD_TEXT)
+            self.shoot('reset-password-code')
         finally:
             app.stop()
 

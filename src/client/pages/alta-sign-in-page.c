@@ -15,8 +15,11 @@
 
 #include "alta-a11y.h"
 #include "alta-bench.h"
+#include "alta-password-reset-form.h"
 #include "alta-portal-error.h"
+#include "alta-request-code-form.h"
 #include "alta-sign-in-page.h"
+#include "alta-sign-up-form.h"
 
 /* (844) 498-3446 with U+00A0 and U+2011 (no-break hyphen): a narrow window never splits it */
 #define SUPPORT_NUMBER "(844)\u00a0498\u20113446"
@@ -24,6 +27,10 @@
 /* Username and password, and "Remember my username", which keeps the username (never the
  * password) in the keyring. Without a keyring the app just does not remember. A failed
  * sign-in keeps what was typed.
+ *
+ * The other ways in are pages of the page's own stack ("ways"), each with its way back
+ * (Escape too): enrolling with an activation code, asking for one, and a forgotten password.
+ * Enrolling and a reset end signed in, which the page says as "signed-in", as for a sign-in.
  */
 
 struct _AltaSignInPage
@@ -45,6 +52,10 @@ struct _AltaSignInPage
   GtkSpinner          *spinner;
   GtkLabel            *support_label;
   AdwEntryRow         *username_row;
+  GtkStack            *ways;
+  AltaSignUpForm      *sign_up_form;
+  AltaRequestCodeForm *request_code_form;
+  AltaPasswordResetForm *password_reset_form;
 };
 
 G_DEFINE_FINAL_TYPE (AltaSignInPage, alta_sign_in_page, ADW_TYPE_BIN)
@@ -178,6 +189,27 @@ describe_failure (const GError *error,
     }
 }
 
+/* A staff account has no record: it is for the enrollment station. The portal hears
+ * that the session ends, and the person is told where to go. */
+static gboolean
+refuse_staff (AltaSignInPage    *self,
+              AltaPortalAccount *account)
+{
+  if (g_strcmp0 (alta_portal_account_get_role (account), "staff") != 0)
+    return FALSE;
+
+  g_message ("A staff account signed in to the patient app: signed out again");
+  alta_portal_client_sign_out_async (self->client, NULL, NULL, NULL);
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  alta_sign_up_form_clear (self->sign_up_form);
+  alta_password_reset_form_clear (self->password_reset_form);
+  gtk_stack_set_visible_child_name (self->ways, "sign-in");
+  show_error (self, NULL);
+  show_notice (self, _("This is a staff account, for the enrollment station. To help a patient enroll, sign in at the enrollment station. To see your own health record, sign in here with your patient account."));
+  gtk_widget_grab_focus (GTK_WIDGET (self->username_row));
+  return TRUE;
+}
+
 static void
 sign_in_cb (GObject      *object,
             GAsyncResult *result,
@@ -206,18 +238,8 @@ sign_in_cb (GObject      *object,
       return;
     }
 
-  /* A staff account has no record: it is for the enrollment station. The portal hears
-   * that the session ends, and the person is told where to go. */
-  if (g_strcmp0 (alta_portal_account_get_role (account), "staff") == 0)
-    {
-      g_message ("A staff account signed in to the patient app: signed out again");
-      alta_portal_client_sign_out_async (self->client, NULL, NULL, NULL);
-      gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
-      show_error (self, NULL);
-      show_notice (self, _("This is a staff account, for the enrollment station. To help a patient enroll, sign in at the enrollment station. To see your own health record, sign in here with your patient account."));
-      gtk_widget_grab_focus (GTK_WIDGET (self->username_row));
-      return;
-    }
+  if (refuse_staff (self, account))
+    return;
 
   remember_username (self, gtk_editable_get_text (GTK_EDITABLE (self->username_row)));
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
@@ -289,6 +311,64 @@ on_language_selected_cb (AltaSignInPage *self,
 }
 
 static void
+show_way (AltaSignInPage *self,
+          const char     *way)
+{
+  gtk_stack_set_visible_child_name (self->ways, way);
+
+  if (g_str_equal (way, "sign-up"))
+    alta_sign_up_form_focus (self->sign_up_form);
+  else if (g_str_equal (way, "request-code"))
+    alta_request_code_form_focus (self->request_code_form);
+  else if (g_str_equal (way, "reset-password"))
+    alta_password_reset_form_focus (self->password_reset_form);
+  else
+    alta_sign_in_page_focus (self);
+}
+
+static void
+sign_in_show_way_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  AltaSignInPage *self = ALTA_SIGN_IN_PAGE (widget);
+  const char *way = g_variant_get_string (parameter, NULL);
+
+  if (gtk_stack_get_child_by_name (self->ways, way) == NULL)
+    {
+      g_warning ("No way in called %s", way);
+      return;
+    }
+  show_way (self, way);
+}
+
+static void
+on_enroll_cb (AltaSignInPage *self)
+{
+  show_way (self, "sign-up");
+}
+
+static void
+on_form_signed_in_cb (AltaSignInPage    *self,
+                      AltaPortalAccount *account,
+                      gint64             idle_timeout_s,
+                      GtkWidget         *form)
+{
+  if (refuse_staff (self, account))
+    return;
+
+  /* The next time nobody is signed in, the page starts from signing in, every form empty */
+  alta_sign_up_form_clear (self->sign_up_form);
+  alta_request_code_form_clear (self->request_code_form);
+  alta_password_reset_form_clear (self->password_reset_form);
+  show_error (self, NULL);
+  show_notice (self, NULL);
+  gtk_stack_set_visible_child_name (self->ways, "sign-in");
+
+  g_signal_emit (self, signals[SIGNED_IN], 0, account, idle_timeout_s);
+}
+
+static void
 alta_sign_in_page_dispose (GObject *object)
 {
   AltaSignInPage *self = ALTA_SIGN_IN_PAGE (object);
@@ -321,6 +401,9 @@ alta_sign_in_page_class_init (AltaSignInPageClass *klass)
                                      0, NULL, NULL, NULL, G_TYPE_NONE, 2, ALTA_TYPE_PORTAL_ACCOUNT,
                                      G_TYPE_INT64);
 
+  g_type_ensure (ALTA_TYPE_SIGN_UP_FORM);
+  g_type_ensure (ALTA_TYPE_REQUEST_CODE_FORM);
+  g_type_ensure (ALTA_TYPE_PASSWORD_RESET_FORM);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/net/myaltamed/MyAltaMed/ui/alta-sign-in-page.ui");
   /* A page is not read itself: its heading and fields are */
@@ -336,10 +419,19 @@ alta_sign_in_page_class_init (AltaSignInPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, support_label);
   gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, username_row);
+  gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, ways);
+  gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, sign_up_form);
+  gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, request_code_form);
+  gtk_widget_class_bind_template_child (widget_class, AltaSignInPage, password_reset_form);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_enroll_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_form_signed_in_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_language_selected_cb);
 
   gtk_widget_class_install_action (widget_class, "sign-in.submit", NULL, sign_in_submit_action);
+  gtk_widget_class_install_action (widget_class, "sign-in.show-way", "s", sign_in_show_way_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "sign-in.show-way", "s",
+                                       "sign-in");
 }
 
 static void
@@ -371,6 +463,9 @@ alta_sign_in_page_set_client (AltaSignInPage   *self,
   g_return_if_fail (ALTA_IS_SIGN_IN_PAGE (self));
 
   g_set_object (&self->client, client);
+  alta_sign_up_form_set_client (self->sign_up_form, client);
+  alta_request_code_form_set_client (self->request_code_form, client);
+  alta_password_reset_form_set_client (self->password_reset_form, client);
   gtk_widget_set_visible (GTK_WIDGET (self->language_row), client != NULL);
   if (client == NULL)
     return;
@@ -434,7 +529,8 @@ alta_sign_in_page_set_settings (AltaSignInPage *self,
  * alta_sign_in_page_reset:
  * @notice: (nullable): why the person is back here ("You were signed out after…")
  *
- * Empties the form (the username stays only when remembered) and shows @notice.
+ * Empties the form (the username stays only when remembered) and every form of the other
+ * ways in, goes back to signing in, and shows @notice.
  */
 void
 alta_sign_in_page_reset (AltaSignInPage *self,
@@ -445,6 +541,10 @@ alta_sign_in_page_reset (AltaSignInPage *self,
   g_cancellable_cancel (self->cancellable);
   set_busy (self, FALSE);
   show_error (self, NULL);
+  alta_sign_up_form_clear (self->sign_up_form);
+  alta_request_code_form_clear (self->request_code_form);
+  alta_password_reset_form_clear (self->password_reset_form);
+  gtk_stack_set_visible_child_name (self->ways, "sign-in");
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
   if (self->settings == NULL || !gtk_switch_get_active (self->remember_switch))
     gtk_editable_set_text (GTK_EDITABLE (self->username_row), "");
