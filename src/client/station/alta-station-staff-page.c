@@ -217,7 +217,7 @@ describe_patient (AltaStaffPatient *patient)
   g_autofree char *born = format_birth_date (alta_staff_patient_get_birth_date (patient));
 
   /* Translators: under a patient's name: their date of birth, and whether they have an
-   * account (“Born 09/26/1989 · No account yet”) */
+   * account (“Born September 26, 1989 · No account yet”) */
   return g_strdup_printf (_("Born %s · %s"), born, describe_account (patient));
 }
 
