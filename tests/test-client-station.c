@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "alta-idle-monitor.h"
+#include "alta-sign-up-form.h"
 #include "alta-station-staff-page.h"
 #include "alta-station-window.h"
 #include "alta-test-server.h"
@@ -177,7 +178,7 @@ static GtkWidget *
 new_station (AltaPortalClient *client)
 {
   AltaStationConfig config = {
-    .name = NULL, .staff_idle_s = STAFF_IDLE_S, .patient_idle_s = 60, .done_s = 2,
+    .name = NULL, .staff_idle_s = STAFF_IDLE_S, .patient_idle_s = 120, .done_s = 2,
   };
   GtkWidget *window = GTK_WIDGET (alta_station_window_new (NULL, client, NULL, &config));
 
@@ -287,6 +288,113 @@ test_locked_station_forgets_the_staff (void)
   destroy_station (window);
 }
 
+/* A button on screen that holds @text (a patient found) */
+static GtkWidget *
+find_button_with (GtkWidget  *root,
+                  const char *text)
+{
+  if (GTK_IS_BUTTON (root) && gtk_widget_get_mapped (root) && shows_label (root, text))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_with (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+has_elena (gpointer data)
+{
+  return find_button_with (data, "Elena Cruz") != NULL;
+}
+
+static gboolean
+shows_code (gpointer data)
+{
+  return shows_label (data, "Activation Code for Elena Cruz");
+}
+
+static gboolean
+has_form (gpointer data)
+{
+  GtkWidget *form = find_widget (data, ALTA_TYPE_SIGN_UP_FORM, NULL);
+
+  return form != NULL && gtk_widget_get_mapped (form);
+}
+
+static void
+read_text_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  char **out = user_data;
+
+  *out = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, NULL);
+  if (*out == NULL)
+    *out = g_strdup ("");
+}
+
+static gboolean
+is_set (gpointer data)
+{
+  return *(char **)data != NULL;
+}
+
+/* The patient walks away from the sign-up form: at the patient's limit her part is wiped
+ * (the form destroyed, the clipboard emptied) and the station locks; the staff search holds
+ * nothing of her */
+static void
+test_patient_step_left_idle (void)
+{
+  g_autoptr (AltaPortalClient) client = alta_test_server_new_client (server);
+  GtkWidget *window = new_station (client);
+  GtkWidget *staff_page;
+  GtkWidget *form;
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (window);
+  g_autofree char *pasted = NULL;
+
+  staff_sign_in (window);
+  staff_page = find_widget (window, ALTA_TYPE_STATION_STAFF_PAGE, NULL);
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (window, ADW_TYPE_ENTRY_ROW, "Given name")),
+                         "elena");
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (window, ADW_TYPE_ENTRY_ROW, "Surname")),
+                         "cruz");
+  g_assert_true (gtk_widget_activate_action (staff_page, "staff.search", NULL));
+  iterate_until (has_elena, window, "Elena in the results");
+  g_signal_emit_by_name (find_button_with (window, "Elena Cruz"), "clicked");
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (find_widget (window, GTK_TYPE_CHECK_BUTTON, NULL)),
+                               TRUE);
+  g_assert_true (gtk_widget_activate_action (staff_page, "staff.issue-code", NULL));
+  iterate_until (shows_code, window, "the activation code");
+  g_assert_true (gtk_widget_activate_action (staff_page, "staff.hand-off", NULL));
+  iterate_until (has_form, window, "the sign-up form");
+  /* The staff session ended at the hand-off */
+  g_assert_null (alta_portal_client_get_access_token (client));
+
+  /* She copies her username in the form, and walks away */
+  form = find_widget (window, ALTA_TYPE_SIGN_UP_FORM, NULL);
+  g_object_add_weak_pointer (G_OBJECT (form), (gpointer *)&form);
+  gdk_clipboard_set_text (clipboard, "elena.cruz.copied");
+  move_clock (window, 119);
+  g_assert_true (has_form (window));
+  move_clock (window, 1);
+  iterate_until (is_locked, window, "the station locked");
+  g_assert_null (form);
+  g_assert_null (find_widget (window, ALTA_TYPE_SIGN_UP_FORM, NULL));
+  g_assert_false (shows_label (window, "Elena"));
+  gdk_clipboard_read_text_async (clipboard, NULL, read_text_cb, &pasted);
+  iterate_until (is_set, &pasted, "the clipboard");
+  g_assert_cmpstr (pasted, ==, "");
+
+  destroy_station (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -307,6 +415,7 @@ main (int   argc,
   server = alta_test_server_new_demo (NULL);
   g_test_add_func ("/station/staff-idle-sign-out", test_staff_idle_sign_out);
   g_test_add_func ("/station/staff-input-keeps-the-session", test_staff_input_keeps_the_session);
+  g_test_add_func ("/station/patient-step-left-idle", test_patient_step_left_idle);
   g_test_add_func ("/station/locked-station-forgets-the-staff",
                    test_locked_station_forgets_the_staff);
   status = g_test_run ();

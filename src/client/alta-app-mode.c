@@ -219,9 +219,9 @@ alta_station_config_load (const char  *path,
   config->name = g_key_file_get_string (file, "station", "name", NULL);
   if (config->name != NULL && config->name[0] == '\0')
     g_clear_pointer (&config->name, g_free);
-  /* A minute at least: the idle warning comes a minute before the limit */
-  config->staff_idle_s = get_seconds (file, "staff-idle-timeout", 60, 3600, DEFAULT_STAFF_IDLE_S);
-  config->patient_idle_s = get_seconds (file, "patient-idle-timeout", 60, 3600,
+  /* Two minutes at least: the idle warning comes a minute before the limit */
+  config->staff_idle_s = get_seconds (file, "staff-idle-timeout", 120, 3600, DEFAULT_STAFF_IDLE_S);
+  config->patient_idle_s = get_seconds (file, "patient-idle-timeout", 120, 3600,
                                         DEFAULT_PATIENT_IDLE_S);
   config->done_s = get_seconds (file, "done-seconds", 2, 60, DEFAULT_DONE_S);
   return config;
