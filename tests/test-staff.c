@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "alta-portal-client-staff.h"
+#include "alta-portal-error.h"
 #include "alta-test-server.h"
 
 typedef struct
@@ -340,6 +342,84 @@ test_staff_only (Fixture       *fixture,
     }
 }
 
+/* The station's typed calls (alta-portal-client-staff.c) over the same real HTTPS: what the
+ * pages get back, and each refusal as its error code */
+static GAsyncResult *
+wait_result (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
+static void
+test_typed_calls (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr (GAsyncResult) searched = NULL;
+  g_autoptr (GAsyncResult) issued = NULL;
+  g_autoptr (GAsyncResult) reset = NULL;
+  g_autoptr (GAsyncResult) unknown = NULL;
+  g_autoptr (GAsyncResult) granted = NULL;
+  g_autoptr (GAsyncResult) refused = NULL;
+  g_autoptr (GListStore) patients = NULL;
+  g_autoptr (AltaStaffPatient) sofia = NULL;
+  g_autoptr (GDateTime) expires_at = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *code = NULL;
+
+  sign_in_staff (fixture);
+
+  /* As typed at the desk: no accents, one surname */
+  alta_portal_client_staff_search_patients_async (fixture->client, "hernandez", "sofia", NULL,
+                                                  NULL, alta_test_store_result_cb, &searched);
+  patients = alta_portal_client_staff_search_patients_finish (fixture->client,
+                                                              wait_result (&searched), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (patients)), ==, 1);
+  sofia = g_list_model_get_item (G_LIST_MODEL (patients), 0);
+  g_assert_cmpstr (alta_staff_patient_get_name (sofia), ==, "Sofía Hernández Ruiz");
+  g_assert_true (alta_staff_patient_get_has_account (sofia));
+  g_assert_true (alta_staff_patient_get_portal_access (sofia));
+  g_assert_nonnull (alta_staff_patient_get_birth_date (sofia));
+
+  /* Elena has no account: a code, mailed, valid 14 days */
+  alta_portal_client_staff_issue_code_async (fixture->client, "demo-enroll",
+                                             "elena.cruz@example.org", ALTA_IDENTITY_PHOTO_ID,
+                                             NULL, alta_test_store_result_cb, &issued);
+  code = alta_portal_client_staff_issue_code_finish (fixture->client, wait_result (&issued),
+                                                     &expires_at, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (code), ==, 11);
+  g_assert_cmpint (code[5], ==, '-');
+  g_assert_nonnull (expires_at);
+
+  alta_portal_client_staff_send_reset_async (fixture->client, "sofia", NULL,
+                                             alta_test_store_result_cb, &reset);
+  g_assert_true (alta_portal_client_staff_send_reset_finish (fixture->client,
+                                                             wait_result (&reset), &error));
+  g_assert_no_error (error);
+  alta_portal_client_staff_send_reset_async (fixture->client, "nobody-here", NULL,
+                                             alta_test_store_result_cb, &unknown);
+  g_assert_false (alta_portal_client_staff_send_reset_finish (fixture->client,
+                                                              wait_result (&unknown), &error));
+  g_assert_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Sofía is 68: Grace's dependent adult, never Daniel's child */
+  alta_portal_client_staff_grant_proxy_async (fixture->client, "grace", "demo-spanish",
+                                              "dependent-adult", "PX-1", NULL,
+                                              alta_test_store_result_cb, &granted);
+  g_assert_true (alta_portal_client_staff_grant_proxy_finish (fixture->client,
+                                                              wait_result (&granted), &error));
+  g_assert_no_error (error);
+  alta_portal_client_staff_grant_proxy_async (fixture->client, "daniel", "demo-spanish", "child",
+                                              "PX-2", NULL, alta_test_store_result_cb, &refused);
+  g_assert_false (alta_portal_client_staff_grant_proxy_finish (fixture->client,
+                                                               wait_result (&refused), &error));
+  g_assert_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_PROXY_NOT_ALLOWED);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -347,6 +427,8 @@ main (int    argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add ("/staff/patients/find", Fixture, NULL, fixture_set_up, test_find_patients,
+              fixture_tear_down);
+  g_test_add ("/staff/typed-calls", Fixture, NULL, fixture_set_up, test_typed_calls,
               fixture_tear_down);
   g_test_add ("/staff/activation-codes/issue", Fixture, NULL, fixture_set_up, test_issue_code,
               fixture_tear_down);

@@ -869,6 +869,9 @@ alta_station_window_new (GtkApplication          *application,
     }
   adw_window_title_set_subtitle (self->window_title, self->config->name);
   alta_app_mode_lock_down_window (ALTA_APP_MODE_STATION, GTK_WINDOW (self));
+  /* GtkApplication gave the window the desktop's "Keyboard Shortcuts" (Ctrl+?): none of
+   * them is the station's, and it is another window */
+  gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (self), NULL);
 
   if (client == NULL && setup_error == NULL)
     {
