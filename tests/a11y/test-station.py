@@ -354,7 +354,7 @@ def the_whole_station_flow():
 
 @test
 def a_patient_account_is_refused():
-    app = App(portal)
+    app = App(portal, language=os.environ.get('STATION_LANGUAGE', 'en'))
     try:
         staff_sign_in(app, 'grace', 'Orchard-Lantern-42')
         app.label('This is a patient account. The enrollment station is for clinic staff, who '

@@ -93,6 +93,36 @@ show_label (GtkLabel   *label,
   gtk_widget_set_visible (GTK_WIDGET (label), text != NULL);
 }
 
+/* Scrolls the page so that @widget (an answer under its button) is on screen */
+static void
+scroll_to (GtkWidget *widget)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment;
+  graphene_rect_t bounds;
+  double page, value;
+
+  if (scroller == NULL || !gtk_widget_compute_bounds (widget, gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller)), &bounds))
+    return;
+
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  page = gtk_adjustment_get_page_size (adjustment);
+  value = gtk_adjustment_get_value (adjustment);
+  if (bounds.origin.y + bounds.size.height + 60 > value + page)
+    gtk_adjustment_set_value (adjustment, bounds.origin.y + bounds.size.height + 60 - page);
+  else if (bounds.origin.y < value)
+    gtk_adjustment_set_value (adjustment, bounds.origin.y);
+}
+
+static gboolean
+scroll_later_cb (gpointer user_data)
+{
+  g_autoptr (GtkWidget) widget = user_data;
+
+  scroll_to (widget);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 show_status (GtkLabel   *label,
              const char *text,
@@ -109,6 +139,10 @@ show_status (GtkLabel   *label,
       gtk_widget_remove_css_class (GTK_WIDGET (label), "error");
       gtk_widget_add_css_class (GTK_WIDGET (label), "success");
     }
+  /* Once laid out with its text */
+  if (text != NULL)
+    g_timeout_add_full (G_PRIORITY_DEFAULT, 50, scroll_later_cb,
+                        g_object_ref (GTK_WIDGET (label)), NULL);
 }
 
 /* What a failure of the staff routes means to the person at the desk */
