@@ -416,8 +416,19 @@ class Screens:
         press(app.root, self._(label))
         if heading is None:
             return None
-        title = wait_for(lambda: find(app.root, Atspi.Role.LABEL, self._(heading)), heading)
-        return title.get_parent()
+
+        def title():
+            # The heading, not the label of a button that says the same
+            for node in walk(app.root):
+                try:
+                    if node.get_role() == Atspi.Role.LABEL and \
+                            node.get_name() == self._(heading) and \
+                            node.get_parent().get_role() != Atspi.Role.PUSH_BUTTON:
+                        return node
+                except Exception:  # noqa: BLE001 (a node that went away)
+                    continue
+            return None
+        return wait_for(title, heading).get_parent()
 
     def enrollment(self):
         """The other ways in: enrolling with a code (empty, then typed with the password's
