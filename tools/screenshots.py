@@ -457,7 +457,7 @@ class Screens:
                 'Line at %s for a new code.')), 'the refusal')
             self.shoot('sign-up-error')
 
-            self.way(app, '_Back to Sign In')
+            press(way, _('_Back to Sign In'))
             way = self.way(app, '_Request an activation code', 'Request an activation code')
             wait_for(lambda: find(way, Atspi.Role.TEXT, _('First Name')), 'the form')
             self.shoot('request-code')
@@ -470,7 +470,7 @@ class Screens:
                                 'the answer')
             self.shoot('request-code-sent')
 
-            self.way(app, '_Back to Sign In')
+            press(way, _('_Back to Sign In'))
             way = self.way(app, '_Forgot password?', 'Reset password')
             wait_for(lambda: find(way, Atspi.Role.TEXT, _('Username or Email')), 'the form')
             self.shoot('reset-password')
