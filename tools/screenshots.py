@@ -416,8 +416,19 @@ class Screens:
         press(app.root, self._(label))
         if heading is None:
             return None
-        title = wait_for(lambda: find(app.root, Atspi.Role.LABEL, self._(heading)), heading)
-        return title.get_parent()
+
+        def title():
+            # The heading, not the label of a button that says the same
+            for node in walk(app.root):
+                try:
+                    if node.get_role() == Atspi.Role.LABEL and \
+                            node.get_name() == self._(heading) and \
+                            node.get_parent().get_role() != Atspi.Role.PUSH_BUTTON:
+                        return node
+                except Exception:  # noqa: BLE001 (a node that went away)
+                    continue
+            return None
+        return wait_for(title, heading).get_parent()
 
     def enrollment(self):
         """The other ways in: enrolling with a code (empty, then typed with the password's
@@ -446,7 +457,7 @@ class Screens:
                 'Line at %s for a new code.')), 'the refusal')
             self.shoot('sign-up-error')
 
-            self.way(app, '_Back to Sign In')
+            press(way, _('_Back to Sign In'))
             way = self.way(app, '_Request an activation code', 'Request an activation code')
             wait_for(lambda: find(way, Atspi.Role.TEXT, _('First Name')), 'the form')
             self.shoot('request-code')
@@ -459,7 +470,7 @@ class Screens:
                                 'the answer')
             self.shoot('request-code-sent')
 
-            self.way(app, '_Back to Sign In')
+            press(way, _('_Back to Sign In'))
             way = self.way(app, '_Forgot password?', 'Reset password')
             wait_for(lambda: find(way, Atspi.Role.TEXT, _('Username or Email')), 'the form')
             self.shoot('reset-password')

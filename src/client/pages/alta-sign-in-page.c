@@ -339,6 +339,9 @@ sign_in_show_way_action (GtkWidget  *widget,
       g_warning ("No way in called %s", way);
       return;
     }
+  /* Escape where there is no way back does nothing */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->ways), way) == 0)
+    return;
   show_way (self, way);
 }
 

@@ -34,6 +34,8 @@ struct _AltaPasswordResetForm
   AltaPortalClient   *client;
   GCancellable       *cancellable;
   gboolean            busy;
+  /* The password is changed: what is left is signing in (the code works only once) */
+  gboolean            changed;
 
   GtkStack           *steps;
   AdwEntryRow        *who_row;
@@ -220,6 +222,7 @@ password_reset_again_action (GtkWidget  *widget,
   if (self->busy)
     return;
   show_error (self->confirm_error_label, NULL, NULL);
+  self->changed = FALSE;
   gtk_stack_set_visible_child_name (self->steps, "ask");
   gtk_widget_grab_focus (GTK_WIDGET (self->who_row));
 }
@@ -297,6 +300,7 @@ confirmed_cb (GObject      *object,
     }
 
   g_message ("Password reset: the password is changed; signing in");
+  self->changed = TRUE;
   username = g_strstrip (g_strdup (text_of (self->username_row)));
   alta_portal_client_sign_in_async (self->client, username, text_of (self->password_entry),
                                     self->cancellable, signed_in_cb, g_object_ref (self));
@@ -324,7 +328,7 @@ password_reset_confirm_action (GtkWidget  *widget,
                   GTK_WIDGET (self->username_row));
       return;
     }
-  if (token == NULL)
+  if (token == NULL && !self->changed)
     {
       show_error (self->confirm_error_label, _("Paste the reset code of the email."),
                   GTK_WIDGET (self->token_row));
@@ -343,6 +347,12 @@ password_reset_confirm_action (GtkWidget  *widget,
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+  if (self->changed)
+    {
+      alta_portal_client_sign_in_async (self->client, username, password, self->cancellable,
+                                        signed_in_cb, g_object_ref (self));
+      return;
+    }
   alta_portal_client_confirm_password_reset_async (self->client, token, password,
                                                    self->cancellable, confirmed_cb,
                                                    g_object_ref (self));
@@ -469,6 +479,7 @@ alta_password_reset_form_clear (AltaPasswordResetForm *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   set_busy (self, FALSE);
+  self->changed = FALSE;
   show_error (self->ask_error_label, NULL, NULL);
   show_error (self->confirm_error_label, NULL, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
