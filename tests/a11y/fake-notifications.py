@@ -5,7 +5,7 @@
 # gets as a line of JSON to LOG: {"call": "Notify", "id": N, "app_name": ..., "summary": ...,
 # "body": ..., "actions": [...], "hints": {...}} or {"call": "CloseNotification", "id": N}.
 # It prints "ready" once it owns the name. Its method net.myaltamed.Test.Invoke(u id, s action)
-# emits ActionInvoked as the server a person clicked in would.
+# emits ActionInvoked, then NotificationClosed, as the server a person clicked in would.
 #
 #   fake-notifications.py LOG
 #
@@ -85,8 +85,12 @@ def on_call(connection, sender, path, interface, method, parameters, invocation)
         invocation.return_value(GLib.Variant('(ssss)', ('fake', 'myaltamed-tests', '1', '1.2')))
     elif method == 'Invoke':
         number, action = parameters.unpack()
+        # As a server does: the action, then the notification closes (reason 2: dismissed)
+        write({'call': 'Invoked', 'id': number, 'action': action})
         connection.emit_signal(None, PATH, 'org.freedesktop.Notifications', 'ActionInvoked',
                                GLib.Variant('(us)', (number, action)))
+        connection.emit_signal(None, PATH, 'org.freedesktop.Notifications',
+                               'NotificationClosed', GLib.Variant('(uu)', (number, 2)))
         invocation.return_value(None)
 
 
