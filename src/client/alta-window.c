@@ -648,6 +648,23 @@ win_show_record_action (GtkWidget  *widget,
   gtk_stack_set_visible_child_name (self->stack, "record");
 }
 
+/* Escape in Preferences: back to the page it was opened from (Escape elsewhere is the
+ * widgets' own) */
+static gboolean
+leave_preferences_cb (GtkWidget *widget,
+                      GVariant  *args,
+                      gpointer   user_data)
+{
+  AltaWindow *self = ALTA_WINDOW (widget);
+
+  if (self->session == NULL ||
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "preferences") != 0)
+    return FALSE;
+
+  gtk_widget_activate_action (widget, "win.show-record", NULL);
+  return TRUE;
+}
+
 static void
 win_sign_out_action (GtkWidget  *widget,
                      const char *action_name,
@@ -790,6 +807,7 @@ static void
 alta_window_init (AltaWindow *self)
 {
   g_autoptr (GtkListItemFactory) list_factory = NULL;
+  GtkEventController *shortcuts;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->notice = NOTICE_NONE;
@@ -815,6 +833,12 @@ alta_window_init (AltaWindow *self)
   g_object_bind_property (self, "session", self->results_page, "session", G_BINDING_SYNC_CREATE);
   g_object_bind_property (self, "session", self->summary_page, "session", G_BINDING_SYNC_CREATE);
   g_object_bind_property (self, "session", self->vitals_page, "session", G_BINDING_SYNC_CREATE);
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                                                          gtk_callback_action_new (leave_preferences_cb,
+                                                                                   NULL, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
   self->notifier = alta_notifier_new (GTK_WINDOW (self));
   g_object_bind_property (self, "session", self->notifier, "session", G_BINDING_SYNC_CREATE);
 
