@@ -53,6 +53,7 @@ struct _AltaAppointmentsPage
 
   /* Template widgets */
   GtkLabel             *dental_error_label;
+  GtkButton            *dental_cancel_button;
   GtkListBox           *dental_list;
   GtkButton            *dental_send_button;
   GtkSpinner           *dental_spinner;
@@ -529,6 +530,7 @@ set_sending (AltaAppointmentsPage *self,
              gboolean              sending)
 {
   gtk_widget_set_visible (GTK_WIDGET (self->dental_spinner), sending);
+  gtk_widget_set_visible (GTK_WIDGET (self->dental_cancel_button), sending);
   gtk_spinner_set_spinning (self->dental_spinner, sending);
   gtk_widget_set_sensitive (GTK_WIDGET (self->dental_send_button), !sending);
   /* Not insensitive: a focused text that turns insensitive loses the focus */
@@ -651,6 +653,21 @@ find_dental_zone (AltaAppointmentsPage *self)
                                                (const char * const *)preferred,
                                                self->cancellable, dental_clinic_cb,
                                                g_object_ref (self));
+}
+
+/* Cancel, while a request is on its way: what was typed stays, and so does the request's id
+ * (the portal may have it already: sending again cannot ask twice) */
+static void
+appointments_cancel_dental_action (GtkWidget  *widget,
+                                   const char *action_name,
+                                   GVariant   *parameter)
+{
+  AltaAppointmentsPage *self = ALTA_APPOINTMENTS_PAGE (widget);
+
+  restart_cancellable (self);
+  set_sending (self, FALSE);
+  show_dental_error (self, NULL);
+  gtk_widget_grab_focus (GTK_WIDGET (self->dental_send_button));
 }
 
 static void
@@ -852,6 +869,7 @@ alta_appointments_page_class_init (AltaAppointmentsPageClass *klass)
   /* A page is not read itself: its heading and lists are */
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GENERIC);
   gtk_widget_class_bind_template_child (widget_class, AltaAppointmentsPage, dental_error_label);
+  gtk_widget_class_bind_template_child (widget_class, AltaAppointmentsPage, dental_cancel_button);
   gtk_widget_class_bind_template_child (widget_class, AltaAppointmentsPage, dental_list);
   gtk_widget_class_bind_template_child (widget_class, AltaAppointmentsPage, dental_send_button);
   gtk_widget_class_bind_template_child (widget_class, AltaAppointmentsPage, dental_spinner);
@@ -874,6 +892,8 @@ alta_appointments_page_class_init (AltaAppointmentsPageClass *klass)
                                    appointments_cancel_action);
   gtk_widget_class_install_action (widget_class, "appointments.refresh", NULL,
                                    appointments_refresh_action);
+  gtk_widget_class_install_action (widget_class, "appointments.cancel-dental", NULL,
+                                   appointments_cancel_dental_action);
   gtk_widget_class_install_action (widget_class, "appointments.send-dental", NULL,
                                    appointments_send_dental_action);
 }
