@@ -444,14 +444,11 @@ def portal_stopped_with_the_send_in_flight():
                      'the send in flight')
             os.kill(portal.process.pid, signal.SIGKILL)
             portal.process.wait()
-            try:
-                wait_for(lambda: find(app.root, Atspi.Role.PUSH_BUTTON, 'Retry'), 'Retry', timeout=30)
-            finally:
-                log('SAID: ' + ' | '.join(t for t in all_text(app.root).splitlines()
-                                          if 'portal' in t or 'wrong' in t or 'Send' in t))
+            # Cut short, even mid-handshake: the network's problem (not the certificate's)
             wait_for(lambda: find(app.root, Atspi.Role.LABEL,
                                   contains='MyAltaMed could not reach the portal'),
                      'the send to fail, said so')
+            wait_for(lambda: find(app.root, Atspi.Role.PUSH_BUTTON, 'Retry'), 'Retry')
             assert text_of(find(app.root, Atspi.Role.TEXT, 'Message')) == text
             assert text_of(find(app.root, Atspi.Role.TEXT, 'Subject')) == subject
         finally:
