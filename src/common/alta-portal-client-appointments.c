@@ -235,6 +235,7 @@ dental_schedules_cb (GObject      *object,
   g_autoptr (GListStore) schedules = NULL;
   const char * const *preferred = g_task_get_task_data (task);
   g_autofree char *chosen = NULL;
+  GCancellable *cancellable;
   GError *error = NULL;
 
   schedules = alta_portal_client_search_finish (ALTA_PORTAL_CLIENT (object), result, &error);
@@ -272,9 +273,10 @@ dental_schedules_cb (GObject      *object,
       return;
     }
 
+  cancellable = g_task_get_cancellable (task);
   alta_portal_client_read_async (ALTA_PORTAL_CLIENT (object), ALTA_TYPE_CLINIC, chosen,
-                                 ALTA_REQUEST_NONE, g_task_get_cancellable (task),
-                                 dental_clinic_read_cb, g_steal_pointer (&task));
+                                 ALTA_REQUEST_NONE, cancellable, dental_clinic_read_cb,
+                                 g_steal_pointer (&task));
 }
 
 /**

@@ -140,7 +140,9 @@ class App:
             env['TZ'] = zone
         env['GSK_RENDERER'] = 'cairo'
         self.process = subprocess.Popen([APP, '--server', url, '--ca-file', ca], env=env,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                        stdout=subprocess.DEVNULL,
+                                        stderr=open(os.environ['APP_LOG'], 'a')
+                                        if os.environ.get('APP_LOG') else subprocess.DEVNULL)
         self.root = wait_for(lambda: find_app(self.process.pid), 'the app on the bus')
 
     def sign_in(self):
