@@ -2,8 +2,8 @@
 # test-appointments-faults.py: the Appointments page of the real app when things go wrong,
 # against the real demo portal behind a proxy of ours, driven through accessibility
 # (AT-SPI): a dental request answered with a 500 (said so, what was typed kept, nothing
-# asked), then held by a slow portal (a spinner and Cancel, the window answers, Cancel keeps
-# the text, sending again makes no second request); and a dental request from a computer
+# asked), then held by a slow portal (a spinner and Stop Sending, the window answers, Stop
+# Sending keeps the text, sending again makes no second request); and a dental request from a computer
 # far from the clinic (TZ=Asia/Tokyo) asks for the clinic's mornings, in Los Angeles time.
 # Prints TAP.
 #
@@ -213,11 +213,11 @@ def a_server_error_then_a_slow_server():
         assert button(app.root, 'Send Request').get_state_set().contains(Atspi.StateType.SENSITIVE)
         assert requests_saying(portal, token, reason) == []
 
-        # A slow portal: a spinner and Cancel, and the window answers meanwhile
+        # A slow portal: a spinner and Stop Sending, and the window answers meanwhile
         faulty.fault = 'slow'
         press(app.root, 'Send Request')
         wait_for(faulty.held.is_set, 'the request to reach the portal')
-        wait_for(lambda: showing(button(app.root, 'Cancel')), 'Cancel')
+        wait_for(lambda: showing(button(app.root, 'Stop Sending')), 'Stop Sending')
         wait_for(lambda: any((n.get_name() or '') == 'Sending' and showing(n)
                              for n in walk(app.root)), 'the spinner')
         assert not button(app.root, 'Send Request').get_state_set().contains(
@@ -229,10 +229,10 @@ def a_server_error_then_a_slow_server():
         app.open_tab('Appointments')
         assert time.monotonic() - started < 10, 'the window answers slowly while it waits'
 
-        # Cancel: the form is back as typed
-        press(app.root, 'Cancel')
+        # Stop Sending (a cancel): the form is back as typed
+        press(app.root, 'Stop Sending')
         wait_for(lambda: button(app.root, 'Send Request').get_state_set().contains(
-            Atspi.StateType.SENSITIVE) and not showing(button(app.root, 'Cancel')),
+            Atspi.StateType.SENSITIVE) and not showing(button(app.root, 'Stop Sending')),
             'Send Request again')
         assert not any((n.get_name() or '') == 'Sending' and showing(n) for n in walk(app.root))
         assert text_of(find(app.root, Atspi.Role.TEXT, 'Reason for the visit')) == reason
