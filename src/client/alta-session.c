@@ -2106,6 +2106,31 @@ collect_ids (GListModel *items)
   return ids;
 }
 
+/* Whether @items holds what @store does, item by item (same ids, same versions): a poll
+ * that found nothing new leaves the models, and the rows a person may be reading, alone */
+static gboolean
+same_items (GListModel *store,
+            GListModel *items)
+{
+  guint n = g_list_model_get_n_items (store);
+
+  if (n != g_list_model_get_n_items (items))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (AltaRecordItem) a = g_list_model_get_item (store, i);
+      g_autoptr (AltaRecordItem) b = g_list_model_get_item (items, i);
+
+      if (g_strcmp0 (alta_record_item_get_id (a), alta_record_item_get_id (b)) != 0 ||
+          g_strcmp0 (alta_record_item_get_version (a), alta_record_item_get_version (b)) != 0 ||
+          (ALTA_IS_MESSAGE (a) && ALTA_IS_MESSAGE (b) &&
+           alta_message_get_is_read (ALTA_MESSAGE (a)) != alta_message_get_is_read (ALTA_MESSAGE (b))))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Still the record the poll began on, in a session not signed out */
 static gboolean
 poll_is_current (AltaSession *self,
@@ -2177,7 +2202,9 @@ poll_finish_part (GTask *task)
             poll->new_messages++;
         }
     }
-  fill_store (self, PART_MESSAGES, G_LIST_MODEL (poll->messages));
+  if (self->messages_state != ALTA_LOAD_STATE_LOADED ||
+      !same_items (G_LIST_MODEL (self->messages), G_LIST_MODEL (poll->messages)))
+    fill_store (self, PART_MESSAGES, G_LIST_MODEL (poll->messages));
   set_messages_state (self, ALTA_LOAD_STATE_LOADED);
 
   reports = G_LIST_MODEL (poll->reports);
@@ -2189,7 +2216,9 @@ poll_finish_part (GTask *task)
       if (id != NULL && !g_hash_table_contains (poll->known_reports, id))
         poll->new_results++;
     }
-  if (poll->new_results == 0)
+  /* A report changed without a new one (amended, corrected): its values too */
+  if (poll->new_results == 0 &&
+      (!self->reports_loaded || same_items (G_LIST_MODEL (self->reports), reports)))
     {
       g_task_return_boolean (task, TRUE);
       g_object_unref (task);
