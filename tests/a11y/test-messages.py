@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 # test-messages.py: the Messages page of the real app against the real demo portal, driven
 # through accessibility (AT-SPI): a message sent, answered by the clinic (`admin
-# reply-message`), seen unread and counted on Home, opened and read; the portal stopped during
-# a send (the text stays, Retry sends it once the portal is back, exactly one message
-# arrives); a proxy's message for a child's record; a message in Spanish. Prints TAP.
+# reply-message`), seen unread and counted on Home, opened and read; the portal stopped before
+# a send, and stopped with the send in flight (SIGSTOP, then SIGKILL): the text stays, Retry
+# sends it once the portal is back, exactly one message arrives; a 500 then a slow portal; a
+# proxy's message for a child's record; a message in Spanish. Prints TAP.
 #
 #   test-messages.py MYALTAMED MYALTAMED_PORTALD
 #
