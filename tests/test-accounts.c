@@ -449,6 +449,52 @@ test_background_is_not_activity (Fixture       *fixture,
   alta_assert_error (expired, 401, "session_expired");
 }
 
+/* The app's notifications poll the record's messages and reports as background requests:
+ * a quarter of an hour of them, and the session has ended all the same. The same search
+ * without the header keeps it alive. */
+static void
+test_background_poll_is_not_activity (Fixture       *fixture,
+                                      gconstpointer  user_data)
+{
+  const char *polls[] = {
+    "/fhir/R4/Communication?patient=demo-adult&_sort=-sent&_count=200",
+    "/fhir/R4/DiagnosticReport?patient=demo-adult&_sort=-date&_count=200",
+  };
+  g_autoptr (AltaPortalResponse) expired = NULL;
+  g_autoptr (AltaPortalResponse) alive = NULL;
+
+  alta_test_sign_in (fixture->client, "grace", "Orchard-Lantern-42");
+  for (int minute = 0; minute < 14; minute++)
+    {
+      alta_test_server_move_clock (fixture->server, 60);
+      for (guint i = 0; i < G_N_ELEMENTS (polls); i++)
+        {
+          g_autoptr (AltaPortalResponse) poll = NULL;
+
+          poll = alta_test_request (fixture->client, "GET", polls[i], NULL,
+                                    ALTA_REQUEST_BACKGROUND);
+          alta_assert_status (poll, 200);
+        }
+    }
+  alta_test_server_move_clock (fixture->server, 60);
+  expired = alta_test_request (fixture->client, "GET", polls[0], NULL, ALTA_REQUEST_BACKGROUND);
+  alta_assert_error (expired, 401, "session_expired");
+
+  /* The same searches as the patient's own: each keeps the session going */
+  alta_test_sign_in (fixture->client, "grace", "Orchard-Lantern-42");
+  for (int i = 0; i < 3; i++)
+    {
+      g_autoptr (AltaPortalResponse) search = NULL;
+
+      alta_test_server_move_clock (fixture->server, 14 * 60);
+      search = alta_test_request (fixture->client, "GET", polls[i % 2], NULL, ALTA_REQUEST_NONE);
+      alta_assert_status (search, 200);
+    }
+  alta_test_server_move_clock (fixture->server, 14 * 60);
+  alive = get_me (fixture->client, ALTA_REQUEST_BACKGROUND);
+  alta_assert_status (alive, 200);
+}
+
 static void
 test_keepalive (Fixture       *fixture,
                 gconstpointer  user_data)
@@ -890,6 +936,8 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/accounts/session/background-is-not-activity", Fixture, NULL, fixture_set_up,
               test_background_is_not_activity, fixture_tear_down);
+  g_test_add ("/accounts/session/background-poll-is-not-activity", Fixture, NULL,
+              fixture_set_up, test_background_poll_is_not_activity, fixture_tear_down);
   g_test_add ("/accounts/session/keepalive", Fixture, NULL, fixture_set_up, test_keepalive,
               fixture_tear_down);
   g_test_add ("/accounts/session/absolute-end", Fixture, NULL, fixture_set_up, test_absolute_end,

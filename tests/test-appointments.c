@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "alta-portal-client-appointments.h"
 #include "alta-portal-error.h"
 #include "alta-test-server.h"
 
@@ -1642,6 +1643,67 @@ test_schema (Fixture       *fixture,
   validate_folder (collector.dir);
   g_free (collector.dir);
 }
+/* The dental clinic, for a first dental request: a patient with no visit there reads it,
+ * since a Schedule names it (clinics and clinicians one can ask for are the clinic's
+ * directory), with its time zone */
+static void
+test_dental_clinic (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr (JsonArray) schedules = search (fixture->grace, "/fhir/R4/Schedule?service-category=dental");
+  g_autoptr (JsonArray) visits = search (fixture->grace, "/fhir/R4/Appointment?patient=demo-adult");
+  g_autoptr (AltaClinic) clinic = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *location = NULL;
+  JsonArray *actors;
+
+  g_assert_cmpuint (json_array_get_length (schedules), >, 0);
+  actors = json_object_get_array_member (json_array_get_object_element (schedules, 0), "actor");
+  for (guint i = 0; i < json_array_get_length (actors); i++)
+    {
+      const char *reference = json_object_get_string_member (json_array_get_object_element (actors, i),
+                                                             "reference");
+
+      if (g_str_has_prefix (reference, "Location/"))
+        location = g_strdup (reference);
+    }
+  g_assert_nonnull (location);
+  /* Not named by Grace's record */
+  for (guint i = 0; i < json_array_get_length (visits); i++)
+    {
+      JsonArray *participants = json_object_get_array_member (json_array_get_object_element (visits, i),
+                                                              "participant");
+
+      for (guint j = 0; j < json_array_get_length (participants); j++)
+        {
+          JsonObject *actor = json_object_get_object_member (json_array_get_object_element (participants, j),
+                                                             "actor");
+
+          g_assert_cmpstr (json_object_get_string_member (actor, "reference"), !=, location);
+        }
+    }
+
+  {
+    g_autofree char *path = g_strconcat ("/fhir/R4/", location, NULL);
+    g_autoptr (AltaPortalResponse) read = get (fixture->grace, path);
+
+    alta_assert_status (read, 200);
+  }
+
+  alta_portal_client_find_dental_clinic_async (fixture->grace, NULL, NULL,
+                                               alta_test_store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  clinic = alta_portal_client_find_dental_clinic_finish (fixture->grace, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (alta_record_item_get_id (ALTA_RECORD_ITEM (clinic)), ==,
+                   location + strlen ("Location/"));
+  g_assert_nonnull (alta_clinic_get_time_zone (clinic));
+  g_assert_cmpstr (g_time_zone_get_identifier (alta_clinic_get_time_zone (clinic)), ==,
+                   "America/Los_Angeles");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1656,6 +1718,8 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/appointments/spanish-errors", Fixture, NULL, fixture_set_up,
               test_spanish_errors, fixture_tear_down);
+  g_test_add ("/appointments/dental-clinic", Fixture, NULL, fixture_set_up, test_dental_clinic,
+              fixture_tear_down);
   g_test_add ("/appointments/dental", Fixture, NULL, fixture_set_up, test_dental,
               fixture_tear_down);
   g_test_add ("/appointments/proxy", Fixture, NULL, fixture_set_up, test_proxy,

@@ -312,6 +312,43 @@ test_unreachable (void)
 }
 
 static gboolean
+on_incoming_close_cb (GSocketService    *service,
+                      GSocketConnection *connection,
+                      GObject           *source_object,
+                      gpointer           user_data)
+{
+  /* A portal that dies as the connection opens: closed before a word of TLS */
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return TRUE;
+}
+
+/* A portal stopped mid-request (its TLS handshake cut): the network's problem, to try again,
+ * not the certificate's, which trying again never fixes */
+static void
+test_dropped_during_handshake (void)
+{
+  g_autoptr (GSocketService) service = g_socket_service_new ();
+  g_autoptr (AltaPortalClient) client = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) info = NULL;
+  g_autofree char *url = NULL;
+  guint16 port;
+
+  port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (service), NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (service, "incoming", G_CALLBACK (on_incoming_close_cb), NULL);
+
+  url = g_strdup_printf ("https://127.0.0.1:%u", port);
+  client = alta_portal_client_new (url, NULL, &error);
+  g_assert_no_error (error);
+
+  info = call (client, "/api/v1/info", &error);
+  g_assert_null (info);
+  g_assert_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_NETWORK);
+  g_socket_service_stop (service);
+}
+
+static gboolean
 on_incoming_cb (GSocketService    *service,
                 GSocketConnection *connection,
                 GObject           *source_object,
@@ -928,6 +965,7 @@ main (int    argc,
   g_test_add_func ("/portal-client/bad-certificate", test_bad_certificate);
   g_test_add_func ("/portal-client/unreachable", test_unreachable);
   g_test_add_func ("/portal-client/timeout", test_timeout);
+  g_test_add_func ("/portal-client/dropped-during-handshake", test_dropped_during_handshake);
   g_test_add_func ("/portal-client/server-trouble", test_server_trouble);
   g_test_add_func ("/portal-client/session-expired-signal", test_session_expired_signal);
 

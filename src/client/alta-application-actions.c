@@ -129,9 +129,52 @@ help_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (help));
 }
 
+/**
+ * alta_application_close_help:
+ *
+ * Closes the Help window, at sign-out: the next person starts where the app starts.
+ */
+void
+alta_application_close_help (AltaApplication *self)
+{
+  GtkWidget *help;
+
+  g_return_if_fail (ALTA_IS_APPLICATION (self));
+
+  help = g_object_get_data (G_OBJECT (self), "help-window");
+  if (help != NULL)
+    gtk_window_destroy (GTK_WINDOW (help));
+}
+
+/* "app.show-page('NAME')": a notification's default action. The signed-in window, presented
+ * on its record's page NAME (win.show-page), out of Preferences if it was there. */
+static void
+show_page_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  GtkApplication *application = GTK_APPLICATION (user_data);
+
+  for (GList *l = gtk_application_get_windows (application); l != NULL; l = l->next)
+    {
+      if (!ALTA_IS_WINDOW (l->data) || alta_window_get_session (l->data) == NULL)
+        continue;
+
+      gtk_widget_activate_action (GTK_WIDGET (l->data), "win.show-record", NULL);
+      gtk_widget_activate_action_variant (GTK_WIDGET (l->data), "win.show-page", parameter);
+      gtk_window_present (GTK_WINDOW (l->data));
+      return;
+    }
+
+  /* Signed out since: the window as it is */
+  if (gtk_application_get_active_window (application) != NULL)
+    gtk_window_present (gtk_application_get_active_window (application));
+}
+
 static const GActionEntry actions[] = {
   { "about", about_action, NULL, NULL, NULL, { 0 } },
   { "help", help_action, NULL, NULL, NULL, { 0 } },
+  { "show-page", show_page_action, "s", NULL, NULL, { 0 } },
 };
 
 /**

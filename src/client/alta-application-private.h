@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 
 void     alta_application_add_actions       (AltaApplication *self);
 void     alta_application_lock_down_actions (AltaApplication *self);
+void     alta_application_close_help        (AltaApplication *self);
 gboolean alta_application_open_in_language  (AltaApplication *self,
                                              AltaWindow      *window,
                                              const char      *language,

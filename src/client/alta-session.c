@@ -75,6 +75,7 @@ struct _AltaSession
   GListStore       *threads;          /* AltaMessageThread, newest first */
   GListStore       *drafts;           /* AltaMessageDraft */
   char             *care_team_id;     /* the record shown's, once a message looked it up */
+  gboolean          reports_loaded;   /* what a poll finds new is new to these */
 };
 
 G_DEFINE_FINAL_TYPE (AltaSession, alta_session, G_TYPE_OBJECT)
@@ -186,6 +187,7 @@ empty_record (AltaSession *self)
   if (self->threads != NULL)
     g_list_store_remove_all (self->threads);
   g_clear_pointer (&self->care_team_id, g_free);
+  self->reports_loaded = FALSE;
 }
 
 static void
@@ -939,6 +941,7 @@ fill_store (AltaSession *self,
   switch (kind)
     {
     case PART_REPORTS:
+      self->reports_loaded = TRUE;
       count_new_results (self);
       break;
     case PART_MESSAGES:
@@ -2056,4 +2059,271 @@ alta_session_refresh_messages_finish (AltaSession   *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Polls: what came since, asked for in the background (alta-notifier.c) */
+
+typedef struct
+{
+  char       *record_id;
+  GHashTable *known_messages;   /* ids of the messages shown when the poll began, or NULL */
+  GHashTable *known_reports;    /* the same of the reports */
+  GListStore *messages;
+  GListStore *reports;
+  guint       pending;
+  GError     *error;
+  guint       new_messages;
+  guint       new_results;
+} Poll;
+
+static void
+poll_free (gpointer data)
+{
+  Poll *poll = data;
+
+  g_free (poll->record_id);
+  g_clear_pointer (&poll->known_messages, g_hash_table_unref);
+  g_clear_pointer (&poll->known_reports, g_hash_table_unref);
+  g_clear_object (&poll->messages);
+  g_clear_object (&poll->reports);
+  g_clear_error (&poll->error);
+  g_free (poll);
+}
+
+static GHashTable *
+collect_ids (GListModel *items)
+{
+  GHashTable *ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr (AltaRecordItem) item = g_list_model_get_item (items, i);
+
+      if (alta_record_item_get_id (item) != NULL)
+        g_hash_table_add (ids, g_strdup (alta_record_item_get_id (item)));
+    }
+
+  return ids;
+}
+
+/* Whether @items holds what @store does, item by item (same ids, same versions): a poll
+ * that found nothing new leaves the models, and the rows a person may be reading, alone */
+static gboolean
+same_items (GListModel *store,
+            GListModel *items)
+{
+  guint n = g_list_model_get_n_items (store);
+
+  if (n != g_list_model_get_n_items (items))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (AltaRecordItem) a = g_list_model_get_item (store, i);
+      g_autoptr (AltaRecordItem) b = g_list_model_get_item (items, i);
+
+      if (g_strcmp0 (alta_record_item_get_id (a), alta_record_item_get_id (b)) != 0 ||
+          g_strcmp0 (alta_record_item_get_version (a), alta_record_item_get_version (b)) != 0 ||
+          (ALTA_IS_MESSAGE (a) && ALTA_IS_MESSAGE (b) &&
+           alta_message_get_is_read (ALTA_MESSAGE (a)) != alta_message_get_is_read (ALTA_MESSAGE (b))))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Still the record the poll began on, in a session not signed out */
+static gboolean
+poll_is_current (AltaSession *self,
+                 Poll        *poll)
+{
+  return self->messages != NULL && g_strcmp0 (poll->record_id, self->record_id) == 0;
+}
+
+static void
+poll_results_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GListStore) results = NULL;
+  AltaSession *self = g_task_get_source_object (task);
+  Poll *poll = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  results = alta_portal_client_search_finish (ALTA_PORTAL_CLIENT (object), result, &error);
+  if (results == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (poll_is_current (self, poll))
+    {
+      /* The values first: a new report's row counts them as it appears */
+      fill_store (self, PART_RESULTS, G_LIST_MODEL (results));
+      fill_store (self, PART_REPORTS, G_LIST_MODEL (poll->reports));
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+poll_finish_part (GTask *task)
+{
+  AltaSession *self = g_task_get_source_object (task);
+  Poll *poll = g_task_get_task_data (task);
+  GListModel *reports;
+
+  if (--poll->pending > 0)
+    return;
+  if (poll->error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&poll->error));
+      g_object_unref (task);
+      return;
+    }
+  if (!poll_is_current (self, poll))
+    {
+      poll->new_messages = poll->new_results = 0;
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+
+  if (poll->known_messages != NULL)
+    {
+      GListModel *messages = G_LIST_MODEL (poll->messages);
+
+      for (guint i = 0; i < g_list_model_get_n_items (messages); i++)
+        {
+          g_autoptr (AltaMessage) message = g_list_model_get_item (messages, i);
+          const char *id = alta_record_item_get_id (ALTA_RECORD_ITEM (message));
+
+          if (alta_message_get_is_unread (message) && id != NULL &&
+              !g_hash_table_contains (poll->known_messages, id))
+            poll->new_messages++;
+        }
+    }
+  if (self->messages_state != ALTA_LOAD_STATE_LOADED ||
+      !same_items (G_LIST_MODEL (self->messages), G_LIST_MODEL (poll->messages)))
+    fill_store (self, PART_MESSAGES, G_LIST_MODEL (poll->messages));
+  set_messages_state (self, ALTA_LOAD_STATE_LOADED);
+
+  reports = G_LIST_MODEL (poll->reports);
+  for (guint i = 0; poll->known_reports != NULL && i < g_list_model_get_n_items (reports); i++)
+    {
+      g_autoptr (AltaRecordItem) report = g_list_model_get_item (reports, i);
+      const char *id = alta_record_item_get_id (report);
+
+      if (id != NULL && !g_hash_table_contains (poll->known_reports, id))
+        poll->new_results++;
+    }
+  /* A report changed without a new one (amended, corrected): its values too */
+  if (poll->new_results == 0 &&
+      (!self->reports_loaded || same_items (G_LIST_MODEL (self->reports), reports)))
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+
+  /* A report released since: its values too, which the report rows count */
+  alta_portal_client_search_async (self->client, ALTA_TYPE_LAB_RESULT,
+                                   (const char *[]) { "patient", poll->record_id,
+                                                      "category", "laboratory", "_sort", "-date",
+                                                      "_count", "500", NULL },
+                                   ALTA_REQUEST_BACKGROUND, g_task_get_cancellable (task),
+                                   poll_results_cb, task);
+}
+
+static void
+poll_part_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GTask *task = user_data;
+  Poll *poll = g_task_get_task_data (task);
+  GError *error = NULL;
+  GListStore *items;
+
+  items = alta_portal_client_search_finish (ALTA_PORTAL_CLIENT (object), result, &error);
+  if (items == NULL)
+    {
+      if (poll->error == NULL)
+        poll->error = error;
+      else
+        g_error_free (error);
+    }
+  else if (g_list_model_get_item_type (G_LIST_MODEL (items)) == ALTA_TYPE_MESSAGE)
+    poll->messages = items;
+  else
+    poll->reports = items;
+
+  poll_finish_part (task);
+}
+
+/**
+ * alta_session_poll_async:
+ *
+ * Asks the portal, in the background (requests that are not the patient's activity), for
+ * the record's messages and reports: what came since fills the models, as a refresh does.
+ * What the record had before the poll began is not new; before the record is loaded,
+ * nothing is.
+ */
+void
+alta_session_poll_async (AltaSession         *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  GTask *task;
+  Poll *poll;
+
+  g_return_if_fail (ALTA_IS_SESSION (self));
+  g_return_if_fail (self->client != NULL && self->record_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, alta_session_poll_async);
+  poll = g_new0 (Poll, 1);
+  poll->record_id = g_strdup (self->record_id);
+  if (self->messages_state == ALTA_LOAD_STATE_LOADED)
+    poll->known_messages = collect_ids (G_LIST_MODEL (self->messages));
+  if (self->reports_loaded)
+    poll->known_reports = collect_ids (G_LIST_MODEL (self->reports));
+  poll->pending = 2;
+  g_task_set_task_data (task, poll, poll_free);
+
+  alta_portal_client_search_async (self->client, ALTA_TYPE_MESSAGE,
+                                   (const char *[]) { "patient", poll->record_id, "_sort", "-sent",
+                                                      "_count", "200", NULL },
+                                   ALTA_REQUEST_BACKGROUND, cancellable, poll_part_cb, task);
+  alta_portal_client_search_async (self->client, ALTA_TYPE_LAB_REPORT,
+                                   (const char *[]) { "patient", poll->record_id, "_sort", "-date",
+                                                      "_count", "200", NULL },
+                                   ALTA_REQUEST_BACKGROUND, cancellable, poll_part_cb, task);
+}
+
+/**
+ * alta_session_poll_finish:
+ * @out_new_messages: (out) (optional): messages from the care team that came since
+ * @out_new_results: (out) (optional): reports released since
+ */
+gboolean
+alta_session_poll_finish (AltaSession   *self,
+                          GAsyncResult  *result,
+                          guint         *out_new_messages,
+                          guint         *out_new_results,
+                          GError       **error)
+{
+  Poll *poll;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  poll = g_task_get_task_data (G_TASK (result));
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  if (out_new_messages != NULL)
+    *out_new_messages = poll->new_messages;
+  if (out_new_results != NULL)
+    *out_new_results = poll->new_results;
+
+  return TRUE;
 }

@@ -152,4 +152,15 @@ gboolean          alta_session_mark_thread_read_finish (AltaSession          *se
                                                         GAsyncResult         *result,
                                                         GError              **error);
 
+/* Polls: alta-notifier.c */
+void              alta_session_poll_async              (AltaSession          *self,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+gboolean          alta_session_poll_finish             (AltaSession          *self,
+                                                        GAsyncResult         *result,
+                                                        guint                *out_new_messages,
+                                                        guint                *out_new_results,
+                                                        GError              **error);
+
 G_END_DECLS

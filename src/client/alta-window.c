@@ -23,6 +23,7 @@
 #include "alta-messages-page.h"
 #include "alta-results-page.h"
 #include "alta-rules.h"
+#include "alta-notifier.h"
 #include "alta-session.h"
 #include "alta-sign-in-page.h"
 #include "alta-summary-page.h"
@@ -65,6 +66,7 @@ struct _AltaWindow
   GtkWidget            *sign_out_button;
 
   AltaIdleMonitor      *idle_monitor;
+  AltaNotifier         *notifier;     /* desktop notifications, while signed in */
   AdwMessageDialog     *idle_dialog;
   guint                 countdown_id;
   int                   countdown_s;
@@ -208,7 +210,10 @@ show_signed_out (AltaWindow *self,
 
   /* The signed-in account's language gives way to the sign-in page's */
   if (ALTA_IS_APPLICATION (application))
-    alta_application_restore_language (ALTA_APPLICATION (application), self);
+    {
+      alta_application_close_help (ALTA_APPLICATION (application));
+      alta_application_restore_language (ALTA_APPLICATION (application), self);
+    }
 }
 
 static void
@@ -643,6 +648,23 @@ win_show_record_action (GtkWidget  *widget,
   gtk_stack_set_visible_child_name (self->stack, "record");
 }
 
+/* Escape in Preferences: back to the page it was opened from (Escape elsewhere is the
+ * widgets' own) */
+static gboolean
+leave_preferences_cb (GtkWidget *widget,
+                      GVariant  *args,
+                      gpointer   user_data)
+{
+  AltaWindow *self = ALTA_WINDOW (widget);
+
+  if (self->session == NULL ||
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "preferences") != 0)
+    return FALSE;
+
+  gtk_widget_activate_action (widget, "win.show-record", NULL);
+  return TRUE;
+}
+
 static void
 win_sign_out_action (GtkWidget  *widget,
                      const char *action_name,
@@ -664,6 +686,7 @@ alta_window_dispose (GObject *object)
   g_clear_handle_id (&self->keepalive_id, g_source_remove);
   g_clear_handle_id (&self->countdown_id, g_source_remove);
   g_clear_weak_pointer (&self->idle_dialog);
+  g_clear_object (&self->notifier);
   if (self->session != NULL)
     {
       /* The portal hears of the end of the session; the session itself sends nothing */
@@ -784,6 +807,7 @@ static void
 alta_window_init (AltaWindow *self)
 {
   g_autoptr (GtkListItemFactory) list_factory = NULL;
+  GtkEventController *shortcuts;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->notice = NOTICE_NONE;
@@ -809,6 +833,14 @@ alta_window_init (AltaWindow *self)
   g_object_bind_property (self, "session", self->results_page, "session", G_BINDING_SYNC_CREATE);
   g_object_bind_property (self, "session", self->summary_page, "session", G_BINDING_SYNC_CREATE);
   g_object_bind_property (self, "session", self->vitals_page, "session", G_BINDING_SYNC_CREATE);
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                                                          gtk_callback_action_new (leave_preferences_cb,
+                                                                                   NULL, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+  self->notifier = alta_notifier_new (GTK_WINDOW (self));
+  g_object_bind_property (self, "session", self->notifier, "session", G_BINDING_SYNC_CREATE);
 
   self->session_signals = g_signal_group_new (ALTA_TYPE_SESSION);
   g_signal_group_connect_swapped (self->session_signals, "notify::record-is-own",
@@ -925,6 +957,20 @@ alta_window_set_session (AltaWindow  *self,
     show_session (self);
   else
     show_nobody (self);
+}
+
+/**
+ * alta_window_get_notifier:
+ *
+ * Returns: (transfer none): what polls and sends desktop notifications; a shared
+ *   computer's modes turn it off (AltaNotifier:enabled)
+ */
+AltaNotifier *
+alta_window_get_notifier (AltaWindow *self)
+{
+  g_return_val_if_fail (ALTA_IS_WINDOW (self), NULL);
+
+  return self->notifier;
 }
 
 /**

@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "alta-idle-monitor.h"
+#include "alta-notifier.h"
 #include "alta-portal-client.h"
 #include "alta-session.h"
 
@@ -30,6 +31,7 @@ AltaSession *alta_window_get_session      (AltaWindow       *self);
 void         alta_window_set_session      (AltaWindow       *self,
                                            AltaSession      *session);
 AltaIdleMonitor *alta_window_get_idle_monitor (AltaWindow   *self);
+AltaNotifier *alta_window_get_notifier  (AltaWindow       *self);
 void         alta_window_take_over        (AltaWindow       *self,
                                            AltaWindow       *from,
                                            AltaSession      *session);

@@ -11,6 +11,9 @@
 
 #include "alta-portal-client-appointments.h"
 #include "alta-portal-error.h"
+#include "alta-schedule.h"
+
+#include <string.h>
 
 /* Cancelling is a JSON Patch of the status at the version the patient saw (the portal adds
  * the patient's cancellation reason itself); a dental request is a create of a proposed
@@ -200,6 +203,120 @@ alta_portal_client_request_dental_finish (AltaPortalClient  *self,
                                           GError           **error)
 {
   g_return_val_if_fail (ALTA_IS_PORTAL_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* The dental clinic: where the dental schedules are */
+
+static void
+dental_clinic_read_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  AltaRecordItem *clinic;
+  GError *error = NULL;
+
+  clinic = alta_portal_client_read_finish (ALTA_PORTAL_CLIENT (object), result, &error);
+  if (clinic == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, clinic, g_object_unref);
+}
+
+static void
+dental_schedules_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GListStore) schedules = NULL;
+  const char * const *preferred = g_task_get_task_data (task);
+  g_autofree char *chosen = NULL;
+  GCancellable *cancellable;
+  GError *error = NULL;
+
+  schedules = alta_portal_client_search_finish (ALTA_PORTAL_CLIENT (object), result, &error);
+  if (schedules == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* A clinic of the record's own dental visits first, else the first by id (the same
+   * every time) */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (schedules)); i++)
+    {
+      g_autoptr (AltaSchedule) schedule = g_list_model_get_item (G_LIST_MODEL (schedules), i);
+      const char *location = alta_schedule_get_location_id (schedule);
+
+      if (location == NULL || alta_schedule_get_service (schedule) != ALTA_SERVICE_DENTAL)
+        continue;
+      if (preferred != NULL && g_strv_contains (preferred, location))
+        {
+          g_free (chosen);
+          chosen = g_strdup (location);
+          break;
+        }
+      if (chosen == NULL || strcmp (location, chosen) < 0)
+        {
+          g_free (chosen);
+          chosen = g_strdup (location);
+        }
+    }
+  if (chosen == NULL)
+    {
+      g_task_return_new_error (task, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_NOT_FOUND,
+                               "The portal has no dental schedule");
+      return;
+    }
+
+  cancellable = g_task_get_cancellable (task);
+  alta_portal_client_read_async (ALTA_PORTAL_CLIENT (object), ALTA_TYPE_CLINIC, chosen,
+                                 ALTA_REQUEST_NONE, cancellable, dental_clinic_read_cb,
+                                 g_steal_pointer (&task));
+}
+
+/**
+ * alta_portal_client_find_dental_clinic_async:
+ * @preferred_ids: (nullable) (array zero-terminated=1): Location ids of the record's own
+ *   dental visits, to choose first
+ *
+ * Finds the clinic that takes dental requests (the Location of a dental Schedule), for the
+ * time zone its days and times are asked in.
+ */
+void
+alta_portal_client_find_dental_clinic_async (AltaPortalClient    *self,
+                                             const char * const  *preferred_ids,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, alta_portal_client_find_dental_clinic_async);
+  g_task_set_task_data (task, g_strdupv ((char **)preferred_ids), (GDestroyNotify)g_strfreev);
+  alta_portal_client_search_async (self, ALTA_TYPE_SCHEDULE,
+                                   (const char *[]) { "service-category", "dental", NULL },
+                                   ALTA_REQUEST_NONE, cancellable, dental_schedules_cb, task);
+}
+
+/**
+ * alta_portal_client_find_dental_clinic_finish:
+ *
+ * Returns: (transfer full): the dental clinic, or %NULL with %ALTA_PORTAL_ERROR_NOT_FOUND when
+ *   the portal has no dental schedule
+ */
+AltaClinic *
+alta_portal_client_find_dental_clinic_finish (AltaPortalClient  *self,
+                                              GAsyncResult      *result,
+                                              GError           **error)
+{
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);

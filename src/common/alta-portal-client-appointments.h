@@ -8,6 +8,7 @@
 #pragma once
 
 #include "alta-appointment.h"
+#include "alta-clinic.h"
 #include "alta-portal-client.h"
 
 G_BEGIN_DECLS
@@ -37,6 +38,14 @@ void             alta_portal_client_request_dental_async      (AltaPortalClient 
                                                                GAsyncReadyCallback        callback,
                                                                gpointer                   user_data);
 AltaAppointment *alta_portal_client_request_dental_finish     (AltaPortalClient          *self,
+                                                               GAsyncResult              *result,
+                                                               GError                   **error);
+void             alta_portal_client_find_dental_clinic_async  (AltaPortalClient          *self,
+                                                               const char * const        *preferred_ids,
+                                                               GCancellable              *cancellable,
+                                                               GAsyncReadyCallback        callback,
+                                                               gpointer                   user_data);
+AltaClinic      *alta_portal_client_find_dental_clinic_finish (AltaPortalClient          *self,
                                                                GAsyncResult              *result,
                                                                GError                   **error);
 

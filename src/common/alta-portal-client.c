@@ -294,9 +294,15 @@ send_cb (GObject      *object,
 
       g_debug ("%s %s: no answer: %s", soup_message_get_method (msg),
                g_uri_get_path (soup_message_get_uri (msg)), error->message);
-      /* Each has its own screen: a certificate problem is not fixed by trying again. */
-      if (error->domain == G_TLS_ERROR ||
-          soup_message_get_tls_peer_certificate_errors (msg) != 0)
+      /* Each has its own screen: a certificate problem is not fixed by trying again. A
+       * handshake cut short (the portal stopped, the network dropped: G_TLS_ERROR_NOT_TLS,
+       * _EOF or _MISC) is the network's, and trying again is the answer. */
+      if (soup_message_get_tls_peer_certificate_errors (msg) != 0 ||
+          g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE) ||
+          g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_CERTIFICATE_REQUIRED) ||
+          g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_HANDSHAKE) ||
+          g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_UNAVAILABLE) ||
+          g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_INAPPROPRIATE_FALLBACK))
         g_task_return_new_error (task, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_CERTIFICATE,
                                  "%s", error->message);
       else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))

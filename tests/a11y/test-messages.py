@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 # test-messages.py: the Messages page of the real app against the real demo portal, driven
 # through accessibility (AT-SPI): a message sent, answered by the clinic (`admin
-# reply-message`), seen unread and counted on Home, opened and read; the portal stopped during
-# a send (the text stays, Retry sends it once the portal is back, exactly one message
-# arrives); a proxy's message for a child's record; a message in Spanish. Prints TAP.
+# reply-message`), seen unread and counted on Home, opened and read; the portal stopped before
+# a send, and stopped with the send in flight (SIGSTOP, then SIGKILL): the text stays, Retry
+# sends it once the portal is back, exactly one message arrives; a 500 then a slow portal; a
+# proxy's message for a child's record; a message in Spanish. Prints TAP.
 #
 #   test-messages.py MYALTAMED MYALTAMED_PORTALD
 #
@@ -14,6 +15,7 @@ import gettext
 import http.client
 import http.server
 import os
+import signal
 import ssl
 import subprocess
 import sys
@@ -416,6 +418,48 @@ def portal_stopped_during_a_send():
         press(app.root, 'New Message')
         assert text_of(wait_for(lambda: find(app.root, Atspi.Role.TEXT, 'Message'),
                                 'the compose view')) == ''
+        assert len(messages_with_text(portal, token, 'demo-adult', text)) == 1
+    finally:
+        app.stop()
+
+
+@test
+def portal_stopped_with_the_send_in_flight():
+    """The portal stops (SIGSTOP) as Send is pressed, so the request waits in its socket
+    with the spinner showing, and then dies (SIGKILL) with it unanswered."""
+    token = token_of(portal, 'grace', 'Orchard-Lantern-42')
+    tag = uuid.uuid4().hex[:8]
+    subject = 'Flu shot ' + tag
+    text = 'Can I get my flu shot at the Eastside clinic without an appointment? ' + tag
+    port = int(portal.url.rsplit(':', 1)[1])
+    app = App(portal)
+    try:
+        sign_in(app, 'grace', 'Orchard-Lantern-42')
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='Hello, Grace'), 'the greeting')
+        open_tab(app, 'en', 'Messages')
+        compose(app, subject, text)
+        os.kill(portal.process.pid, signal.SIGSTOP)
+        try:
+            press(app.root, 'Send')
+            wait_for(lambda: any((n.get_name() or '') == 'Sending' for n in walk(app.root)),
+                     'the send in flight')
+            os.kill(portal.process.pid, signal.SIGKILL)
+            portal.process.wait()
+            # Cut short, even mid-handshake: the network's problem (not the certificate's)
+            wait_for(lambda: find(app.root, Atspi.Role.LABEL,
+                                  contains='MyAltaMed could not reach the portal'),
+                     'the send to fail, said so')
+            wait_for(lambda: find(app.root, Atspi.Role.PUSH_BUTTON, 'Retry'), 'Retry')
+            assert text_of(find(app.root, Atspi.Role.TEXT, 'Message')) == text
+            assert text_of(find(app.root, Atspi.Role.TEXT, 'Subject')) == subject
+        finally:
+            if portal.process.poll() is None:
+                os.kill(portal.process.pid, signal.SIGKILL)
+                portal.process.wait()
+            portal.start(port)
+        press(app.root, 'Retry')
+        wait_sent(app, text)
+        token = token_of(portal, 'grace', 'Orchard-Lantern-42')
         assert len(messages_with_text(portal, token, 'demo-adult', text)) == 1
     finally:
         app.stop()

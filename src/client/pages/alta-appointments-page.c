@@ -48,10 +48,12 @@ struct _AltaAppointmentsPage
   GCancellable         *cancellable;
   GPtrArray            *days;               /* GDateTime, the days a request may name */
   char                 *dental_request_id;  /* of the draft being sent */
+  GTimeZone            *dental_zone;        /* the dental clinic's, once looked up */
   AltaAppointment      *calendar_appointment;
 
   /* Template widgets */
   GtkLabel             *dental_error_label;
+  GtkButton            *dental_cancel_button;
   GtkListBox           *dental_list;
   GtkButton            *dental_send_button;
   GtkSpinner           *dental_spinner;
@@ -507,15 +509,20 @@ fill_days (AltaAppointmentsPage *self)
   adw_combo_row_set_model (self->second_day_row, G_LIST_MODEL (second));
 }
 
+/* A day and time of day, in the dental clinic's time zone: the clinic's 8 in the morning,
+ * wherever the computer is */
 static AltaRequestedPeriod
 period_of (GDateTime *day,
-           TimeOfDay  time)
+           TimeOfDay  time,
+           GTimeZone *zone)
 {
   int from = time == TIME_AFTERNOON ? 12 : 8;
   int to = time == TIME_MORNING ? 12 : 17;
+  int year, month, day_of_month;
 
-  return (AltaRequestedPeriod) { g_date_time_add_hours (day, from),
-                                 g_date_time_add_hours (day, to) };
+  g_date_time_get_ymd (day, &year, &month, &day_of_month);
+  return (AltaRequestedPeriod) { g_date_time_new (zone, year, month, day_of_month, from, 0, 0),
+                                 g_date_time_new (zone, year, month, day_of_month, to, 0, 0) };
 }
 
 static void
@@ -523,6 +530,7 @@ set_sending (AltaAppointmentsPage *self,
              gboolean              sending)
 {
   gtk_widget_set_visible (GTK_WIDGET (self->dental_spinner), sending);
+  gtk_widget_set_visible (GTK_WIDGET (self->dental_cancel_button), sending);
   gtk_spinner_set_spinning (self->dental_spinner, sending);
   gtk_widget_set_sensitive (GTK_WIDGET (self->dental_send_button), !sending);
   /* Not insensitive: a focused text that turns insensitive loses the focus */
@@ -582,6 +590,87 @@ dental_sent_cb (GObject      *object,
 }
 
 static void
+dental_clinic_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr (AltaAppointmentsPage) self = user_data;
+  g_autoptr (AltaClinic) clinic = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  clinic = alta_portal_client_find_dental_clinic_finish (ALTA_PORTAL_CLIENT (object), result,
+                                                         &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (clinic != NULL && alta_clinic_get_time_zone (clinic) != NULL)
+    {
+      self->dental_zone = g_time_zone_ref (alta_clinic_get_time_zone (clinic));
+      /* Now in the clinic's time: the request goes as typed */
+      set_sending (self, FALSE);
+      gtk_widget_activate_action (GTK_WIDGET (self), "appointments.send-dental", NULL);
+      return;
+    }
+
+  set_sending (self, FALSE);
+  if (clinic != NULL)
+    {
+      g_message ("The dental clinic says no time zone");
+      g_set_error_literal (&error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_NOT_FOUND,
+                           "The dental clinic has no time zone");
+    }
+  else
+    g_message ("The dental clinic could not be found: %s", error->message);
+  message = alta_format_error (error);
+  show_dental_error (self, message);
+}
+
+/* The clinic that takes dental requests, for its time zone: the record's own dental clinic
+ * if a dental visit names one */
+static void
+find_dental_zone (AltaAppointmentsPage *self)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) preferred = NULL;
+  GListModel *models[] = {
+    alta_session_get_dental_requests (self->session),
+    alta_session_get_upcoming (self->session),
+    alta_session_get_past (self->session),
+  };
+
+  for (guint m = 0; m < G_N_ELEMENTS (models); m++)
+    for (guint i = 0; i < g_list_model_get_n_items (models[m]); i++)
+      {
+        g_autoptr (AltaAppointment) appointment = g_list_model_get_item (models[m], i);
+
+        if (alta_appointment_get_service (appointment) == ALTA_SERVICE_DENTAL &&
+            alta_appointment_get_location_id (appointment) != NULL)
+          g_strv_builder_add (builder, alta_appointment_get_location_id (appointment));
+      }
+  preferred = g_strv_builder_end (builder);
+  alta_portal_client_find_dental_clinic_async (alta_session_get_client (self->session),
+                                               (const char * const *)preferred,
+                                               self->cancellable, dental_clinic_cb,
+                                               g_object_ref (self));
+}
+
+/* Cancel, while a request is on its way: what was typed stays, and so does the request's id
+ * (the portal may have it already: sending again cannot ask twice) */
+static void
+appointments_cancel_dental_action (GtkWidget  *widget,
+                                   const char *action_name,
+                                   GVariant   *parameter)
+{
+  AltaAppointmentsPage *self = ALTA_APPOINTMENTS_PAGE (widget);
+
+  restart_cancellable (self);
+  set_sending (self, FALSE);
+  show_dental_error (self, NULL);
+  gtk_widget_grab_focus (GTK_WIDGET (self->dental_send_button));
+}
+
+static void
 appointments_send_dental_action (GtkWidget  *widget,
                                  const char *action_name,
                                  GVariant   *parameter)
@@ -617,15 +706,23 @@ appointments_send_dental_action (GtkWidget  *widget,
   if (time > TIME_ANY)
     time = TIME_ANY;
 
-  periods[n_periods++] = period_of (g_ptr_array_index (self->days, first), time);
+  show_dental_error (self, NULL);
+  set_sending (self, TRUE);
+  if (self->dental_zone == NULL)
+    {
+      find_dental_zone (self);
+      return;
+    }
+
+  periods[n_periods++] = period_of (g_ptr_array_index (self->days, first), time,
+                                    self->dental_zone);
   /* The second list starts with "No second choice" */
   if (second > 0 && second - 1 < self->days->len && second - 1 != first)
-    periods[n_periods++] = period_of (g_ptr_array_index (self->days, second - 1), time);
+    periods[n_periods++] = period_of (g_ptr_array_index (self->days, second - 1), time,
+                                      self->dental_zone);
 
   if (self->dental_request_id == NULL)
     self->dental_request_id = g_uuid_string_random ();
-  show_dental_error (self, NULL);
-  set_sending (self, TRUE);
   alta_portal_client_request_dental_async (alta_session_get_client (self->session),
                                            alta_session_get_record_id (self->session), periods,
                                            n_periods, trimmed, self->dental_request_id,
@@ -668,6 +765,7 @@ on_session_unbind_cb (AltaAppointmentsPage *self,
   clear_dental_draft (self);
   show_error (self, NULL);
   g_clear_object (&self->calendar_appointment);
+  g_clear_pointer (&self->dental_zone, g_time_zone_unref);
   update_status (self);
 }
 
@@ -695,6 +793,7 @@ alta_appointments_page_dispose (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->calendar_appointment);
   g_clear_pointer (&self->days, g_ptr_array_unref);
+  g_clear_pointer (&self->dental_zone, g_time_zone_unref);
   /* The bin lets its child go first: disposing the template unparents a child with an id */
   adw_bin_set_child (ADW_BIN (object), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), ALTA_TYPE_APPOINTMENTS_PAGE);
@@ -770,6 +869,7 @@ alta_appointments_page_class_init (AltaAppointmentsPageClass *klass)
   /* A page is not read itself: its heading and lists are */
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GENERIC);
   gtk_widget_class_bind_template_child (widget_class, AltaAppointmentsPage, dental_error_label);
+  gtk_widget_class_bind_template_child (widget_class, AltaAppointmentsPage, dental_cancel_button);
   gtk_widget_class_bind_template_child (widget_class, AltaAppointmentsPage, dental_list);
   gtk_widget_class_bind_template_child (widget_class, AltaAppointmentsPage, dental_send_button);
   gtk_widget_class_bind_template_child (widget_class, AltaAppointmentsPage, dental_spinner);
@@ -792,6 +892,8 @@ alta_appointments_page_class_init (AltaAppointmentsPageClass *klass)
                                    appointments_cancel_action);
   gtk_widget_class_install_action (widget_class, "appointments.refresh", NULL,
                                    appointments_refresh_action);
+  gtk_widget_class_install_action (widget_class, "appointments.cancel-dental", NULL,
+                                   appointments_cancel_dental_action);
   gtk_widget_class_install_action (widget_class, "appointments.send-dental", NULL,
                                    appointments_send_dental_action);
 }

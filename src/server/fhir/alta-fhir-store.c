@@ -547,7 +547,9 @@ append_visibility (GString              *sql,
     }
 
   /* Directory resources: readable where a visible record names them (a practitioner role
-   * also where its practitioner is named).
+   * also where its practitioner is named), and where a Schedule does: the clinics and
+   * clinicians a patient can book with or ask for, before any visit there (the dental
+   * clinic's time zone for a first dental request).
    */
   g_string_append (sql,
                    " AND EXISTS (SELECT 1 FROM fhir_refs f JOIN fhir_resources s ON s.rid = f.rid"
@@ -556,9 +558,10 @@ append_visibility (GString              *sql,
     g_string_append (sql, "   OR f.target IN (SELECT p.target FROM fhir_refs p"
                           "    WHERE p.rid = r.rid AND p.param = 'practitioner')");
   g_string_append (sql, ")"
-                        "  AND s.patient_id IN (SELECT value FROM json_each (?))"
-                        "  AND (s.type NOT IN ('DiagnosticReport', 'Observation')"
-                        "   OR (s.released_at IS NOT NULL AND s.released_at <= ?)))");
+                        "  AND (s.type = 'Schedule'"
+                        "   OR (s.patient_id IN (SELECT value FROM json_each (?))"
+                        "    AND (s.type NOT IN ('DiagnosticReport', 'Observation')"
+                        "     OR (s.released_at IS NOT NULL AND s.released_at <= ?)))))");
   add_text (binds, viewer->patient_ids_json);
   add_number (binds, viewer->now);
 }

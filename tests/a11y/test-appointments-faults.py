@@ -1,0 +1,289 @@
+#!/usr/bin/python3
+# test-appointments-faults.py: the Appointments page of the real app when things go wrong,
+# against the real demo portal behind a proxy of ours, driven through accessibility
+# (AT-SPI): a dental request answered with a 500 (said so, what was typed kept, nothing
+# asked), then held by a slow portal (a spinner and Stop Sending, the window answers, Stop
+# Sending keeps the text, sending again makes no second request); and a dental request from a computer
+# far from the clinic (TZ=Asia/Tokyo) asks for the clinic's mornings, in Los Angeles time.
+# Prints TAP.
+#
+#   test-appointments-faults.py MYALTAMED MYALTAMED_PORTALD
+#
+# Copyright 2026 The MyAltaMed for Linux authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import http.client
+import http.server
+import os
+import ssl
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+APP_G_DEBUG = os.environ.pop('G_DEBUG', None)
+
+import gi  # noqa: E402
+
+gi.require_version('Atspi', '2.0')
+from gi.repository import Atspi  # noqa: E402
+
+from altaatspi import Portal as DemoPortal  # noqa: E402
+from altaatspi import find, find_app, press, text_of, type_into  # noqa: E402
+from altaatspi import wait_for, walk  # noqa: E402
+
+APP, PORTALD = sys.argv[1], sys.argv[2]
+results = []
+CLINIC_ZONE = ZoneInfo('America/Los_Angeles')
+
+
+def log(message):
+    print('# ' + message, flush=True)
+
+
+def test(function):
+    name = function.__name__
+    if os.environ.get('A11Y_ONLY', name) != name:
+        return function
+    try:
+        function()
+        results.append((True, name))
+        print('ok %d %s' % (len(results), name), flush=True)
+    except Exception as error:  # noqa: BLE001 (a failed test reports any error)
+        import traceback
+        for line in traceback.format_exc().splitlines():
+            log(line)
+        results.append((False, name))
+        print('not ok %d %s: %s' % (len(results), name, error), flush=True)
+    return function
+
+
+class FaultyPortal:
+    """The demo portal behind a proxy of ours (with the portal's own certificate) that can
+    answer a new Appointment with a 500, or hold it until released."""
+
+    def __init__(self, portal):
+        self.portal = portal
+        self.ca = portal.ca
+        self.fault = None           # None, '500' or 'slow'
+        self.release = threading.Event()
+        self.held = threading.Event()
+        upstream = portal.url.split('://', 1)[1].rstrip('/')
+        context = ssl.create_default_context(cafile=portal.ca)
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = 'HTTP/1.1'
+
+            def log_message(self, *args):
+                pass
+
+            def forward(self):
+                length = int(self.headers.get('Content-Length') or 0)
+                body = self.rfile.read(length) if length else None
+                if self.command == 'POST' and self.path.startswith('/fhir/R4/Appointment'):
+                    if proxy.fault == '500':
+                        return self.answer(500, {'Content-Type': 'application/json'},
+                                           b'{"error":"internal","message":"Internal error"}')
+                    if proxy.fault == 'slow':
+                        proxy.held.set()
+                        proxy.release.wait(120)
+                headers = {k: v for k, v in self.headers.items()
+                           if k.lower() not in ('host', 'connection', 'keep-alive',
+                                                'transfer-encoding', 'content-length')}
+                connection = http.client.HTTPSConnection(upstream, context=context, timeout=60)
+                connection.request(self.command, self.path, body=body, headers=headers)
+                answer = connection.getresponse()
+                data = answer.read()
+                kept = {k: v for k, v in answer.getheaders()
+                        if k.lower() not in ('connection', 'keep-alive', 'transfer-encoding',
+                                             'content-length')}
+                connection.close()
+                self.answer(answer.status, kept, data)
+
+            def answer(self, status, headers, data):
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header('Content-Length', str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = forward
+
+        self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        self.server.daemon_threads = True
+        tls = os.path.join(portal.dir, 'data', 'tls')
+        server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        server_context.load_cert_chain(os.path.join(tls, 'server.pem'),
+                                       os.path.join(tls, 'server.key'))
+        self.server.socket = server_context.wrap_socket(self.server.socket, server_side=True)
+        self.url = 'https://127.0.0.1:%d' % self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class App:
+    def __init__(self, url, ca, zone=None):
+        env = dict(os.environ)
+        if APP_G_DEBUG:
+            env['G_DEBUG'] = APP_G_DEBUG
+        if zone:
+            env['TZ'] = zone
+        env['GSK_RENDERER'] = 'cairo'
+        self.process = subprocess.Popen([APP, '--server', url, '--ca-file', ca], env=env,
+                                        stdout=subprocess.DEVNULL,
+                                        stderr=open(os.environ['APP_LOG'], 'a')
+                                        if os.environ.get('APP_LOG') else subprocess.DEVNULL)
+        self.root = wait_for(lambda: find_app(self.process.pid), 'the app on the bus')
+
+    def sign_in(self):
+        type_into(self.root, 'Username', 'grace')
+        type_into(self.root, 'Password', 'Orchard-Lantern-42', role=Atspi.Role.PASSWORD_TEXT)
+        press(self.root, 'Sign In')
+        wait_for(lambda: find(self.root, Atspi.Role.LABEL, contains='Hello, Grace'), 'the greeting')
+
+    def open_tab(self, title):
+        tab = wait_for(lambda: find(self.root, Atspi.Role.PAGE_TAB, title), 'the %s tab' % title)
+        assert tab.do_action(0)
+
+    def open_appointments(self):
+        self.open_tab('Appointments')
+        wait_for(lambda: find(self.root, Atspi.Role.LIST, 'Upcoming appointments'),
+                 'the upcoming list')
+        wait_for(lambda: not find(self.root, Atspi.Role.LABEL, contains='Checking appointments…'),
+                 'the appointments to load')
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait()
+
+
+def button(root, name):
+    return find(root, Atspi.Role.PUSH_BUTTON, name)
+
+
+def showing(node):
+    return node is not None and node.get_state_set().contains(Atspi.StateType.VISIBLE)
+
+
+def token_of(portal):
+    return portal.request('/api/v1/sessions', {'username': 'grace',
+                                               'password': 'Orchard-Lantern-42'})['access_token']
+
+
+def requests_saying(portal, token, reason):
+    bundle = portal.request('/fhir/R4/Appointment?patient=demo-adult&status=proposed&_count=200',
+                            token=token)
+    return [entry['resource'] for entry in bundle.get('entry', [])
+            if entry['resource'].get('comment') == reason]
+
+
+Atspi.get_desktop(0).get_child_count()
+time.sleep(1)
+portal = DemoPortal(PORTALD, prefix='alta-appointments-faults-')
+
+
+@test
+def a_server_error_then_a_slow_server():
+    token = token_of(portal)
+    reason = 'A loose filling ' + uuid.uuid4().hex[:8]
+    faulty = FaultyPortal(portal)
+    app = App(faulty.url, faulty.ca)
+    try:
+        app.sign_in()
+        app.open_appointments()
+        type_into(app.root, 'Reason for the visit', reason)
+
+        # A 500: said so, the text kept, nothing asked
+        faulty.fault = '500'
+        press(app.root, 'Send Request')
+        wait_for(lambda: find(app.root, Atspi.Role.ALERT, contains='The portal has a problem') or
+                 find(app.root, Atspi.Role.LABEL, contains='The portal has a problem'),
+                 'the 500, said so')
+        assert text_of(find(app.root, Atspi.Role.TEXT, 'Reason for the visit')) == reason
+        assert button(app.root, 'Send Request').get_state_set().contains(Atspi.StateType.SENSITIVE)
+        assert requests_saying(portal, token, reason) == []
+
+        # A slow portal: a spinner and Stop Sending, and the window answers meanwhile
+        faulty.fault = 'slow'
+        press(app.root, 'Send Request')
+        wait_for(faulty.held.is_set, 'the request to reach the portal')
+        wait_for(lambda: showing(button(app.root, 'Stop Sending')), 'Stop Sending')
+        wait_for(lambda: any((n.get_name() or '') == 'Sending' and showing(n)
+                             for n in walk(app.root)), 'the spinner')
+        assert not button(app.root, 'Send Request').get_state_set().contains(
+            Atspi.StateType.SENSITIVE)
+        started = time.monotonic()
+        app.open_tab('Home')
+        wait_for(lambda: find(app.root, Atspi.Role.PAGE_TAB, 'Home').get_state_set().contains(
+            Atspi.StateType.SELECTED), 'Home, while the request waits', timeout=10)
+        app.open_tab('Appointments')
+        assert time.monotonic() - started < 10, 'the window answers slowly while it waits'
+
+        # Stop Sending (a cancel): the form is back as typed
+        press(app.root, 'Stop Sending')
+        wait_for(lambda: button(app.root, 'Send Request').get_state_set().contains(
+            Atspi.StateType.SENSITIVE) and not showing(button(app.root, 'Stop Sending')),
+            'Send Request again')
+        assert not any((n.get_name() or '') == 'Sending' and showing(n) for n in walk(app.root))
+        assert text_of(find(app.root, Atspi.Role.TEXT, 'Reason for the visit')) == reason
+
+        # The held request reaches the portal after all; sending again asks nothing twice
+        faulty.fault = None
+        faulty.release.set()
+        wait_for(lambda: len(requests_saying(portal, token, reason)) == 1,
+                 'the held request to arrive')
+        press(app.root, 'Send Request')
+        wait_for(lambda: text_of(find(app.root, Atspi.Role.TEXT, 'Reason for the visit')) == '',
+                 'the request sent')
+        assert len(requests_saying(portal, token, reason)) == 1
+    finally:
+        app.stop()
+        faulty.stop()
+
+
+@test
+def dental_times_in_the_clinics_zone():
+    token = token_of(portal)
+    reason = 'A cleaning, please ' + uuid.uuid4().hex[:8]
+    app = App(portal.url, portal.ca, zone='Asia/Tokyo')
+    try:
+        app.sign_in()
+        app.open_appointments()
+        type_into(app.root, 'Reason for the visit', reason)
+        press(app.root, 'Send Request')
+        wait_for(lambda: text_of(find(app.root, Atspi.Role.TEXT, 'Reason for the visit')) == '',
+                 'the request sent')
+    finally:
+        app.stop()
+
+    sent = requests_saying(portal, token, reason)
+    assert len(sent) == 1, sent
+    periods = sent[0]['requestedPeriod']
+    assert periods, sent[0]
+    for period in periods:
+        start = datetime.fromisoformat(period['start'])
+        end = datetime.fromisoformat(period['end'])
+        # Any time of day: from the clinic's 8 in the morning to its 5 in the afternoon
+        in_clinic = start.astimezone(CLINIC_ZONE), end.astimezone(CLINIC_ZONE)
+        assert (in_clinic[0].hour, in_clinic[0].minute) == (8, 0), period
+        assert (in_clinic[1].hour, in_clinic[1].minute) == (17, 0), period
+        assert in_clinic[0].date() == in_clinic[1].date(), period
+        # Written with the clinic's own offset, not Tokyo's
+        assert start.utcoffset() == in_clinic[0].utcoffset(), period
+        # A weekday at the clinic
+        assert in_clinic[0].weekday() < 5, period
+
+
+portal.stop()
+print('1..%d' % len(results))
+sys.exit(0 if all(ok for ok, _ in results) else 1)
