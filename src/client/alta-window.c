@@ -16,6 +16,7 @@
 #include "alta-application-private.h"
 #include "alta-bench.h"
 #include "alta-connect-page.h"
+#include "alta-format.h"
 #include "alta-home-page.h"
 #include "alta-idle-monitor.h"
 #include "alta-portal-error.h"
@@ -402,7 +403,7 @@ update_proxy_banner (AltaWindow *self)
 }
 
 /* How the record chooser reads a record: whose it is, to the person signed in, and how old
- * they are ("Mateo Reyes, your child, 6") */
+ * they are ("Mateo Reyes, your son, 6") */
 static char *
 describe_record (AltaSession *session,
                  guint        index)
@@ -411,6 +412,7 @@ describe_record (AltaSession *session,
   const char *name = alta_portal_account_get_record_name (account, index);
   const char *relationship = alta_portal_account_get_record_relationship (account, index);
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *text = NULL;
   GDate birth_date;
   GDate today;
   int age;
@@ -428,17 +430,10 @@ describe_record (AltaSession *session,
                   g_date_time_get_year (now));
   age = alta_rules_age_on (&birth_date, &today);
 
-  if (g_strcmp0 (relationship, "child") == 0)
-    /* Translators: in the record chooser, a child's record seen by a parent: the child's
-     * name and age in years */
-    return g_strdup_printf (g_dngettext (NULL, "%s, your child, %d", "%s, your child, %d", age),
-                            name, age);
-  if (g_strcmp0 (relationship, "dependent-adult") == 0)
-    /* Translators: in the record chooser, the record of an adult in the person's care: the
-     * adult's name and age in years */
-    return g_strdup_printf (g_dngettext (NULL, "%s, an adult in your care, %d",
-                                         "%s, an adult in your care, %d", age),
-                            name, age);
+  text = alta_format_proxy_record (name, relationship,
+                                   alta_portal_account_get_record_gender (account, index), age);
+  if (text != NULL)
+    return g_steal_pointer (&text);
   return g_strdup (name);
 }
 
