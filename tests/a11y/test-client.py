@@ -1005,10 +1005,10 @@ def the_password_is_announced_as_a_password():
 
 @test
 def the_record_chooser_says_whose_each_record_is():
-    # The demo clinic makes Mateo 6 years old, whatever the day
-    for language, own, child in (('en', 'Daniel Reyes, your own record', 'Mateo Reyes, your child, 6'),
+    # The demo clinic makes Mateo 6 years old, whatever the day; his record says he is a boy
+    for language, own, child in (('en', 'Daniel Reyes, your own record', 'Mateo Reyes, your son, 6'),
                                  ('es', 'Daniel Reyes, su propio expediente',
-                                  'Mateo Reyes, su hijo o hija, 6 años')):
+                                  'Mateo Reyes, su hijo, 6 años')):
         app = App(portal, language=language)
         try:
             sign_in(app, 'daniel', 'Harbor-Kite-1988', spanish=language == 'es')
