@@ -84,6 +84,18 @@ def wait_for(predicate, what, timeout=60, interval=0.1):
     raise AssertionError('timed out waiting for ' + what)
 
 
+def pump_until(predicate, what, timeout=20):
+    """wait_for(), dispatching AT-SPI events meanwhile: for listeners (Atspi.EventListener),
+    which hear only while the main context runs."""
+    context = GLib.MainContext.default()
+
+    def pumped():
+        while context.iteration(False):
+            pass
+        return predicate()
+    return wait_for(pumped, what, timeout, interval=0.05)
+
+
 def find_app(pid):
     """The app of process @pid on the accessibility bus, or None."""
     desktop = Atspi.get_desktop(0)

@@ -44,7 +44,7 @@ struct _AltaSignInPage
   GtkButton           *sign_in_button;
   GtkSpinner          *spinner;
   GtkLabel            *support_label;
-  AdwEntryRow         *username_row;
+  GtkEntry            *username_row;
 };
 
 G_DEFINE_FINAL_TYPE (AltaSignInPage, alta_sign_in_page, ADW_TYPE_BIN)
