@@ -830,7 +830,11 @@ alta_window_new (GtkApplication   *application,
                  const GError     *setup_error,
                  GSettings        *settings)
 {
-  AltaWindow *self = g_object_new (ALTA_TYPE_WINDOW, "application", application, NULL);
+  /* A window's role, said at construction: GTK 4.8 gave a second window of the app (one
+   * built for a new language) the role of a plain widget, read by a screen reader as a
+   * "filler" that is neither shown nor active */
+  AltaWindow *self = g_object_new (ALTA_TYPE_WINDOW, "application", application,
+                                   "accessible-role", GTK_ACCESSIBLE_ROLE_WINDOW, NULL);
 
   g_set_object (&self->settings, settings);
   alta_sign_in_page_set_settings (self->sign_in_page, settings, settings != NULL);

@@ -717,6 +717,16 @@ def language_chosen_on_the_sign_in_page():
         # The window is built again in Spanish
         wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains='Inicie sesión'),
                  'the sign-in page in Spanish')
+        # ... and it is a window to a screen reader: a frame, shown and active, alone (the
+        # English one gone), not the "filler" GTK 4.8 made of a second window
+        window = wait_for(lambda: (lambda shown: shown[0] if len(shown) == 1 else None)(
+            [w for w in (app.root.get_child_at_index(i) for i in range(app.root.get_child_count()))
+             if w is not None and w.get_state_set().contains(Atspi.StateType.VISIBLE)]),
+            'one window')
+        assert window.get_role() == Atspi.Role.FRAME, 'the window is a ' + window.get_role_name()
+        states = window.get_state_set()
+        assert states.contains(Atspi.StateType.SHOWING) and \
+            states.contains(Atspi.StateType.ACTIVE), 'the Spanish window is not shown and active'
         username = find(app.root, Atspi.Role.TEXT, 'Nombre de usuario')
         assert text_of(username) == 'grace', 'the username was lost: %r' % text_of(username)
         password = find(app.root, Atspi.Role.PASSWORD_TEXT, 'Contraseña')

@@ -261,7 +261,7 @@ def new_password_signs_in():
 
 
 def windows(root):
-    """The app's windows on screen (GTK 4.8 gives a window made later the role "filler")."""
+    """The app's windows on screen."""
     children = [root.get_child_at_index(i) for i in range(root.get_child_count())]
     return [w for w in children
             if w is not None and w.get_state_set().contains(Atspi.StateType.VISIBLE)]
@@ -315,6 +315,11 @@ def language_turns_spanish_at_once():
         # The English window is gone (a window's keyboard shortcuts, hidden, are frames too)
         wait_for(lambda: [w.get_name() for w in windows(app.root)] == ['MyAltaMed'],
                  'one window, the Spanish one', timeout=10)
+        # A window to a screen reader, shown and active (GTK 4.8 made a "filler" of it)
+        spanish = frame(app.root)
+        assert spanish.get_role() == Atspi.Role.FRAME, 'the window is a ' + spanish.get_role_name()
+        assert spanish.get_state_set().contains(Atspi.StateType.SHOWING) and \
+            spanish.get_state_set().contains(Atspi.StateType.ACTIVE), 'the window is not active'
         assert frame_size(app.root) == resized, (frame_size(app.root), resized)
         problems = spoken_problems(app.root)
         assert not problems, 'a screen reader would say: ' + '; '.join(problems)
