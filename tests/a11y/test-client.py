@@ -8,7 +8,6 @@
 # Copyright 2026 The MyAltaMed for Linux authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-import gettext
 import os
 import re
 import subprocess
@@ -16,35 +15,18 @@ import sys
 import time
 import urllib.error
 
-# The app runs with the test environment's G_DEBUG (fatal-warnings). This driver does not:
-# GLib reads G_DEBUG when gi is imported, and AT-SPI's client library warns harmlessly
-# ("AT-SPI: Error in GetItems") while the app registers.
-APP_G_DEBUG = os.environ.pop('G_DEBUG', None)
-
-import gi  # noqa: E402
+# altaatspi first: it keeps the test environment's G_DEBUG for the app, away from this
+# driver
+from altaatspi import APP_G_DEBUG, finish, log, start_accessibility_bus, test, tr  # noqa: E402
+from altaatspi import Portal as DemoPortal  # noqa: E402
+from altaatspi import all_text, find, find_app, press, spoken_problems, text_of, type_into  # noqa: E402
+from altaatspi import pump_until, wait_for, walk  # noqa: E402
+import gi  # noqa: E402,I100
 
 gi.require_version('Atspi', '2.0')
 from gi.repository import Atspi, GLib  # noqa: E402
 
-from altaatspi import Portal as DemoPortal  # noqa: E402
-from altaatspi import all_text, find, find_app, press, spoken_problems, text_of, type_into  # noqa: E402
-from altaatspi import pump_until, wait_for, walk  # noqa: E402
-
 APP, PORTALD = sys.argv[1], sys.argv[2]
-results = []
-
-# The app's own translations, so that a case runs in Spanish with the words the app uses
-SPANISH = gettext.translation('myaltamed', localedir=os.environ['MYALTAMED_LOCALEDIR'],
-                              languages=['es'])
-
-
-def tr(language, text):
-    """@text as the app says it in @language ('en' or 'es')."""
-    return SPANISH.gettext(text) if language == 'es' else text
-
-
-def log(message):
-    print('# ' + message, flush=True)
 
 
 def titles(portal, token, search):
@@ -111,27 +93,7 @@ def list_titles(root, name):
     return sorted(titles)
 
 
-def test(function):
-    name = function.__name__
-    # A11Y_ONLY=name[,name...] runs those cases, for working on them
-    if name not in os.environ.get('A11Y_ONLY', name).split(','):
-        return function
-    try:
-        function()
-        results.append((True, name))
-        print('ok %d %s' % (len(results), name), flush=True)
-    except Exception as error:  # noqa: BLE001 (a failed test reports any error)
-        import traceback
-        for line in traceback.format_exc().splitlines():
-            log(line)
-        results.append((False, name))
-        print('not ok %d %s: %s' % (len(results), name, error), flush=True)
-    return function
-
-
-# Start the accessibility bus and registry before the first app, so that it finds them up
-Atspi.get_desktop(0).get_child_count()
-time.sleep(1)
+start_accessibility_bus()
 
 # Teresa's record has two years of vital signs (the demo patients have none)
 VITALS_RECORD = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'data', 'vitals',
@@ -1478,5 +1440,4 @@ def the_focus_after_sign_out_is_on_the_first_empty_field():
 
 
 portal.stop()
-print('1..%d' % len(results))
-sys.exit(0 if all(ok for ok, _ in results) else 1)
+finish()

@@ -18,26 +18,19 @@ import sys
 import time
 import urllib.error
 
-# The app runs with the test environment's G_DEBUG (fatal-criticals); this driver does not
-# (see test-client.py).
-APP_G_DEBUG = os.environ.pop('G_DEBUG', None)
-
-import gi  # noqa: E402
+# altaatspi first: it keeps the test environment's G_DEBUG for the app, away from this
+# driver
+from altaatspi import APP_G_DEBUG, finish, start_accessibility_bus, test  # noqa: E402
+from altaatspi import Portal as DemoPortal  # noqa: E402
+from altaatspi import find, find_app, press, spoken_problems, text_of, type_into  # noqa: E402
+from altaatspi import wait_for, walk  # noqa: E402
+import gi  # noqa: E402,I100
 
 gi.require_version('Atspi', '2.0')
 from gi.repository import Atspi, GLib  # noqa: E402
 
-from altaatspi import Portal as DemoPortal  # noqa: E402
-from altaatspi import find, find_app, press, spoken_problems, text_of, type_into  # noqa: E402
-from altaatspi import wait_for, walk  # noqa: E402
-
 APP, PORTALD = sys.argv[1], sys.argv[2]
 KEYCODE_CONTROL_L = 37  # X11's keycode of the left Control key
-results = []
-
-
-def log(message):
-    print('# ' + message, flush=True)
 
 
 class App:
@@ -54,23 +47,6 @@ class App:
     def stop(self):
         self.process.terminate()
         self.process.wait()
-
-
-def test(function):
-    name = function.__name__
-    if os.environ.get('A11Y_ONLY', name) != name:
-        return function
-    try:
-        function()
-        results.append((True, name))
-        print('ok %d %s' % (len(results), name), flush=True)
-    except Exception as error:  # noqa: BLE001 (a failed test reports any error)
-        import traceback
-        for line in traceback.format_exc().splitlines():
-            log(line)
-        results.append((False, name))
-        print('not ok %d %s: %s' % (len(results), name, error), flush=True)
-    return function
 
 
 def sign_in(app, password, username='grace', greeting='Hello, Grace'):
@@ -133,9 +109,7 @@ def sign_in_api(password):
                                                'password': password})['access_token']
 
 
-# Start the accessibility bus and registry before the first app, so that it finds them up
-Atspi.get_desktop(0).get_child_count()
-time.sleep(1)
+start_accessibility_bus()
 
 portal = DemoPortal(PORTALD, prefix='alta-preferences-')
 password = 'Orchard-Lantern-42'
@@ -381,5 +355,4 @@ def a_proxy_record_shown_keeps_the_account_own():
 
 
 portal.stop()
-print('1..%d' % len(results))
-sys.exit(0 if all(ok for ok, _ in results) else 1)
+finish()
