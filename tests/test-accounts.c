@@ -82,12 +82,23 @@ test_sign_in_success (Fixture       *fixture,
                                                   "relationship"), ==, "self");
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (records, 1),
                                                   "relationship"), ==, "child");
+  /* Each record's gender, for "your son" */
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (records, 0),
+                                                  "gender"), ==, "male");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (records, 1),
+                                                  "gender"), ==, "male");
 
   alta_portal_client_set_access_token (fixture->client,
                                        json_object_get_string_member (body, "access_token"));
   me = alta_test_request (fixture->client, "GET", "/api/v1/me", NULL, ALTA_REQUEST_NONE);
   alta_assert_status (me, 200);
   g_assert_cmpstr (alta_test_response_string (me, "username"), ==, "daniel");
+  records = json_object_get_array_member (alta_test_response_object (me), "records");
+  g_assert_cmpint (json_array_get_length (records), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (records, 1),
+                                                  "name"), ==, "Mateo Reyes");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (records, 1),
+                                                  "gender"), ==, "male");
 }
 
 /* Signs @client in as @username; returns the answer's previous_sign_in_at (NULL when null)
@@ -269,23 +280,29 @@ static void
 test_sign_in_every_demo_patient (Fixture       *fixture,
                                  gconstpointer  user_data)
 {
-  const struct { const char *username, *password, *language; guint records; } accounts[] = {
-    { "grace", "Orchard-Lantern-42", "en", 1 },
-    { "sofia", "Girasol-Montana-7", "es", 1 },
-    { "daniel", "Harbor-Kite-1988", "en", 2 },
+  const struct {
+    const char *username, *password, *language;
+    guint records;
+    const char *gender;   /* of the account's own record */
+  } accounts[] = {
+    { "grace", "Orchard-Lantern-42", "en", 1, "female" },
+    { "sofia", "Girasol-Montana-7", "es", 1, "female" },
+    { "daniel", "Harbor-Kite-1988", "en", 2, "male" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (accounts); i++)
     {
       g_autoptr (AltaPortalResponse) response = sign_in (fixture->client, accounts[i].username,
                                                          accounts[i].password);
-      JsonObject *account;
+      JsonObject *account, *own;
 
       alta_assert_status (response, 201);
       account = json_object_get_object_member (alta_test_response_object (response), "account");
       g_assert_cmpstr (json_object_get_string_member (account, "language"), ==, accounts[i].language);
       g_assert_cmpuint (json_array_get_length (json_object_get_array_member (account, "records")), ==,
                         accounts[i].records);
+      own = json_array_get_object_element (json_object_get_array_member (account, "records"), 0);
+      g_assert_cmpstr (json_object_get_string_member (own, "gender"), ==, accounts[i].gender);
     }
 }
 

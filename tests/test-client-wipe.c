@@ -205,6 +205,11 @@ find_widget (GtkWidget *root,
       if (GTK_IS_BUTTON (root) &&
           g_strcmp0 (gtk_widget_get_tooltip_text (root), title) == 0)
         return root;
+      /* The sign-in page's fields: an entry under its title label */
+      if (GTK_IS_EDITABLE (root) && GTK_IS_LABEL (gtk_widget_get_prev_sibling (root)) &&
+          g_strcmp0 (gtk_label_get_text (GTK_LABEL (gtk_widget_get_prev_sibling (root))),
+                     title) == 0)
+        return root;
     }
 
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
@@ -490,7 +495,7 @@ sign_in (GtkWidget *window)
 
   iterate_until (is_on_sign_in, window, "the sign-in page");
   sign_in_page = find_widget (window, ALTA_TYPE_SIGN_IN_PAGE, NULL);
-  type_into (window, ADW_TYPE_ENTRY_ROW, "Username", "grace");
+  type_into (window, GTK_TYPE_ENTRY, "Username", "grace");
   gtk_editable_set_text (GTK_EDITABLE (find_widget (window, GTK_TYPE_PASSWORD_ENTRY, NULL)),
                          "Orchard-Lantern-42");
   g_assert_true (gtk_widget_activate_action (sign_in_page, "sign-in.submit", NULL));
@@ -732,7 +737,7 @@ test_sign_out_wipes_everything (void)
   focus = gtk_root_get_focus (GTK_ROOT (window));
   g_test_message ("Focus after sign-out: %s", focus != NULL ? G_OBJECT_TYPE_NAME (focus) : "none");
   g_assert_nonnull (focus);
-  g_assert_true (gtk_widget_is_ancestor (focus, find_widget (window, ADW_TYPE_ENTRY_ROW, "Username")));
+  g_assert_true (gtk_widget_is_ancestor (focus, find_widget (window, GTK_TYPE_ENTRY, "Username")));
 
   assert_nothing_left (session, secrets, before);
   clipboard_text = read_clipboard (clipboard);
@@ -839,7 +844,7 @@ test_vital_signs_follow_the_record (void)
   guint philip = GTK_INVALID_LIST_POSITION;
 
   iterate_until (is_on_sign_in, window, "the sign-in page");
-  type_into (window, ADW_TYPE_ENTRY_ROW, "Username", "daniel");
+  type_into (window, GTK_TYPE_ENTRY, "Username", "daniel");
   gtk_editable_set_text (GTK_EDITABLE (find_widget (window, GTK_TYPE_PASSWORD_ENTRY, NULL)),
                          "Harbor-Kite-1988");
   g_assert_true (gtk_widget_activate_action (find_widget (window, ALTA_TYPE_SIGN_IN_PAGE, NULL),
@@ -901,7 +906,7 @@ test_take_over_keeps_size_and_input (void)
 
   iterate_until (is_on_sign_in, old, "the sign-in page");
   gtk_window_set_default_size (GTK_WINDOW (old), 900, 640);
-  type_into (old, ADW_TYPE_ENTRY_ROW, "Username", "grace");
+  type_into (old, GTK_TYPE_ENTRY, "Username", "grace");
   gtk_editable_set_text (GTK_EDITABLE (find_widget (old, GTK_TYPE_PASSWORD_ENTRY, NULL)),
                          "Orchard-Lantern-42");
 
@@ -916,7 +921,7 @@ test_take_over_keeps_size_and_input (void)
   g_assert_cmpint (height, ==, 640);
   iterate_until (holds_two_references, window, "the window's first request to end");
   g_assert_true (is_on_sign_in (window));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_widget (window, ADW_TYPE_ENTRY_ROW,
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_widget (window, GTK_TYPE_ENTRY,
                                                                      "Username"))), ==, "grace");
   password = find_widget (window, GTK_TYPE_PASSWORD_ENTRY, NULL);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (password)), ==, "Orchard-Lantern-42");

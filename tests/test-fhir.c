@@ -1017,6 +1017,35 @@ test_profile_updates_patient (Fixture       *fixture,
   }
 }
 
+/* An imported Patient's gender reaches the account's records (for "your son") */
+static void
+test_import_gender (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  const struct { const char *name, *gender; } patients[] = {
+    { "carolyne", "female" },
+    { "francisco", "male" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (patients); i++)
+    {
+      g_autoptr (JsonObject) account = alta_test_server_demo_account (fixture->server,
+                                                                      patients[i].name);
+      g_autoptr (AltaPortalClient) client = alta_test_server_new_client (fixture->server);
+      g_autoptr (AltaPortalResponse) me = NULL;
+      JsonArray *records;
+
+      alta_test_sign_in (client, json_object_get_string_member (account, "username"),
+                         json_object_get_string_member (account, "password"));
+      me = alta_test_request (client, "GET", "/api/v1/me", NULL, ALTA_REQUEST_NONE);
+      alta_assert_status (me, 200);
+      records = json_object_get_array_member (alta_test_response_object (me), "records");
+      g_assert_cmpuint (json_array_get_length (records), ==, 1);
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (records, 0),
+                                                      "gender"), ==, patients[i].gender);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1031,6 +1060,7 @@ main (int    argc,
   ADD ("/fhir/paging", test_paging);
   ADD ("/fhir/date-prefixes", test_date_prefixes);
   ADD ("/fhir/import-counts", test_import_counts);
+  ADD ("/fhir/import-gender", test_import_gender);
   ADD ("/fhir/access-matrix", test_access_matrix);
   ADD ("/fhir/proxy-birthday", test_proxy_birthday);
   ADD ("/fhir/teens-see-nothing", test_teens_see_nothing);

@@ -1,4 +1,4 @@
-/* test-format.c: trends and vital signs in words, in English and in Spanish
+/* test-format.c: trends, vital signs and proxy records in words, in English and in Spanish
  *
  * Copyright 2026 The MyAltaMed for Linux authors
  *
@@ -178,6 +178,45 @@ test_time_of_day (void)
   use_language ("en");
 }
 
+/* The record chooser's proxy records: by relationship and gender, neutral without one */
+static void
+test_proxy_records (void)
+{
+  const struct {
+    const char *relationship, *gender;
+    int age;
+    const char *en, *es;
+  } cases[] = {
+    { "child", "male", 6, "Mateo Reyes, your son, 6", "Mateo Reyes, su hijo, 6 años" },
+    { "child", "female", 1, "Mateo Reyes, your daughter, 1", "Mateo Reyes, su hija, 1 año" },
+    { "child", "unknown", 6, "Mateo Reyes, your child, 6", "Mateo Reyes, su hijo o hija, 6 años" },
+    { "child", "other", 6, "Mateo Reyes, your child, 6", "Mateo Reyes, su hijo o hija, 6 años" },
+    { "child", NULL, 6, "Mateo Reyes, your child, 6", "Mateo Reyes, su hijo o hija, 6 años" },
+    { "dependent-adult", "male", 80, "Mateo Reyes, an adult in your care, 80",
+      "Mateo Reyes, adulto a su cargo, 80 años" },
+    { "dependent-adult", "female", 80, "Mateo Reyes, an adult in your care, 80",
+      "Mateo Reyes, adulta a su cargo, 80 años" },
+    { "dependent-adult", NULL, 80, "Mateo Reyes, an adult in your care, 80",
+      "Mateo Reyes, persona adulta a su cargo, 80 años" },
+    { "self", "male", 37, NULL, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *en = NULL, *es = NULL;
+
+      use_language ("en");
+      en = alta_format_proxy_record ("Mateo Reyes", cases[i].relationship, cases[i].gender,
+                                     cases[i].age);
+      use_language ("es");
+      es = alta_format_proxy_record ("Mateo Reyes", cases[i].relationship, cases[i].gender,
+                                     cases[i].age);
+      g_assert_cmpstr (en, ==, cases[i].en);
+      g_assert_cmpstr (es, ==, cases[i].es);
+    }
+  use_language ("en");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -195,6 +234,7 @@ main (int    argc,
   g_test_add_func ("/format/trend-summary", test_trend_summary);
   g_test_add_func ("/format/vital-values", test_vital_values);
   g_test_add_func ("/format/time-of-day", test_time_of_day);
+  g_test_add_func ("/format/proxy-records", test_proxy_records);
 
   return g_test_run ();
 }

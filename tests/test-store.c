@@ -1,4 +1,5 @@
 /* test-store.c: the store's statement helpers (binds, one row, all rows, built SQL, errors)
+ * and its migrations
  *
  * Copyright 2026 The MyAltaMed for Linux authors
  *
@@ -8,6 +9,8 @@
 #include "config.h"
 
 #include <string.h>
+
+#include <glib/gstdio.h>
 
 #include "alta-store-private.h"
 
@@ -418,6 +421,117 @@ test_search_patients (Fixture       *fixture,
     }
 }
 
+/* A database as the build before patients' gender left it (schema 4): its patients and
+ * their FHIR Patients. Opened by this build, each patient takes the gender its FHIR Patient
+ * holds, when that is one of FHIR's codes. */
+static void
+test_migrate_patient_gender (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("test-store-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autoptr (AltaStore) old = NULL;
+  g_autoptr (AltaStore) store = NULL;
+  struct {
+    const char *id;
+    const char *fhir_gender;  /* Patient.gender as stored; "": no member; NULL: no Patient */
+    const char *gender;       /* after the migration */
+  } patients[] = {
+    { "p-mateo", "male", "male" },
+    { "p-ana", "female", "female" },
+    { "p-alex", "other", "other" },
+    { "p-odd", "M", NULL },
+    { "p-none", "", NULL },
+    { "p-nofhir", NULL, NULL },
+  };
+  gint64 version = 0;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "portal.db", NULL);
+
+  old = alta_store_open_at_schema (path, 4, &error);
+  g_assert_no_error (error);
+  alta_store_query_each (old, "PRAGMA user_version", NULL, alta_store_copy_int64, &version,
+                         &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (version, ==, 4);
+
+  for (guint i = 0; i < G_N_ELEMENTS (patients); i++)
+    {
+      /* Schema 4's columns, written as that build wrote them */
+      alta_store_exec (old,
+                       "INSERT INTO patients (id, given_name, family_name, birth_date, language) "
+                       "VALUES (?1, 'Given', 'Family', '2020-10-16', 'en')",
+                       ALTA_BINDS (ALTA_BIND_TEXT (patients[i].id)), &error);
+      g_assert_no_error (error);
+      if (patients[i].fhir_gender != NULL)
+        {
+          g_autofree char *json = NULL;
+
+          if (patients[i].fhir_gender[0] != '\0')
+            json = g_strdup_printf ("{\"resourceType\":\"Patient\",\"id\":\"%s\","
+                                    "\"gender\":\"%s\"}",
+                                    patients[i].id, patients[i].fhir_gender);
+          else
+            json = g_strdup_printf ("{\"resourceType\":\"Patient\",\"id\":\"%s\"}",
+                                    patients[i].id);
+          alta_store_exec (old,
+                           "INSERT INTO fhir_resources (type, id, version, last_updated,"
+                           " patient_id, content_hash, json) "
+                           "VALUES ('Patient', ?1, 1, 0, ?1, 'hash', ?2)",
+                           ALTA_BINDS (ALTA_BIND_TEXT (patients[i].id),
+                                       ALTA_BIND_TEXT (json)),
+                           &error);
+          g_assert_no_error (error);
+        }
+    }
+  alta_store_close (old);
+
+  store = alta_store_open (path, &error);
+  g_assert_no_error (error);
+  alta_store_query_each (store, "PRAGMA user_version", NULL, alta_store_copy_int64, &version,
+                         &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (version, ==, alta_store_get_schema_version ());
+  g_assert_cmpint (version, >=, 5);
+
+  for (guint i = 0; i < G_N_ELEMENTS (patients); i++)
+    {
+      g_autoptr (AltaPatient) patient = alta_store_get_patient (store, patients[i].id, &error);
+
+      g_assert_no_error (error);
+      g_test_message ("%s", patients[i].id);
+      g_assert_cmpstr (patient->gender, ==, patients[i].gender);
+      g_assert_cmpstr (patient->birth_date, ==, "2020-10-16");
+    }
+
+  /* The new column takes FHIR's codes only */
+  {
+    AltaPatient bad = { .id = (char *)"p-bad", .given_name = (char *)"A",
+                        .family_name = (char *)"B", .birth_date = (char *)"2000-01-01",
+                        .gender = (char *)"M" };
+    AltaPatient good = bad;
+
+    g_assert_false (alta_store_insert_patient (store, &bad, &error));
+    g_assert_error (error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_CONSTRAINT);
+    g_clear_error (&error);
+
+    good.gender = (char *)"female";
+    g_assert_true (alta_store_insert_patient (store, &good, &error));
+    g_assert_no_error (error);
+  }
+
+  alta_store_close (store);
+  for (const char *suffix = ""; suffix != NULL;
+       suffix = g_str_equal (suffix, "") ? "-wal" : g_str_equal (suffix, "-wal") ? "-shm" : NULL)
+    {
+      g_autofree char *file = g_strconcat (path, suffix, NULL);
+
+      g_remove (file);
+    }
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -438,6 +552,7 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/store/helpers/errors", Fixture, NULL, fixture_set_up, test_errors,
               fixture_tear_down);
+  g_test_add_func ("/store/migrations/patient-gender", test_migrate_patient_gender);
 
   return g_test_run ();
 }

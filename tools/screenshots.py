@@ -197,7 +197,7 @@ class Screens:
             app.stop()
 
     def proxy(self):
-        """daniel, viewing the record of his son Mateo through the record switcher."""
+        """daniel, choosing the record of his son Mateo ("your son, 6"), then viewing it."""
         app = App(self.portal, self.language)
         try:
             self.sign_in(app, 'daniel', 'Harbor-Kite-1988')
@@ -208,6 +208,7 @@ class Screens:
                                             n.get_n_actions() > 0), None), 'the switcher button')
             assert opener.do_action(0)
             time.sleep(0.5)
+            self.shoot('record-chooser')
             for key in (0xff54, 0xff0d):  # Down, Return: the second record, Mateo's
                 Atspi.generate_keyboard_event(key, None, Atspi.KeySynthType.SYM)
                 time.sleep(0.3)

@@ -612,21 +612,59 @@ on_toast_dismissed_cb (AdwToastOverlay *overlay)
 
 /**
  * alta_a11y_add_toast:
- * @overlay: where the toast shows
+ * @widget: (type GtkWidget): where the toast shows: an #AdwToastOverlay, or a widget inside
+ *   one (a page)
  * @toast: (transfer full): the toast
  *
- * adw_toast_overlay_add_toast(), then names the toast's parts for a screen reader, and the
- * next toast's when this one goes.
+ * adw_toast_overlay_add_toast() on @widget's overlay, then names the toast's parts for a
+ * screen reader, and the next toast's when this one goes. Outside any overlay (a page not
+ * in a window), the toast is dropped.
  */
 void
-alta_a11y_add_toast (AdwToastOverlay *overlay,
-                     AdwToast        *toast)
+alta_a11y_add_toast (gpointer  widget,
+                     AdwToast *toast)
 {
-  g_return_if_fail (ADW_IS_TOAST_OVERLAY (overlay));
+  GtkWidget *overlay;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
   g_return_if_fail (ADW_IS_TOAST (toast));
+
+  overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+  if (overlay == NULL)
+    {
+      g_object_unref (toast);
+      return;
+    }
 
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed_cb), overlay,
                            G_CONNECT_SWAPPED);
-  adw_toast_overlay_add_toast (overlay, toast);
-  name_toasts (GTK_WIDGET (overlay));
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  name_toasts (overlay);
+}
+
+/**
+ * alta_a11y_set_list_placeholder:
+ * @list: a list
+ * @text: what the list says when it is empty ("No upcoming appointments")
+ *
+ * Gives @list a placeholder: @text, dimmed, wrapped, with the margins of a row. A screen
+ * reader reads it as the list's text.
+ */
+void
+alta_a11y_set_list_placeholder (GtkListBox *list,
+                                const char *text)
+{
+  GtkWidget *label;
+
+  g_return_if_fail (GTK_IS_LIST_BOX (list));
+  g_return_if_fail (text != NULL);
+
+  label = gtk_label_new (text);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_set_margin_top (label, 12);
+  gtk_widget_set_margin_bottom (label, 12);
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_end (label, 12);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_list_box_set_placeholder (list, label);
 }

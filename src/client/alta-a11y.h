@@ -22,7 +22,9 @@ void alta_a11y_tidy           (GtkWidget   *widget,
 void alta_a11y_tidy_window    (GtkWindow   *window,
                                const char  *title);
 void alta_a11y_one_tab_stop_per_list (GtkWidget *widget);
-void alta_a11y_add_toast      (AdwToastOverlay *overlay,
-                               AdwToast        *toast);
+void alta_a11y_add_toast      (gpointer     widget,
+                               AdwToast    *toast);
+void alta_a11y_set_list_placeholder (GtkListBox *list,
+                                     const char *text);
 
 G_END_DECLS

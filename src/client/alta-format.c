@@ -453,3 +453,93 @@ alta_format_language (void)
 
   return g_str_equal (code, "es") ? "es" : "en";
 }
+
+/* ngettext with a context, as gettext.h's npgettext: the catalog's key is the context, \004,
+ * then the message. Literals only. xgettext reads it as alta_npgettext:1c,2,3. */
+#define alta_npgettext(context, singular, plural, n) \
+  npgettext_key (context "\004" singular, singular, plural, n)
+
+static const char *npgettext_key (const char *key,
+                                  const char *singular,
+                                  const char *plural,
+                                  gulong      n) G_GNUC_FORMAT (2);
+
+static const char *
+npgettext_key (const char *key,
+               const char *singular,
+               const char *plural,
+               gulong      n)
+{
+  const char *translated = g_dngettext (NULL, key, plural, n);
+
+  return translated == key ? singular : translated;
+}
+
+/**
+ * alta_format_proxy_record:
+ * @name: the patient's name
+ * @relationship: the record's relationship to the person signed in: "child" or
+ *   "dependent-adult"
+ * @gender: (nullable): the patient's gender as FHIR says it ("male", "female", "other",
+ *   "unknown"), %NULL when the record does not say
+ * @age: the patient's age in years
+ *
+ * How the record chooser reads a record seen by proxy: whose it is to the person signed in,
+ * and how old they are ("Mateo Reyes, your son, 6"). Without a male or female gender, the
+ * words are neutral ("your child").
+ *
+ * Returns: (transfer full) (nullable): the text, or %NULL for another relationship
+ */
+char *
+alta_format_proxy_record (const char *name,
+                          const char *relationship,
+                          const char *gender,
+                          int         age)
+{
+  gboolean male = g_strcmp0 (gender, "male") == 0;
+  gboolean female = g_strcmp0 (gender, "female") == 0;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (g_strcmp0 (relationship, "child") == 0)
+    {
+      if (male)
+        /* Translators: in the record chooser, a boy's record seen by a parent: his name and
+         * age in years */
+        return g_strdup_printf (g_dngettext (NULL, "%s, your son, %d", "%s, your son, %d", age),
+                                name, age);
+      if (female)
+        /* Translators: in the record chooser, a girl's record seen by a parent: her name
+         * and age in years */
+        return g_strdup_printf (g_dngettext (NULL, "%s, your daughter, %d",
+                                             "%s, your daughter, %d", age),
+                                name, age);
+      /* Translators: in the record chooser, a child's record seen by a parent when the
+       * record gives no gender: the child's name and age in years */
+      return g_strdup_printf (g_dngettext (NULL, "%s, your child, %d", "%s, your child, %d", age),
+                              name, age);
+    }
+
+  if (g_strcmp0 (relationship, "dependent-adult") == 0)
+    {
+      if (male)
+        /* Translators: in the record chooser, the record of a man in the person's care: his
+         * name and age in years. English needs no gender here; Spanish does */
+        return g_strdup_printf (alta_npgettext ("male", "%s, an adult in your care, %d",
+                                                "%s, an adult in your care, %d", age),
+                                name, age);
+      if (female)
+        /* Translators: in the record chooser, the record of a woman in the person's care:
+         * her name and age in years. English needs no gender here; Spanish does */
+        return g_strdup_printf (alta_npgettext ("female", "%s, an adult in your care, %d",
+                                                "%s, an adult in your care, %d", age),
+                                name, age);
+      /* Translators: in the record chooser, the record of an adult in the person's care
+       * when the record gives no gender: the adult's name and age in years */
+      return g_strdup_printf (g_dngettext (NULL, "%s, an adult in your care, %d",
+                                           "%s, an adult in your care, %d", age),
+                              name, age);
+    }
+
+  return NULL;
+}

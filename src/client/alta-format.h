@@ -28,5 +28,9 @@ char *alta_format_vital_kind        (AltaVitalSign *vital);
 char *alta_format_vital_unit        (AltaVitalSign *vital);
 char *alta_format_vital_value       (AltaVitalSign *vital);
 const char *alta_format_language    (void);
+char *alta_format_proxy_record      (const char    *name,
+                                     const char    *relationship,
+                                     const char    *gender,
+                                     int            age);
 
 G_END_DECLS

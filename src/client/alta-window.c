@@ -16,6 +16,7 @@
 #include "alta-application-private.h"
 #include "alta-bench.h"
 #include "alta-connect-page.h"
+#include "alta-format.h"
 #include "alta-home-page.h"
 #include "alta-idle-monitor.h"
 #include "alta-portal-error.h"
@@ -407,7 +408,7 @@ update_proxy_banner (AltaWindow *self)
 }
 
 /* How the record chooser reads a record: whose it is, to the person signed in, and how old
- * they are ("Mateo Reyes, your child, 6") */
+ * they are ("Mateo Reyes, your son, 6") */
 static char *
 describe_record (AltaSession *session,
                  guint        index)
@@ -416,6 +417,7 @@ describe_record (AltaSession *session,
   const char *name = alta_portal_account_get_record_name (account, index);
   const char *relationship = alta_portal_account_get_record_relationship (account, index);
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *text = NULL;
   GDate birth_date;
   GDate today;
   int age;
@@ -433,17 +435,10 @@ describe_record (AltaSession *session,
                   g_date_time_get_year (now));
   age = alta_rules_age_on (&birth_date, &today);
 
-  if (g_strcmp0 (relationship, "child") == 0)
-    /* Translators: in the record chooser, a child's record seen by a parent: the child's
-     * name and age in years */
-    return g_strdup_printf (g_dngettext (NULL, "%s, your child, %d", "%s, your child, %d", age),
-                            name, age);
-  if (g_strcmp0 (relationship, "dependent-adult") == 0)
-    /* Translators: in the record chooser, the record of an adult in the person's care: the
-     * adult's name and age in years */
-    return g_strdup_printf (g_dngettext (NULL, "%s, an adult in your care, %d",
-                                         "%s, an adult in your care, %d", age),
-                            name, age);
+  text = alta_format_proxy_record (name, relationship,
+                                   alta_portal_account_get_record_gender (account, index), age);
+  if (text != NULL)
+    return g_steal_pointer (&text);
   return g_strdup (name);
 }
 
@@ -867,7 +862,11 @@ alta_window_new (GtkApplication   *application,
                  const GError     *setup_error,
                  GSettings        *settings)
 {
-  AltaWindow *self = g_object_new (ALTA_TYPE_WINDOW, "application", application, NULL);
+  /* A window's role, said at construction: GTK 4.8 gave a second window of the app (one
+   * built for a new language) the role of a plain widget, read by a screen reader as a
+   * "filler" that is neither shown nor active */
+  AltaWindow *self = g_object_new (ALTA_TYPE_WINDOW, "application", application,
+                                   "accessible-role", GTK_ACCESSIBLE_ROLE_WINDOW, NULL);
 
   g_set_object (&self->settings, settings);
   alta_sign_in_page_set_settings (self->sign_in_page, settings, settings != NULL);

@@ -23,6 +23,7 @@ typedef struct
   char *name;
   char *relationship;
   char *birth_date;
+  char *gender;
 } Record;
 
 struct _AltaPortalAccount
@@ -65,6 +66,7 @@ record_clear (gpointer data)
   g_clear_pointer (&record->name, g_free);
   g_clear_pointer (&record->relationship, g_free);
   g_clear_pointer (&record->birth_date, g_free);
+  g_clear_pointer (&record->gender, g_free);
 }
 
 static void
@@ -233,6 +235,7 @@ alta_portal_account_new_from_json (JsonObject  *account,
       record.name = g_strdup (name != NULL ? name : id);
       record.relationship = g_strdup (alta_json_get_string (object, "relationship"));
       record.birth_date = g_strdup (alta_json_get_string (object, "birth_date"));
+      record.gender = g_strdup (alta_json_get_string (object, "gender"));
       if (g_strcmp0 (record.relationship, "self") == 0)
         g_array_prepend_val (self->records, record);
       else
@@ -389,6 +392,23 @@ alta_portal_account_get_record_birth_date (AltaPortalAccount *self,
   g_return_val_if_fail (index < self->records->len, NULL);
 
   return g_array_index (self->records, Record, index).birth_date;
+}
+
+/**
+ * alta_portal_account_get_record_gender:
+ * @index: a record's position
+ *
+ * Returns: (nullable): the gender of the patient of the record at @index, as FHIR says it
+ *   ("male", "female", "other" or "unknown"), or %NULL when the record does not say
+ */
+const char *
+alta_portal_account_get_record_gender (AltaPortalAccount *self,
+                                       guint              index)
+{
+  g_return_val_if_fail (ALTA_IS_PORTAL_ACCOUNT (self), NULL);
+  g_return_val_if_fail (index < self->records->len, NULL);
+
+  return g_array_index (self->records, Record, index).gender;
 }
 
 /**

@@ -39,5 +39,7 @@ const char  *alta_portal_account_get_record_relationship (AltaPortalAccount *sel
                                                    guint        index);
 const char  *alta_portal_account_get_record_birth_date   (AltaPortalAccount *self,
                                                    guint        index);
+const char  *alta_portal_account_get_record_gender       (AltaPortalAccount *self,
+                                                          guint              index);
 
 G_END_DECLS

@@ -1,24 +1,89 @@
 # altaatspi.py: a demo portal to point the app at, and finding and driving the app through
-# accessibility (AT-SPI), as a screen reader does. Shared by tests/a11y/test-client.py,
-# tools/screenshots.py and tests/bench/bench-client.py.
+# accessibility (AT-SPI), as a screen reader does; and the harness of the tests/a11y/test-*.py
+# drivers (TAP cases, the app's words in Spanish). Shared by them, tools/screenshots.py and
+# tests/bench/bench-client.py.
 #
 # Copyright 2026 The MyAltaMed for Linux authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import gettext
 import json
 import os
 import re
 import shutil
 import ssl
 import subprocess
+import sys
 import tempfile
 import time
+import traceback
 import urllib.request
 
-import gi
+# The app runs with the test environment's G_DEBUG (fatal-warnings). A driver does not:
+# GLib reads G_DEBUG when gi is first imported, and AT-SPI's client library warns harmlessly
+# ("AT-SPI: Error in GetItems") while the app registers. So a driver imports this module
+# before gi, and gives APP_G_DEBUG back to the app it starts.
+APP_G_DEBUG = os.environ.pop('G_DEBUG', None)
+
+import gi  # noqa: E402
 
 gi.require_version('Atspi', '2.0')
 from gi.repository import Atspi, GLib  # noqa: E402
+
+
+# A driver's harness: tr(), log(), the @test runner, and the TAP plan at the end
+
+_spanish = None
+
+
+def tr(language, text):
+    """@text as the app says it in @language ('en' or 'es'), from the app's own catalog (the
+    build's, $MYALTAMED_LOCALEDIR)."""
+    global _spanish
+    if language != 'es':
+        return text
+    if _spanish is None:
+        _spanish = gettext.translation('myaltamed', localedir=os.environ['MYALTAMED_LOCALEDIR'],
+                                       languages=['es'])
+    return _spanish.gettext(text)
+
+
+def log(message):
+    print('# ' + message, flush=True)
+
+
+results = []
+
+
+def test(function):
+    """Runs @function as one TAP case, now. A11Y_ONLY=name[,name...] runs those cases only,
+    for working on them."""
+    name = function.__name__
+    if name not in os.environ.get('A11Y_ONLY', name).split(','):
+        return function
+    try:
+        function()
+        results.append((True, name))
+        print('ok %d %s' % (len(results), name), flush=True)
+    except Exception as error:  # noqa: BLE001 (a failed test reports any error)
+        for line in traceback.format_exc().splitlines():
+            log(line)
+        results.append((False, name))
+        print('not ok %d %s: %s' % (len(results), name, error), flush=True)
+    return function
+
+
+def start_accessibility_bus():
+    """Starts the accessibility bus and registry before the first app, so that it finds them
+    up."""
+    Atspi.get_desktop(0).get_child_count()
+    time.sleep(1)
+
+
+def finish():
+    """The TAP plan, and the exit status: 0 when every case passed."""
+    print('1..%d' % len(results))
+    sys.exit(0 if all(ok for ok, _ in results) else 1)
 
 
 class Portal:
@@ -82,6 +147,18 @@ def wait_for(predicate, what, timeout=60, interval=0.1):
             return value
         time.sleep(interval)
     raise AssertionError('timed out waiting for ' + what)
+
+
+def pump_until(predicate, what, timeout=20):
+    """wait_for(), dispatching AT-SPI events meanwhile: for listeners (Atspi.EventListener),
+    which hear only while the main context runs."""
+    context = GLib.MainContext.default()
+
+    def pumped():
+        while context.iteration(False):
+            pass
+        return predicate()
+    return wait_for(pumped, what, timeout, interval=0.05)
 
 
 def find_app(pid):

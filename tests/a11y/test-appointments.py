@@ -10,7 +10,6 @@
 # Copyright 2026 The MyAltaMed for Linux authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-import gettext
 import os
 import re
 import subprocess
@@ -20,31 +19,18 @@ import urllib.parse
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-# The app runs with the test environment's G_DEBUG (fatal-criticals); this driver does not
-APP_G_DEBUG = os.environ.pop('G_DEBUG', None)
-
-import gi  # noqa: E402
+# altaatspi first: it keeps the test environment's G_DEBUG for the app, away from this
+# driver
+from altaatspi import APP_G_DEBUG, finish, log, start_accessibility_bus, test, tr  # noqa: E402
+from altaatspi import Portal as DemoPortal  # noqa: E402
+from altaatspi import all_text, find, find_app, press, spoken_problems, text_of, type_into  # noqa: E402
+from altaatspi import wait_for, walk  # noqa: E402
+import gi  # noqa: E402,I100
 
 gi.require_version('Atspi', '2.0')
 from gi.repository import Atspi, GLib  # noqa: E402
 
-from altaatspi import Portal as DemoPortal  # noqa: E402
-from altaatspi import all_text, find, find_app, press, spoken_problems, text_of, type_into  # noqa: E402
-from altaatspi import wait_for, walk  # noqa: E402
-
 APP, PORTALD = sys.argv[1], sys.argv[2]
-results = []
-SPANISH = gettext.translation('myaltamed', localedir=os.environ['MYALTAMED_LOCALEDIR'],
-                              languages=['es'])
-
-
-def tr(language, text):
-    """@text as the app says it in @language ('en' or 'es')."""
-    return SPANISH.gettext(text) if language == 'es' else text
-
-
-def log(message):
-    print('# ' + message, flush=True)
 
 
 class App:
@@ -109,23 +95,6 @@ class App:
         self.process.wait()
 
 
-def test(function):
-    name = function.__name__
-    if os.environ.get('A11Y_ONLY', name) != name:
-        return function
-    try:
-        function()
-        results.append((True, name))
-        print('ok %d %s' % (len(results), name), flush=True)
-    except Exception as error:  # noqa: BLE001 (a failed test reports any error)
-        import traceback
-        for line in traceback.format_exc().splitlines():
-            log(line)
-        results.append((False, name))
-        print('not ok %d %s: %s' % (len(results), name, error), flush=True)
-    return function
-
-
 def token_of(username, password):
     return portal.request('/api/v1/sessions', {'username': username,
                                                'password': password})['access_token']
@@ -137,8 +106,7 @@ def appointments(token, patient, status):
     return [entry['resource'] for entry in bundle.get('entry', [])]
 
 
-Atspi.get_desktop(0).get_child_count()
-time.sleep(1)
+start_accessibility_bus()
 portal = DemoPortal(PORTALD, prefix='alta-appointments-')
 TIME_BUTTON = re.compile(r'^\d{1,2}:\d\d\s?(AM|PM|a\. m\.|p\. m\.)')
 
@@ -377,5 +345,4 @@ def a_proxy_record_shows_its_own_appointments():
 
 
 portal.stop()
-print('1..%d' % len(results))
-sys.exit(0 if all(ok for ok, _ in results) else 1)
+finish()

@@ -8,59 +8,27 @@
 # Copyright 2026 The MyAltaMed for Linux authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-import gettext
 import os
 import subprocess
 import sys
 import time
 import urllib.parse
 
-# The app runs with the test environment's G_DEBUG (fatal-criticals); this driver does not
-# (see test-client.py)
-APP_G_DEBUG = os.environ.pop('G_DEBUG', None)
-
-import gi  # noqa: E402
+# altaatspi first: it keeps the test environment's G_DEBUG for the app, away from this
+# driver
+from altaatspi import APP_G_DEBUG, finish, log, start_accessibility_bus, test, tr  # noqa: E402
+from altaatspi import Portal as DemoPortal  # noqa: E402
+from altaatspi import find, find_app, press, spoken_problems, text_of, type_into  # noqa: E402
+from altaatspi import wait_for, walk  # noqa: E402
+import gi  # noqa: E402,I100
 
 gi.require_version('Atspi', '2.0')
 from gi.repository import Atspi, GLib  # noqa: E402
 
-from altaatspi import Portal as DemoPortal  # noqa: E402
-from altaatspi import find, find_app, press, spoken_problems, text_of, type_into  # noqa: E402
-from altaatspi import wait_for, walk  # noqa: E402
-
 APP, PORTALD = sys.argv[1], sys.argv[2]
-results = []
 
-SPANISH = gettext.translation('myaltamed', localedir=os.environ['MYALTAMED_LOCALEDIR'],
-                              languages=['es'])
 RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm'
 METFORMIN, AMLODIPINE, ALBUTEROL = '861007', '197361', '745679'
-
-
-def tr(language, text):
-    """@text as the app says it in @language ('en' or 'es')."""
-    return SPANISH.gettext(text) if language == 'es' else text
-
-
-def log(message):
-    print('# ' + message, flush=True)
-
-
-def test(function):
-    name = function.__name__
-    if os.environ.get('A11Y_ONLY', name) != name:
-        return function
-    try:
-        function()
-        results.append((True, name))
-        print('ok %d %s' % (len(results), name), flush=True)
-    except Exception as error:  # noqa: BLE001 (a failed test reports any error)
-        import traceback
-        for line in traceback.format_exc().splitlines():
-            log(line)
-        results.append((False, name))
-        print('not ok %d %s: %s' % (len(results), name, error), flush=True)
-    return function
 
 
 class App:
@@ -201,8 +169,7 @@ def check_medlineplus(uri, system_oid, code, language):
     assert query['informationRecipient.languageCode.c'] == [language], uri
 
 
-Atspi.get_desktop(0).get_child_count()
-time.sleep(1)
+start_accessibility_bus()
 portal = DemoPortal(PORTALD, prefix='alta-refills-')
 
 
@@ -440,5 +407,4 @@ def help_from_the_main_menu_in_spanish():
 
 
 portal.stop()
-print('1..%d' % len(results))
-sys.exit(0 if all(ok for ok, _ in results) else 1)
+finish()

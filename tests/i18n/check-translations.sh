@@ -8,10 +8,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 cd "$src"
-# The options of meson's "glib" gettext preset
+# The options of meson's "glib" gettext preset, and po/meson.build's own
 xgettext --package-name=myaltamed --from-code=UTF-8 --add-comments \
   --keyword=_ --keyword=N_ --keyword=C_:1c,2 --keyword=NC_:1c,2 --keyword=g_dcgettext:2 \
   --keyword=g_dngettext:2,3 --keyword=g_dpgettext2:2c,3 --flag=N_:1:pass-c-format \
+  --keyword=alta_npgettext:1c,2,3 --flag=alta_npgettext:2:pass-c-format \
   --flag=C_:2:pass-c-format --flag=NC_:2:pass-c-format --flag=g_dngettext:2:pass-c-format \
   --flag=g_strdup_printf:1:c-format --flag=g_string_printf:2:c-format \
   --flag=g_string_append_printf:2:c-format --flag=g_error_new:3:c-format \

@@ -96,16 +96,6 @@ show_error (AltaAppointmentsPage *self,
   gtk_revealer_set_reveal_child (self->error_revealer, message != NULL);
 }
 
-static void
-toast (AltaAppointmentsPage *self,
-       const char           *title)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    alta_a11y_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (title));
-}
-
 /* Lists */
 
 static GtkWidget *
@@ -310,7 +300,7 @@ cancelled_cb (GObject      *object,
 
   if (appointment != NULL)
     {
-      toast (self, _("Appointment cancelled"));
+      alta_a11y_add_toast (self, adw_toast_new (_("Appointment cancelled")));
       refresh (self);
       return;
     }
@@ -444,7 +434,7 @@ on_calendar_response_cb (GtkNativeDialog      *chooser,
       return;
     }
 
-  toast (self, _("Saved to the calendar file"));
+  alta_a11y_add_toast (self, adw_toast_new (_("Saved to the calendar file")));
 }
 
 static void
@@ -575,7 +565,7 @@ dental_sent_cb (GObject      *object,
   if (request != NULL)
     {
       clear_dental_draft (self);
-      toast (self, _("Dental request sent"));
+      alta_a11y_add_toast (self, adw_toast_new (_("Dental request sent")));
       refresh (self);
       return;
     }
@@ -899,30 +889,15 @@ alta_appointments_page_class_init (AltaAppointmentsPageClass *klass)
 }
 
 static void
-set_placeholder (GtkListBox *list,
-                 const char *text)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_widget_set_margin_top (label, 12);
-  gtk_widget_set_margin_bottom (label, 12);
-  gtk_widget_set_margin_start (label, 12);
-  gtk_widget_set_margin_end (label, 12);
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_list_box_set_placeholder (list, label);
-}
-
-static void
 alta_appointments_page_init (AltaAppointmentsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
   self->days = g_ptr_array_new_with_free_func ((GDestroyNotify)g_date_time_unref);
-  set_placeholder (self->upcoming_list, _("No upcoming appointments"));
-  set_placeholder (self->dental_list, _("No dental requests"));
-  set_placeholder (self->past_list, _("No past appointments on file"));
+  alta_a11y_set_list_placeholder (self->upcoming_list, _("No upcoming appointments"));
+  alta_a11y_set_list_placeholder (self->dental_list, _("No dental requests"));
+  alta_a11y_set_list_placeholder (self->past_list, _("No past appointments on file"));
   adw_combo_row_set_selected (self->time_row, TIME_ANY);
   fill_days (self);
   /* The combo rows' lists of choices are named for what they offer */

@@ -119,16 +119,6 @@ get_account (AltaPreferencesPage *self)
 }
 
 static void
-show_toast (AltaPreferencesPage *self,
-            const char          *text)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    alta_a11y_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
-}
-
-static void
 set_busy (AltaPreferencesPage *self,
           Busy                 what,
           gboolean             busy)
@@ -351,7 +341,7 @@ report_failure (AltaPreferencesPage *self,
   g_message ("Preferences: saving the %s failed: %s", what, error->message);
   if (text == NULL)
     text = fallback = alta_format_error (error);
-  show_toast (self, text);
+  alta_a11y_add_toast (self, adw_toast_new (text));
 }
 
 static void
@@ -384,7 +374,8 @@ email_saved_cb (GObject      *object,
   g_message ("Preferences: email saved");
   alta_session_set_account (self->session, account);
   fill_email (self);
-  show_toast (self, _("Email address saved. A notice went to your previous address."));
+  alta_a11y_add_toast (self, adw_toast_new (_("Email address saved. A notice went to your "
+                                              "previous address.")));
 }
 
 static void
@@ -434,7 +425,7 @@ contact_saved_cb (GObject      *object,
   g_message ("Preferences: phone and address saved");
   alta_session_set_account (self->session, account);
   fill_contact (self);
-  show_toast (self, _("Phone and address saved."));
+  alta_a11y_add_toast (self, adw_toast_new (_("Phone and address saved.")));
 }
 
 static void
@@ -504,7 +495,7 @@ password_changed_cb (GObject      *object,
 
   g_message ("Preferences: password changed");
   clear_passwords (self);
-  show_toast (self, _("Password changed. You stay signed in here."));
+  alta_a11y_add_toast (self, adw_toast_new (_("Password changed. You stay signed in here.")));
 }
 
 static void
@@ -549,7 +540,7 @@ language_saved_cb (GObject      *object,
 
   g_message ("Preferences: language saved");
   alta_session_set_account (self->session, account);
-  show_toast (self, _("Language saved to your account."));
+  alta_a11y_add_toast (self, adw_toast_new (_("Language saved to your account.")));
 }
 
 static void

@@ -51,7 +51,7 @@ struct _AltaSignInPage
   GtkButton           *sign_in_button;
   GtkSpinner          *spinner;
   GtkLabel            *support_label;
-  AdwEntryRow         *username_row;
+  GtkEntry            *username_row;
   GtkStack            *ways;
   AltaSignUpForm      *sign_up_form;
   AltaRequestCodeForm *request_code_form;

@@ -314,29 +314,14 @@ alta_summary_page_class_init (AltaSummaryPageClass *klass)
 }
 
 static void
-set_placeholder (GtkListBox *list,
-                 const char *text)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_widget_set_margin_top (label, 12);
-  gtk_widget_set_margin_bottom (label, 12);
-  gtk_widget_set_margin_start (label, 12);
-  gtk_widget_set_margin_end (label, 12);
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_list_box_set_placeholder (list, label);
-}
-
-static void
 alta_summary_page_init (AltaSummaryPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  set_placeholder (self->allergies_list, _("No known allergies on file"));
-  set_placeholder (self->immunizations_list, _("No immunizations on file"));
-  set_placeholder (self->medications_list, _("No medications on file"));
-  set_placeholder (self->problems_list, _("No health problems on file"));
+  alta_a11y_set_list_placeholder (self->allergies_list, _("No known allergies on file"));
+  alta_a11y_set_list_placeholder (self->immunizations_list, _("No immunizations on file"));
+  alta_a11y_set_list_placeholder (self->medications_list, _("No medications on file"));
+  alta_a11y_set_list_placeholder (self->problems_list, _("No health problems on file"));
   /* Each list is one Tab stop, arrows move in it */
   alta_a11y_one_tab_stop_per_list (GTK_WIDGET (self));
 

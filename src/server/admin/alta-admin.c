@@ -33,7 +33,8 @@ static const char admin_usage[] =
   "\n"
   "Commands:\n"
   "  add-patient --given NAME --family NAME --birth-date YYYY-MM-DD [--email E] [--phone P]\n"
-  "              [--language en|es]                 prints the new patient id\n"
+  "              [--language en|es] [--gender male|female|other|unknown]\n"
+  "                                                 prints the new patient id\n"
   "  add-staff --username U                         reads the password from standard input\n"
   "  issue-code --patient-id ID [--email E] [--verified HOW]\n"
   "                                                 prints the activation code (also mailed)\n"
@@ -144,6 +145,7 @@ add_patient (Admin  *admin,
   g_autofree char *email = NULL;
   g_autofree char *phone = NULL;
   g_autofree char *language = NULL;
+  g_autofree char *gender = NULL;
   g_autofree char *id = NULL;
   g_autofree char *target = NULL;
   g_autoptr (GError) error = NULL;
@@ -156,6 +158,7 @@ add_patient (Admin  *admin,
     { "email", 0, 0, G_OPTION_ARG_STRING, &email, "E-mail address", "E" },
     { "phone", 0, 0, G_OPTION_ARG_STRING, &phone, "Phone number", "P" },
     { "language", 0, 0, G_OPTION_ARG_STRING, &language, "en or es", "L" },
+    { "gender", 0, 0, G_OPTION_ARG_STRING, &gender, "male, female, other or unknown", "G" },
     { NULL }
   };
 
@@ -178,6 +181,12 @@ add_patient (Admin  *admin,
       g_printerr ("admin add-patient: --language must be en or es\n");
       return 2;
     }
+  if (gender != NULL &&
+      !g_strv_contains ((const char *[]) { "male", "female", "other", "unknown", NULL }, gender))
+    {
+      g_printerr ("admin add-patient: --gender must be male, female, other or unknown\n");
+      return 2;
+    }
 
   id = g_uuid_string_random ();
   patient.id = id;
@@ -187,6 +196,7 @@ add_patient (Admin  *admin,
   patient.email = email;
   patient.phone = phone;
   patient.language = language != NULL ? language : (char *)"en";
+  patient.gender = gender;
 
   target = g_strconcat ("patient:", id, NULL);
   if (!alta_store_begin (admin->store, &error) ||

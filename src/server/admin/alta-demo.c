@@ -35,6 +35,7 @@ typedef struct
   int         age_years;
   int         days_past_birthday;
   const char *language;
+  const char *gender;         /* FHIR Patient.gender */
   const char *email;
   const char *phone;
   const char *shows;
@@ -44,22 +45,22 @@ typedef struct
  * whenever the demo is made.
  */
 static const DemoPatient demo_patients[] = {
-  { "adult", "grace", "Orchard-Lantern-42", "Grace", "Miller", 42, 120, "en",
+  { "adult", "grace", "Orchard-Lantern-42", "Grace", "Miller", 42, 120, "en", "female",
     "grace.miller@example.org", "(323) 555-0142",
     "An adult's own record, in English" },
-  { "spanish", "sofia", "Girasol-Montana-7", "Sofía", "Hernández Ruiz", 68, 200, "es",
+  { "spanish", "sofia", "Girasol-Montana-7", "Sofía", "Hernández Ruiz", 68, 200, "es", "female",
     "sofia.hernandez@example.org", "(213) 555-0168",
     "A Spanish-speaking adult: the app and her mail in Spanish" },
-  { "parent", "daniel", "Harbor-Kite-1988", "Daniel", "Reyes", 37, 60, "en",
+  { "parent", "daniel", "Harbor-Kite-1988", "Daniel", "Reyes", 37, 60, "en", "male",
     "daniel.reyes@example.org", "(626) 555-0137",
     "A parent who also sees his son Mateo (age 6) by proxy" },
-  { "child", NULL, NULL, "Mateo", "Reyes", 6, 40, "en",
+  { "child", NULL, NULL, "Mateo", "Reyes", 6, 40, "en", "male",
     "daniel.reyes@example.org", NULL,
     "A child aged 0–11, seen through his father's account by proxy" },
-  { "teen", "lucas", "Skate-Comet-2011", "Lucas", "Nguyen", 15, 90, "en",
+  { "teen", "lucas", "Skate-Comet-2011", "Lucas", "Nguyen", 15, 90, "en", "male",
     "lucas.nguyen@example.org", NULL,
     "A patient aged 12–17: sign-in is refused (no portal access)" },
-  { "enroll", NULL, NULL, "Elena", "Cruz", 29, 10, "es",
+  { "enroll", NULL, NULL, "Elena", "Cruz", 29, 10, "es", "female",
     "elena.cruz@example.org", "(818) 555-0129",
     "No account yet: enroll with her unused activation code" },
 };
@@ -303,6 +304,7 @@ create_clinic (AltaServer  *server,
         .email = (char *)demo->email,
         .phone = (char *)demo->phone,
         .language = (char *)demo->language,
+        .gender = (char *)demo->gender,
       };
       gint64 account_id = 0;
 

@@ -417,7 +417,22 @@ patient_language (JsonObject *resource)
   return "en";
 }
 
-/* A Patient is also a row of the account side (for enrollment and staff search). */
+/* Patient.gender, when it is one of FHIR's four codes */
+static const char *
+patient_gender (JsonObject *resource)
+{
+  const char *gender = alta_json_get_string (resource, "gender");
+  static const char *codes[] = { "male", "female", "other", "unknown" };
+
+  for (guint i = 0; gender != NULL && i < G_N_ELEMENTS (codes); i++)
+    if (g_str_equal (gender, codes[i]))
+      return codes[i];
+
+  return NULL;
+}
+
+/* A Patient is also a row of the account side (for enrollment, staff search, and the
+ * wording of a proxy's list: "your son"). */
 static gboolean
 put_patient_row (Import      *import,
                  JsonObject  *resource,
@@ -479,6 +494,7 @@ put_patient_row (Import      *import,
   patient.phone = phone != NULL ? (char *)alta_json_get_string (phone, "value") : NULL;
   patient.language = (char *)patient_language (resource);
   patient.address_json = address_json;
+  patient.gender = (char *)patient_gender (resource);
 
   return alta_store_put_patient (import->store, &patient, error);
 }
@@ -1250,8 +1266,8 @@ set_telecom (JsonObject *resource,
  * @patient: a patient of the account side
  * @now: the time of the write
  *
- * Makes the FHIR Patient match @patient's name, birth date, language and contact details,
- * keeping whatever else an import put there.
+ * Makes the FHIR Patient match @patient's name, birth date, gender (when known), language and
+ * contact details, keeping whatever else an import put there.
  */
 gboolean
 alta_fhir_import_patient (AltaStore          *store,
@@ -1308,6 +1324,8 @@ alta_fhir_import_patient (AltaStore          *store,
   json_object_remove_member (name, "text");
 
   json_object_set_string_member (resource, "birthDate", patient->birth_date);
+  if (patient->gender != NULL)
+    json_object_set_string_member (resource, "gender", patient->gender);
   set_telecom (resource, "phone", patient->phone);
   set_telecom (resource, "email", patient->email);
 

@@ -85,6 +85,7 @@ add_record (JsonBuilder       *builder,
   add_string_member (builder, "patient_id", patient->id);
   add_string_member (builder, "name", name);
   add_string_member (builder, "birth_date", patient->birth_date);
+  add_string_member (builder, "gender", patient->gender);
   add_string_member (builder, "relationship", relationship);
   json_builder_end_object (builder);
 }

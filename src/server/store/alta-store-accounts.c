@@ -28,11 +28,12 @@ alta_patient_free (AltaPatient *patient)
   g_free (patient->phone);
   g_free (patient->language);
   g_free (patient->address_json);
+  g_free (patient->gender);
   g_free (patient);
 }
 
 #define PATIENT_COLUMNS \
-  "id, given_name, family_name, birth_date, email, phone, language, address_json"
+  "id, given_name, family_name, birth_date, email, phone, language, address_json, gender"
 
 static gpointer
 read_patient (sqlite3_stmt *stmt)
@@ -47,6 +48,7 @@ read_patient (sqlite3_stmt *stmt)
   patient->phone = alta_store_column_dup_text (stmt, 5);
   patient->language = alta_store_column_dup_text (stmt, 6);
   patient->address_json = alta_store_column_dup_text (stmt, 7);
+  patient->gender = alta_store_column_dup_text (stmt, 8);
 
   return patient;
 }
@@ -58,7 +60,7 @@ alta_store_insert_patient (AltaStore          *self,
 {
   return alta_store_exec (self,
                           "INSERT INTO patients (" PATIENT_COLUMNS ") "
-                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                           ALTA_BINDS (ALTA_BIND_TEXT (patient->id),
                                       ALTA_BIND_TEXT (patient->given_name),
                                       ALTA_BIND_TEXT (patient->family_name),
@@ -66,7 +68,8 @@ alta_store_insert_patient (AltaStore          *self,
                                       ALTA_BIND_TEXT (patient->email),
                                       ALTA_BIND_TEXT (patient->phone),
                                       ALTA_BIND_TEXT (patient->language != NULL ? patient->language : "en"),
-                                      ALTA_BIND_TEXT (patient->address_json)),
+                                      ALTA_BIND_TEXT (patient->address_json),
+                                      ALTA_BIND_TEXT (patient->gender)),
                           error);
 }
 
@@ -76,8 +79,8 @@ alta_store_insert_patient (AltaStore          *self,
  * @patient: a patient, as an import read it from a FHIR Patient
  * @error: return location for a #GError
  *
- * Adds the patient, or updates the name, birth date and contact details of one already
- * there (an account's own choices, such as its language, stay).
+ * Adds the patient, or updates the name, birth date, gender and contact details of one
+ * already there (an account's own choices, such as its language, stay).
  *
  * Returns: %TRUE on success
  */
@@ -88,11 +91,12 @@ alta_store_put_patient (AltaStore          *self,
 {
   return alta_store_exec (self,
                           "INSERT INTO patients (" PATIENT_COLUMNS ") "
-                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
                           "ON CONFLICT (id) DO UPDATE SET given_name = ?2,"
                           " family_name = ?3, birth_date = ?4,"
                           " email = coalesce (?5, email), phone = coalesce (?6, phone),"
-                          " address_json = coalesce (?8, address_json)",
+                          " address_json = coalesce (?8, address_json),"
+                          " gender = coalesce (?9, gender)",
                           ALTA_BINDS (ALTA_BIND_TEXT (patient->id),
                                       ALTA_BIND_TEXT (patient->given_name),
                                       ALTA_BIND_TEXT (patient->family_name),
@@ -100,7 +104,8 @@ alta_store_put_patient (AltaStore          *self,
                                       ALTA_BIND_TEXT (patient->email),
                                       ALTA_BIND_TEXT (patient->phone),
                                       ALTA_BIND_TEXT (patient->language != NULL ? patient->language : "en"),
-                                      ALTA_BIND_TEXT (patient->address_json)),
+                                      ALTA_BIND_TEXT (patient->address_json),
+                                      ALTA_BIND_TEXT (patient->gender)),
                           error);
 }
 

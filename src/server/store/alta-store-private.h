@@ -138,6 +138,11 @@ gboolean      alta_store_bind              (AltaStore          *self,
                                             const AltaBind     *binds,
                                             GError            **error);
 
+/* For tests of the migrations: a database as an earlier build left it */
+AltaStore    *alta_store_open_at_schema    (const char         *path,
+                                            int                 version,
+                                            GError            **error);
+
 /* For row readers, and for what a write did: sqlite3_changes (), sqlite3_last_insert_rowid () */
 sqlite3      *alta_store_get_db            (AltaStore          *self);
 char         *alta_store_column_dup_text   (sqlite3_stmt       *stmt,

@@ -177,6 +177,17 @@ static const char *migrations[] = {
   "ALTER TABLE sessions ADD COLUMN previous_sign_in_at INTEGER;"
   "UPDATE accounts SET last_sign_in_at ="
   "  (SELECT max (created_at) FROM sessions WHERE sessions.account_id = accounts.id);",
+
+  /* 5: a patient's administrative gender (FHIR Patient.gender), so that a proxy reads "your
+   * son" or "your daughter"; NULL when the record does not say. Existing patients take it
+   * from their stored FHIR Patient when it holds one of FHIR's four codes. */
+  "ALTER TABLE patients ADD COLUMN gender TEXT"
+  "  CHECK (gender IN ('male', 'female', 'other', 'unknown'));"
+  "UPDATE patients SET gender ="
+  "  (SELECT json_extract (json, '$.gender') FROM fhir_resources"
+  "   WHERE fhir_resources.type = 'Patient' AND fhir_resources.id = patients.id"
+  "     AND json_valid (json)"
+  "     AND json_extract (json, '$.gender') IN ('male', 'female', 'other', 'unknown'));",
 };
 
 /**
@@ -357,6 +368,7 @@ read_row (sqlite3_stmt *stmt,
 
 static gboolean
 migrate (AltaStore  *self,
+         int         target_version,
          GError    **error)
 {
   gint64 version = -1;
@@ -373,7 +385,7 @@ migrate (AltaStore  *self,
       return FALSE;
     }
 
-  for (int i = (int)version; i < (int)G_N_ELEMENTS (migrations); i++)
+  for (int i = (int)version; i < target_version; i++)
     {
       g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", i + 1);
 
@@ -494,10 +506,30 @@ AltaStore *
 alta_store_open (const char  *path,
                  GError     **error)
 {
+  return alta_store_open_at_schema (path, G_N_ELEMENTS (migrations), error);
+}
+
+/**
+ * alta_store_open_at_schema:
+ * @path: the database file; made when missing
+ * @version: the schema version to migrate up to, at most alta_store_get_schema_version()
+ * @error: return location for a #GError
+ *
+ * alta_store_open(), stopping the migrations at @version: for tests that make a database
+ * as an earlier build left it and see this build migrate it.
+ *
+ * Returns: (transfer full) (nullable): the store
+ */
+AltaStore *
+alta_store_open_at_schema (const char  *path,
+                           int          version,
+                           GError     **error)
+{
   g_autoptr (AltaStore) self = g_object_new (ALTA_TYPE_STORE, NULL);
   int rc;
 
   g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (version >= 0 && version <= (int)G_N_ELEMENTS (migrations), NULL);
 
   if (!g_str_equal (path, ":memory:") && !make_database_private (path, error))
     return NULL;
@@ -519,7 +551,7 @@ alta_store_open (const char  *path,
       !run_sql (self, "PRAGMA cache_size = -65536", error) ||
       !run_sql (self, "PRAGMA foreign_keys = ON", error) ||
       !alta_store_register_functions (self, error) ||
-      !migrate (self, error))
+      !migrate (self, version, error))
     return NULL;
 
   return g_steal_pointer (&self);

@@ -31,6 +31,7 @@ typedef struct
   char   *phone;           /* nullable */
   char   *language;        /* "en" or "es" */
   char   *address_json;    /* nullable: {"line":[..],"city":..,"state":..,"postal_code":..} */
+  char   *gender;          /* nullable: FHIR's "male", "female", "other" or "unknown" */
 } AltaPatient;
 
 typedef struct
