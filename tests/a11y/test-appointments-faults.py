@@ -24,7 +24,9 @@ import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-APP_G_DEBUG = os.environ.pop('G_DEBUG', None)
+# altaatspi first: it keeps the test environment's G_DEBUG for the app, away from this
+# driver
+from altaatspi import APP_G_DEBUG, finish, log, start_accessibility_bus, test, tr  # noqa: E402,I100
 
 import gi  # noqa: E402
 
@@ -36,29 +38,7 @@ from altaatspi import find, find_app, press, text_of, type_into  # noqa: E402
 from altaatspi import wait_for, walk  # noqa: E402
 
 APP, PORTALD = sys.argv[1], sys.argv[2]
-results = []
 CLINIC_ZONE = ZoneInfo('America/Los_Angeles')
-
-
-def log(message):
-    print('# ' + message, flush=True)
-
-
-def test(function):
-    name = function.__name__
-    if os.environ.get('A11Y_ONLY', name) != name:
-        return function
-    try:
-        function()
-        results.append((True, name))
-        print('ok %d %s' % (len(results), name), flush=True)
-    except Exception as error:  # noqa: BLE001 (a failed test reports any error)
-        import traceback
-        for line in traceback.format_exc().splitlines():
-            log(line)
-        results.append((False, name))
-        print('not ok %d %s: %s' % (len(results), name, error), flush=True)
-    return function
 
 
 class FaultyPortal:
@@ -187,8 +167,7 @@ def requests_saying(portal, token, reason):
             if entry['resource'].get('comment') == reason]
 
 
-Atspi.get_desktop(0).get_child_count()
-time.sleep(1)
+start_accessibility_bus()
 portal = DemoPortal(PORTALD, prefix='alta-appointments-faults-')
 
 
@@ -285,5 +264,4 @@ def dental_times_in_the_clinics_zone():
 
 
 portal.stop()
-print('1..%d' % len(results))
-sys.exit(0 if all(ok for ok, _ in results) else 1)
+finish()

@@ -8,13 +8,14 @@
 # Copyright 2026 The MyAltaMed for Linux authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-import gettext
 import os
 import subprocess
 import sys
 import time
 
-APP_G_DEBUG = os.environ.pop('G_DEBUG', None)
+# altaatspi first: it keeps the test environment's G_DEBUG for the app, away from this
+# driver
+from altaatspi import APP_G_DEBUG, finish, log, start_accessibility_bus, test, tr  # noqa: E402,I100
 
 import gi  # noqa: E402
 
@@ -26,37 +27,9 @@ from altaatspi import find, find_app, text_of, type_into, wait_for  # noqa: E402
 from altaatspi import press as press_containing  # noqa: E402
 
 APP, PORTALD = sys.argv[1], sys.argv[2]
-results = []
 
-SPANISH = gettext.translation('myaltamed', localedir=os.environ['MYALTAMED_LOCALEDIR'],
-                              languages=['es'])
 KEYCODE_CONTROL_L = 37
 KEY_ESCAPE, KEY_F1 = 0xff1b, 0xffbe
-
-
-def tr(language, text):
-    return SPANISH.gettext(text) if language == 'es' else text
-
-
-def log(message):
-    print('# ' + message, flush=True)
-
-
-def test(function):
-    name = function.__name__
-    if os.environ.get('A11Y_ONLY', name) != name:
-        return function
-    try:
-        function()
-        results.append((True, name))
-        print('ok %d %s' % (len(results), name), flush=True)
-    except Exception as error:  # noqa: BLE001 (a failed test reports any error)
-        import traceback
-        for line in traceback.format_exc().splitlines():
-            log(line)
-        results.append((False, name))
-        print('not ok %d %s: %s' % (len(results), name, error), flush=True)
-    return function
 
 
 class App:
@@ -117,8 +90,7 @@ def window_named(app, name):
     return None
 
 
-Atspi.get_desktop(0).get_child_count()
-time.sleep(1)
+start_accessibility_bus()
 portal = DemoPortal(PORTALD, prefix='alta-leaving-')
 
 
@@ -189,5 +161,4 @@ def help_closes_at_sign_out():
 
 
 portal.stop()
-print('1..%d' % len(results))
-sys.exit(0 if all(ok for ok, _ in results) else 1)
+finish()

@@ -36,7 +36,9 @@ import urllib.error
 import urllib.request
 import uuid
 
-APP_G_DEBUG = os.environ.pop('G_DEBUG', None)
+# altaatspi first: it keeps the test environment's G_DEBUG for the app, away from this
+# driver
+from altaatspi import APP_G_DEBUG, finish, log, start_accessibility_bus, test, tr  # noqa: E402,I100
 
 import gi  # noqa: E402
 
@@ -49,41 +51,15 @@ from altaatspi import press as press_containing  # noqa: E402
 
 APP, PORTALD = sys.argv[1], sys.argv[2]
 HERE = os.path.dirname(os.path.abspath(__file__))
-results = []
 
 SPANISH = gettext.translation('myaltamed', localedir=os.environ['MYALTAMED_LOCALEDIR'],
                               languages=['es'])
-
-
-def tr(language, text):
-    return SPANISH.gettext(text) if language == 'es' else text
 
 
 def trn(language, singular, plural, n):
     if language == 'es':
         return SPANISH.ngettext(singular, plural, n)
     return singular if n == 1 else plural
-
-
-def log(message):
-    print('# ' + message, flush=True)
-
-
-def test(function):
-    name = function.__name__
-    if os.environ.get('A11Y_ONLY', name) != name:
-        return function
-    try:
-        function()
-        results.append((True, name))
-        print('ok %d %s' % (len(results), name), flush=True)
-    except Exception as error:  # noqa: BLE001 (a failed test reports any error)
-        import traceback
-        for line in traceback.format_exc().splitlines():
-            log(line)
-        results.append((False, name))
-        print('not ok %d %s: %s' % (len(results), name, error), flush=True)
-    return function
 
 
 class RecordingProxy:
@@ -329,8 +305,7 @@ def page_selected(app, title):
     return tab is not None and tab.get_state_set().contains(Atspi.StateType.SELECTED)
 
 
-Atspi.get_desktop(0).get_child_count()
-time.sleep(1)
+start_accessibility_bus()
 notifications = Notifications()
 
 
@@ -488,5 +463,4 @@ def polls_keep_no_session_alive():
 
 
 notifications.stop()
-print('1..%d' % len(results))
-sys.exit(0 if all(ok for ok, _ in results) else 1)
+finish()

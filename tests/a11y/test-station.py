@@ -18,7 +18,6 @@
 
 import ctypes
 import ctypes.util
-import gettext
 import json
 import os
 import subprocess
@@ -26,8 +25,9 @@ import sys
 import tempfile
 import time
 
-# The app runs with the test environment's G_DEBUG (fatal warnings); this driver does not
-APP_G_DEBUG = os.environ.pop('G_DEBUG', None)
+# altaatspi first: it keeps the test environment's G_DEBUG for the app, away from this
+# driver
+from altaatspi import APP_G_DEBUG, finish, log, start_accessibility_bus, test, tr  # noqa: E402,I100
 
 import gi  # noqa: E402
 
@@ -42,36 +42,6 @@ from altaatspi import spoken_problems  # noqa: E402
 APP, PORTALD = sys.argv[1], sys.argv[2]
 SHOTS = os.environ.get('STATION_SHOTS')
 STAFF, STAFF_PASSWORD = 'frontdesk', 'Clinic-Desk-Station-1'
-results = []
-
-SPANISH = gettext.translation('myaltamed', localedir=os.environ['MYALTAMED_LOCALEDIR'],
-                              languages=['es'])
-
-
-def tr(language, text):
-    """@text as the app says it in @language, without its mnemonic underscore."""
-    return (SPANISH.gettext(text) if language == 'es' else text).replace('_', '')
-
-
-def log(message):
-    print('# ' + message, flush=True)
-
-
-def test(function):
-    name = function.__name__
-    if os.environ.get('A11Y_ONLY', name) != name:
-        return function
-    try:
-        function()
-        results.append((True, name))
-        print('ok %d %s' % (len(results), name), flush=True)
-    except Exception as error:  # noqa: BLE001 (a failed test reports any error)
-        import traceback
-        for line in traceback.format_exc().splitlines():
-            log(line)
-        results.append((False, name))
-        print('not ok %d %s: %s' % (len(results), name, error), flush=True)
-    return function
 
 
 class App:
@@ -218,8 +188,7 @@ def on_screen(app, text):
 
 
 # The accessibility bus and registry up before the first app, so that it finds them
-Atspi.get_desktop(0).get_child_count()
-time.sleep(1)
+start_accessibility_bus()
 portal = DemoPortal(PORTALD, prefix='alta-station-')
 
 
@@ -487,5 +456,4 @@ def a_reset_and_a_refused_proxy_in_spanish():
 
 
 portal.stop()
-print('1..%d' % len(results))
-sys.exit(0 if all(ok for ok, _ in results) else 1)
+finish()
