@@ -478,7 +478,8 @@ class Screens:
             type_into(way, _('Username or Email'), 'grace')
             press(way, _('_Email Me a Reset Code'))
             username = wait_for(lambda: find(way, Atspi.Role.TEXT, _('Username')), 'the username')
-            wait_for(lambda: username.get_text(0, -1) == 'grace', 'the username filled in')
+            wait_for(lambda: username.get_text(0, username.get_character_count()) == 'grace',
+                     'the username filled in')
             type_into(way, _('Reset Code'), 'not-the-code')
             type_into(way, _('New Password'), 'grace', role=Atspi.Role.PASSWORD_TEXT)
             self.shoot('reset-password-code')
