@@ -72,6 +72,20 @@ about_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+/* Help closed: the window it was opened from gets the keyboard back. A window manager does
+ * that itself; without one (a lobby's compositor, a test's bare X display) the keys went
+ * nowhere until someone clicked */
+static gboolean
+help_close_request (GtkWindow *help,
+                    gpointer   user_data)
+{
+  GtkWindow *parent = gtk_window_get_transient_for (help);
+
+  if (parent != NULL && gtk_widget_get_visible (GTK_WIDGET (parent)))
+    gtk_window_present (parent);
+  return GDK_EVENT_PROPAGATE;
+}
+
 static GtkWidget *
 help_window_new (GtkApplication *application)
 {
@@ -94,6 +108,7 @@ help_window_new (GtkApplication *application)
                                         gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
                                                           gtk_named_action_new ("window.close")));
   gtk_widget_add_controller (window, shortcuts);
+  g_signal_connect (window, "close-request", G_CALLBACK (help_close_request), NULL);
 
   /* The page names its questions' parts itself as it builds them */
   alta_a11y_tidy_window (GTK_WINDOW (window), NULL);

@@ -1092,6 +1092,13 @@ def main_menu_and_its_windows(language):
         wait_for(lambda: not window_named(app, tr(language, 'MyAltaMed Help')) or
                  not window_named(app, tr(language, 'MyAltaMed Help')).get_state_set().contains(
                      Atspi.StateType.VISIBLE), 'Escape to close Help')
+        # The keys go to the active window: wait for the main one to be active again (on a
+        # busy machine F10 came before it was, and went nowhere)
+        wait_for(lambda: any(w is not None and w.get_name() != tr(language, 'MyAltaMed Help') and
+                             w.get_state_set().contains(Atspi.StateType.ACTIVE)
+                             for w in (app.root.get_child_at_index(i)
+                                       for i in range(app.root.get_child_count()))),
+                 'the main window active again after Help')
 
         # F10, Down, Down, Enter: About, with both numbers a patient calls
         key(KEY_F10)
