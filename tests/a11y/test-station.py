@@ -27,7 +27,8 @@ import time
 
 # altaatspi first: it keeps the test environment's G_DEBUG for the app, away from this
 # driver
-from altaatspi import APP_G_DEBUG, finish, log, start_accessibility_bus, test, tr  # noqa: E402,I100
+from altaatspi import APP_G_DEBUG, finish, log, start_accessibility_bus, test  # noqa: E402,I100
+from altaatspi import tr as tr_mnemonic  # noqa: E402
 
 import gi  # noqa: E402
 
@@ -42,6 +43,11 @@ from altaatspi import spoken_problems  # noqa: E402
 APP, PORTALD = sys.argv[1], sys.argv[2]
 SHOTS = os.environ.get('STATION_SHOTS')
 STAFF, STAFF_PASSWORD = 'frontdesk', 'Clinic-Desk-Station-1'
+
+
+def tr(language, text):
+    """@text as the app says it in @language, without its mnemonic underscore."""
+    return tr_mnemonic(language, text).replace('_', '')
 
 
 class App:
