@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 
 manifest_path, source_root, app_id = sys.argv[1:4]
 
@@ -159,8 +160,10 @@ if builder is None:
     print('ok %d # SKIP flatpak-builder is not installed' % (count + 1))
     count += 1
 else:
-    result = subprocess.run([builder, '--show-manifest', manifest_path], capture_output=True,
-                            text=True, timeout=60)
+    # It leaves a .flatpak-builder folder where it runs
+    with tempfile.TemporaryDirectory(prefix='alta-flatpak-') as scratch:
+        result = subprocess.run([builder, '--show-manifest', os.path.abspath(manifest_path)],
+                                capture_output=True, text=True, timeout=60, cwd=scratch)
     ok(result.returncode == 0 and result.stderr.strip() == '',
        'flatpak-builder --show-manifest reads it without a word',
        'status %d\n%s' % (result.returncode, result.stderr))
