@@ -386,6 +386,17 @@ alta_application_handle_local_options (GApplication *application,
   self->mode = alta_app_mode_choose (self->station_option, &self->station_config);
   g_message ("Mode: %s", alta_app_mode_to_string (self->mode));
 
+  /* On the desktop the app is unique: a second launch (the desktop file is DBusActivatable)
+   * presents the window that is open. It runs on its own when it cannot be one instance:
+   * locked down (a kiosk or station exports no actions on the session bus, and no other
+   * process can reach into it), or pointed at another portal or CA than its settings' (one
+   * instance has one client, so it could not take on a second launch's --server; the tests
+   * start several instances this way) */
+  if (alta_app_mode_is_locked_down (self->mode) || self->server_option != NULL ||
+      self->ca_file_option != NULL)
+    g_application_set_flags (application,
+                             g_application_get_flags (application) | G_APPLICATION_NON_UNIQUE);
+
   return -1;
 }
 
@@ -473,7 +484,7 @@ alta_application_new (void)
 {
   return g_object_new (ALTA_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
                        "resource-base-path", "/net/myaltamed/MyAltaMed",
                        NULL);
 }
