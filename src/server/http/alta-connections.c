@@ -361,7 +361,7 @@ static gboolean
 is_acceptable_tls (GTlsConnection *tls)
 {
   GTlsProtocolVersion version = g_tls_connection_get_protocol_version (tls);
-  const char *suite = g_tls_connection_get_ciphersuite_name (tls);
+  g_autofree char *suite = g_tls_connection_get_ciphersuite_name (tls); /* transfer full */
 
   /* The priority string already allows nothing else; this holds even if the TLS backend
    * was given another one.
