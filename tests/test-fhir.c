@@ -1046,6 +1046,156 @@ test_import_gender (Fixture       *fixture,
     }
 }
 
+/* What of a search Bundle must not depend on what else the server does meanwhile: the total,
+ * the links and every entry (the Bundle's own id and timestamp may) */
+static char *
+bundle_answer (AltaPortalResponse *response)
+{
+  JsonObject *bundle;
+  g_autoptr (GString) answer = g_string_new (NULL);
+  const char *members[] = { "total", "link", "entry" };
+
+  alta_assert_status (response, 200);
+  bundle = alta_test_response_object (response);
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    {
+      JsonNode *node = json_object_get_member (bundle, members[i]);
+      g_autofree char *text = node != NULL ? json_to_string (node, FALSE) : g_strdup ("-");
+
+      g_string_append_printf (answer, "%s=%s\n", members[i], text);
+    }
+
+  return g_string_free (g_steal_pointer (&answer), FALSE);
+}
+
+typedef struct
+{
+  AltaPortalClient *client;
+  const char       *path;
+  char             *expected;
+  GAsyncResult     *result;
+} ConcurrentSearch;
+
+/* Many searches at once, from several signed-in clients over several connections each:
+ * each answer is the one the same search gives alone (no total, page or sort order taken
+ * from another search running beside it) */
+static void
+test_concurrent_searches (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autofree char *carolyne = g_strdup (patient_id_of (fixture, "carolyne"));
+  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) clients = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GHashTable) expected = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  const guint n_clients = 6, rounds = 4;
+  g_autofree ConcurrentSearch *searches = NULL;
+  guint n_searches, left;
+
+  import_many_observations (fixture, carolyne);
+
+  /* Staff searches across the clinic and through one record, each sorted its own way,
+   * with later pages followed from the first one run alone */
+  {
+    const char *staff_paths[] = {
+      "Observation?patient=@&_sort=date&_count=37",
+      "Observation?patient=@&_sort=-date&_count=41",
+      "Observation?patient=@&code=http://loinc.org|2345-7&category=laboratory&_sort=-date&_count=50",
+      "Observation?patient=@&category=laboratory&_count=13",
+      "DiagnosticReport?patient=@&_sort=-date&_count=20",
+      "Immunization?patient=@&_count=7",
+      "Condition?patient=@",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (staff_paths); i++)
+      {
+        g_autoptr (GString) built = g_string_new (staff_paths[i]);
+        g_autofree char *path = NULL;
+        g_autoptr (AltaPortalResponse) response = NULL;
+        g_autofree char *next = NULL;
+
+        g_string_replace (built, "@", carolyne, 1);
+        path = g_string_free (g_steal_pointer (&built), FALSE);
+        response = get (fixture->staff, path);
+
+        alta_assert_status (response, 200);
+        next = g_strdup (next_link (alta_test_response_object (response)));
+        g_ptr_array_add (paths, g_strdup (path));
+        for (guint page = 0; next != NULL && page < 3; page++)
+          {
+            g_autoptr (AltaPortalResponse) following = get (fixture->staff, next);
+
+            alta_assert_status (following, 200);
+            g_ptr_array_add (paths, g_steal_pointer (&next));
+            next = g_strdup (next_link (alta_test_response_object (following)));
+          }
+      }
+    g_ptr_array_add (paths, g_strdup ("Observation?_count=97"));
+    g_ptr_array_add (paths, g_strdup ("Observation?_count=500&_sort=-date"));
+  }
+
+  /* Each alone, from the staff client, one after another */
+  for (guint i = 0; i < paths->len; i++)
+    {
+      const char *path = g_ptr_array_index (paths, i);
+      g_autoptr (AltaPortalResponse) response = get (fixture->staff, path);
+
+      g_hash_table_insert (expected, (gpointer)path, bundle_answer (response));
+    }
+
+  for (guint i = 0; i < n_clients; i++)
+    {
+      AltaPortalClient *client = alta_test_server_new_client (fixture->server);
+
+      alta_test_sign_in (client, "frontdesk", "Clinic-Desk-Station-1");
+      g_ptr_array_add (clients, client);
+    }
+
+  /* All at once: every path from every client, several times over */
+  n_searches = paths->len * n_clients * rounds;
+  searches = g_new0 (ConcurrentSearch, n_searches);
+  for (guint i = 0; i < n_searches; i++)
+    {
+      ConcurrentSearch *one = &searches[i];
+      g_autofree char *full = NULL;
+
+      one->client = g_ptr_array_index (clients, i % n_clients);
+      one->path = g_ptr_array_index (paths, (i / n_clients + i) % paths->len);
+      full = g_str_has_prefix (one->path, "/") ? g_strdup (one->path)
+                                              : g_strconcat ("/fhir/R4/", one->path, NULL);
+      alta_portal_client_send_async (one->client, "GET", full, NULL, NULL, ALTA_REQUEST_NONE,
+                                     NULL, alta_test_store_result_cb, &one->result);
+    }
+
+  left = n_searches;
+  while (left > 0)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      left = 0;
+      for (guint i = 0; i < n_searches; i++)
+        if (searches[i].result == NULL)
+          left++;
+    }
+
+  for (guint i = 0; i < n_searches; i++)
+    {
+      ConcurrentSearch *one = &searches[i];
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AltaPortalResponse) response = alta_portal_client_send_finish (one->client,
+                                                                                one->result,
+                                                                                &error);
+      g_autofree char *answer = NULL;
+
+      g_assert_no_error (error);
+      answer = bundle_answer (response);
+      if (g_strcmp0 (answer, g_hash_table_lookup (expected, one->path)) != 0)
+        g_error ("%s, run beside %u other searches, answered differently from alone", one->path,
+                 n_searches - 1);
+      g_clear_object (&one->result);
+    }
+  g_test_message ("%u searches (%u distinct) from %u clients at once, each as alone", n_searches,
+                  paths->len, n_clients);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1058,6 +1208,7 @@ main (int    argc,
   ADD ("/fhir/metadata", test_metadata);
   ADD ("/fhir/contract-searches", test_contract_searches);
   ADD ("/fhir/paging", test_paging);
+  ADD ("/fhir/concurrent-searches", test_concurrent_searches);
   ADD ("/fhir/date-prefixes", test_date_prefixes);
   ADD ("/fhir/import-counts", test_import_counts);
   ADD ("/fhir/import-gender", test_import_gender);

@@ -30,6 +30,7 @@ typedef struct
   int     handshake_timeout_s;        /* 5: from connecting to the end of the TLS handshake */
   int     keepalive_timeout_s;        /* 5: waiting for the next request; a request stalling */
   int     max_connections_per_address; /* 32: open at once from one client address */
+  int     listen_backlog;             /* 511: connections the kernel queues before accepting */
   char   *tls_priority;               /* GnuTLS priority string: TLS 1.2+, AEAD only */
   char   *public_url;                 /* NULL: links from the listening address; no final / */
   char  **trusted_proxies;            /* addresses and networks whose X-Forwarded-For counts */

@@ -770,6 +770,129 @@ read_page_row (sqlite3_stmt *stmt,
   page->next_rid = sqlite3_column_int64 (stmt, 0);
 }
 
+/* Search totals, kept while the record is unchanged: a patient paging through 10,000
+ * results had every match counted again for each of 76 pages. A total is keyed by its SQL
+ * and values with the viewer's time left out; it holds while the store's generation is the
+ * same and the time stays before the next release of a held result (what the time decides
+ * in a search is only whether a result is released yet).
+ */
+typedef struct
+{
+  gint64  total;
+  guint64 generation;
+  gint64  counted_at;    /* the viewer's time when counted */
+  gint64  valid_before;  /* the next release after that, or G_MAXINT64 */
+} CachedTotal;
+
+#define MAX_CACHED_TOTALS 4096
+
+static GMutex      totals_lock;
+static GHashTable *totals;      /* key text → CachedTotal */
+static AltaStore  *totals_store; /* the store they were counted in (not a reference) */
+
+static char *
+total_key (const char   *sql,
+           const GArray *binds)
+{
+  GString *key = g_string_new (sql);
+
+  for (guint i = 0; i < binds->len; i++)
+    {
+      const AltaBind *bind = &g_array_index (binds, AltaBind, i);
+
+      switch (bind->kind)
+        {
+        case ALTA_BIND_KIND_TEXT:
+          if (bind->text != NULL)
+            {
+              g_string_append_printf (key, "\037t%" G_GSIZE_FORMAT ":", strlen (bind->text));
+              g_string_append (key, bind->text);
+            }
+          else
+            g_string_append (key, "\037n");
+          break;
+        case ALTA_BIND_KIND_INT:
+          g_string_append_printf (key, "\037i%" G_GINT64_FORMAT, bind->number);
+          break;
+        case ALTA_BIND_KIND_NULL:
+          g_string_append (key, "\037n");
+          break;
+        case ALTA_BIND_KIND_END:
+        default:
+          break;
+        }
+    }
+
+  return g_string_free (key, FALSE);
+}
+
+/* The total of @search for @viewer: counted, or as counted before while that holds */
+static gboolean
+count_matches (AltaStore             *store,
+               const AltaFhirViewer  *viewer,
+               const AltaFhirSearch  *search,
+               gint64                *out_total,
+               GError               **error)
+{
+  g_autoptr (GString) count_sql = g_string_new ("SELECT count (*) FROM fhir_resources r");
+  g_autoptr (GString) key_sql = g_string_new (NULL);
+  g_autoptr (GArray) count_binds = binds_new ();
+  g_autoptr (GArray) key_binds = binds_new ();
+  g_autofree char *key = NULL;
+  AltaFhirViewer timeless = *viewer;
+  guint64 generation = alta_store_get_fhir_generation (store);
+  CachedTotal *cached;
+  gint64 total = 0, next_release = 0;
+
+  /* The same conditions with the time left out, as the key */
+  timeless.now = G_MININT64;
+  append_conditions (key_sql, key_binds, &timeless, search);
+  key = total_key (key_sql->str, key_binds);
+
+  g_mutex_lock (&totals_lock);
+  if (totals == NULL || totals_store != store)
+    {
+      g_clear_pointer (&totals, g_hash_table_unref);
+      totals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      totals_store = store;
+    }
+  cached = g_hash_table_lookup (totals, key);
+  if (cached != NULL && cached->generation == generation && cached->counted_at <= viewer->now &&
+      viewer->now < cached->valid_before)
+    {
+      *out_total = cached->total;
+      g_mutex_unlock (&totals_lock);
+      return TRUE;
+    }
+  g_mutex_unlock (&totals_lock);
+
+  append_conditions (count_sql, count_binds, viewer, search);
+  if (!alta_store_query_dynamic (store, count_sql->str, (const AltaBind *)count_binds->data,
+                                 alta_store_copy_int64, &total, error) ||
+      !alta_store_query_each (store, "SELECT coalesce (min (released_at), 0) FROM fhir_resources"
+                                     " WHERE released_at IS NOT NULL AND released_at > ?1",
+                              ALTA_BINDS (ALTA_BIND_INT (viewer->now)), alta_store_copy_int64,
+                              &next_release, error))
+    return FALSE;
+
+  g_mutex_lock (&totals_lock);
+  if (totals_store == store)
+    {
+      if (g_hash_table_size (totals) >= MAX_CACHED_TOTALS)
+        g_hash_table_remove_all (totals);
+      cached = g_new0 (CachedTotal, 1);
+      cached->total = total;
+      cached->generation = generation;
+      cached->counted_at = viewer->now;
+      cached->valid_before = next_release != 0 ? next_release : G_MAXINT64;
+      g_hash_table_replace (totals, g_steal_pointer (&key), cached);
+    }
+  g_mutex_unlock (&totals_lock);
+
+  *out_total = total;
+  return TRUE;
+}
+
 /**
  * alta_fhir_store_search:
  *
@@ -785,9 +908,7 @@ alta_fhir_store_search (AltaStore             *store,
                         GError               **error)
 {
   g_autoptr (AltaFhirPage) page = g_new0 (AltaFhirPage, 1);
-  g_autoptr (GString) count_sql = g_string_new ("SELECT count (*) FROM fhir_resources r");
   g_autoptr (GString) sql = NULL;
-  g_autoptr (GArray) count_binds = binds_new ();
   g_autoptr (GArray) binds = binds_new ();
   g_autofree char *key_expression = NULL;
   const char *order = search->descending ? "DESC" : "ASC";
@@ -797,9 +918,7 @@ alta_fhir_store_search (AltaStore             *store,
 
   page->records = g_ptr_array_new_with_free_func ((GDestroyNotify)alta_fhir_record_free);
 
-  append_conditions (count_sql, count_binds, viewer, search);
-  if (!alta_store_query_dynamic (store, count_sql->str, (const AltaBind *)count_binds->data,
-                                 alta_store_copy_int64, &total, error))
+  if (!count_matches (store, viewer, search, &total, error))
     return NULL;
   page->total = total;
 

@@ -361,7 +361,7 @@ static gboolean
 is_acceptable_tls (GTlsConnection *tls)
 {
   GTlsProtocolVersion version = g_tls_connection_get_protocol_version (tls);
-  const char *suite = g_tls_connection_get_ciphersuite_name (tls);
+  g_autofree char *suite = g_tls_connection_get_ciphersuite_name (tls); /* transfer full */
 
   /* The priority string already allows nothing else; this holds even if the TLS backend
    * was given another one.
@@ -620,8 +620,11 @@ alta_connections_listen (AltaConnections  *self,
   g_return_val_if_fail (self->service == NULL, FALSE);
 
   self->service = g_socket_service_new ();
-  /* GLib's default of 10 drops the connections of a burst, which retry a second later. */
-  g_socket_listener_set_backlog (G_SOCKET_LISTENER (self->service), LISTEN_BACKLOG);
+  /* GLib's default of 10 drops the connections of a burst, which retry a second later
+   * (the kernel caps it at net.core.somaxconn). */
+  g_socket_listener_set_backlog (G_SOCKET_LISTENER (self->service),
+                                 self->limits.listen_backlog > 0 ? (int)self->limits.listen_backlog
+                                                                 : LISTEN_BACKLOG);
   if (!g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), address,
                                       G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
                                       &effective, error))

@@ -16,6 +16,7 @@ typedef struct
   guint handshake_timeout_s;    /* from accepting to the end of the TLS handshake */
   guint keepalive_timeout_s;    /* waiting for a request; also a request's bytes stalling */
   guint max_per_address;        /* connections open at once from one client address */
+  guint listen_backlog;         /* the listening socket's queue; 0: 511 */
   GPtrArray *uncapped;          /* GInetAddressMask *: the clinic's proxies, not capped */
 } AltaConnectionLimits;
 

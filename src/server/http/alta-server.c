@@ -1234,6 +1234,7 @@ alta_server_listen (AltaServer       *self,
   limits.handshake_timeout_s = (guint)self->config->handshake_timeout_s;
   limits.keepalive_timeout_s = (guint)self->config->keepalive_timeout_s;
   limits.max_per_address = (guint)self->config->max_connections_per_address;
+  limits.listen_backlog = (guint)self->config->listen_backlog;
   limits.uncapped = self->trusted_proxies;
   self->tls = certificate != NULL;
   self->connections = alta_connections_new (self->soup, certificate, &limits);

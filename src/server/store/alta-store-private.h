@@ -29,6 +29,8 @@ struct _AltaStore
   sqlite3    *db;
   GHashTable *statements;   /* address of the SQL text → sqlite3_stmt */
   int         depth;        /* nesting of alta_store_begin() */
+  guint64     fhir_generation; /* see alta_store_get_fhir_generation() */
+  gint64      data_version; /* PRAGMA data_version when last asked */
 };
 
 /**
@@ -145,6 +147,7 @@ AltaStore    *alta_store_open_at_schema    (const char         *path,
 
 /* For row readers, and for what a write did: sqlite3_changes (), sqlite3_last_insert_rowid () */
 sqlite3      *alta_store_get_db            (AltaStore          *self);
+guint64       alta_store_get_fhir_generation (AltaStore        *self);
 char         *alta_store_column_dup_text   (sqlite3_stmt       *stmt,
                                             int                 column);
 

@@ -188,6 +188,15 @@ static const char *migrations[] = {
   "   WHERE fhir_resources.type = 'Patient' AND fhir_resources.id = patients.id"
   "     AND json_valid (json)"
   "     AND json_extract (json, '$.gender') IN ('male', 'female', 'other', 'unknown'));",
+
+  /* 6: a search's page in the order it asks for, read from an index instead of sorted in a
+   * temporary B-tree of every match, JSON included (the expression is the one the search
+   * sorts by: a resource without a date first, ascending); and the next release of a held
+   * result, which ends the life of a cached search total */
+  "CREATE INDEX fhir_resources_sort ON fhir_resources"
+  "  (type, patient_id, coalesce (date_start, -99999999999));"
+  "CREATE INDEX fhir_resources_released ON fhir_resources (released_at)"
+  "  WHERE released_at IS NOT NULL;",
 };
 
 /**
@@ -212,6 +221,28 @@ set_sqlite_error (AltaStore  *self,
   g_set_error (error, ALTA_STORE_ERROR, code, "SQLite: %s (%d)",
                self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc), rc);
   return FALSE;
+}
+
+/* Any change to a row of the clinical record on this connection, even one rolled back */
+static void
+on_row_changed (void          *data,
+                int            operation,
+                const char    *database,
+                const char    *table,
+                sqlite3_int64  rowid)
+{
+  AltaStore *self = data;
+
+  if (strncmp (table, "fhir_", 5) == 0)
+    self->fhir_generation++;
+}
+
+static void
+on_rollback (void *data)
+{
+  AltaStore *self = data;
+
+  self->fhir_generation++;
 }
 
 static sqlite3_stmt *
@@ -543,6 +574,14 @@ alta_store_open_at_schema (const char  *path,
     }
 
   sqlite3_busy_timeout (self->db, 5000);
+  /* Generations of two stores never meet, even at one address one after the other */
+  {
+    static gint next_store = 0;
+
+    self->fhir_generation = (guint64)g_atomic_int_add (&next_store, 1) << 40;
+  }
+  sqlite3_update_hook (self->db, on_row_changed, self);
+  sqlite3_rollback_hook (self->db, on_rollback, self);
   sqlite3_extended_result_codes (self->db, 1);
 
   if (!run_sql (self, "PRAGMA journal_mode = WAL", error) ||
@@ -751,6 +790,61 @@ alta_store_set_relaxed (AltaStore *self,
   g_return_if_fail (self->depth == 0);
 
   run_sql (self, relaxed ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL", NULL);
+}
+
+/**
+ * alta_store_sync:
+ * @self: an #AltaStore, outside any transaction
+ * @error: return location for a #GError
+ *
+ * Makes every commit so far durable, relaxed ones included: the write-ahead log is synced
+ * and copied into the database, which is synced too (a full checkpoint: it waits, within
+ * the busy timeout, for the readers that hold older pages; a checkpoint never copies a frame
+ * it has not synced first).
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+alta_store_sync (AltaStore  *self,
+                 GError    **error)
+{
+  int rc;
+
+  g_return_val_if_fail (self->depth == 0, FALSE);
+
+  rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_FULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    return set_sqlite_error (self, rc, error);
+
+  return TRUE;
+}
+
+/**
+ * alta_store_get_fhir_generation:
+ * @self: an #AltaStore
+ *
+ * A number that changes whenever a row of the clinical record (the `fhir_` tables) may have
+ * changed: written on this connection (rolled back too) or committed by another one (an
+ * import run beside the server). What was read from those tables at one generation holds
+ * as long as the generation is the same.
+ *
+ * Returns: the generation
+ */
+guint64
+alta_store_get_fhir_generation (AltaStore *self)
+{
+  gint64 data_version = 0;
+
+  /* PRAGMA data_version changes when another connection commits */
+  if (alta_store_query_each (self, "PRAGMA data_version", NULL, alta_store_copy_int64,
+                             &data_version, NULL) &&
+      data_version != self->data_version)
+    {
+      self->data_version = data_version;
+      self->fhir_generation++;
+    }
+
+  return self->fhir_generation;
 }
 
 /* Statements: the helpers every part of the store runs its SQL with */

@@ -140,6 +140,8 @@ gboolean            alta_store_begin                  (AltaStore          *self,
 gboolean            alta_store_commit                 (AltaStore          *self,
                                                        GError            **error);
 void                alta_store_rollback               (AltaStore          *self);
+gboolean            alta_store_sync                   (AltaStore          *self,
+                                                       GError            **error);
 void                alta_store_set_relaxed            (AltaStore          *self,
                                                        gboolean            relaxed);
 gboolean            alta_store_check_integrity        (AltaStore          *self,
