@@ -76,6 +76,8 @@ struct _AltaWindow
   /* In a lobby kiosk (alta_window_set_kiosk) */
   gint64                kiosk_idle_s;  /* the site's idle limit; 0 elsewhere */
   GtkWidget            *welcome;       /* the welcome page, in the stack */
+  guint                 kiosk_retry_id;
+  guint                 kiosk_retry_s;  /* the wait before the next try: 2 s, doubled to 60 */
 };
 
 G_DEFINE_FINAL_TYPE (AltaWindow, alta_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -559,6 +561,28 @@ on_signed_in_cb (AltaWindow     *self,
   alta_window_set_session (self, session);
 }
 
+static gboolean
+kiosk_retry_cb (gpointer user_data)
+{
+  AltaWindow *self = user_data;
+
+  self->kiosk_retry_id = 0;
+  connect_to_portal (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A kiosk has nobody to press "Try Again": it tries by itself, less often the longer the
+ * portal is down, never less than every minute */
+static void
+kiosk_retry_later (AltaWindow   *self,
+                   const GError *error)
+{
+  alta_connect_page_show_kiosk_down (self->connect_page, error);
+  self->kiosk_retry_s = CLAMP (self->kiosk_retry_s * 2, 2, 60);
+  g_clear_handle_id (&self->kiosk_retry_id, g_source_remove);
+  self->kiosk_retry_id = g_timeout_add_seconds (self->kiosk_retry_s, kiosk_retry_cb, self);
+}
+
 static void
 info_cb (GObject      *object,
          GAsyncResult *result,
@@ -569,11 +593,16 @@ info_cb (GObject      *object,
 
   if (!alta_portal_client_check_finish (ALTA_PORTAL_CLIENT (object), result, &error))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      if (self->welcome != NULL)
+        kiosk_retry_later (self, error);
+      else
         alta_connect_page_show_error (self->connect_page, error);
       return;
     }
 
+  self->kiosk_retry_s = 0;
   show_signed_out (self, NOTICE_NONE);
 }
 
@@ -588,7 +617,9 @@ connect_to_portal (AltaWindow *self)
       return;
     }
 
-  alta_connect_page_show_connecting (self->connect_page);
+  /* A kiosk trying again keeps saying it kindly */
+  if (self->kiosk_retry_s == 0)
+    alta_connect_page_show_connecting (self->connect_page);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -690,6 +721,7 @@ alta_window_dispose (GObject *object)
   g_clear_handle_id (&self->keepalive_id, g_source_remove);
   g_clear_handle_id (&self->countdown_id, g_source_remove);
   g_clear_weak_pointer (&self->idle_dialog);
+  g_clear_handle_id (&self->kiosk_retry_id, g_source_remove);
   g_clear_object (&self->notifier);
   if (self->session != NULL)
     {
