@@ -164,7 +164,9 @@ static GtkWidget *
 new_big_button (const char *label,
                 const char *style)
 {
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+  /* No mnemonic: a touch screen has no keyboard shortcuts, and GTK 4.8 reads a mnemonic
+   * button's name with its underscore */
+  GtkWidget *button = gtk_button_new_with_label (label);
 
   gtk_widget_add_css_class (button, "pill");
   if (style != NULL)
@@ -183,8 +185,8 @@ new_welcome_page (void)
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
   GtkWidget *languages = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *language_label = gtk_label_new (_("Language · Idioma"));
-  GtkWidget *sign_in = new_big_button (_("_Sign In"), "suggested-action");
-  GtkWidget *sign_up = new_big_button (_("Sign _Up"), NULL);
+  GtkWidget *sign_in = new_big_button (_("Sign In"), "suggested-action");
+  GtkWidget *sign_up = new_big_button (_("Sign Up"), NULL);
   const char *language = g_getenv ("LANGUAGE");
   gboolean spanish = language != NULL && g_str_has_prefix (language, "es");
   GtkWidget *english = gtk_toggle_button_new_with_label ("English");
@@ -243,6 +245,8 @@ alta_kiosk_set_up_window (AltaWindow            *window,
 
   alta_app_mode_lock_down_window (ALTA_APP_MODE_KIOSK, GTK_WINDOW (window));
   gtk_window_set_decorated (GTK_WINDOW (window), FALSE);
+  /* No minimize, maximize or close buttons in the header bar */
+  g_object_set (gtk_widget_get_settings (GTK_WIDGET (window)), "gtk-decoration-layout", "", NULL);
   alta_notifier_set_enabled (alta_window_get_notifier (window), FALSE);
   gtk_widget_add_css_class (GTK_WIDGET (window), "kiosk");
   alta_window_set_kiosk (window, config->idle_s, new_welcome_page ());
