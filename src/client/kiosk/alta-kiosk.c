@@ -109,7 +109,7 @@ void
 alta_kiosk_show_link (GtkWidget  *from,
                       const char *uri)
 {
-  g_autoptr (GdkTexture) texture = alta_kiosk_new_qr_texture (uri, 8);
+  g_autoptr (GdkTexture) texture = alta_kiosk_new_qr_texture (uri, 6);
   GtkRoot *root = gtk_widget_get_root (from);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   GtkWidget *address = gtk_label_new (uri);
@@ -140,6 +140,10 @@ alta_kiosk_show_link (GtkWidget  *from,
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  /* The address tells of the patient's health: gone at sign-out, with the record */
+  if (ALTA_IS_WINDOW (root))
+    g_signal_connect_object (root, "notify::session", G_CALLBACK (gtk_window_destroy), dialog,
+                             G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
