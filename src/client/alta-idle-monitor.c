@@ -133,12 +133,12 @@ idle_seconds (AltaIdleMonitor *self)
   return MAX (wall, steady) / G_USEC_PER_SEC;
 }
 
-/* The warning comes a minute before the limit; half-way through a limit under two
- * minutes (a kiosk's may be one) */
+/* The warning comes a minute before the limit (from 70 s up, as always); half-way through
+ * a shorter one (a kiosk's may be one minute) */
 static gint64
 warning_seconds (AltaIdleMonitor *self)
 {
-  return self->limit_s >= 2 * WARNING_S ? WARNING_S : self->limit_s / 2;
+  return self->limit_s >= WARNING_S + 10 ? WARNING_S : self->limit_s / 2;
 }
 
 /* At the limit, or past it: stops, and says "expired" */
