@@ -10,18 +10,24 @@
 #include "config.h"
 
 #include "alta-app-mode.h"
+#include "alta-kiosk.h"
 
 /* One program, several places (shared/design/ARCHITECTURE.md): a patient's desktop, and the
  * clinic's enrollment station, which `--station` or the station file
  * (/etc/myaltamed/station.conf, or $MYALTAMED_STATION_FILE for tests) starts. The station
  * keeps nothing (settings in memory, no keyring) and is locked down: fullscreen, and no key
- * or close request ends it. A kiosk mode is to reuse the same questions: keeps nothing,
- * locked down.
+ * or close request ends it. The lobby kiosk (`--kiosk`, or /etc/myaltamed/kiosk.conf, or
+ * $MYALTAMED_KIOSK_FILE) asks the same questions: it keeps nothing and is locked down, and
+ * besides opens no file chooser and no browser.
  */
 
 #define DEFAULT_STAFF_IDLE_S    300
 #define DEFAULT_PATIENT_IDLE_S  300
 #define DEFAULT_DONE_S          8
+
+#define DEFAULT_KIOSK_IDLE_S    900
+
+static AltaAppMode current_mode = ALTA_APP_MODE_DESKTOP;
 
 static const char *
 station_file (void)
@@ -66,6 +72,94 @@ alta_app_mode_choose (gboolean            station_option,
   return ALTA_APP_MODE_STATION;
 }
 
+/**
+ * alta_app_mode_choose_kiosk:
+ * @kiosk_option: whether `--kiosk` was given
+ * @out_config: (out) (optional) (transfer full): the kiosk's settings
+ *
+ * The kiosk file is /etc/myaltamed/kiosk.conf, or $MYALTAMED_KIOSK_FILE for tests.
+ *
+ * Returns: whether the app runs as a lobby kiosk: asked on the command line, or the kiosk
+ *   file exists
+ */
+gboolean
+alta_app_mode_choose_kiosk (gboolean          kiosk_option,
+                            AltaKioskConfig **out_config)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AltaKioskConfig) config = NULL;
+  const char *path = g_getenv ("MYALTAMED_KIOSK_FILE");
+  gboolean exists;
+
+  if (path == NULL || path[0] == '\0')
+    path = ALTA_KIOSK_FILE;
+  exists = g_file_test (path, G_FILE_TEST_EXISTS);
+  if (!kiosk_option && !exists)
+    return FALSE;
+
+  if (exists)
+    config = alta_kiosk_config_load (path, &error);
+  if (config == NULL)
+    {
+      if (error != NULL)
+        g_message ("The kiosk file %s cannot be read, the defaults apply: %s", path,
+                   error->message);
+      config = alta_kiosk_config_new_default ();
+    }
+  if (out_config != NULL)
+    *out_config = g_steal_pointer (&config);
+  return TRUE;
+}
+
+/* The mode of this process, said once by the application: rows and pages ask it */
+void
+alta_app_mode_set_current (AltaAppMode mode)
+{
+  current_mode = mode;
+}
+
+AltaAppMode
+alta_app_mode_get_current (void)
+{
+  return current_mode;
+}
+
+/**
+ * alta_app_mode_allows_files:
+ *
+ * Returns: whether the app may open a file chooser ("Add to Calendar"): not in a kiosk,
+ *   where a patient must not reach the computer's files nor leave any
+ */
+gboolean
+alta_app_mode_allows_files (void)
+{
+  return current_mode != ALTA_APP_MODE_KIOSK;
+}
+
+static gboolean
+on_activate_link_cb (GtkLinkButton *link,
+                     gpointer       user_data)
+{
+  alta_kiosk_show_link (GTK_WIDGET (link), gtk_link_button_get_uri (link));
+  return TRUE;
+}
+
+/**
+ * alta_app_mode_adopt_link:
+ * @link: a #GtkLinkButton
+ *
+ * In a kiosk, @link opens no browser: it shows its address as a QR code, for the patient's
+ * own phone. Elsewhere it opens the browser as usual.
+ */
+void
+alta_app_mode_adopt_link (GtkWidget *link)
+{
+  g_return_if_fail (GTK_IS_LINK_BUTTON (link));
+
+  if (current_mode == ALTA_APP_MODE_KIOSK)
+    g_signal_connect (link, "activate-link", G_CALLBACK (on_activate_link_cb), NULL);
+}
+
 const char *
 alta_app_mode_to_string (AltaAppMode mode)
 {
@@ -73,6 +167,8 @@ alta_app_mode_to_string (AltaAppMode mode)
     {
     case ALTA_APP_MODE_STATION:
       return "station";
+    case ALTA_APP_MODE_KIOSK:
+      return "kiosk";
     case ALTA_APP_MODE_DESKTOP:
     default:
       return "desktop";
@@ -234,5 +330,63 @@ alta_station_config_free (AltaStationConfig *config)
     return;
 
   g_free (config->name);
+  g_free (config);
+}
+
+AltaKioskConfig *
+alta_kiosk_config_new_default (void)
+{
+  AltaKioskConfig *config = g_new0 (AltaKioskConfig, 1);
+
+  config->idle_s = DEFAULT_KIOSK_IDLE_S;
+  return config;
+}
+
+/**
+ * alta_kiosk_config_load:
+ * @path: a key file (docs/kiosk-mode.md, "kiosk-config")
+ *
+ * [kiosk] idle-timeout-minutes= (1 to 15; the limit is never longer, and cannot be turned
+ * off), renderer= (GSK_RENDERER's value; cairo by default).
+ *
+ * Returns: (transfer full) (nullable): the kiosk's settings, defaults where a key is absent
+ *   or wrong; %NULL when the file cannot be read as a key file
+ */
+AltaKioskConfig *
+alta_kiosk_config_load (const char  *path,
+                        GError     **error)
+{
+  g_autoptr (GKeyFile) file = g_key_file_new ();
+  g_autoptr (GError) local_error = NULL;
+  AltaKioskConfig *config;
+  gint64 minutes;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, error))
+    return NULL;
+
+  config = alta_kiosk_config_new_default ();
+  minutes = g_key_file_get_int64 (file, "kiosk", "idle-timeout-minutes", &local_error);
+  if (local_error == NULL && minutes >= 1 && minutes <= 15)
+    config->idle_s = minutes * 60;
+  else if (local_error == NULL ||
+           (!g_error_matches (local_error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND) &&
+            !g_error_matches (local_error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND)))
+    g_message ("Kiosk file: idle-timeout-minutes must be 1–15 minutes, 15 apply");
+
+  config->renderer = g_key_file_get_string (file, "kiosk", "renderer", NULL);
+  if (config->renderer != NULL && config->renderer[0] == '\0')
+    g_clear_pointer (&config->renderer, g_free);
+  return config;
+}
+
+void
+alta_kiosk_config_free (AltaKioskConfig *config)
+{
+  if (config == NULL)
+    return;
+
+  g_free (config->renderer);
   g_free (config);
 }

@@ -17,6 +17,7 @@
 #include "alta-a11y.h"
 #include "alta-app-mode.h"
 #include "alta-application-private.h"
+#include "alta-kiosk.h"
 #include "alta-portal-client.h"
 #include "alta-portal-error.h"
 #include "alta-station-window.h"
@@ -46,6 +47,8 @@ struct _AltaApplication
   gboolean          station_option;
   AltaAppMode       mode;
   AltaStationConfig *station_config;  /* in station mode */
+  gboolean          kiosk_option;
+  AltaKioskConfig  *kiosk_config;    /* in kiosk mode */
 };
 
 G_DEFINE_FINAL_TYPE (AltaApplication, alta_application, ADW_TYPE_APPLICATION)
@@ -197,6 +200,8 @@ open_window (AltaApplication *self,
                                                    self->client_error, self->settings));
   GtkShortcutsWindow *shortcuts;
 
+  if (self->mode == ALTA_APP_MODE_KIOSK)
+    alta_kiosk_set_up_window (ALTA_WINDOW (window), self->kiosk_config);
   if (old != NULL)
     alta_window_take_over (ALTA_WINDOW (window), old, session);
 
@@ -383,7 +388,16 @@ alta_application_handle_local_options (GApplication *application,
   g_variant_dict_lookup (options, "server", "s", &self->server_option);
   g_variant_dict_lookup (options, "ca-file", "^ay", &self->ca_file_option);
   g_variant_dict_lookup (options, "station", "b", &self->station_option);
-  self->mode = alta_app_mode_choose (self->station_option, &self->station_config);
+  g_variant_dict_lookup (options, "kiosk", "b", &self->kiosk_option);
+  if (alta_app_mode_choose_kiosk (self->kiosk_option, &self->kiosk_config))
+    {
+      self->mode = ALTA_APP_MODE_KIOSK;
+      /* Before GTK starts (in startup) */
+      alta_kiosk_choose_renderer (self->kiosk_config);
+    }
+  else
+    self->mode = alta_app_mode_choose (self->station_option, &self->station_config);
+  alta_app_mode_set_current (self->mode);
   g_message ("Mode: %s", alta_app_mode_to_string (self->mode));
 
   /* On the desktop the app is unique: a second launch (the desktop file is DBusActivatable)
@@ -449,6 +463,7 @@ alta_application_finalize (GObject *object)
   g_free (self->server_option);
   g_free (self->ca_file_option);
   g_clear_pointer (&self->station_config, alta_station_config_free);
+  g_clear_pointer (&self->kiosk_config, alta_kiosk_config_free);
 
   G_OBJECT_CLASS (alta_application_parent_class)->finalize (object);
 }
@@ -472,6 +487,7 @@ alta_application_init (AltaApplication *self)
     { "server", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The portal’s address"), "URL" },
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("A certificate authority to trust besides the system’s"), "FILE" },
     { "station", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Run as the clinic’s enrollment station (fullscreen, for staff)"), NULL },
+    { "kiosk", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Run as a clinic lobby’s kiosk (fullscreen, for patients)"), NULL },
     { NULL }
   };
 

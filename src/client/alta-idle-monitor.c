@@ -133,6 +133,14 @@ idle_seconds (AltaIdleMonitor *self)
   return MAX (wall, steady) / G_USEC_PER_SEC;
 }
 
+/* The warning comes a minute before the limit (from 70 s up, as always); half-way through
+ * a shorter one (a kiosk's may be one minute) */
+static gint64
+warning_seconds (AltaIdleMonitor *self)
+{
+  return self->limit_s >= WARNING_S + 10 ? WARNING_S : self->limit_s / 2;
+}
+
 /* At the limit, or past it: stops, and says "expired" */
 static gboolean
 expire_if_over (AltaIdleMonitor *self)
@@ -163,7 +171,7 @@ tick_cb (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
 
-  if (!self->warned && idle_s >= self->limit_s - WARNING_S)
+  if (!self->warned && idle_s >= self->limit_s - warning_seconds (self))
     {
       self->warned = TRUE;
       g_signal_emit (self, signals[WARN], 0, (int)(self->limit_s - idle_s));
@@ -243,7 +251,8 @@ alta_idle_monitor_start (AltaIdleMonitor *self,
   g_return_if_fail (ALTA_IS_IDLE_MONITOR (self));
 
   alta_idle_monitor_stop (self);
-  self->limit_s = MAX (limit_s, WARNING_S + 10);
+  /* A minute at least (a kiosk's shortest) */
+  self->limit_s = MAX (limit_s, 60);
   restart (self);
   self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
 }

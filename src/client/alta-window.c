@@ -72,6 +72,12 @@ struct _AltaWindow
   guint                 countdown_id;
   int                   countdown_s;
   guint                 keepalive_id;
+
+  /* In a lobby kiosk (alta_window_set_kiosk) */
+  gint64                kiosk_idle_s;  /* the site's idle limit; 0 elsewhere */
+  GtkWidget            *welcome;       /* the welcome page, in the stack */
+  guint                 kiosk_retry_id;
+  guint                 kiosk_retry_s;  /* the wait before the next try: 2 s, doubled to 60 */
 };
 
 G_DEFINE_FINAL_TYPE (AltaWindow, alta_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -100,6 +106,8 @@ static void on_record_selected_cb (AltaWindow  *self,
 static void
 close_idle_dialog (AltaWindow *self)
 {
+  /* A kiosk hides the record behind the warning (on_idle_warn_cb) */
+  gtk_widget_set_visible (GTK_WIDGET (self->stack), TRUE);
   g_clear_handle_id (&self->countdown_id, g_source_remove);
   if (self->idle_dialog != NULL)
     {
@@ -174,7 +182,7 @@ show_nobody (AltaWindow *self)
    * record is still shown: set at sign-in, on the hidden record, the view switcher's tabs
    * stopped switching pages (libadwaita 1.2). */
   adw_view_stack_set_visible_child_name (self->view_stack, "home");
-  gtk_stack_set_visible_child_name (self->stack, "sign-in");
+  gtk_stack_set_visible_child_name (self->stack, self->welcome != NULL ? "welcome" : "sign-in");
   alta_bench_mark_next_frame (GTK_WIDGET (self), "sign-in-page");
 }
 
@@ -347,6 +355,9 @@ on_idle_warn_cb (AltaWindow      *self,
   g_signal_connect (dialog, "response", G_CALLBACK (on_idle_response_cb), self);
   g_set_weak_pointer (&self->idle_dialog, dialog);
 
+  /* A kiosk's screen is seen by the whole lobby: the record goes behind the warning */
+  if (self->kiosk_idle_s > 0)
+    gtk_widget_set_visible (GTK_WIDGET (self->stack), FALSE);
   self->countdown_s = seconds;
   update_countdown (self);
   self->countdown_id = g_timeout_add_seconds (1, countdown_cb, self);
@@ -356,7 +367,7 @@ on_idle_warn_cb (AltaWindow      *self,
 static void
 sign_out_idle (AltaWindow *self)
 {
-  int minutes = MAX (1, (int)((alta_session_get_idle_timeout (self->session) + 30) / 60));
+  int minutes = MAX (1, (int)((alta_window_get_idle_limit (self) + 30) / 60));
 
   show_signed_out (self, minutes);
 }
@@ -520,7 +531,7 @@ show_session (AltaWindow *self)
   gtk_widget_child_focus (GTK_WIDGET (self->home_page), GTK_DIR_TAB_FORWARD);
   load_record (self);
 
-  alta_idle_monitor_start (self->idle_monitor, alta_session_get_idle_timeout (self->session));
+  alta_idle_monitor_start (self->idle_monitor, alta_window_get_idle_limit (self));
   alta_idle_monitor_take_activity (self->idle_monitor);
   g_clear_handle_id (&self->keepalive_id, g_source_remove);
   self->keepalive_id = g_timeout_add_seconds (60, keepalive_tick_cb, self);
@@ -550,6 +561,28 @@ on_signed_in_cb (AltaWindow     *self,
   alta_window_set_session (self, session);
 }
 
+static gboolean
+kiosk_retry_cb (gpointer user_data)
+{
+  AltaWindow *self = user_data;
+
+  self->kiosk_retry_id = 0;
+  connect_to_portal (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A kiosk has nobody to press "Try Again": it tries by itself, less often the longer the
+ * portal is down, never less than every minute */
+static void
+kiosk_retry_later (AltaWindow   *self,
+                   const GError *error)
+{
+  alta_connect_page_show_kiosk_down (self->connect_page, error);
+  self->kiosk_retry_s = CLAMP (self->kiosk_retry_s * 2, 2, 60);
+  g_clear_handle_id (&self->kiosk_retry_id, g_source_remove);
+  self->kiosk_retry_id = g_timeout_add_seconds (self->kiosk_retry_s, kiosk_retry_cb, self);
+}
+
 static void
 info_cb (GObject      *object,
          GAsyncResult *result,
@@ -560,11 +593,16 @@ info_cb (GObject      *object,
 
   if (!alta_portal_client_check_finish (ALTA_PORTAL_CLIENT (object), result, &error))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      if (self->welcome != NULL)
+        kiosk_retry_later (self, error);
+      else
         alta_connect_page_show_error (self->connect_page, error);
       return;
     }
 
+  self->kiosk_retry_s = 0;
   show_signed_out (self, NOTICE_NONE);
 }
 
@@ -579,7 +617,9 @@ connect_to_portal (AltaWindow *self)
       return;
     }
 
-  alta_connect_page_show_connecting (self->connect_page);
+  /* A kiosk trying again keeps saying it kindly */
+  if (self->kiosk_retry_s == 0)
+    alta_connect_page_show_connecting (self->connect_page);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -681,6 +721,7 @@ alta_window_dispose (GObject *object)
   g_clear_handle_id (&self->keepalive_id, g_source_remove);
   g_clear_handle_id (&self->countdown_id, g_source_remove);
   g_clear_weak_pointer (&self->idle_dialog);
+  g_clear_handle_id (&self->kiosk_retry_id, g_source_remove);
   g_clear_object (&self->notifier);
   if (self->session != NULL)
     {
@@ -1058,5 +1099,75 @@ alta_window_take_over (AltaWindow  *self,
   g_cancellable_cancel (self->cancellable);
   show_signed_out (self, from->notice);
   alta_sign_in_page_take_input (self->sign_in_page, from->sign_in_page);
+  alta_sign_in_page_focus (self->sign_in_page);
+}
+
+/**
+ * alta_window_get_idle_limit:
+ *
+ * Returns: the seconds without input after which the person is signed out: the account's
+ *   limit, or a kiosk's site limit when it is shorter
+ */
+gint64
+alta_window_get_idle_limit (AltaWindow *self)
+{
+  gint64 limit;
+
+  g_return_val_if_fail (ALTA_IS_WINDOW (self), 0);
+
+  limit = self->session != NULL ? alta_session_get_idle_timeout (self->session) : 0;
+  if (self->kiosk_idle_s > 0 && (limit <= 0 || self->kiosk_idle_s < limit))
+    limit = self->kiosk_idle_s;
+  return limit;
+}
+
+/**
+ * alta_window_set_kiosk:
+ * @idle_s: the site's idle limit, in seconds: the account's own applies when shorter
+ * @welcome: the kiosk's welcome page, shown whenever nobody is signed in
+ *
+ * Makes the window a lobby kiosk's (src/client/kiosk/alta-kiosk.c): the username is not
+ * remembered, the record hides behind the idle warning, and signing out goes back to
+ * @welcome. Call it before presenting.
+ */
+void
+alta_window_set_kiosk (AltaWindow *self,
+                       gint64      idle_s,
+                       GtkWidget  *welcome)
+{
+  g_return_if_fail (ALTA_IS_WINDOW (self));
+  g_return_if_fail (GTK_IS_WIDGET (welcome));
+  g_return_if_fail (self->welcome == NULL);
+
+  self->kiosk_idle_s = idle_s;
+  self->welcome = welcome;
+  gtk_stack_add_named (self->stack, welcome, "welcome");
+  alta_sign_in_page_set_settings (self->sign_in_page, self->settings, FALSE);
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "sign-in") == 0)
+    gtk_stack_set_visible_child_name (self->stack, "welcome");
+}
+
+/**
+ * alta_window_show_sign_in_way:
+ * @way: (nullable): "sign-in" or "sign-up"; %NULL goes back to the welcome page
+ *
+ * In a kiosk, from the welcome page to one of the two ways on, or back.
+ */
+void
+alta_window_show_sign_in_way (AltaWindow *self,
+                              const char *way)
+{
+  g_return_if_fail (ALTA_IS_WINDOW (self));
+
+  if (self->session != NULL)
+    return;
+  if (way == NULL)
+    {
+      if (self->welcome != NULL)
+        gtk_stack_set_visible_child_name (self->stack, "welcome");
+      return;
+    }
+  gtk_stack_set_visible_child_name (self->stack, "sign-in");
+  gtk_widget_activate_action (GTK_WIDGET (self->sign_in_page), "sign-in.show-way", "s", way);
   alta_sign_in_page_focus (self->sign_in_page);
 }

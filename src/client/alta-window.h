@@ -36,4 +36,11 @@ void         alta_window_take_over        (AltaWindow       *self,
                                            AltaWindow       *from,
                                            AltaSession      *session);
 
+gint64       alta_window_get_idle_limit   (AltaWindow       *self);
+void         alta_window_set_kiosk        (AltaWindow       *self,
+                                           gint64            idle_s,
+                                           GtkWidget        *welcome);
+void         alta_window_show_sign_in_way (AltaWindow       *self,
+                                           const char       *way);
+
 G_END_DECLS

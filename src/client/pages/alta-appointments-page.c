@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "alta-app-mode.h"
 #include "alta-a11y.h"
 #include "alta-appointment-row.h"
 #include "alta-appointments-page.h"
@@ -109,7 +110,7 @@ create_row (gpointer               item,
                          : NULL;
 
   /* Desktop mode: the file chooser portal saves the calendar file */
-  return alta_appointment_row_new (item, clinic, kind, TRUE);
+  return alta_appointment_row_new (item, clinic, kind, alta_app_mode_allows_files ());
 }
 
 static GtkWidget *
@@ -253,7 +254,8 @@ appointments_book_action (GtkWidget  *widget,
 
   dialog = alta_booking_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                     alta_session_get_client (self->session),
-                                    alta_session_get_record_id (self->session), TRUE);
+                                    alta_session_get_record_id (self->session),
+                                    alta_app_mode_allows_files ());
   g_signal_connect_object (dialog, "booked", G_CALLBACK (on_booked_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }

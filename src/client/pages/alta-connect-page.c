@@ -120,3 +120,27 @@ alta_connect_page_show_error (AltaConnectPage *self,
   adw_status_page_set_description (self->status_page, description);
   gtk_widget_set_visible (GTK_WIDGET (self->retry_button), TRUE);
 }
+
+/**
+ * alta_connect_page_show_kiosk_down:
+ * @error: why the portal could not be reached (for the log only)
+ *
+ * In a lobby kiosk: the portal cannot be reached, said kindly, with the front desk to ask;
+ * no technical words and no button, for the kiosk tries again by itself.
+ */
+void
+alta_connect_page_show_kiosk_down (AltaConnectPage *self,
+                                   const GError    *error)
+{
+  g_return_if_fail (ALTA_IS_CONNECT_PAGE (self));
+  g_return_if_fail (error != NULL);
+
+  g_message ("Cannot reach the portal (the kiosk tries again): %s", error->message);
+  adw_status_page_set_icon_name (self->status_page, "network-transmit-receive-symbolic");
+  adw_status_page_set_title (self->status_page, _("MyAltaMed Will Be Back Shortly"));
+  adw_status_page_set_description (self->status_page,
+                                   _("We are sorry: MyAltaMed cannot be reached right now. This screen will be ready again by itself in a few moments. If you need help now, please ask at the front desk."));
+  gtk_widget_set_visible (GTK_WIDGET (self->retry_button), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), TRUE);
+  gtk_spinner_start (self->spinner);
+}

@@ -19,4 +19,7 @@ void alta_connect_page_show_connecting (AltaConnectPage *self);
 void alta_connect_page_show_error      (AltaConnectPage *self,
                                         const GError    *error);
 
+void alta_connect_page_show_kiosk_down (AltaConnectPage *self,
+                                        const GError    *error);
+
 G_END_DECLS

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "alta-app-mode.h"
 #include "alta-a11y.h"
 #include "alta-allergy.h"
 #include "alta-immunization.h"
@@ -136,6 +137,7 @@ add_learn_more (GtkWidget  *row,
   /* Translators: %s is a health problem's name; the link opens MedlinePlus about it */
   label = g_strdup_printf (_("Learn more about %s"), title);
   gtk_accessible_update_property (GTK_ACCESSIBLE (link), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  alta_app_mode_adopt_link (link);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), link);
 }
 

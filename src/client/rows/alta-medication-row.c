@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "alta-app-mode.h"
 #include "alta-format.h"
 #include "alta-medication-row.h"
 #include "alta-medlineplus.h"
@@ -204,6 +205,7 @@ static void
 alta_medication_row_init (AltaMedicationRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  alta_app_mode_adopt_link (GTK_WIDGET (self->learn_more_button));
 }
 
 /**

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "alta-app-mode.h"
 #include "alta-format.h"
 #include "alta-medlineplus.h"
 #include "alta-value-row.h"
@@ -325,6 +326,7 @@ static void
 alta_value_row_init (AltaValueRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  alta_app_mode_adopt_link (GTK_WIDGET (self->learn_more_button));
 }
 
 /**
