@@ -103,9 +103,12 @@ def toast_close_button(root, text, name, timeout=60):
     while node is not None and node.get_name() != text:
         node = node.get_parent()
     assert node is not None, 'the toast is not named ' + text
-    # The toast, named, holds a part named so too
-    while node.get_parent() is not None and node.get_parent().get_name() == text:
-        node = node.get_parent()
+    # The toast, named, holds a part named so too (asked once a step: a going toast's
+    # nodes vanish between two questions)
+    parent = node.get_parent()
+    while parent is not None and parent.get_name() == text:
+        node = parent
+        parent = node.get_parent()
     buttons = [n for n in walk(node) if n.get_role() == Atspi.Role.PUSH_BUTTON]
     assert [b.get_name() for b in buttons] == [name], [b.get_name() for b in buttons]
     return buttons[0]
@@ -195,8 +198,8 @@ def address_then_email():
             def another_toast():
                 try:
                     button = toast_close_button(app.root, unreachable, 'Dismiss', timeout=0.5)
-                except (AssertionError, GLib.Error):
-                    return None  # none yet, or the first one going
+                except (AssertionError, AttributeError, GLib.Error):
+                    return None  # none yet, or the first one going (its nodes vanish)
                 return button if button.path != first.path else None
             second = wait_for(another_toast, 'the queued toast, with its close button named')
             log('the queued toast shown: %s' % second.path)
