@@ -20,35 +20,6 @@
  * bodies that carry a password are wiped once sent (ALTA_REQUEST_SECRET_BODY).
  */
 
-static void
-activated_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  g_autoptr (JsonNode) json = NULL;
-  GError *error = NULL;
-  const char *username = NULL;
-
-  json = alta_portal_client_call_finish (ALTA_PORTAL_CLIENT (object), result, &error);
-  if (error != NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  if (json != NULL && JSON_NODE_HOLDS_OBJECT (json))
-    username = alta_json_get_string (json_node_get_object (json), "username");
-  if (username == NULL)
-    {
-      g_task_return_new_error (task, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_INVALID_RESPONSE,
-                               "The answer has no username");
-      return;
-    }
-
-  g_task_return_pointer (task, g_strdup (username), g_free);
-}
-
 /**
  * alta_portal_client_activate_async:
  * @self: an #AltaPortalClient
@@ -73,26 +44,21 @@ alta_portal_client_activate_async (AltaPortalClient    *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  g_autoptr (GTask) task = NULL;
   g_autoptr (JsonObject) object = json_object_new ();
-  g_autoptr (JsonNode) node = NULL;
 
   g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
   g_return_if_fail (activation_code != NULL && birth_date != NULL);
   g_return_if_fail (username != NULL && password != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, alta_portal_client_activate_async);
-
   json_object_set_string_member (object, "activation_code", activation_code);
   json_object_set_string_member (object, "birth_date", birth_date);
   json_object_set_string_member (object, "username", username);
   json_object_set_string_member (object, "password", password);
-  node = json_node_init_object (json_node_alloc (), object);
 
-  alta_portal_client_call_async (self, "POST", "/api/v1/enrollment/activate", node,
-                                 ALTA_REQUEST_NO_AUTH | ALTA_REQUEST_SECRET_BODY, cancellable,
-                                 activated_cb, g_steal_pointer (&task));
+  alta_portal_client_write_json_async (self, "POST", "/api/v1/enrollment/activate", object,
+                                       ALTA_REQUEST_NO_AUTH | ALTA_REQUEST_SECRET_BODY,
+                                       alta_portal_client_activate_async, cancellable,
+                                       callback, user_data);
 }
 
 /**
@@ -110,10 +76,21 @@ alta_portal_client_activate_finish (AltaPortalClient  *self,
                                     GAsyncResult      *result,
                                     GError           **error)
 {
-  g_return_val_if_fail (ALTA_IS_PORTAL_CLIENT (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_autoptr (JsonObject) answer = NULL;
+  const char *username;
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  if (!alta_portal_client_write_json_finish (self, result, &answer, error))
+    return NULL;
+
+  username = alta_json_get_string (answer, "username");
+  if (username == NULL)
+    {
+      g_set_error_literal (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_INVALID_RESPONSE,
+                           "The answer has no username");
+      return NULL;
+    }
+
+  return g_strdup (username);
 }
 
 /**
@@ -140,26 +117,21 @@ alta_portal_client_request_activation_code_async (AltaPortalClient    *self,
                                                   GAsyncReadyCallback  callback,
                                                   gpointer             user_data)
 {
-  g_autoptr (GTask) task = NULL;
   g_autoptr (JsonObject) object = json_object_new ();
-  g_autoptr (JsonNode) node = NULL;
 
   g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
   g_return_if_fail (given_name != NULL && family_name != NULL);
   g_return_if_fail (birth_date != NULL && email != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, alta_portal_client_request_activation_code_async);
-
   json_object_set_string_member (object, "given_name", given_name);
   json_object_set_string_member (object, "family_name", family_name);
   json_object_set_string_member (object, "birth_date", birth_date);
   json_object_set_string_member (object, "email", email);
-  node = json_node_init_object (json_node_alloc (), object);
 
-  alta_portal_client_call_async (self, "POST", "/api/v1/enrollment/request-code", node,
-                                 ALTA_REQUEST_NO_AUTH, cancellable, alta_portal_client_empty_cb,
-                                 g_steal_pointer (&task));
+  alta_portal_client_write_json_async (self, "POST", "/api/v1/enrollment/request-code", object,
+                                       ALTA_REQUEST_NO_AUTH,
+                                       alta_portal_client_request_activation_code_async,
+                                       cancellable, callback, user_data);
 }
 
 /**
@@ -173,10 +145,7 @@ alta_portal_client_request_activation_code_finish (AltaPortalClient  *self,
                                                    GAsyncResult      *result,
                                                    GError           **error)
 {
-  g_return_val_if_fail (ALTA_IS_PORTAL_CLIENT (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return alta_portal_client_write_json_finish (self, result, NULL, error);
 }
 
 /**
@@ -198,27 +167,22 @@ alta_portal_client_request_password_reset_async (AltaPortalClient    *self,
                                                  GAsyncReadyCallback  callback,
                                                  gpointer             user_data)
 {
-  g_autoptr (GTask) task = NULL;
   g_autoptr (JsonObject) object = json_object_new ();
-  g_autoptr (JsonNode) node = NULL;
   gboolean is_email;
 
   g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
   g_return_if_fail (username_or_email != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, alta_portal_client_request_password_reset_async);
 
   /* A username may hold an `@` too (docs/api.md: letters, digits and `. _ - @`), but one
    * with a dot after it reads as an address: the way people type theirs */
   is_email = strchr (username_or_email, '@') != NULL &&
              strchr (strchr (username_or_email, '@'), '.') != NULL;
   json_object_set_string_member (object, is_email ? "email" : "username", username_or_email);
-  node = json_node_init_object (json_node_alloc (), object);
 
-  alta_portal_client_call_async (self, "POST", "/api/v1/password-reset", node,
-                                 ALTA_REQUEST_NO_AUTH, cancellable, alta_portal_client_empty_cb,
-                                 g_steal_pointer (&task));
+  alta_portal_client_write_json_async (self, "POST", "/api/v1/password-reset", object,
+                                       ALTA_REQUEST_NO_AUTH,
+                                       alta_portal_client_request_password_reset_async, cancellable,
+                                       callback, user_data);
 }
 
 /**
@@ -232,10 +196,7 @@ alta_portal_client_request_password_reset_finish (AltaPortalClient  *self,
                                                   GAsyncResult      *result,
                                                   GError           **error)
 {
-  g_return_val_if_fail (ALTA_IS_PORTAL_CLIENT (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return alta_portal_client_write_json_finish (self, result, NULL, error);
 }
 
 /**
@@ -258,23 +219,18 @@ alta_portal_client_confirm_password_reset_async (AltaPortalClient    *self,
                                                  GAsyncReadyCallback  callback,
                                                  gpointer             user_data)
 {
-  g_autoptr (GTask) task = NULL;
   g_autoptr (JsonObject) object = json_object_new ();
-  g_autoptr (JsonNode) node = NULL;
 
   g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
   g_return_if_fail (token != NULL && new_password != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, alta_portal_client_confirm_password_reset_async);
-
   json_object_set_string_member (object, "token", token);
   json_object_set_string_member (object, "new_password", new_password);
-  node = json_node_init_object (json_node_alloc (), object);
 
-  alta_portal_client_call_async (self, "POST", "/api/v1/password-reset/confirm", node,
-                                 ALTA_REQUEST_NO_AUTH | ALTA_REQUEST_SECRET_BODY, cancellable,
-                                 alta_portal_client_empty_cb, g_steal_pointer (&task));
+  alta_portal_client_write_json_async (self, "POST", "/api/v1/password-reset/confirm", object,
+                                       ALTA_REQUEST_NO_AUTH | ALTA_REQUEST_SECRET_BODY,
+                                       alta_portal_client_confirm_password_reset_async, cancellable,
+                                       callback, user_data);
 }
 
 /**
@@ -290,8 +246,5 @@ alta_portal_client_confirm_password_reset_finish (AltaPortalClient  *self,
                                                   GAsyncResult      *result,
                                                   GError           **error)
 {
-  g_return_val_if_fail (ALTA_IS_PORTAL_CLIENT (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return alta_portal_client_write_json_finish (self, result, NULL, error);
 }

@@ -140,34 +140,6 @@ alta_staff_patient_get_portal_access (AltaStaffPatient *self)
   return self->portal_access;
 }
 
-static JsonObject *
-object_finish (AltaPortalClient  *client,
-               GAsyncResult      *result,
-               GError           **error)
-{
-  g_autoptr (JsonNode) json = alta_portal_client_call_finish (client, result, error);
-
-  if (json == NULL && error != NULL && *error != NULL)
-    return NULL;
-  if (json == NULL || !JSON_NODE_HOLDS_OBJECT (json))
-    {
-      g_set_error_literal (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_INVALID_RESPONSE,
-                           "The answer is not a JSON object");
-      return NULL;
-    }
-
-  return json_object_ref (json_node_get_object (json));
-}
-
-static JsonNode *
-node_take_object (JsonObject *object)
-{
-  JsonNode *node = json_node_init_object (json_node_alloc (), object);
-
-  json_object_unref (object);
-  return node;
-}
-
 static void
 search_cb (GObject      *object,
            GAsyncResult *result,
@@ -179,7 +151,7 @@ search_cb (GObject      *object,
   JsonArray *array;
   GError *error = NULL;
 
-  answer = object_finish (ALTA_PORTAL_CLIENT (object), result, &error);
+  answer = alta_portal_client_call_object_finish (ALTA_PORTAL_CLIENT (object), result, &error);
   if (answer == NULL)
     {
       g_task_return_error (task, error);
@@ -278,57 +250,6 @@ alta_portal_client_staff_search_patients_finish (AltaPortalClient  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-typedef struct
-{
-  char      *code;
-  GDateTime *expires_at;
-} IssuedCode;
-
-static void
-issued_code_free (gpointer data)
-{
-  IssuedCode *issued = data;
-
-  g_free (issued->code);
-  g_clear_pointer (&issued->expires_at, g_date_time_unref);
-  g_free (issued);
-}
-
-static void
-issue_code_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  g_autoptr (JsonObject) answer = NULL;
-  IssuedCode *issued;
-  const char *code;
-  const char *expires_at;
-  GError *error = NULL;
-
-  answer = object_finish (ALTA_PORTAL_CLIENT (object), result, &error);
-  if (answer == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  code = alta_json_get_string (answer, "activation_code");
-  if (code == NULL)
-    {
-      g_task_return_new_error (task, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_INVALID_RESPONSE,
-                               "The answer has no activation code");
-      return;
-    }
-
-  issued = g_new0 (IssuedCode, 1);
-  issued->code = g_strdup (code);
-  expires_at = alta_json_get_string (answer, "expires_at");
-  if (expires_at != NULL)
-    issued->expires_at = g_date_time_new_from_iso8601 (expires_at, NULL);
-  g_task_return_pointer (task, issued, issued_code_free);
-}
-
 /**
  * alta_portal_client_staff_issue_code_async:
  * @patient_id: the patient found by the search
@@ -348,26 +269,21 @@ alta_portal_client_staff_issue_code_async (AltaPortalClient    *self,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  g_autoptr (JsonNode) body = NULL;
-  JsonObject *object = json_object_new ();
+  g_autoptr (JsonObject) object = json_object_new ();
 
   g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
   g_return_if_fail (patient_id != NULL);
   g_return_if_fail (email != NULL);
   g_return_if_fail (identity_verified != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, alta_portal_client_staff_issue_code_async);
-
   json_object_set_string_member (object, "patient_id", patient_id);
   json_object_set_string_member (object, "email", email);
   json_object_set_string_member (object, "identity_verified", identity_verified);
-  body = node_take_object (object);
 
-  alta_portal_client_call_async (self, "POST", "/api/v1/staff/activation-codes", body,
-                                 ALTA_REQUEST_NONE, cancellable, issue_code_cb,
-                                 g_steal_pointer (&task));
+  alta_portal_client_write_json_async (self, "POST", "/api/v1/staff/activation-codes", object,
+                                       ALTA_REQUEST_NONE,
+                                       alta_portal_client_staff_issue_code_async, cancellable,
+                                       callback, user_data);
 }
 
 /**
@@ -385,21 +301,26 @@ alta_portal_client_staff_issue_code_finish (AltaPortalClient  *self,
                                             GDateTime        **out_expires_at,
                                             GError           **error)
 {
-  IssuedCode *issued;
-  char *code;
+  g_autoptr (JsonObject) answer = NULL;
+  const char *code;
+  const char *expires_at;
 
-  g_return_val_if_fail (ALTA_IS_PORTAL_CLIENT (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  issued = g_task_propagate_pointer (G_TASK (result), error);
-  if (issued == NULL)
+  if (!alta_portal_client_write_json_finish (self, result, &answer, error))
     return NULL;
 
-  code = g_steal_pointer (&issued->code);
+  code = alta_json_get_string (answer, "activation_code");
+  if (code == NULL)
+    {
+      g_set_error_literal (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_INVALID_RESPONSE,
+                           "The answer has no activation code");
+      return NULL;
+    }
+
+  expires_at = alta_json_get_string (answer, "expires_at");
   if (out_expires_at != NULL)
-    *out_expires_at = g_steal_pointer (&issued->expires_at);
-  issued_code_free (issued);
-  return code;
+    *out_expires_at = expires_at != NULL ? g_date_time_new_from_iso8601 (expires_at, NULL)
+                                         : NULL;
+  return g_strdup (code);
 }
 
 /**
@@ -421,9 +342,7 @@ alta_portal_client_staff_grant_proxy_async (AltaPortalClient    *self,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  g_autoptr (JsonNode) body = NULL;
-  JsonObject *object = json_object_new ();
+  g_autoptr (JsonObject) object = json_object_new ();
 
   g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
   g_return_if_fail (proxy_username != NULL);
@@ -432,18 +351,15 @@ alta_portal_client_staff_grant_proxy_async (AltaPortalClient    *self,
                     g_strcmp0 (relationship, "dependent-adult") == 0);
   g_return_if_fail (consent_form_id != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, alta_portal_client_staff_grant_proxy_async);
-
   json_object_set_string_member (object, "proxy_username", proxy_username);
   json_object_set_string_member (object, "patient_id", patient_id);
   json_object_set_string_member (object, "relationship", relationship);
   json_object_set_string_member (object, "consent_form_id", consent_form_id);
-  body = node_take_object (object);
 
-  alta_portal_client_call_async (self, "POST", "/api/v1/staff/proxy-grants", body,
-                                 ALTA_REQUEST_NONE, cancellable, alta_portal_client_empty_cb,
-                                 g_steal_pointer (&task));
+  alta_portal_client_write_json_async (self, "POST", "/api/v1/staff/proxy-grants", object,
+                                       ALTA_REQUEST_NONE,
+                                       alta_portal_client_staff_grant_proxy_async, cancellable,
+                                       callback, user_data);
 }
 
 /**
@@ -458,10 +374,7 @@ alta_portal_client_staff_grant_proxy_finish (AltaPortalClient  *self,
                                              GAsyncResult      *result,
                                              GError           **error)
 {
-  g_return_val_if_fail (ALTA_IS_PORTAL_CLIENT (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return alta_portal_client_write_json_finish (self, result, NULL, error);
 }
 
 /**
@@ -477,22 +390,17 @@ alta_portal_client_staff_send_reset_async (AltaPortalClient    *self,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  g_autoptr (JsonNode) body = NULL;
-  JsonObject *object = json_object_new ();
+  g_autoptr (JsonObject) object = json_object_new ();
 
   g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
   g_return_if_fail (username != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, alta_portal_client_staff_send_reset_async);
-
   json_object_set_string_member (object, "username", username);
-  body = node_take_object (object);
 
-  alta_portal_client_call_async (self, "POST", "/api/v1/staff/password-reset", body,
-                                 ALTA_REQUEST_NONE, cancellable, alta_portal_client_empty_cb,
-                                 g_steal_pointer (&task));
+  alta_portal_client_write_json_async (self, "POST", "/api/v1/staff/password-reset", object,
+                                       ALTA_REQUEST_NONE,
+                                       alta_portal_client_staff_send_reset_async, cancellable,
+                                       callback, user_data);
 }
 
 /**
@@ -504,8 +412,5 @@ alta_portal_client_staff_send_reset_finish (AltaPortalClient  *self,
                                             GAsyncResult      *result,
                                             GError           **error)
 {
-  g_return_val_if_fail (ALTA_IS_PORTAL_CLIENT (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return alta_portal_client_write_json_finish (self, result, NULL, error);
 }

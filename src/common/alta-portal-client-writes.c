@@ -31,27 +31,6 @@ typedef struct
   gboolean created;
 } Write;
 
-static void
-wipe_text_free (gpointer data)
-{
-  char *text = data;
-
-  explicit_bzero (text, strlen (text));
-  g_free (text);
-}
-
-/* A JSON body; with @secret, one that is wiped when libsoup is done with it */
-static GBytes *
-bytes_of_node (JsonNode *node,
-               gboolean  secret)
-{
-  char *text = json_to_string (node, FALSE);
-
-  if (secret)
-    return g_bytes_new_with_free_func (text, strlen (text), wipe_text_free, text);
-  return g_bytes_new_take (text, strlen (text));
-}
-
 static const char *
 resource_type_of (GType type)
 {
@@ -74,8 +53,7 @@ write_cb (GObject      *object,
   Write *write = g_task_get_task_data (task);
   GBytes *body;
 
-  if (!(response = alta_portal_client_send_finish (self, result, &error)) ||
-      !alta_portal_response_check (response, &error))
+  if (!(response = alta_portal_client_write_finish (self, result, &error)))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -182,7 +160,6 @@ alta_portal_client_create_async (AltaPortalClient    *self,
 {
   g_autoptr (GTask) task = NULL;
   g_autoptr (JsonNode) node = NULL;
-  g_autoptr (GBytes) body = NULL;
   g_autofree char *path = NULL;
   g_autofree char *condition = NULL;
   const char *resource_type;
@@ -196,16 +173,14 @@ alta_portal_client_create_async (AltaPortalClient    *self,
                          user_data);
   resource_type = resource_type_of (type);
   node = node_with_request_id (resource, resource_type, request_id);
-  body = bytes_of_node (node, FALSE);
   path = g_strdup_printf ("/fhir/R4/%s", resource_type);
   condition = g_strdup_printf ("identifier=%s|%s", CLIENT_REQUEST_SYSTEM, request_id);
 
-  alta_portal_client_send_with_headers_async (self, "POST", path, body,
-                                              "application/fhir+json; charset=utf-8",
-                                              (const char *[]) { "If-None-Exist", condition,
-                                                                 NULL },
-                                              ALTA_REQUEST_NONE, cancellable, write_cb,
-                                              g_steal_pointer (&task));
+  alta_portal_client_write_async (self, "POST", path, node,
+                                  "application/fhir+json; charset=utf-8",
+                                  (const char *[]) { "If-None-Exist", condition, NULL },
+                                  ALTA_REQUEST_NONE, cancellable, write_cb,
+                                  g_steal_pointer (&task));
 }
 
 /**
@@ -265,8 +240,6 @@ alta_portal_client_patch_async (AltaPortalClient    *self,
 {
   g_autoptr (GTask) task = NULL;
   g_autoptr (JsonNode) node = NULL;
-  g_autoptr (JsonNode) copy = NULL;
-  g_autoptr (GBytes) body = NULL;
   g_autofree char *escaped = NULL;
   g_autofree char *path = NULL;
   g_autofree char *match = NULL;
@@ -279,18 +252,15 @@ alta_portal_client_patch_async (AltaPortalClient    *self,
   task = write_task_new (self, type, alta_portal_client_patch_async, cancellable, callback,
                          user_data);
   node = json_node_init_array (json_node_alloc (), operations);
-  copy = json_node_copy (node);
-  body = bytes_of_node (copy, FALSE);
   escaped = g_uri_escape_string (id, NULL, FALSE);
   path = g_strdup_printf ("/fhir/R4/%s/%s", resource_type_of (type), escaped);
   if (version != NULL)
     match = g_strdup_printf ("W/\"%s\"", version);
 
-  alta_portal_client_send_with_headers_async (self, "PATCH", path, body,
-                                              "application/json-patch+json",
-                                              (const char *[]) { "If-Match", match, NULL },
-                                              ALTA_REQUEST_NONE, cancellable, write_cb,
-                                              g_steal_pointer (&task));
+  alta_portal_client_write_async (self, "PATCH", path, node, "application/json-patch+json",
+                                  (const char *[]) { "If-Match", match, NULL },
+                                  ALTA_REQUEST_NONE, cancellable, write_cb,
+                                  g_steal_pointer (&task));
 }
 
 /**
@@ -307,42 +277,6 @@ alta_portal_client_patch_finish (AltaPortalClient  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-update_account_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  g_autoptr (JsonNode) json = NULL;
-  AltaPortalAccount *account;
-  GError *error = NULL;
-
-  json = alta_portal_client_call_finish (ALTA_PORTAL_CLIENT (object), result, &error);
-  if (json == NULL && error == NULL)
-    error = g_error_new_literal (ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_INVALID_RESPONSE,
-                                 "The answer is empty");
-  if (error != NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (json))
-    {
-      g_task_return_new_error (task, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_INVALID_RESPONSE,
-                               "The answer is not a JSON object");
-      return;
-    }
-
-  account = alta_portal_account_new_from_json (json_node_get_object (json), &error);
-  if (account == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  g_task_return_pointer (task, account, g_object_unref);
 }
 
 /**
@@ -364,15 +298,11 @@ alta_portal_client_update_account_async (AltaPortalClient    *self,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data)
 {
-  g_autoptr (GTask) task = NULL;
   g_autoptr (JsonNode) node = NULL;
   g_autoptr (JsonNode) copy = NULL;
 
   g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
   g_return_if_fail (changes != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, alta_portal_client_update_account_async);
 
   node = json_node_init_object (json_node_alloc (), changes);
   copy = json_node_copy (node);
@@ -380,10 +310,11 @@ alta_portal_client_update_account_async (AltaPortalClient    *self,
     json_object_set_string_member (json_node_get_object (copy), "current_password",
                                    current_password);
 
-  alta_portal_client_call_async (self, "PATCH", "/api/v1/me", copy,
-                                 current_password != NULL ? ALTA_REQUEST_SECRET_BODY
-                                                          : ALTA_REQUEST_NONE,
-                                 cancellable, update_account_cb, g_steal_pointer (&task));
+  alta_portal_client_write_json_async (self, "PATCH", "/api/v1/me", json_node_get_object (copy),
+                                       current_password != NULL ? ALTA_REQUEST_SECRET_BODY
+                                                                : ALTA_REQUEST_NONE,
+                                       alta_portal_client_update_account_async, cancellable,
+                                       callback, user_data);
 }
 
 /**
@@ -398,10 +329,12 @@ alta_portal_client_update_account_finish (AltaPortalClient  *self,
                                           GAsyncResult      *result,
                                           GError           **error)
 {
-  g_return_val_if_fail (ALTA_IS_PORTAL_CLIENT (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_autoptr (JsonObject) answer = NULL;
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  if (!alta_portal_client_write_json_finish (self, result, &answer, error))
+    return NULL;
+
+  return alta_portal_account_new_from_json (answer, error);
 }
 
 /**
@@ -424,24 +357,19 @@ alta_portal_client_change_password_async (AltaPortalClient    *self,
                                           GAsyncReadyCallback  callback,
                                           gpointer             user_data)
 {
-  g_autoptr (GTask) task = NULL;
   g_autoptr (JsonObject) object = json_object_new ();
-  g_autoptr (JsonNode) node = NULL;
 
   g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
   g_return_if_fail (current_password != NULL);
   g_return_if_fail (new_password != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, alta_portal_client_change_password_async);
-
   json_object_set_string_member (object, "current_password", current_password);
   json_object_set_string_member (object, "new_password", new_password);
-  node = json_node_init_object (json_node_alloc (), object);
 
-  alta_portal_client_call_async (self, "POST", "/api/v1/me/password", node,
-                                 ALTA_REQUEST_SECRET_BODY, cancellable, alta_portal_client_empty_cb,
-                                 g_steal_pointer (&task));
+  alta_portal_client_write_json_async (self, "POST", "/api/v1/me/password", object,
+                                       ALTA_REQUEST_SECRET_BODY,
+                                       alta_portal_client_change_password_async, cancellable,
+                                       callback, user_data);
 }
 
 /**
@@ -456,10 +384,7 @@ alta_portal_client_change_password_finish (AltaPortalClient  *self,
                                            GAsyncResult      *result,
                                            GError           **error)
 {
-  g_return_val_if_fail (ALTA_IS_PORTAL_CLIENT (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return alta_portal_client_write_json_finish (self, result, NULL, error);
 }
 
 /**

@@ -465,6 +465,80 @@ alta_portal_client_send_finish (AltaPortalClient  *self,
 }
 
 static void
+write_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  AltaPortalClient *self = (AltaPortalClient *)object;
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (AltaPortalResponse) response = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (!(response = alta_portal_client_send_finish (self, result, &error)) ||
+      !alta_portal_response_check (response, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&response), g_object_unref);
+}
+
+/* What every call with a JSON body shares (the typed writes of -writes.c, -enrollment.c
+ * and -staff.c, and alta_portal_client_call_async()): @body serialized, wiped once sent
+ * with ALTA_REQUEST_SECRET_BODY; sent; an answer that is not 2xx mapped to its
+ * #ALTA_PORTAL_ERROR code (alta_portal_response_check()). @content_type is JSON when %NULL;
+ * @headers as alta_portal_client_send_with_headers_async() takes them. Finish with
+ * alta_portal_client_write_finish().
+ */
+void
+alta_portal_client_write_async (AltaPortalClient    *self,
+                                const char          *method,
+                                const char          *path,
+                                JsonNode            *body,
+                                const char          *content_type,
+                                const char * const  *headers,
+                                AltaRequestFlags     flags,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+
+  g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, alta_portal_client_write_async);
+
+  if (body != NULL)
+    {
+      char *text = json_to_string (body, FALSE);
+
+      if (flags & ALTA_REQUEST_SECRET_BODY)
+        bytes = g_bytes_new_with_free_func (text, strlen (text), wipe_bytes_free, text);
+      else
+        bytes = g_bytes_new_take (text, strlen (text));
+    }
+
+  alta_portal_client_send_with_headers_async (self, method, path, bytes, content_type, headers,
+                                              flags, cancellable, write_cb,
+                                              g_steal_pointer (&task));
+}
+
+/* Returns: (transfer full) (nullable): the 2xx answer */
+AltaPortalResponse *
+alta_portal_client_write_finish (AltaPortalClient  *self,
+                                 GAsyncResult      *result,
+                                 GError           **error)
+{
+  g_return_val_if_fail (ALTA_IS_PORTAL_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
 call_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
@@ -476,8 +550,7 @@ call_cb (GObject      *object,
   GBytes *body;
   JsonNode *json;
 
-  if (!(response = alta_portal_client_send_finish (self, result, &error)) ||
-      !alta_portal_response_check (response, &error))
+  if (!(response = alta_portal_client_write_finish (self, result, &error)))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -528,25 +601,14 @@ alta_portal_client_call_async (AltaPortalClient    *self,
                                gpointer             user_data)
 {
   g_autoptr (GTask) task = NULL;
-  g_autoptr (GBytes) bytes = NULL;
 
   g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, alta_portal_client_call_async);
 
-  if (body != NULL)
-    {
-      char *text = json_to_string (body, FALSE);
-
-      if (flags & ALTA_REQUEST_SECRET_BODY)
-        bytes = g_bytes_new_with_free_func (text, strlen (text), wipe_bytes_free, text);
-      else
-        bytes = g_bytes_new_take (text, strlen (text));
-    }
-
-  alta_portal_client_send_async (self, method, path, bytes, NULL, flags, cancellable, call_cb,
-                                 g_steal_pointer (&task));
+  alta_portal_client_write_async (self, method, path, body, NULL, NULL, flags, cancellable,
+                                  call_cb, g_steal_pointer (&task));
 }
 
 /**
@@ -833,10 +895,10 @@ alta_portal_client_read_finish (AltaPortalClient  *self,
 }
 
 /* The answer of a typed call: a JSON object, or an error */
-static JsonObject *
-call_object_finish (AltaPortalClient  *self,
-                    GAsyncResult      *result,
-                    GError           **error)
+JsonObject *
+alta_portal_client_call_object_finish (AltaPortalClient  *self,
+                                       GAsyncResult      *result,
+                                       GError           **error)
 {
   g_autoptr (JsonNode) json = alta_portal_client_call_finish (self, result, error);
 
@@ -862,7 +924,7 @@ check_cb (GObject      *object,
   g_autoptr (JsonObject) info = NULL;
   GError *error = NULL;
 
-  info = call_object_finish (ALTA_PORTAL_CLIENT (object), result, &error);
+  info = alta_portal_client_call_object_finish (ALTA_PORTAL_CLIENT (object), result, &error);
   if (info == NULL)
     g_task_return_error (task, error);
   else
@@ -1066,7 +1128,7 @@ get_account_cb (GObject      *object,
   AltaPortalAccount *account;
   GError *error = NULL;
 
-  object_json = call_object_finish (ALTA_PORTAL_CLIENT (object), result, &error);
+  object_json = alta_portal_client_call_object_finish (ALTA_PORTAL_CLIENT (object), result, &error);
   if (object_json == NULL ||
       (account = alta_portal_account_new_from_json (object_json, &error)) == NULL)
     {
@@ -1120,9 +1182,89 @@ alta_portal_client_get_account_finish (AltaPortalClient  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* A call whose success has no body (204): @user_data is its GTask, which returns TRUE */
+static void
+write_json_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  JsonNode *json;
+  GError *error = NULL;
+
+  json = alta_portal_client_call_finish (ALTA_PORTAL_CLIENT (object), result, &error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, json, json != NULL ? (GDestroyNotify)json_node_unref : NULL);
+}
+
+/* A typed call of the API's own routes (docs/api.md): @body (nullable) is copied and sent as
+ * alta_portal_client_write_async() does. @source_tag is the public call's. Its public finish
+ * is alta_portal_client_write_json_finish(), which it may call with the same @result.
+ */
 void
-alta_portal_client_empty_cb (GObject      *object,
+alta_portal_client_write_json_async (AltaPortalClient    *self,
+                                     const char          *method,
+                                     const char          *path,
+                                     JsonObject          *body,
+                                     AltaRequestFlags     flags,
+                                     gpointer             source_tag,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (JsonNode) node = NULL;
+
+  g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  if (body != NULL)
+    node = json_node_init_object (json_node_alloc (), body);
+
+  alta_portal_client_call_async (self, method, path, node, flags, cancellable, write_json_cb,
+                                 g_steal_pointer (&task));
+}
+
+/* %TRUE for any 2xx answer. With @out_answer, the answer must be a JSON object, returned
+ * there (transfer full); otherwise %ALTA_PORTAL_ERROR_INVALID_RESPONSE.
+ */
+gboolean
+alta_portal_client_write_json_finish (AltaPortalClient  *self,
+                                      GAsyncResult      *result,
+                                      JsonObject       **out_answer,
+                                      GError           **error)
+{
+  g_autoptr (JsonNode) json = NULL;
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (ALTA_IS_PORTAL_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  json = g_task_propagate_pointer (G_TASK (result), &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (out_answer == NULL)
+    return TRUE;
+
+  if (json == NULL || !JSON_NODE_HOLDS_OBJECT (json))
+    {
+      g_set_error_literal (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_INVALID_RESPONSE,
+                           "The answer is not a JSON object");
+      return FALSE;
+    }
+
+  *out_answer = json_object_ref (json_node_get_object (json));
+  return TRUE;
+}
+
+/* A call whose success has no body (204): @user_data is its GTask, which returns TRUE */
+static void
+empty_cb (GObject      *object,
                              GAsyncResult *result,
                              gpointer      user_data)
 {
@@ -1153,15 +1295,9 @@ alta_portal_client_keepalive_async (AltaPortalClient    *self,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
-  g_autoptr (GTask) task = NULL;
-
-  g_return_if_fail (ALTA_IS_PORTAL_CLIENT (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, alta_portal_client_keepalive_async);
-  alta_portal_client_call_async (self, "POST", "/api/v1/sessions/current/keepalive", NULL,
-                                 ALTA_REQUEST_NONE, cancellable, alta_portal_client_empty_cb,
-                                 g_steal_pointer (&task));
+  alta_portal_client_write_json_async (self, "POST", "/api/v1/sessions/current/keepalive", NULL,
+                                       ALTA_REQUEST_NONE, alta_portal_client_keepalive_async,
+                                       cancellable, callback, user_data);
 }
 
 gboolean
@@ -1169,10 +1305,7 @@ alta_portal_client_keepalive_finish (AltaPortalClient  *self,
                                      GAsyncResult      *result,
                                      GError           **error)
 {
-  g_return_val_if_fail (ALTA_IS_PORTAL_CLIENT (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return alta_portal_client_write_json_finish (self, result, NULL, error);
 }
 
 /**
@@ -1206,7 +1339,7 @@ alta_portal_client_sign_out_async (AltaPortalClient    *self,
 
   /* The message takes the token into its headers now; then the client forgets it */
   alta_portal_client_call_async (self, "DELETE", "/api/v1/sessions/current", NULL,
-                                 ALTA_REQUEST_BACKGROUND, cancellable, alta_portal_client_empty_cb,
+                                 ALTA_REQUEST_BACKGROUND, cancellable, empty_cb,
                                  g_steal_pointer (&task));
   alta_portal_client_set_access_token (self, NULL);
 }
