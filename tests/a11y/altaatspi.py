@@ -7,6 +7,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 import gettext
+import http.client
+import http.server
 import json
 import os
 import re
@@ -15,6 +17,7 @@ import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import urllib.request
@@ -135,6 +138,94 @@ class Portal:
     def stop(self):
         self.halt()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class PortalProxy:
+    """A Portal behind a proxy of ours (with the portal's own certificate), as the app meets
+    a failing or slow server: the app is pointed at its url and ca. Each request it forwards
+    is noted (seen(): when, its method and path, its X-Portal-Activity header, its token and
+    the status). A POST whose path starts with @faulty meets what fault says: None (it goes
+    on), '500' (answered with an internal error, not forwarded), or 'slow' (held, held set,
+    until release is set)."""
+
+    def __init__(self, portal, faulty=None):
+        self.portal = portal
+        self.ca = portal.ca
+        self.faulty = faulty
+        self.fault = None
+        self.release = threading.Event()
+        self.held = threading.Event()
+        self.requests = []
+        self.lock = threading.Lock()
+        upstream = portal.url.split('://', 1)[1].rstrip('/')
+        context = ssl.create_default_context(cafile=portal.ca)
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = 'HTTP/1.1'
+
+            def log_message(self, *args):
+                pass
+
+            def forward(self):
+                length = int(self.headers.get('Content-Length') or 0)
+                body = self.rfile.read(length) if length else None
+                if (proxy.faulty is not None and self.command == 'POST' and
+                        self.path.startswith(proxy.faulty)):
+                    if proxy.fault == '500':
+                        return self.answer(500, {'Content-Type': 'application/json'},
+                                           b'{"error":"internal","message":"Internal error"}')
+                    if proxy.fault == 'slow':
+                        proxy.held.set()
+                        proxy.release.wait(120)
+                headers = {k: v for k, v in self.headers.items()
+                           if k.lower() not in ('host', 'connection', 'keep-alive',
+                                                'transfer-encoding', 'content-length')}
+                connection = http.client.HTTPSConnection(upstream, context=context, timeout=60)
+                connection.request(self.command, self.path, body=body, headers=headers)
+                answer = connection.getresponse()
+                data = answer.read()
+                kept = {k: v for k, v in answer.getheaders()
+                        if k.lower() not in ('connection', 'keep-alive', 'transfer-encoding',
+                                             'content-length')}
+                connection.close()
+                with proxy.lock:
+                    proxy.requests.append({
+                        'at': time.monotonic(), 'method': self.command, 'path': self.path,
+                        'activity': self.headers.get('X-Portal-Activity'),
+                        'token': (self.headers.get('Authorization') or '')[len('Bearer '):],
+                        'status': answer.status})
+                self.answer(answer.status, kept, data)
+
+            def answer(self, status, headers, data):
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header('Content-Length', str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = forward
+
+        self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        self.server.daemon_threads = True
+        tls = os.path.join(portal.dir, 'data', 'tls')
+        server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        server_context.load_cert_chain(os.path.join(tls, 'server.pem'),
+                                       os.path.join(tls, 'server.key'))
+        self.server.socket = server_context.wrap_socket(self.server.socket, server_side=True)
+        self.url = 'https://127.0.0.1:%d' % self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def seen(self):
+        with self.lock:
+            return list(self.requests)
+
+    def stop(self):
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
 
 
 def wait_for(predicate, what, timeout=60, interval=0.1):

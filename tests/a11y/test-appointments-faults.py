@@ -12,13 +12,9 @@
 # Copyright 2026 The MyAltaMed for Linux authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-import http.client
-import http.server
 import os
-import ssl
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from datetime import datetime
@@ -34,81 +30,12 @@ gi.require_version('Atspi', '2.0')
 from gi.repository import Atspi  # noqa: E402
 
 from altaatspi import Portal as DemoPortal  # noqa: E402
+from altaatspi import PortalProxy  # noqa: E402
 from altaatspi import find, find_app, press, text_of, type_into  # noqa: E402
 from altaatspi import wait_for, walk  # noqa: E402
 
 APP, PORTALD = sys.argv[1], sys.argv[2]
 CLINIC_ZONE = ZoneInfo('America/Los_Angeles')
-
-
-class FaultyPortal:
-    """The demo portal behind a proxy of ours (with the portal's own certificate) that can
-    answer a new Appointment with a 500, or hold it until released."""
-
-    def __init__(self, portal):
-        self.portal = portal
-        self.ca = portal.ca
-        self.fault = None           # None, '500' or 'slow'
-        self.release = threading.Event()
-        self.held = threading.Event()
-        upstream = portal.url.split('://', 1)[1].rstrip('/')
-        context = ssl.create_default_context(cafile=portal.ca)
-        proxy = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = 'HTTP/1.1'
-
-            def log_message(self, *args):
-                pass
-
-            def forward(self):
-                length = int(self.headers.get('Content-Length') or 0)
-                body = self.rfile.read(length) if length else None
-                if self.command == 'POST' and self.path.startswith('/fhir/R4/Appointment'):
-                    if proxy.fault == '500':
-                        return self.answer(500, {'Content-Type': 'application/json'},
-                                           b'{"error":"internal","message":"Internal error"}')
-                    if proxy.fault == 'slow':
-                        proxy.held.set()
-                        proxy.release.wait(120)
-                headers = {k: v for k, v in self.headers.items()
-                           if k.lower() not in ('host', 'connection', 'keep-alive',
-                                                'transfer-encoding', 'content-length')}
-                connection = http.client.HTTPSConnection(upstream, context=context, timeout=60)
-                connection.request(self.command, self.path, body=body, headers=headers)
-                answer = connection.getresponse()
-                data = answer.read()
-                kept = {k: v for k, v in answer.getheaders()
-                        if k.lower() not in ('connection', 'keep-alive', 'transfer-encoding',
-                                             'content-length')}
-                connection.close()
-                self.answer(answer.status, kept, data)
-
-            def answer(self, status, headers, data):
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header('Content-Length', str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = forward
-
-        self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-        self.server.daemon_threads = True
-        tls = os.path.join(portal.dir, 'data', 'tls')
-        server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        server_context.load_cert_chain(os.path.join(tls, 'server.pem'),
-                                       os.path.join(tls, 'server.key'))
-        self.server.socket = server_context.wrap_socket(self.server.socket, server_side=True)
-        self.url = 'https://127.0.0.1:%d' % self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self):
-        self.release.set()
-        self.server.shutdown()
-        self.server.server_close()
 
 
 class App:
@@ -175,7 +102,7 @@ portal = DemoPortal(PORTALD, prefix='alta-appointments-faults-')
 def a_server_error_then_a_slow_server():
     token = token_of(portal)
     reason = 'A loose filling ' + uuid.uuid4().hex[:8]
-    faulty = FaultyPortal(portal)
+    faulty = PortalProxy(portal, faulty='/fhir/R4/Appointment')
     app = App(faulty.url, faulty.ca)
     try:
         app.sign_in()

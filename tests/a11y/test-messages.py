@@ -11,14 +11,10 @@
 # Copyright 2026 The MyAltaMed for Linux authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-import http.client
-import http.server
 import os
 import signal
-import ssl
 import subprocess
 import sys
-import threading
 import time
 import uuid
 
@@ -26,6 +22,7 @@ import uuid
 # driver
 from altaatspi import APP_G_DEBUG, finish, start_accessibility_bus, test, tr  # noqa: E402
 from altaatspi import Portal as DemoPortal  # noqa: E402
+from altaatspi import PortalProxy  # noqa: E402
 from altaatspi import all_text, find, find_app, text_of, type_into, wait_for, walk  # noqa: E402
 from altaatspi import press as press_containing  # noqa: E402
 from altaatspi import spoken_problems  # noqa: E402
@@ -190,77 +187,6 @@ def home_messages_row(app, language='en'):
                                                         'No unread messages' in name):
             return name
     return None
-
-
-class FaultyPortal:
-    """The demo portal behind a proxy of ours (with the portal's own certificate) that can
-    answer a new message with a 500, or hold it until released: a server error and a slow
-    server, as the app meets them."""
-
-    def __init__(self, portal):
-        self.portal = portal
-        self.ca = portal.ca
-        self.fault = None           # None, '500' or 'slow'
-        self.release = threading.Event()
-        self.held = threading.Event()
-        upstream = portal.url.split('://', 1)[1].rstrip('/')
-        context = ssl.create_default_context(cafile=portal.ca)
-        proxy = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = 'HTTP/1.1'
-
-            def log_message(self, *args):
-                pass
-
-            def forward(self):
-                length = int(self.headers.get('Content-Length') or 0)
-                body = self.rfile.read(length) if length else None
-                if self.command == 'POST' and self.path.startswith('/fhir/R4/Communication'):
-                    if proxy.fault == '500':
-                        return self.answer(500, {'Content-Type': 'application/json'},
-                                           b'{"error":"internal","message":"Internal error"}')
-                    if proxy.fault == 'slow':
-                        proxy.held.set()
-                        proxy.release.wait(120)
-                headers = {k: v for k, v in self.headers.items()
-                           if k.lower() not in ('host', 'connection', 'keep-alive',
-                                                'transfer-encoding', 'content-length')}
-                connection = http.client.HTTPSConnection(upstream, context=context, timeout=60)
-                connection.request(self.command, self.path, body=body, headers=headers)
-                answer = connection.getresponse()
-                data = answer.read()
-                kept = {k: v for k, v in answer.getheaders()
-                        if k.lower() not in ('connection', 'keep-alive', 'transfer-encoding',
-                                             'content-length')}
-                connection.close()
-                self.answer(answer.status, kept, data)
-
-            def answer(self, status, headers, data):
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header('Content-Length', str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = forward
-
-        self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-        self.server.daemon_threads = True
-        tls = os.path.join(portal.dir, 'data', 'tls')
-        server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        server_context.load_cert_chain(os.path.join(tls, 'server.pem'),
-                                       os.path.join(tls, 'server.key'))
-        self.server.socket = server_context.wrap_socket(self.server.socket, server_side=True)
-        self.url = 'https://127.0.0.1:%d' % self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self):
-        self.release.set()
-        self.server.shutdown()
-        self.server.server_close()
 
 
 start_accessibility_bus()
@@ -436,7 +362,7 @@ def a_server_error_then_a_slow_server():
     token = token_of(portal, 'grace', 'Orchard-Lantern-42')
     tag = uuid.uuid4().hex[:8]
     text = 'Is the lab open on Saturdays? ' + tag
-    faulty = FaultyPortal(portal)
+    faulty = PortalProxy(portal, faulty='/fhir/R4/Communication')
     app = App(faulty)
     try:
         sign_in(app, 'grace', 'Orchard-Lantern-42')

@@ -21,16 +21,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 import gettext
-import http.client
-import http.server
 import json
 import os
 import signal
-import ssl
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -46,6 +42,7 @@ gi.require_version('Atspi', '2.0')
 from gi.repository import Atspi  # noqa: E402
 
 from altaatspi import Portal as DemoPortal  # noqa: E402
+from altaatspi import PortalProxy  # noqa: E402
 from altaatspi import all_text, find, find_app, type_into, wait_for, walk  # noqa: E402
 from altaatspi import press as press_containing  # noqa: E402
 
@@ -60,75 +57,6 @@ def trn(language, singular, plural, n):
     if language == 'es':
         return SPANISH.ngettext(singular, plural, n)
     return singular if n == 1 else plural
-
-
-class RecordingProxy:
-    """The demo portal behind a proxy of ours (with the portal's own certificate) that
-    notes each request: when, its method and path, its X-Portal-Activity header and its
-    token."""
-
-    def __init__(self, portal):
-        self.portal = portal
-        self.ca = portal.ca
-        self.requests = []
-        self.lock = threading.Lock()
-        upstream = portal.url.split('://', 1)[1].rstrip('/')
-        context = ssl.create_default_context(cafile=portal.ca)
-        proxy = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = 'HTTP/1.1'
-
-            def log_message(self, *args):
-                pass
-
-            def forward(self):
-                length = int(self.headers.get('Content-Length') or 0)
-                body = self.rfile.read(length) if length else None
-                headers = {k: v for k, v in self.headers.items()
-                           if k.lower() not in ('host', 'connection', 'keep-alive',
-                                                'transfer-encoding', 'content-length')}
-                connection = http.client.HTTPSConnection(upstream, context=context, timeout=60)
-                connection.request(self.command, self.path, body=body, headers=headers)
-                answer = connection.getresponse()
-                data = answer.read()
-                kept = {k: v for k, v in answer.getheaders()
-                        if k.lower() not in ('connection', 'keep-alive', 'transfer-encoding',
-                                             'content-length')}
-                connection.close()
-                with proxy.lock:
-                    proxy.requests.append({
-                        'at': time.monotonic(), 'method': self.command, 'path': self.path,
-                        'activity': self.headers.get('X-Portal-Activity'),
-                        'token': (self.headers.get('Authorization') or '')[len('Bearer '):],
-                        'status': answer.status})
-                self.send_response(answer.status)
-                for name, value in kept.items():
-                    self.send_header(name, value)
-                self.send_header('Content-Length', str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = forward
-
-        self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-        self.server.daemon_threads = True
-        tls = os.path.join(portal.dir, 'data', 'tls')
-        server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        server_context.load_cert_chain(os.path.join(tls, 'server.pem'),
-                                       os.path.join(tls, 'server.key'))
-        self.server.socket = server_context.wrap_socket(self.server.socket, server_side=True)
-        self.url = 'https://127.0.0.1:%d' % self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def seen(self):
-        with self.lock:
-            return list(self.requests)
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 class Notifications:
@@ -311,7 +239,7 @@ notifications = Notifications()
 
 def new_message_then_result(language):
     portal = DemoPortal(PORTALD, prefix='alta-notify-')
-    proxy = RecordingProxy(portal)
+    proxy = PortalProxy(portal)
     thief = None
     app = None
     try:
@@ -420,7 +348,7 @@ def polls_keep_no_session_alive():
     # the app before then
     portal = DemoPortal(PORTALD, prefix='alta-notify-idle-',
                         extra_config='[policy]\nidle_timeout_s=70\n')
-    proxy = RecordingProxy(portal)
+    proxy = PortalProxy(portal)
     app = None
     try:
         app = App(proxy.url, proxy.ca)
