@@ -12,6 +12,8 @@
 #include <glib/gi18n.h>
 
 #include "alta-a11y.h"
+#include "alta-new-password-row.h"
+#include "alta-password-policy.h"
 #include "alta-portal-error.h"
 #include "alta-preferences-page.h"
 #include "alta-format.h"
@@ -35,35 +37,29 @@ typedef enum
 
 struct _AltaPreferencesPage
 {
-  AdwBin            parent_instance;
+  AdwBin              parent_instance;
 
-  AltaSession      *session;
-  GCancellable     *cancellable;
-  Busy              busy;
+  AltaSession        *session;
+  GCancellable       *cancellable;
+  Busy                busy;
 
   /* Template widgets */
-  GtkPasswordEntry *current_password_entry;
-  GtkSpinner       *contact_spinner;
-  GtkImage         *common_rule_icon;
-  GtkWidget        *email_password_entry_box;
-  GtkPasswordEntry *email_password_entry;
-  AdwEntryRow      *email_row;
-  GtkSpinner       *email_spinner;
-  AdwEntryRow      *city_row;
-  GtkDropDown      *language_dropdown;
-  GtkSpinner       *language_spinner;
-  GtkImage         *length_rule_icon;
-  GtkPasswordEntry *new_password_entry;
-  GtkSpinner       *password_spinner;
-  AdwEntryRow      *phone_row;
-  AdwEntryRow      *postal_code_row;
-  AdwEntryRow      *state_row;
-  AdwEntryRow      *street2_row;
-  AdwEntryRow      *street_row;
-  GtkImage         *username_rule_icon;
-  GtkLabel         *common_rule;
-  GtkLabel         *length_rule;
-  GtkLabel         *username_rule;
+  GtkPasswordEntry   *current_password_entry;
+  GtkSpinner         *contact_spinner;
+  GtkWidget          *email_password_entry_box;
+  GtkPasswordEntry   *email_password_entry;
+  AdwEntryRow        *email_row;
+  GtkSpinner         *email_spinner;
+  AdwEntryRow        *city_row;
+  GtkDropDown        *language_dropdown;
+  GtkSpinner         *language_spinner;
+  AltaNewPasswordRow *new_password_row;
+  GtkSpinner         *password_spinner;
+  AdwEntryRow        *phone_row;
+  AdwEntryRow        *postal_code_row;
+  AdwEntryRow        *state_row;
+  AdwEntryRow        *street2_row;
+  AdwEntryRow        *street_row;
 };
 
 G_DEFINE_FINAL_TYPE (AltaPreferencesPage, alta_preferences_page, ADW_TYPE_BIN)
@@ -216,51 +212,20 @@ update_contact (AltaPreferencesPage *self)
                                  contact_changed (self, NULL, NULL));
 }
 
-/* One rule of the policy: its mark, and what a screen reader says of it */
-static void
-show_rule (GtkImage *icon,
-           GtkLabel *label,
-           gboolean  typed,
-           gboolean  met)
-{
-  gtk_image_set_from_icon_name (icon, met ? "object-select-symbolic"
-                                          : typed ? "dialog-warning-symbolic"
-                                                  : "list-remove-symbolic");
-  if (met)
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (label), "success");
-      gtk_widget_remove_css_class (GTK_WIDGET (label), "dim-label");
-    }
-  else
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (label), "success");
-      gtk_widget_add_css_class (GTK_WIDGET (label), "dim-label");
-    }
-  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  met ? _("Met") : _("Not met yet"), -1);
-}
-
 static void
 update_password (AltaPreferencesPage *self)
 {
   AltaPortalAccount *account = get_account (self);
-  const char *username = account != NULL ? alta_portal_account_get_username (account) : NULL;
-  const char *password = text_of (self->new_password_entry);
-  glong length = g_utf8_strlen (password, -1);
-  gboolean typed = password[0] != '\0';
+  gboolean met;
 
-  show_rule (self->length_rule_icon, self->length_rule, typed,
-             length >= ALTA_PASSWORD_MIN_LENGTH && length <= ALTA_PASSWORD_MAX_LENGTH);
-  show_rule (self->username_rule_icon, self->username_rule, typed,
-             typed && !alta_rules_password_contains_username (password, username));
-  show_rule (self->common_rule_icon, self->common_rule, typed,
-             typed && !alta_rules_is_common_password (password));
+  alta_new_password_row_set_username (self->new_password_row,
+                                      account != NULL ? alta_portal_account_get_username (account)
+                                                      : NULL);
+  met = alta_new_password_row_update (self->new_password_row);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "preferences.change-password",
                                  account != NULL && !(self->busy & BUSY_PASSWORD) &&
-                                 text_of (self->current_password_entry)[0] != '\0' &&
-                                 alta_rules_check_password (password, username) ==
-                                   ALTA_PASSWORD_OK);
+                                 text_of (self->current_password_entry)[0] != '\0' && met);
 }
 
 static void
@@ -306,7 +271,7 @@ static void
 clear_passwords (AltaPreferencesPage *self)
 {
   gtk_editable_set_text (GTK_EDITABLE (self->current_password_entry), "");
-  gtk_editable_set_text (GTK_EDITABLE (self->new_password_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->new_password_row), "");
   update_password (self);
 }
 
@@ -511,7 +476,7 @@ preferences_change_password_action (GtkWidget  *widget,
   update_password (self);
   alta_portal_client_change_password_async (alta_session_get_client (self->session),
                                             text_of (self->current_password_entry),
-                                            text_of (self->new_password_entry),
+                                            text_of (self->new_password_row),
                                             self->cancellable, password_changed_cb,
                                             g_object_ref (self));
 }
@@ -649,13 +614,13 @@ alta_preferences_page_class_init (AltaPreferencesPageClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (ALTA_TYPE_NEW_PASSWORD_ROW);
+  g_type_ensure (ALTA_TYPE_PASSWORD_POLICY);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/net/myaltamed/MyAltaMed/ui/alta-preferences-page.ui");
   /* A page is not read itself: its groups and rows are */
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GENERIC);
   gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, city_row);
-  gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, common_rule);
-  gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, common_rule_icon);
   gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, contact_spinner);
   gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, current_password_entry);
   gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, email_password_entry);
@@ -664,17 +629,13 @@ alta_preferences_page_class_init (AltaPreferencesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, email_spinner);
   gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, language_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, language_spinner);
-  gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, length_rule);
-  gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, length_rule_icon);
-  gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, new_password_entry);
+  gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, new_password_row);
   gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, password_spinner);
   gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, phone_row);
   gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, postal_code_row);
   gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, state_row);
   gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, street2_row);
   gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, street_row);
-  gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, username_rule);
-  gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, username_rule_icon);
   gtk_widget_class_bind_template_callback (widget_class, on_contact_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_email_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_language_selected_cb);
@@ -762,14 +723,14 @@ alta_preferences_page_take_typed (AltaPreferencesPage *self,
     GTK_EDITABLE (self->phone_row), GTK_EDITABLE (self->street_row),
     GTK_EDITABLE (self->street2_row), GTK_EDITABLE (self->city_row),
     GTK_EDITABLE (self->state_row), GTK_EDITABLE (self->postal_code_row),
-    GTK_EDITABLE (self->current_password_entry), GTK_EDITABLE (self->new_password_entry),
+    GTK_EDITABLE (self->current_password_entry), GTK_EDITABLE (self->new_password_row),
   };
   GtkEditable *theirs[] = {
     GTK_EDITABLE (from->email_row), GTK_EDITABLE (from->email_password_entry),
     GTK_EDITABLE (from->phone_row), GTK_EDITABLE (from->street_row),
     GTK_EDITABLE (from->street2_row), GTK_EDITABLE (from->city_row),
     GTK_EDITABLE (from->state_row), GTK_EDITABLE (from->postal_code_row),
-    GTK_EDITABLE (from->current_password_entry), GTK_EDITABLE (from->new_password_entry),
+    GTK_EDITABLE (from->current_password_entry), GTK_EDITABLE (from->new_password_row),
   };
 
   g_return_if_fail (ALTA_IS_PREFERENCES_PAGE (self));

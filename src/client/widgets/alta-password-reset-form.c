@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "alta-enrollment.h"
+#include "alta-new-password-row.h"
 #include "alta-password-policy.h"
 #include "alta-password-reset-form.h"
 #include "alta-portal-client-enrollment.h"
@@ -45,8 +46,7 @@ struct _AltaPasswordResetForm
   GtkLabel           *ask_support_label;
   AdwEntryRow        *username_row;
   AdwEntryRow        *token_row;
-  GtkPasswordEntry   *password_entry;
-  AltaPasswordPolicy *policy;
+  AltaNewPasswordRow *password_row;
   GtkLabel           *confirm_error_label;
   GtkButton          *confirm_button;
   GtkSpinner         *confirm_spinner;
@@ -93,7 +93,7 @@ set_busy (AltaPasswordResetForm *self,
 {
   GtkEditable *fields[] = {
     GTK_EDITABLE (self->who_row), GTK_EDITABLE (self->username_row),
-    GTK_EDITABLE (self->token_row), GTK_EDITABLE (self->password_entry),
+    GTK_EDITABLE (self->token_row), GTK_EDITABLE (self->password_row),
   };
   GtkSpinner *spinners[] = { self->ask_spinner, self->confirm_spinner };
 
@@ -113,16 +113,9 @@ set_busy (AltaPasswordResetForm *self,
 }
 
 static void
-update_policy (AltaPasswordResetForm *self)
+on_username_changed_cb (AltaPasswordResetForm *self)
 {
-  alta_password_policy_update (self->policy, text_of (self->password_entry),
-                               text_of (self->username_row));
-}
-
-static void
-on_changed_cb (AltaPasswordResetForm *self)
-{
-  update_policy (self);
+  alta_new_password_row_set_username (self->password_row, text_of (self->username_row));
 }
 
 static void
@@ -264,7 +257,7 @@ signed_in_cb (GObject      *object,
   /* A staff account's password can be reset too, but the app is for patients: the window
    * and the sign-in page say so, as for any sign-in */
   g_message ("Password reset: signed in with the new password");
-  gtk_editable_set_text (GTK_EDITABLE (self->password_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->token_row), "");
   show_error (self->confirm_error_label, NULL, NULL);
   g_signal_emit (self, signals[SIGNED_IN], 0, account, idle_timeout_s);
@@ -291,7 +284,7 @@ confirmed_cb (GObject      *object,
       g_message ("Password reset refused: %s", error->message);
       message = alta_enrollment_describe_failure (ALTA_ENROLLMENT_CONFIRM_RESET, error);
       if (g_error_matches (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_WEAK_PASSWORD))
-        focus = GTK_WIDGET (self->password_entry);
+        focus = GTK_WIDGET (self->password_row);
       else if (g_error_matches (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_TOKEN_INVALID) ||
                g_error_matches (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_TOKEN_EXPIRED))
         focus = GTK_WIDGET (self->token_row);
@@ -302,7 +295,7 @@ confirmed_cb (GObject      *object,
   g_message ("Password reset: the password is changed; signing in");
   self->changed = TRUE;
   username = g_strstrip (g_strdup (text_of (self->username_row)));
-  alta_portal_client_sign_in_async (self->client, username, text_of (self->password_entry),
+  alta_portal_client_sign_in_async (self->client, username, text_of (self->password_row),
                                     self->cancellable, signed_in_cb, g_object_ref (self));
 }
 
@@ -314,7 +307,8 @@ password_reset_confirm_action (GtkWidget  *widget,
   AltaPasswordResetForm *self = ALTA_PASSWORD_RESET_FORM (widget);
   g_autofree char *username = g_strstrip (g_strdup (text_of (self->username_row)));
   g_autofree char *token = NULL;
-  const char *password = text_of (self->password_entry);
+  const char *password = text_of (self->password_row);
+  const char *problem;
 
   g_return_if_fail (self->client != NULL);
 
@@ -334,11 +328,10 @@ password_reset_confirm_action (GtkWidget  *widget,
                   GTK_WIDGET (self->token_row));
       return;
     }
-  if (alta_rules_check_password (password, username) != ALTA_PASSWORD_OK)
+  if ((problem = alta_new_password_row_check (self->password_row, username)) != NULL)
     {
       g_message ("Password reset: the password typed does not meet the rules");
-      show_error (self->confirm_error_label, _("Choose a password that meets every rule listed under it."),
-                  GTK_WIDGET (self->password_entry));
+      show_error (self->confirm_error_label, problem, GTK_WIDGET (self->password_row));
       return;
     }
 
@@ -367,7 +360,7 @@ on_entry_activated_cb (AltaPasswordResetForm *self,
   else if (entry == GTK_WIDGET (self->username_row))
     gtk_widget_grab_focus (GTK_WIDGET (self->token_row));
   else if (entry == GTK_WIDGET (self->token_row))
-    gtk_widget_grab_focus (GTK_WIDGET (self->password_entry));
+    gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
   else
     gtk_widget_activate_action (GTK_WIDGET (self), "password-reset.confirm", NULL);
 }
@@ -405,6 +398,7 @@ alta_password_reset_form_class_init (AltaPasswordResetFormClass *klass)
                                      0, NULL, NULL, NULL, G_TYPE_NONE, 2, ALTA_TYPE_PORTAL_ACCOUNT,
                                      G_TYPE_INT64);
 
+  g_type_ensure (ALTA_TYPE_NEW_PASSWORD_ROW);
   g_type_ensure (ALTA_TYPE_PASSWORD_POLICY);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/net/myaltamed/MyAltaMed/ui/alta-password-reset-form.ui");
@@ -417,13 +411,11 @@ alta_password_reset_form_class_init (AltaPasswordResetFormClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AltaPasswordResetForm, confirm_error_label);
   gtk_widget_class_bind_template_child (widget_class, AltaPasswordResetForm, confirm_spinner);
   gtk_widget_class_bind_template_child (widget_class, AltaPasswordResetForm, confirm_support_label);
-  gtk_widget_class_bind_template_child (widget_class, AltaPasswordResetForm, password_entry);
-  gtk_widget_class_bind_template_child (widget_class, AltaPasswordResetForm, policy);
+  gtk_widget_class_bind_template_child (widget_class, AltaPasswordResetForm, password_row);
   gtk_widget_class_bind_template_child (widget_class, AltaPasswordResetForm, steps);
   gtk_widget_class_bind_template_child (widget_class, AltaPasswordResetForm, token_row);
   gtk_widget_class_bind_template_child (widget_class, AltaPasswordResetForm, username_row);
   gtk_widget_class_bind_template_child (widget_class, AltaPasswordResetForm, who_row);
-  gtk_widget_class_bind_template_callback (widget_class, on_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "password-reset.ask", NULL,
@@ -442,14 +434,15 @@ alta_password_reset_form_init (AltaPasswordResetForm *self)
   g_autofree char *support = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  g_signal_connect_swapped (self->username_row, "changed", G_CALLBACK (update_policy), self);
+  g_signal_connect_swapped (self->username_row, "changed", G_CALLBACK (on_username_changed_cb),
+                            self);
 
   /* Translators: %s is the Patient Support Line's phone number */
   support = g_strdup_printf (_("You can also call the MyAltaMed Patient Support Line at %s to reset your password."),
                              ALTA_SUPPORT_NUMBER);
   gtk_label_set_text (self->ask_support_label, support);
   gtk_label_set_text (self->confirm_support_label, support);
-  update_policy (self);
+  on_username_changed_cb (self);
 }
 
 void
@@ -471,7 +464,7 @@ alta_password_reset_form_clear (AltaPasswordResetForm *self)
 {
   GtkEditable *fields[] = {
     GTK_EDITABLE (self->who_row), GTK_EDITABLE (self->username_row),
-    GTK_EDITABLE (self->token_row), GTK_EDITABLE (self->password_entry),
+    GTK_EDITABLE (self->token_row), GTK_EDITABLE (self->password_row),
   };
 
   g_return_if_fail (ALTA_IS_PASSWORD_RESET_FORM (self));
@@ -485,7 +478,6 @@ alta_password_reset_form_clear (AltaPasswordResetForm *self)
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     gtk_editable_set_text (fields[i], "");
   gtk_stack_set_visible_child_name (self->steps, "ask");
-  update_policy (self);
 }
 
 void

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "alta-enrollment.h"
+#include "alta-new-password-row.h"
 #include "alta-password-policy.h"
 #include "alta-portal-client-enrollment.h"
 #include "alta-portal-error.h"
@@ -39,8 +40,7 @@ struct _AltaSignUpForm
   AdwEntryRow        *code_row;
   AdwEntryRow        *birth_date_row;
   AdwEntryRow        *username_row;
-  GtkPasswordEntry   *password_entry;
-  AltaPasswordPolicy *policy;
+  AltaNewPasswordRow *password_row;
   GtkLabel           *error_label;
   GtkButton          *submit_button;
   GtkSpinner         *spinner;
@@ -96,23 +96,15 @@ set_busy (AltaSignUpForm *self,
   gtk_editable_set_editable (GTK_EDITABLE (self->code_row), !busy && self->code_editable);
   gtk_editable_set_editable (GTK_EDITABLE (self->birth_date_row), !busy);
   gtk_editable_set_editable (GTK_EDITABLE (self->username_row), !busy);
-  gtk_editable_set_editable (GTK_EDITABLE (self->password_entry), !busy);
-}
-
-static void
-update_policy (AltaSignUpForm *self)
-{
-  alta_password_policy_update (self->policy, text_of (self->password_entry),
-                               text_of (self->username_row));
+  gtk_editable_set_editable (GTK_EDITABLE (self->password_row), !busy);
 }
 
 static void
 on_changed_cb (AltaSignUpForm *self,
                GtkEditable    *editable)
 {
-  if (GTK_WIDGET (editable) == GTK_WIDGET (self->password_entry) ||
-      GTK_WIDGET (editable) == GTK_WIDGET (self->username_row))
-    update_policy (self);
+  if (GTK_WIDGET (editable) == GTK_WIDGET (self->username_row))
+    alta_new_password_row_set_username (self->password_row, text_of (self->username_row));
   if (GTK_WIDGET (editable) == GTK_WIDGET (self->code_row))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVATION_CODE]);
 }
@@ -157,7 +149,7 @@ signed_in_cb (GObject      *object,
     }
 
   g_message ("Enrollment: signed in with the new account");
-  gtk_editable_set_text (GTK_EDITABLE (self->password_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
   show_error (self, NULL);
   g_signal_emit (self, signals[SIGNED_IN], 0, account, idle_timeout_s);
 }
@@ -186,7 +178,7 @@ activated_cb (GObject      *object,
       if (g_error_matches (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_USERNAME_TAKEN))
         focus = GTK_WIDGET (self->username_row);
       else if (g_error_matches (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_WEAK_PASSWORD))
-        focus = GTK_WIDGET (self->password_entry);
+        focus = GTK_WIDGET (self->password_row);
       else if (g_error_matches (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_CODE_INVALID) ||
                g_error_matches (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_CODE_USED) ||
                g_error_matches (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_CODE_EXPIRED))
@@ -196,7 +188,7 @@ activated_cb (GObject      *object,
     }
 
   g_message ("Enrollment: account made; signing in");
-  alta_portal_client_sign_in_async (self->client, username, text_of (self->password_entry),
+  alta_portal_client_sign_in_async (self->client, username, text_of (self->password_row),
                                     self->cancellable, signed_in_cb, g_object_ref (self));
 }
 
@@ -209,7 +201,8 @@ sign_up_submit_action (GtkWidget  *widget,
   g_autofree char *code = NULL;
   g_autofree char *birth_date = NULL;
   g_autofree char *username = NULL;
-  const char *password = text_of (self->password_entry);
+  const char *password = text_of (self->password_row);
+  const char *problem;
 
   g_return_if_fail (self->client != NULL);
 
@@ -242,12 +235,10 @@ sign_up_submit_action (GtkWidget  *widget,
             GTK_WIDGET (self->username_row));
       return;
     }
-  if (alta_rules_check_password (password, username) != ALTA_PASSWORD_OK)
+  if ((problem = alta_new_password_row_check (self->password_row, username)) != NULL)
     {
       g_message ("Enrollment: the password typed does not meet the rules");
-      update_policy (self);
-      fail (self, _("Choose a password that meets every rule listed under it."),
-            GTK_WIDGET (self->password_entry));
+      fail (self, problem, GTK_WIDGET (self->password_row));
       return;
     }
 
@@ -269,7 +260,7 @@ on_entry_activated_cb (AltaSignUpForm *self,
   else if (entry == GTK_WIDGET (self->birth_date_row))
     gtk_widget_grab_focus (GTK_WIDGET (self->username_row));
   else if (entry == GTK_WIDGET (self->username_row))
-    gtk_widget_grab_focus (GTK_WIDGET (self->password_entry));
+    gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
   else
     gtk_widget_activate_action (GTK_WIDGET (self), "sign-up.submit", NULL);
 }
@@ -369,6 +360,7 @@ alta_sign_up_form_class_init (AltaSignUpFormClass *klass)
                                      0, NULL, NULL, NULL, G_TYPE_NONE, 2, ALTA_TYPE_PORTAL_ACCOUNT,
                                      G_TYPE_INT64);
 
+  g_type_ensure (ALTA_TYPE_NEW_PASSWORD_ROW);
   g_type_ensure (ALTA_TYPE_PASSWORD_POLICY);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/net/myaltamed/MyAltaMed/ui/alta-sign-up-form.ui");
@@ -376,8 +368,7 @@ alta_sign_up_form_class_init (AltaSignUpFormClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AltaSignUpForm, birth_date_row);
   gtk_widget_class_bind_template_child (widget_class, AltaSignUpForm, code_row);
   gtk_widget_class_bind_template_child (widget_class, AltaSignUpForm, error_label);
-  gtk_widget_class_bind_template_child (widget_class, AltaSignUpForm, password_entry);
-  gtk_widget_class_bind_template_child (widget_class, AltaSignUpForm, policy);
+  gtk_widget_class_bind_template_child (widget_class, AltaSignUpForm, password_row);
   gtk_widget_class_bind_template_child (widget_class, AltaSignUpForm, spinner);
   gtk_widget_class_bind_template_child (widget_class, AltaSignUpForm, submit_button);
   gtk_widget_class_bind_template_child (widget_class, AltaSignUpForm, support_label);
@@ -400,7 +391,7 @@ alta_sign_up_form_init (AltaSignUpForm *self)
   support = g_strdup_printf (_("No code, or need help? Call the MyAltaMed Patient Support Line at %s."),
                              ALTA_SUPPORT_NUMBER);
   gtk_label_set_text (self->support_label, support);
-  update_policy (self);
+  alta_new_password_row_set_username (self->password_row, text_of (self->username_row));
 }
 
 AltaSignUpForm *
@@ -500,11 +491,10 @@ alta_sign_up_form_clear (AltaSignUpForm *self)
   g_clear_object (&self->cancellable);
   set_busy (self, FALSE);
   show_error (self, NULL);
-  gtk_editable_set_text (GTK_EDITABLE (self->password_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->username_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->birth_date_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->code_row), "");
-  update_policy (self);
 }
 
 /**
