@@ -45,6 +45,28 @@ def start_display(log_path):
     return xvfb, ':' + number.decode().strip()
 
 
+def start_bus(env, log_path):
+    """A session bus of its own: (its process, its address)."""
+    reader, writer = os.pipe()
+    with open(log_path, 'w') as log:
+        bus = subprocess.Popen(
+            ['dbus-daemon', '--session', '--nofork', '--nopidfile',
+             '--print-address=%d' % writer],
+            pass_fds=(writer,), stdin=subprocess.DEVNULL, stdout=log,
+            stderr=subprocess.STDOUT, env=env)
+    os.close(writer)
+    address = b''
+    while not address.endswith(b'\n'):
+        chunk = os.read(reader, 256)
+        if not chunk:
+            break
+        address += chunk
+    os.close(reader)
+    if not address.strip():
+        raise SystemExit('headless.py: dbus-daemon did not start')
+    return bus, address.decode().strip()
+
+
 def main():
     if len(sys.argv) < 2:
         raise SystemExit('usage: headless.py COMMAND [ARGUMENT...]')
@@ -57,15 +79,25 @@ def main():
         env[variable] = os.path.join(work, folder)
         os.mkdir(env[variable], 0o700)
     xvfb, env['DISPLAY'] = start_display(os.path.join(work, 'xvfb.log'))
-    test = None
+    test = bus = None
+    bus_log_path = os.path.join(work, 'dbus.log')
     try:
-        test = subprocess.Popen(['dbus-run-session', '--'] + sys.argv[1:], env=env)
+        # The bus's own output and that of the services it starts (the accessibility
+        # registry prints to its stdout) go to a log, not into the test's TAP
+        bus, env['DBUS_SESSION_BUS_ADDRESS'] = start_bus(env, bus_log_path)
+        test = subprocess.Popen(sys.argv[1:], env=env)
         # meson stops a test that runs out of time with SIGTERM: the test goes with us
         signal.signal(signal.SIGTERM, lambda *_: test.terminate())
         status = test.wait()
     finally:
         if test is not None and test.poll() is None:
             test.kill()
+        if bus is not None:
+            bus.terminate()
+            bus.wait()
+            if test is None or test.returncode != 0:
+                with open(bus_log_path, errors='replace') as log:
+                    sys.stderr.write(log.read())
         xvfb.terminate()
         xvfb.wait()
         # An accessibility bus or a registry of the test's session, when still up

@@ -58,6 +58,7 @@ struct _AltaWindow
   AltaResultsPage      *results_page;
   AltaSummaryPage      *summary_page;
   AltaVitalsPage       *vitals_page;
+  AdwHeaderBar         *header_bar;
   AdwViewSwitcherTitle *switcher_title;
   AdwToastOverlay      *toast_overlay;
   GtkButton            *back_button;
@@ -824,6 +825,7 @@ alta_window_class_init (AltaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, sign_out_button);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, summary_page);
+  gtk_widget_class_bind_template_child (widget_class, AltaWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, AltaWindow, view_stack);
@@ -1141,6 +1143,11 @@ alta_window_set_kiosk (AltaWindow *self,
 
   self->kiosk_idle_s = idle_s;
   self->welcome = welcome;
+  /* No minimize, maximize or close buttons: the window's own header bar, not the
+   * display's GtkSettings (setting gtk-decoration-layout there read freed memory in
+   * GTK 4.8 under Wayland: cage, AddressSanitizer) */
+  adw_header_bar_set_show_start_title_buttons (self->header_bar, FALSE);
+  adw_header_bar_set_show_end_title_buttons (self->header_bar, FALSE);
   gtk_stack_add_named (self->stack, welcome, "welcome");
   alta_sign_in_page_set_settings (self->sign_in_page, self->settings, FALSE);
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "sign-in") == 0)

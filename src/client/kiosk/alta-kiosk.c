@@ -249,8 +249,6 @@ alta_kiosk_set_up_window (AltaWindow            *window,
 
   alta_app_mode_lock_down_window (ALTA_APP_MODE_KIOSK, GTK_WINDOW (window));
   gtk_window_set_decorated (GTK_WINDOW (window), FALSE);
-  /* No minimize, maximize or close buttons in the header bar */
-  g_object_set (gtk_widget_get_settings (GTK_WIDGET (window)), "gtk-decoration-layout", "", NULL);
   alta_notifier_set_enabled (alta_window_get_notifier (window), FALSE);
   gtk_widget_add_css_class (GTK_WIDGET (window), "kiosk");
   alta_window_set_kiosk (window, config->idle_s, new_welcome_page ());
