@@ -218,6 +218,13 @@ def fullscreen(app):
     return False
 
 
+def selection_text(selection):
+    """The text of the X @selection ('clipboard' or 'primary'), '' when nobody offers one."""
+    found = subprocess.run(['xclip', '-o', '-selection', selection], capture_output=True,
+                           text=True, timeout=10)
+    return found.stdout if found.returncode == 0 else ''
+
+
 def sign_in(app, username, password):
     press(app, 'Sign In')
     type_into(app.root, app._('Username'), username)
@@ -283,7 +290,17 @@ def idle_logout_hides_the_record_and_leaves_nothing():
         app.shown('Welcome to MyAltaMed')
         assert app.said('Mode: kiosk')
         before = tree_listing(app.home)
-        sign_in(app, 'grace', 'Orchard-Lantern-42')
+        # Her username copied in the app (CLIPBOARD), as a patient copying it would: empty
+        # after the sign-out, and PRIMARY holding nothing of hers either
+        press(app, 'Sign In')
+        type_into(app.root, app._('Username'), 'grace')
+        username = find(app.root, Atspi.Role.TEXT, app._('Username'))
+        username.copy_text(0, 5)
+        wait_for(lambda: selection_text('clipboard') == 'grace',
+                 'her username in the clipboard', timeout=20)
+        type_into(app.root, app._('Password'), 'Orchard-Lantern-42',
+                  role=Atspi.Role.PASSWORD_TEXT)
+        press(app, 'Sign In')
         app.shown('Hello, Grace')
         app.shoot('home')
         # No "Add to Calendar" and no file chooser anywhere
@@ -326,6 +343,8 @@ def idle_logout_hides_the_record_and_leaves_nothing():
         for secret in ('Grace', 'Miller', 'Penicillin', 'Lisinopril', 'Metformin', 'demo-adult',
                        'Orchard-Lantern-42', 'grace'):
             assert secret not in everything, '%s is still in the window after logout' % secret
+        assert selection_text('clipboard') == '', 'her username left in the clipboard'
+        assert 'grace' not in selection_text('primary'), 'her username left in PRIMARY'
         after = tree_listing(app.home)
         changed = sorted(set(before.items()) ^ set(after.items()))
         assert not changed, 'written during the session: %r' % changed
