@@ -22,11 +22,13 @@ import tempfile
 
 
 def start_display(log_path):
-    """An Xvfb of 1280×1024 on a free display: (its process, its DISPLAY)."""
+    """An Xvfb of 1280×1024 (or $HEADLESS_SCREEN, WIDTHxHEIGHT, for screenshots) on a free
+    display: (its process, its DISPLAY)."""
     reader, writer = os.pipe()
     with open(log_path, 'w') as log:
         xvfb = subprocess.Popen(
-            ['Xvfb', '-displayfd', str(writer), '-screen', '0', '1280x1024x24',
+            ['Xvfb', '-displayfd', str(writer), '-screen', '0',
+             os.environ.get('HEADLESS_SCREEN', '1280x1024') + 'x24',
              '-nolisten', 'tcp', '-noreset'],
             pass_fds=(writer,), stdout=log, stderr=subprocess.STDOUT)
     os.close(writer)

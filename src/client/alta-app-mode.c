@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "alta-app-mode.h"
 #include "alta-kiosk.h"
 
@@ -158,6 +160,20 @@ alta_app_mode_adopt_link (GtkWidget *link)
 
   if (current_mode == ALTA_APP_MODE_KIOSK)
     g_signal_connect (link, "activate-link", G_CALLBACK (on_activate_link_cb), NULL);
+}
+
+/**
+ * alta_app_mode_link_tooltip:
+ *
+ * Returns: what a MedlinePlus "Learn more" link says it does (its tooltip, which a screen
+ *   reader reads as its description): a kiosk opens no browser, it shows a QR code
+ */
+const char *
+alta_app_mode_link_tooltip (void)
+{
+  if (current_mode == ALTA_APP_MODE_KIOSK)
+    return _("Read about it on MedlinePlus, on your phone, from a QR code");
+  return _("Read about it on MedlinePlus, in your web browser");
 }
 
 const char *

@@ -47,6 +47,7 @@ void               alta_app_mode_set_current         (AltaAppMode         mode);
 AltaAppMode        alta_app_mode_get_current         (void);
 gboolean           alta_app_mode_allows_files        (void);
 void               alta_app_mode_adopt_link          (GtkWidget          *link);
+const char        *alta_app_mode_link_tooltip        (void);
 const char        *alta_app_mode_to_string           (AltaAppMode         mode);
 gboolean           alta_app_mode_keeps_nothing       (AltaAppMode         mode);
 gboolean           alta_app_mode_is_locked_down      (AltaAppMode         mode);

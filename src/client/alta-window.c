@@ -377,8 +377,9 @@ static void
 on_idle_expired_cb (AltaWindow      *self,
                     AltaIdleMonitor *monitor)
 {
+  /* The limit the monitor ran on: the account's, or a kiosk's shorter site limit */
   g_message ("Signing out after %d s without activity",
-             (int)alta_session_get_idle_timeout (self->session));
+             (int)alta_window_get_idle_limit (self));
   sign_out_idle (self);
 }
 

@@ -133,7 +133,7 @@ add_learn_more (GtkWidget  *row,
 
   link = gtk_link_button_new_with_label (url, _("Learn More"));
   gtk_widget_set_valign (link, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (link, _("Read about it on MedlinePlus, in your web browser"));
+  gtk_widget_set_tooltip_text (link, alta_app_mode_link_tooltip ());
   /* Translators: %s is a health problem's name; the link opens MedlinePlus about it */
   label = g_strdup_printf (_("Learn more about %s"), title);
   gtk_accessible_update_property (GTK_ACCESSIBLE (link), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);

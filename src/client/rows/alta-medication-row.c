@@ -139,7 +139,7 @@ update_links (AltaMedicationRow *self)
 
       gtk_link_button_set_uri (self->learn_more_button, url);
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->learn_more_button),
-                                   _("Read about it on MedlinePlus, in your web browser"));
+                                   alta_app_mode_link_tooltip ());
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->learn_more_button),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
     }
