@@ -424,11 +424,18 @@ static void
 append_string (GString    *out,
                const char *text)
 {
+  const char *run = text;
+
   g_string_append_c (out, '"');
   for (const char *p = text; *p != '\0'; p++)
     {
       guchar c = (guchar)*p;
 
+      /* What needs no escape is copied a run at a time */
+      if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+        continue;
+      g_string_append_len (out, run, p - run);
+      run = p + 1;
       switch (c)
         {
         case '"':
@@ -454,13 +461,11 @@ append_string (GString    *out,
           break;
         default:
           /* json-glib 1.6 leaves 0x1f bare, which JSON does not allow */
-          if (c < 0x20 || c == 0x7f)
-            g_string_append_printf (out, "\\u%04x", c);
-          else
-            g_string_append_c (out, (char)c);
+          g_string_append_printf (out, "\\u%04x", c);
           break;
         }
     }
+  g_string_append (out, run);
   g_string_append_c (out, '"');
 }
 
