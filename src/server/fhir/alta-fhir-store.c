@@ -266,27 +266,20 @@ alta_fhir_store_put (AltaStore            *store,
 
   if (from_import)
     {
-      gint64 seen = 0;
-
-      if (!alta_store_query_each (store, "SELECT 1 FROM fhir_import_seen"
-                                         " WHERE type = ?1 AND id = ?2 AND content_hash = ?3",
-                                  ALTA_BINDS (ALTA_BIND_TEXT (type), ALTA_BIND_TEXT (id),
-                                              ALTA_BIND_TEXT (hash)),
-                                  alta_store_copy_int64, &seen, error))
-        return FALSE;
-      if (seen != 0)
-        {
-          if (out_result != NULL)
-            *out_result = ALTA_FHIR_PUT_UNCHANGED;
-          return TRUE;
-        }
-
-      if (!alta_store_exec (store, "INSERT INTO fhir_import_seen (type, id, content_hash)"
+      /* Seen before when the row is there already (its primary key): one statement, not
+       * a lookup and then an insert */
+      if (!alta_store_exec (store, "INSERT OR IGNORE INTO fhir_import_seen (type, id, content_hash)"
                                    " VALUES (?1, ?2, ?3)",
                             ALTA_BINDS (ALTA_BIND_TEXT (type), ALTA_BIND_TEXT (id),
                                         ALTA_BIND_TEXT (hash)),
                             error))
         return FALSE;
+      if (sqlite3_changes (alta_store_get_db (store)) == 0)
+        {
+          if (out_result != NULL)
+            *out_result = ALTA_FHIR_PUT_UNCHANGED;
+          return TRUE;
+        }
     }
 
   if (!alta_store_query_each (store, "SELECT rid, version, content_hash, released_at "
