@@ -350,6 +350,57 @@ test_resource_to_text (void)
                    "\"id\":\"o-1\"}");
 }
 
+/* The store writes a resource once: its text without the server's meta (hashed), and that
+ * text with meta.versionId and meta.lastUpdated spliced in, which must be what writing the
+ * tree again with them set gives, wherever meta is or when there is none. */
+static void
+test_add_version (void)
+{
+  const char *texts[] = {
+    "{\"resourceType\":\"Observation\",\"id\":\"o\",\"valueQuantity\":{\"value\":1.50}}",
+    "{\"resourceType\":\"Patient\",\"id\":\"p\",\"meta\":{\"profile\":[\"http://x/y\"]},"
+    "\"name\":[{\"family\":\"A\\\"}\"}]}",
+    "{\"meta\":{\"tag\":[{\"code\":\"a\"}],\"source\":\"#x\"},\"resourceType\":\"Condition\"}",
+    "{\"resourceType\":\"Condition\",\"id\":\"c\",\"meta\":{\"security\":[]}}",
+    "{\"resourceType\":\"DiagnosticReport\",\"contained\":[{\"resourceType\":\"Observation\","
+    "\"meta\":{\"profile\":[\"z\"]},\"valueQuantity\":{\"value\":0.010}}],\"id\":\"d\"}",
+    "{\"resourceType\":\"Observation\",\"meta\":{\"profile\":[\"q\"]},\"id\":\"o\","
+    "\"contained\":[{\"meta\":{}}]}",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AltaFhirJson) json = alta_fhir_json_parse (texts[i], -1, &error);
+      g_autofree char *content = NULL;
+      g_autofree char *spliced = NULL;
+      g_autofree char *written = NULL;
+      JsonObject *resource, *meta;
+      gsize meta_at;
+      gboolean in_meta;
+
+      g_assert_no_error (error);
+      resource = json_node_get_object (alta_fhir_json_get_root (json));
+      content = alta_fhir_resource_to_content_text (resource, &meta_at, &in_meta);
+      g_assert_cmpstr (content, ==, texts[i]);
+      g_assert_cmpint (in_meta, ==, json_object_has_member (resource, "meta"));
+
+      spliced = alta_fhir_resource_add_version (content, meta_at, in_meta, "12",
+                                                "2026-12-04T18:00:00.000Z");
+      meta = json_object_has_member (resource, "meta")
+               ? json_object_get_object_member (resource, "meta") : NULL;
+      if (meta == NULL)
+        {
+          meta = json_object_new ();
+          json_object_set_object_member (resource, "meta", meta);
+        }
+      json_object_set_string_member (meta, "versionId", "12");
+      json_object_set_string_member (meta, "lastUpdated", "2026-12-04T18:00:00.000Z");
+      written = alta_fhir_resource_to_text (resource);
+      g_assert_cmpstr (spliced, ==, written);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -365,6 +416,7 @@ main (int    argc,
   g_test_add_func ("/fhir-json/refused", test_refused);
   g_test_add_func ("/fhir-json/scan", test_scan);
   g_test_add_func ("/fhir-json/resource-to-text", test_resource_to_text);
+  g_test_add_func ("/fhir-json/add-version", test_add_version);
 
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
@@ -153,6 +154,106 @@ test_record_lists (void)
     g_assert_null (items);
     g_assert_error (error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_SESSION_EXPIRED);
   }
+}
+
+/* A record of 10,000 lab reports, each with its result, many sharing a time (ties must
+ * page well), loaded as the app loads it (alta-session.c: the largest pages): every one,
+ * none twice, newest first */
+static void
+test_large_record (void)
+{
+  g_autoptr (AltaTestServer) server = alta_test_server_new_demo (NULL);
+  g_autoptr (AltaPortalClient) grace = alta_test_server_new_client (server);
+  g_autofree char *dir = g_dir_make_tmp ("alta-test-large-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "lab.ndjson", NULL);
+  g_autofree char *output = NULL;
+  g_autofree char *errors = NULL;
+  g_autofree char *largest_page = g_strdup_printf ("%d", ALTA_PORTAL_CLIENT_LARGEST_PAGE);
+  GString *text = g_string_new (NULL);
+  const guint n = 10000;
+  const struct
+  {
+    const char *path;
+    GType       type;
+    const char *prefix;
+  } lists[] = {
+    { "/fhir/R4/DiagnosticReport?patient=demo-adult", ALTA_TYPE_LAB_REPORT, "large-report-" },
+    { "/fhir/R4/Observation?patient=demo-adult&category=laboratory", ALTA_TYPE_LAB_RESULT,
+      "large-result-" },
+  };
+  int status;
+
+  for (guint i = 0; i < n; i++)
+    {
+      /* Ten at each time, one a day back from 2025 */
+      g_autoptr (GDateTime) base = g_date_time_new_utc (2025, 1, 1, 8, 0, 0);
+      g_autoptr (GDateTime) when = g_date_time_add_days (base, -(int)(i / 10));
+      g_autofree char *date = g_date_time_format_iso8601 (when);
+
+      g_string_append_printf (text,
+                              "{\"resourceType\":\"Observation\",\"id\":\"large-result-%u\","
+                              "\"status\":\"final\",\"category\":[{\"coding\":[{\"system\":"
+                              "\"http://terminology.hl7.org/CodeSystem/observation-category\","
+                              "\"code\":\"laboratory\"}]}],\"code\":{\"coding\":[{\"system\":"
+                              "\"http://loinc.org\",\"code\":\"2345-7\",\"display\":\"Glucose\"}]},"
+                              "\"subject\":{\"reference\":\"Patient/demo-adult\"},"
+                              "\"effectiveDateTime\":\"%s\",\"valueQuantity\":{\"value\":%u.50,"
+                              "\"unit\":\"mg/dL\"}}\n"
+                              "{\"resourceType\":\"DiagnosticReport\",\"id\":\"large-report-%u\","
+                              "\"status\":\"final\",\"category\":[{\"coding\":[{\"system\":"
+                              "\"http://terminology.hl7.org/CodeSystem/v2-0074\",\"code\":\"LAB\"}]}],"
+                              "\"code\":{\"text\":\"Glucose\"},"
+                              "\"subject\":{\"reference\":\"Patient/demo-adult\"},"
+                              "\"effectiveDateTime\":\"%s\",\"issued\":\"%s\","
+                              "\"result\":[{\"reference\":\"Observation/large-result-%u\"}]}\n",
+                              i, date, 80 + i % 40, i, date, date, i);
+    }
+  g_assert_true (g_file_set_contents (path, text->str, text->len, NULL));
+  g_string_free (text, TRUE);
+  output = alta_test_server_run (server, &status, &errors, "import", "--data-dir", "@DATA", path,
+                                 NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (output, "20000 created"));
+  g_unlink (path);
+  g_rmdir (dir);
+
+  alta_test_sign_in (grace, "grace", "Orchard-Lantern-42");
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GListStore) items = NULL;
+      g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autoptr (GDateTime) last = NULL;
+      guint n_large = 0;
+
+      items = search (grace, lists[i].type,
+                      i == 0 ? (const char *[]) { "patient", "demo-adult", "_sort", "-date",
+                                                  "_count", largest_page, NULL }
+                             : (const char *[]) { "patient", "demo-adult", "category", "laboratory",
+                                                  "_sort", "-date", "_count", largest_page, NULL },
+                      &error);
+      g_assert_no_error (error);
+      g_test_message ("%s", lists[i].path);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (items)), ==,
+                        server_total (grace, lists[i].path));
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (items)); j++)
+        {
+          g_autoptr (AltaRecordItem) item = g_list_model_get_item (G_LIST_MODEL (items), j);
+          GDateTime *date = alta_record_item_get_date (item);
+
+          g_assert_true (g_hash_table_add (seen, (gpointer)alta_record_item_get_id (item)));
+          if (g_str_has_prefix (alta_record_item_get_id (item), lists[i].prefix))
+            n_large++;
+          if (last != NULL && date != NULL)
+            g_assert_cmpint (g_date_time_compare (date, last), <=, 0);
+          if (date != NULL)
+            {
+              g_clear_pointer (&last, g_date_time_unref);
+              last = g_date_time_ref (date);
+            }
+        }
+      g_assert_cmpuint (n_large, ==, n);
+    }
 }
 
 static GAsyncResult *
@@ -959,6 +1060,7 @@ main (int    argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/portal-client/record-lists", test_record_lists);
+  g_test_add_func ("/portal-client/large-record", test_large_record);
   g_test_add_func ("/portal-client/typed-calls", test_typed_calls);
   g_test_add_func ("/portal-client/writes", test_writes);
   g_test_add_func ("/portal-client/visit-models", test_visit_models);

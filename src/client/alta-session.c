@@ -1066,6 +1066,8 @@ alta_session_load_async (AltaSession         *self,
 
   id = self->record_id != NULL ? self->record_id : "";
   {
+    /* The long lists (thousands of results for some patients) in the largest pages */
+    const char *largest_page = G_STRINGIFY (ALTA_PORTAL_CLIENT_LARGEST_PAGE);
     const struct
     {
       GType               type;
@@ -1079,13 +1081,14 @@ alta_session_load_async (AltaSession         *self,
       [PART_PROBLEMS] = { ALTA_TYPE_PROBLEM,
                           (const char *[]) { "patient", id, "_sort", "-onset-date", NULL } },
       [PART_REPORTS] = { ALTA_TYPE_LAB_REPORT,
-                         (const char *[]) { "patient", id, "_sort", "-date", "_count", "200", NULL } },
+                         (const char *[]) { "patient", id, "_sort", "-date",
+                                            "_count", largest_page, NULL } },
       [PART_RESULTS] = { ALTA_TYPE_LAB_RESULT,
                          (const char *[]) { "patient", id, "category", "laboratory",
-                                            "_sort", "-date", "_count", "500", NULL } },
+                                            "_sort", "-date", "_count", largest_page, NULL } },
       [PART_VITAL_SIGNS] = { ALTA_TYPE_VITAL_SIGN,
                              (const char *[]) { "patient", id, "category", "vital-signs",
-                                                "_sort", "-date", "_count", "500", NULL } },
+                                                "_sort", "-date", "_count", largest_page, NULL } },
       [PART_REFILLS] = { ALTA_TYPE_REFILL_REQUEST,
                          (const char *[]) { "patient", id, "code", "refill-request",
                                             "_sort", "-authored-on", "_count", "200", NULL } },

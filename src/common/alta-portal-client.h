@@ -20,6 +20,10 @@ G_BEGIN_DECLS
 
 /* A search follows at most this many pages of `next` links (at 500 a page: 50,000 results) */
 #define ALTA_PORTAL_CLIENT_MAX_PAGES 100
+/* The largest page the portal API allows (`_count`, portal-api.md): a long list (10,000
+ * results) is loaded in the fewest round trips, each waiting for the one before it (a
+ * page's `next` link is only known once it has come) */
+#define ALTA_PORTAL_CLIENT_LARGEST_PAGE 500
 
 typedef enum
 {

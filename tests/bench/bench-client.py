@@ -161,7 +161,7 @@ def fetch_floor(username, password):
         'Immunization?patient=%s&_sort=-date',
         'MedicationRequest?patient=%s&_sort=-authoredon',
         'Condition?patient=%s&_sort=-onset-date',
-        'DiagnosticReport?patient=%s&_sort=-date&_count=200',
+        'DiagnosticReport?patient=%s&_sort=-date&_count=500',
         'Observation?patient=%s&category=laboratory&_sort=-date&_count=500',
         'Communication?patient=%s&_sort=-sent&_count=200')]
     paths.append('/fhir/R4/Appointment?patient=%s&status=booked&date=ge%s&_sort=date&_count=1' % (patient, today))

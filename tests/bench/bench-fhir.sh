@@ -10,7 +10,7 @@
 #  4. the first and a middle page of a 10,000-report record's lab results (make-lab-record.py),
 #     beside nginx serving that page's bytes.
 # With BEFORE=DIR (a build folder of an earlier commit), the import and the searches are also
-# measured with that build, in the same run.
+# measured with that build, in the same run. With IMPORT_ONLY=1 only 1 and 2 run.
 #   BUILD=build-release PATIENTS=1000 ROUNDS=3 DURATION=10 tests/bench/bench-fhir.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -78,6 +78,7 @@ print(f"import: {n:.0f} resources ({in_bytes / 1e6:.0f} MB of Bundles and NDJSON
 print(f"database: {db_bytes / 1e6:.0f} MB for {patients:.0f} patients = {db_bytes / patients * 1000 / 1e6:.0f} MB "
       f"per 1,000 patients ({db_bytes / in_bytes:.2f} x the files imported)")
 PY
+[ -z "${IMPORT_ONLY:-}" ] || exit 0
 
 # 3: the trend search, beside /api/v1/me and nginx
 /usr/bin/python3 tests/bench/make-lab-record.py "$work/lab-record.json" "$REPORTS" > "$work/lab-patient.txt"

@@ -424,11 +424,18 @@ static void
 append_string (GString    *out,
                const char *text)
 {
+  const char *run = text;
+
   g_string_append_c (out, '"');
   for (const char *p = text; *p != '\0'; p++)
     {
       guchar c = (guchar)*p;
 
+      /* What needs no escape is copied a run at a time */
+      if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+        continue;
+      g_string_append_len (out, run, p - run);
+      run = p + 1;
       switch (c)
         {
         case '"':
@@ -454,13 +461,11 @@ append_string (GString    *out,
           break;
         default:
           /* json-glib 1.6 leaves 0x1f bare, which JSON does not allow */
-          if (c < 0x20 || c == 0x7f)
-            g_string_append_printf (out, "\\u%04x", c);
-          else
-            g_string_append_c (out, (char)c);
+          g_string_append_printf (out, "\\u%04x", c);
           break;
         }
     }
+  g_string_append (out, run);
   g_string_append_c (out, '"');
 }
 
@@ -603,6 +608,102 @@ alta_fhir_json_to_text (JsonNode *node)
   G_LOCK (literals);
   append_node (out, node);
   G_UNLOCK (literals);
+
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * alta_fhir_resource_to_content_text:
+ * @resource: a FHIR resource
+ * @out_meta_at: (out): where alta_fhir_resource_add_version() adds the server's meta: the
+ *   offset of the `}` closing @resource's `meta` object, or when there is none, of the
+ *   `}` closing @resource
+ * @out_in_meta: (out): whether @out_meta_at is inside `meta`
+ *
+ * Writes @resource as alta_fhir_resource_to_text() does, marking where its `meta` ends, so
+ * that the text of the same resource with `meta.versionId` and `meta.lastUpdated` added
+ * (at the end of `meta`, or in a `meta` added at the end, as json-glib adds a member) is
+ * made without writing it all again.
+ *
+ * Returns: (transfer full): the JSON text
+ */
+char *
+alta_fhir_resource_to_content_text (JsonObject *resource,
+                                    gsize      *out_meta_at,
+                                    gboolean   *out_in_meta)
+{
+  GString       *out = g_string_sized_new (1024);
+  JsonObjectIter iter;
+  const char    *name;
+  JsonNode      *member;
+  gboolean       first = TRUE;
+
+  g_return_val_if_fail (resource != NULL, NULL);
+
+  *out_meta_at = 0;
+  *out_in_meta = FALSE;
+  G_LOCK (literals);
+  g_string_append_c (out, '{');
+  json_object_iter_init_ordered (&iter, resource);
+  while (json_object_iter_next_ordered (&iter, &name, &member))
+    {
+      if (!first)
+        g_string_append_c (out, ',');
+      first = FALSE;
+      append_string (out, name);
+      g_string_append_c (out, ':');
+      append_node (out, member);
+      if (strcmp (name, "meta") == 0 && JSON_NODE_HOLDS_OBJECT (member))
+        {
+          *out_meta_at = out->len - 1;
+          *out_in_meta = TRUE;
+        }
+    }
+  if (!*out_in_meta)
+    *out_meta_at = out->len;
+  g_string_append_c (out, '}');
+  G_UNLOCK (literals);
+
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * alta_fhir_resource_add_version:
+ * @content: from alta_fhir_resource_to_content_text()
+ * @meta_at: its @out_meta_at
+ * @in_meta: its @out_in_meta
+ * @version_id: `meta.versionId`
+ * @last_updated: `meta.lastUpdated`
+ *
+ * Returns: (transfer full): the text alta_fhir_resource_to_text() writes for the resource
+ *   once json_object_set_string_member() has set `versionId` and then `lastUpdated` in
+ *   its `meta` (made at the end when it had none), neither of which it had before
+ */
+char *
+alta_fhir_resource_add_version (const char *content,
+                                gsize       meta_at,
+                                gboolean    in_meta,
+                                const char *version_id,
+                                const char *last_updated)
+{
+  gsize    length = strlen (content);
+  GString *out;
+
+  g_return_val_if_fail (meta_at > 0 && meta_at < length && content[meta_at] == '}', NULL);
+
+  out = g_string_sized_new (length + 80);
+  g_string_append_len (out, content, meta_at);
+  if (!in_meta)
+    g_string_append (out, ",\"meta\":{");
+  else if (content[meta_at - 1] != '{')
+    g_string_append_c (out, ',');
+  g_string_append (out, "\"versionId\":");
+  append_string (out, version_id);
+  g_string_append (out, ",\"lastUpdated\":");
+  append_string (out, last_updated);
+  if (!in_meta)
+    g_string_append_c (out, '}');
+  g_string_append_len (out, content + meta_at, length - meta_at);
 
   return g_string_free (out, FALSE);
 }

@@ -26,6 +26,14 @@ void          alta_fhir_json_free            (AltaFhirJson  *self);
 
 char         *alta_fhir_json_to_text         (JsonNode      *node);
 char         *alta_fhir_resource_to_text     (JsonObject    *resource);
+char         *alta_fhir_resource_to_content_text (JsonObject *resource,
+                                                  gsize      *out_meta_at,
+                                                  gboolean   *out_in_meta);
+char         *alta_fhir_resource_add_version (const char    *content,
+                                              gsize          meta_at,
+                                              gboolean       in_meta,
+                                              const char    *version_id,
+                                              const char    *last_updated);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AltaFhirJson, alta_fhir_json_free)
 

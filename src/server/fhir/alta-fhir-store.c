@@ -84,16 +84,6 @@ add_number (GArray *binds,
   g_array_append_val (binds, bind);
 }
 
-/* Stores @resource's JSON without the server's own meta, to tell a changed resource from
- * the same one imported again.
- */
-static char *
-hash_content (JsonObject *resource)
-{
-  g_autofree char *text = alta_fhir_resource_to_text (resource);
-
-  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
-}
 
 static void
 clear_server_meta (JsonObject *resource)
@@ -252,6 +242,7 @@ alta_fhir_store_put (AltaStore            *store,
     "  source = coalesce (source, ?11), content_hash = ?12, json = ?13"
     " WHERE type = ?1 AND id = ?2";
   const char *type = index->info->type;
+  g_autofree char *content = NULL;
   g_autofree char *hash = NULL;
   g_autofree char *json = NULL;
   g_autofree char *version_text = NULL;
@@ -259,37 +250,36 @@ alta_fhir_store_put (AltaStore            *store,
   CurrentRow current = { 0 };
   JsonObject *meta;
   AltaBind released;
+  gsize meta_at;
+  gboolean in_meta;
   gboolean same;
   gint64 rid;
   int version;
 
   json_object_set_string_member (resource, "id", id);
   clear_server_meta (resource);
-  hash = hash_content (resource);
+  /* The text without the server's own meta, hashed to tell a changed resource from the
+   * same one imported again; what is stored is that text with the new meta spliced in,
+   * not written a second time. */
+  content = alta_fhir_resource_to_content_text (resource, &meta_at, &in_meta);
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, content, -1);
 
   if (from_import)
     {
-      gint64 seen = 0;
-
-      if (!alta_store_query_each (store, "SELECT 1 FROM fhir_import_seen"
-                                         " WHERE type = ?1 AND id = ?2 AND content_hash = ?3",
-                                  ALTA_BINDS (ALTA_BIND_TEXT (type), ALTA_BIND_TEXT (id),
-                                              ALTA_BIND_TEXT (hash)),
-                                  alta_store_copy_int64, &seen, error))
-        return FALSE;
-      if (seen != 0)
-        {
-          if (out_result != NULL)
-            *out_result = ALTA_FHIR_PUT_UNCHANGED;
-          return TRUE;
-        }
-
-      if (!alta_store_exec (store, "INSERT INTO fhir_import_seen (type, id, content_hash)"
+      /* Seen before when the row is there already (its primary key): one statement, not
+       * a lookup and then an insert */
+      if (!alta_store_exec (store, "INSERT OR IGNORE INTO fhir_import_seen (type, id, content_hash)"
                                    " VALUES (?1, ?2, ?3)",
                             ALTA_BINDS (ALTA_BIND_TEXT (type), ALTA_BIND_TEXT (id),
                                         ALTA_BIND_TEXT (hash)),
                             error))
         return FALSE;
+      if (sqlite3_changes (alta_store_get_db (store)) == 0)
+        {
+          if (out_result != NULL)
+            *out_result = ALTA_FHIR_PUT_UNCHANGED;
+          return TRUE;
+        }
     }
 
   if (!alta_store_query_each (store, "SELECT rid, version, content_hash, released_at "
@@ -320,7 +310,7 @@ alta_fhir_store_put (AltaStore            *store,
   json_object_set_string_member (meta, "versionId", version_text);
   json_object_set_string_member (meta, "lastUpdated", last_updated);
 
-  json = alta_fhir_resource_to_text (resource);
+  json = alta_fhir_resource_add_version (content, meta_at, in_meta, version_text, last_updated);
 
   /* A result a clinician released stays released. */
   if (current.released)
