@@ -93,6 +93,9 @@ write_config (AltaTestServer *self,
    */
   g_key_file_set_integer (file, "server", "handshake_timeout_s", 30);
   g_key_file_set_integer (file, "server", "keepalive_timeout_s", 30);
+  /* READ_THREADS runs a test against a read pool of that size ([server] read_threads) */
+  if (g_getenv ("READ_THREADS") != NULL)
+    g_key_file_set_value (file, "server", "read_threads", g_getenv ("READ_THREADS"));
 
   if (extra_config != NULL)
     {

@@ -665,6 +665,53 @@ test_concurrent_retries (Fixture       *fixture,
   g_ptr_array_unref (retries.ids);
 }
 
+/* Read your writes: a message whose sending was answered is in the next search, counted
+ * and listed, whichever connection (and so whichever read connection of the server's pool,
+ * [server] read_threads) asks. The total of a search is kept while the record is unchanged:
+ * a read connection must never answer the total counted before the write.
+ */
+static void
+test_read_your_writes (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autofree char *team = care_team_of (fixture->grace, "demo-adult", NULL);
+  g_autoptr (GPtrArray) readers = g_ptr_array_new_with_free_func (g_object_unref);
+  gint64 expected = count_messages (fixture->grace, "demo-adult");
+
+  /* Other connections, each a new one to the server, with grace's session */
+  for (guint i = 0; i < 4; i++)
+    {
+      AltaPortalClient *client = alta_test_server_new_client (fixture->server);
+
+      alta_portal_client_set_access_token (client, alta_portal_client_get_access_token (fixture->grace));
+      g_ptr_array_add (readers, client);
+    }
+
+  for (guint round = 0; round < 24; round++)
+    {
+      AltaPortalClient *reader = g_ptr_array_index (readers, round % readers->len);
+      g_autofree char *text = g_strdup_printf ("Question number %u about my lab results", round);
+      g_autoptr (AltaPortalResponse) sent = NULL;
+      g_autofree char *id = NULL;
+      g_autofree char *newest = NULL;
+
+      /* The total is counted, and kept, before the write: on the same connection and on
+       * another one */
+      g_assert_cmpint (count_messages (fixture->grace, "demo-adult"), ==, expected);
+      g_assert_cmpint (count_messages (reader, "demo-adult"), ==, expected);
+
+      sent = send_message (fixture->grace, "demo-adult", team, text, NULL);
+      id = g_strdup (json_object_get_string_member (expect_created (fixture, sent), "id"));
+      expected++;
+
+      /* Asked at once after the answer, from the other connection first */
+      g_assert_cmpint (count_messages (reader, "demo-adult"), ==, expected);
+      newest = newest_message_from (reader, "demo-adult", "Patient/", FALSE);
+      g_assert_cmpstr (newest, ==, id);
+      g_assert_cmpint (count_messages (fixture->grace, "demo-adult"), ==, expected);
+    }
+}
+
 static gint64
 days_to_twelfth_birthday (Fixture *fixture)
 {
@@ -847,6 +894,7 @@ main (int    argc,
   ADD ("/fhir-messages/received", test_received);
   ADD ("/fhir-messages/exact-text", test_exact_text);
   ADD ("/fhir-messages/concurrent-retries", test_concurrent_retries);
+  ADD ("/fhir-messages/read-your-writes", test_read_your_writes);
   ADD ("/fhir-messages/access-matrix", test_access_matrix);
   ADD ("/fhir-messages/schema", test_schema);
 

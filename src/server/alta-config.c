@@ -30,6 +30,7 @@ alta_config_new_default (void)
   config->clinic_name = g_strdup ("MyAltaMed");
   config->password_threads = 0;
   config->password_queue = 64;
+  config->read_threads = (int)CLAMP (g_get_num_processors (), 1, 64);
   config->handshake_timeout_s = 5;
   config->keepalive_timeout_s = 5;
   config->max_connections_per_address = 32;
@@ -328,6 +329,7 @@ alta_config_load (const char  *path,
     config->mail_from = g_strdup ("MyAltaMed <no-reply@myaltamed.net>");
 
   if (!read_int (file, "server", "password_threads", 0, 256, &config->password_threads, error) ||
+      !read_int (file, "server", "read_threads", 0, 64, &config->read_threads, error) ||
       !read_int (file, "server", "password_queue", 0, 100000, &config->password_queue, error) ||
       !read_int (file, "server", "handshake_timeout_s", 1, 300, &config->handshake_timeout_s, error) ||
       !read_int (file, "server", "keepalive_timeout_s", 1, 3600, &config->keepalive_timeout_s, error) ||

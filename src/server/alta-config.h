@@ -26,6 +26,7 @@ typedef struct
   char   *tls_key;
   char   *clinic_name;
   int     password_threads;           /* 0: one per core; password hashing off the main loop */
+  int     read_threads;               /* read requests off the main loop; 0: on it */
   int     password_queue;             /* 64: hashes that may wait for a thread; then 503 */
   int     handshake_timeout_s;        /* 5: from connecting to the end of the TLS handshake */
   int     keepalive_timeout_s;        /* 5: waiting for the next request; a request stalling */

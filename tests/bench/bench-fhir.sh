@@ -10,8 +10,11 @@
 #  4. the first and a middle page of a 10,000-report record's lab results (make-lab-record.py),
 #     beside nginx serving that page's bytes.
 # With BEFORE=DIR (a build folder of an earlier commit), the import and the searches are also
-# measured with that build, in the same run. With IMPORT_ONLY=1 only 1 and 2 run.
+# measured with that build, in the same run. With IMPORT_ONLY=1 only 1 and 2 run. READ_THREADS and BEFORE_READ_THREADS set
+# `[server] read_threads` of the portal and of the BEFORE one: BEFORE=$BUILD with
+# BEFORE_READ_THREADS=0 measures the read pool beside the main loop alone, in the same run.
 #   BUILD=build-release PATIENTS=1000 ROUNDS=3 DURATION=10 tests/bench/bench-fhir.sh
+#   BEFORE=build BEFORE_READ_THREADS=0 PATIENTS=20 tests/bench/bench-fhir.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -21,13 +24,21 @@ ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
 REPORTS=${REPORTS:-10000}
 BEFORE=${BEFORE:-}
+READ_THREADS=${READ_THREADS:-}
+BEFORE_READ_THREADS=${BEFORE_READ_THREADS:-}
 . tests/bench/lib.sh
+# portal_config FILE THREADS: a configuration with [server] read_threads, or none
+portal_config() {
+  if [ -n "$2" ]; then printf '[server]\nread_threads=%s\n' "$2" > "$1"; else : > "$1"; fi
+}
+portal_config "$work/portald.conf" "$READ_THREADS"
+portal_config "$work/portald-before.conf" "$BEFORE_READ_THREADS"
 if [ -n "$BEFORE" ]; then
   before_portald=$BEFORE/src/server/myaltamed-portald
   [ -x "$before_portald" ] || { echo "bench: no portal in $BEFORE"; exit 1; }
 fi
 
-echo "FHIR benchmarks: $PATIENTS patients, wrk -t2 -c50 -d${DURATION}s, $ROUNDS rounds, $(nproc) cores, build $BUILD ($(build_type))"
+echo "FHIR benchmarks: $PATIENTS patients, wrk -t2 -c50 -d${DURATION}s, $ROUNDS rounds, $(nproc) cores, build $BUILD ($(build_type)), read_threads ${READ_THREADS:-default}${BEFORE:+, before: $BEFORE, read_threads ${BEFORE_READ_THREADS:-default}}"
 
 # 1 and 2: import
 read -r n_resources n_bytes < <(/usr/bin/python3 tests/bench/make-synthea-corpus.py "$work/corpus" "$PATIENTS")
@@ -86,12 +97,12 @@ lab_patient=$(cat "$work/lab-patient.txt")
 if [ -n "$BEFORE" ]; then
   after_portald=$portald
   portald=$before_portald
-  start_portal "$work/portal-before" --import "$work/lab-record.json"
+  start_portal "$work/portal-before" --config "$work/portald-before.conf" --import "$work/lab-record.json"
   before_url=$portal_url before_ca=$ca
   before_token=$(sign_in grace Orchard-Lantern-42)
   portald=$after_portald
 fi
-start_portal "$work/portal" --import "$work/lab-record.json"
+start_portal "$work/portal" --config "$work/portald.conf" --import "$work/lab-record.json"
 token=$(sign_in grace Orchard-Lantern-42)
 search="/fhir/R4/Observation?patient=demo-adult&category=laboratory&_count=50"
 curl -s --cacert "$ca" -H "Authorization: Bearer $token" -o "$work/search.json" "$portal_url$search"

@@ -831,6 +831,7 @@ count_matches (AltaStore             *store,
   g_autofree char *key = NULL;
   AltaFhirViewer timeless = *viewer;
   guint64 generation = alta_store_get_fhir_generation (store);
+  AltaStore *origin = alta_store_get_origin (store);   /* the readers share the writer's */
   CachedTotal *cached;
   gint64 total = 0, next_release = 0;
 
@@ -840,11 +841,11 @@ count_matches (AltaStore             *store,
   key = total_key (key_sql->str, key_binds);
 
   g_mutex_lock (&totals_lock);
-  if (totals == NULL || totals_store != store)
+  if (totals == NULL || totals_store != origin)
     {
       g_clear_pointer (&totals, g_hash_table_unref);
       totals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-      totals_store = store;
+      totals_store = origin;
     }
   cached = g_hash_table_lookup (totals, key);
   if (cached != NULL && cached->generation == generation && cached->counted_at <= viewer->now &&
@@ -866,7 +867,7 @@ count_matches (AltaStore             *store,
     return FALSE;
 
   g_mutex_lock (&totals_lock);
-  if (totals_store == store)
+  if (totals_store == origin)
     {
       if (g_hash_table_size (totals) >= MAX_CACHED_TOTALS)
         g_hash_table_remove_all (totals);

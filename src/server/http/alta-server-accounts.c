@@ -108,6 +108,12 @@ add_sign_in_member (JsonBuilder *builder,
   json_builder_add_string_value (builder, text);
 }
 
+static JsonNode *build_account (AltaStore          *store,
+                                const AltaAccount  *account,
+                                gint64              previous_sign_in_at,
+                                gint64              now,
+                                GError            **error);
+
 /**
  * alta_server_build_account:
  * @self: an #AltaServer
@@ -127,6 +133,17 @@ alta_server_build_account (AltaServer         *self,
                            gint64              now,
                            GError            **error)
 {
+  return build_account (self->store, account, previous_sign_in_at, now, error);
+}
+
+/* alta_server_build_account(), read through @store: the server's, or a read connection */
+static JsonNode *
+build_account (AltaStore          *store,
+               const AltaAccount  *account,
+               gint64              previous_sign_in_at,
+               gint64              now,
+               GError            **error)
+{
   g_autoptr (JsonBuilder) builder = json_builder_new_immutable ();
   g_autoptr (AltaPatient) own = NULL;
   g_autoptr (GPtrArray) grants = NULL;
@@ -136,11 +153,11 @@ alta_server_build_account (AltaServer         *self,
 
   if (account->patient_id != NULL)
     {
-      own = alta_store_get_patient (self->store, account->patient_id, error);
+      own = alta_store_get_patient (store, account->patient_id, error);
       if (own == NULL)
         return NULL;
 
-      grants = alta_store_list_proxy_grants (self->store, account->id, error);
+      grants = alta_store_list_proxy_grants (store, account->id, error);
       if (grants == NULL)
         return NULL;
     }
@@ -181,7 +198,7 @@ alta_server_build_account (AltaServer         *self,
           AltaRelationship relationship;
           GDate birth_date;
 
-          patient = alta_store_get_patient (self->store, grant->patient_id, error);
+          patient = alta_store_get_patient (store, grant->patient_id, error);
           if (patient == NULL)
             return NULL;
 
@@ -1150,12 +1167,56 @@ reply_account (AltaRequest  *request,
   return TRUE;
 }
 
-/* GET /api/v1/me */
+/* GET /api/v1/me: the session is checked (and touched) on the main loop, the account read
+ * on a read connection (alta_request_read()) */
+typedef struct
+{
+  const AltaAccount *account;     /* the request's, which lives until the answer */
+  gint64             previous_sign_in_at;
+  gint64             now;
+  JsonNode          *result;
+} MeJob;
+
+static void
+me_job_free (MeJob *job)
+{
+  g_clear_pointer (&job->result, json_node_unref);
+  g_free (job);
+}
+
+static gboolean
+read_me (AltaStore  *store,
+         gpointer    data,
+         GError    **error)
+{
+  MeJob *job = data;
+
+  job->result = build_account (store, job->account, job->previous_sign_in_at, job->now, error);
+  return job->result != NULL;
+}
+
+static gboolean
+answer_me (AltaRequest  *request,
+           gpointer      data,
+           GError      **error)
+{
+  MeJob *job = data;
+
+  alta_request_reply_json (request, SOUP_STATUS_OK, job->result);
+  return TRUE;
+}
+
 static gboolean
 handle_get_me (AltaRequest  *request,
                GError      **error)
 {
-  return reply_account (request, error);
+  MeJob *job = g_new0 (MeJob, 1);
+
+  job->account = request->account;
+  job->previous_sign_in_at = request->session->previous_sign_in_at;
+  job->now = request->now;
+  return alta_request_read (request, read_me, answer_me, job, (GDestroyNotify)me_job_free,
+                            error);
 }
 
 /* The address, phone, e-mail and language of the account side also go to the FHIR Patient. */

@@ -316,39 +316,68 @@ refuse_record (AltaRequest  *request,
                N_("This account cannot see the record of patient %s."), patient_id, error);
 }
 
-static gboolean
-handle_read (AltaRequest             *request,
-             Viewer                  *viewer,
-             const AltaFhirTypeInfo  *info,
-             const char              *id,
-             GError                 **error)
+/* A read of one resource: found and checked on a read connection, audited and answered on
+ * the main thread */
+typedef struct
 {
-  g_autoptr (AltaFhirRecord) record = NULL;
-  g_autoptr (GError) store_error = NULL;
-  g_autofree char *etag = NULL;
-  gboolean visible;
+  Viewer                  viewer;
+  const AltaFhirTypeInfo *info;
+  char                   *id;
+  AltaFhirRecord         *record;   /* NULL: there is none */
+  gboolean                visible;
+} ReadJob;
 
-  if (!alta_fhir_id_is_valid (id))
+static void
+read_job_free (ReadJob *job)
+{
+  viewer_clear (&job->viewer);
+  g_free (job->id);
+  g_clear_pointer (&job->record, alta_fhir_record_free);
+  g_free (job);
+}
+
+static gboolean
+read_resource (AltaStore  *store,
+               gpointer    data,
+               GError    **error)
+{
+  ReadJob *job = data;
+  g_autoptr (GError) store_error = NULL;
+
+  job->record = alta_fhir_store_get (store, job->info->type, job->id, &store_error);
+  if (job->record == NULL)
+    {
+      if (g_error_matches (store_error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_NOT_FOUND))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&store_error));
+      return FALSE;
+    }
+
+  job->visible = alta_fhir_store_can_see (store, &job->viewer.viewer, job->record, &store_error);
+  if (store_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&store_error));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+answer_read (AltaRequest  *request,
+             gpointer      data,
+             GError      **error)
+{
+  ReadJob *job = data;
+  const AltaFhirTypeInfo *info = job->info;
+  AltaFhirRecord *record = job->record;
+  g_autofree char *etag = NULL;
+
+  if (record == NULL)
     return fail (request, ALTA_PORTAL_ERROR_NOT_FOUND,
                  N_("There is no %s with that id."), info->type, error);
 
-  /* Another patient's record is refused outright; its resources are simply not found. */
-  if (strcmp (info->type, "Patient") == 0 && !viewer_has_record (viewer, id))
-    return refuse_record (request, "record.read", info->type, id, error);
-
-  record = alta_fhir_store_get (request->server->store, info->type, id, &store_error);
-  if (record == NULL)
-    {
-      if (!g_error_matches (store_error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_NOT_FOUND))
-        return alta_request_store_failed (request, store_error, error);
-      return fail (request, ALTA_PORTAL_ERROR_NOT_FOUND,
-                   N_("There is no %s with that id."), info->type, error);
-    }
-
-  visible = alta_fhir_store_can_see (request->server->store, &viewer->viewer, record, &store_error);
-  if (store_error != NULL)
-    return alta_request_store_failed (request, store_error, error);
-  if (!visible)
+  if (!job->visible)
     {
       /* Another record's resource (or an unreleased result): not found, and the attempt on
        * the record it belongs to is in the trail. */
@@ -377,63 +406,77 @@ handle_read (AltaRequest             *request,
 }
 
 static gboolean
-handle_search (AltaRequest             *request,
-               Viewer                  *viewer,
-               const AltaFhirTypeInfo  *info,
-               GError                 **error)
+handle_read (AltaRequest             *request,
+             Viewer                  *viewer,
+             const AltaFhirTypeInfo  *info,
+             const char              *id,
+             GError                 **error)
 {
-  GUri *uri = soup_server_message_get_uri (request->msg);
-  const char *query = g_uri_get_query (uri);
-  g_autoptr (AltaFhirSearch) search = NULL;
-  g_autoptr (AltaFhirPage) page = NULL;
-  g_autoptr (GError) search_error = NULL;
-  g_autoptr (GError) store_error = NULL;
-  g_autofree char *bad_param = NULL;
-  g_autofree char *base = alta_server_fhir_dup_base_url (request);
+  ReadJob *job;
+
+  if (!alta_fhir_id_is_valid (id))
+    return fail (request, ALTA_PORTAL_ERROR_NOT_FOUND,
+                 N_("There is no %s with that id."), info->type, error);
+
+  /* Another patient's record is refused outright; its resources are simply not found. */
+  if (strcmp (info->type, "Patient") == 0 && !viewer_has_record (viewer, id))
+    return refuse_record (request, "record.read", info->type, id, error);
+
+  job = g_new0 (ReadJob, 1);
+  job->viewer = *viewer;
+  *viewer = (Viewer) { 0 };
+  job->info = info;
+  job->id = g_strdup (id);
+  return alta_request_read (request, read_resource, answer_read, job,
+                            (GDestroyNotify)read_job_free, error);
+}
+
+/* A search: the page read and its Bundle written on a read connection, audited and
+ * answered on the main thread */
+typedef struct
+{
+  Viewer                  viewer;
+  const AltaFhirTypeInfo *info;
+  AltaFhirSearch         *search;
+  char                   *query;      /* as asked, for the self link; NULL when none */
+  char                   *base;
+  char                   *now_text;
+  AltaFhirPage           *page;
+  char                   *text;       /* the Bundle */
+} SearchJob;
+
+static void
+search_job_free (SearchJob *job)
+{
+  viewer_clear (&job->viewer);
+  g_clear_pointer (&job->search, alta_fhir_search_free);
+  g_free (job->query);
+  g_free (job->base);
+  g_free (job->now_text);
+  g_clear_pointer (&job->page, alta_fhir_page_free);
+  g_free (job->text);
+  g_free (job);
+}
+
+static gboolean
+run_search (AltaStore  *store,
+            gpointer    data,
+            GError    **error)
+{
+  SearchJob *job = data;
+  const AltaFhirTypeInfo *info = job->info;
+  AltaFhirSearch *search = job->search;
+  const char *base = job->base;
+  const char *query = job->query;
   g_autofree char *self_url = NULL;
   g_autofree char *bundle_id = g_uuid_string_random ();
-  g_autofree char *now_text = alta_fhir_format_instant (request->now);
+  AltaFhirPage *page;
   GString *text;
 
-  search = alta_fhir_search_parse (info->type, query, &bad_param, &search_error);
-  if (search == NULL)
-    return fail (request, ALTA_PORTAL_ERROR_INVALID_REQUEST,
-                 N_("The search parameter “%s” is not supported here, or its value is not valid."),
-                 bad_param != NULL ? bad_param : "?", error);
-
-  if (info->scope == ALTA_FHIR_SCOPE_PATIENT && strcmp (info->type, "Patient") != 0 &&
-      search->patient_id == NULL && !viewer->viewer.staff)
-    return fail (request, ALTA_PORTAL_ERROR_INVALID_REQUEST,
-                 N_("A search of %s must name the record with patient=."), info->type, error);
-
-  if (search->patient_id != NULL && !viewer_has_record (viewer, search->patient_id))
-    return refuse_record (request, "record.search", info->type, search->patient_id, error);
-
-  page = alta_fhir_store_search (request->server->store, &viewer->viewer, search, &store_error);
-  if (page == NULL)
-    return alta_request_store_failed (request, store_error, error);
-
-  if (info->scope == ALTA_FHIR_SCOPE_PATIENT && search->patient_id != NULL &&
-      !audit_read (request, "record.search", info->type, search->patient_id, error))
+  job->page = alta_fhir_store_search (store, &job->viewer.viewer, search, error);
+  if (job->page == NULL)
     return FALSE;
-
-  /* A search across records (staff only) names every patient whose resources it returned. */
-  if (info->scope == ALTA_FHIR_SCOPE_PATIENT && search->patient_id == NULL)
-    {
-      g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-      g_autoptr (GPtrArray) ids = g_ptr_array_new ();
-
-      for (guint i = 0; i < page->records->len; i++)
-        {
-          AltaFhirRecord *record = g_ptr_array_index (page->records, i);
-
-          if (record->patient_id != NULL && g_hash_table_add (seen, record->patient_id))
-            g_ptr_array_add (ids, record->patient_id);
-        }
-
-      if (!audit_reads (request, "record.search", info->type, ids, "success", error))
-        return FALSE;
-    }
+  page = job->page;
 
   self_url = query != NULL && query[0] != '\0'
                ? g_strdup_printf ("%s/%s?%s", base, info->type, query)
@@ -443,7 +486,7 @@ handle_search (AltaRequest             *request,
   g_string_append (text, "{\"resourceType\":\"Bundle\",\"id\":");
   append_json_string (text, bundle_id);
   g_string_append (text, ",\"meta\":{\"lastUpdated\":");
-  append_json_string (text, now_text);
+  append_json_string (text, job->now_text);
   g_string_append_printf (text, "},\"type\":\"searchset\",\"total\":%u,\"link\":[", page->total);
   g_string_append (text, "{\"relation\":\"self\",\"url\":");
   append_json_string (text, self_url);
@@ -481,8 +524,83 @@ handle_search (AltaRequest             *request,
     }
   g_string_append (text, "}");
 
-  set_fhir_body (request->msg, SOUP_STATUS_OK, g_string_free (text, FALSE));
+  job->text = g_string_free (text, FALSE);
   return TRUE;
+}
+
+static gboolean
+answer_search (AltaRequest  *request,
+               gpointer      data,
+               GError      **error)
+{
+  SearchJob *job = data;
+  const AltaFhirTypeInfo *info = job->info;
+  AltaFhirSearch *search = job->search;
+  AltaFhirPage *page = job->page;
+
+  if (info->scope == ALTA_FHIR_SCOPE_PATIENT && search->patient_id != NULL &&
+      !audit_read (request, "record.search", info->type, search->patient_id, error))
+    return FALSE;
+
+  /* A search across records (staff only) names every patient whose resources it returned. */
+  if (info->scope == ALTA_FHIR_SCOPE_PATIENT && search->patient_id == NULL)
+    {
+      g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autoptr (GPtrArray) ids = g_ptr_array_new ();
+
+      for (guint i = 0; i < page->records->len; i++)
+        {
+          AltaFhirRecord *record = g_ptr_array_index (page->records, i);
+
+          if (record->patient_id != NULL && g_hash_table_add (seen, record->patient_id))
+            g_ptr_array_add (ids, record->patient_id);
+        }
+
+      if (!audit_reads (request, "record.search", info->type, ids, "success", error))
+        return FALSE;
+    }
+
+  set_fhir_body (request->msg, SOUP_STATUS_OK, g_steal_pointer (&job->text));
+  return TRUE;
+}
+
+static gboolean
+handle_search (AltaRequest             *request,
+               Viewer                  *viewer,
+               const AltaFhirTypeInfo  *info,
+               GError                 **error)
+{
+  GUri *uri = soup_server_message_get_uri (request->msg);
+  const char *query = g_uri_get_query (uri);
+  g_autoptr (AltaFhirSearch) search = NULL;
+  g_autoptr (GError) search_error = NULL;
+  g_autofree char *bad_param = NULL;
+  SearchJob *job;
+
+  search = alta_fhir_search_parse (info->type, query, &bad_param, &search_error);
+  if (search == NULL)
+    return fail (request, ALTA_PORTAL_ERROR_INVALID_REQUEST,
+                 N_("The search parameter “%s” is not supported here, or its value is not valid."),
+                 bad_param != NULL ? bad_param : "?", error);
+
+  if (info->scope == ALTA_FHIR_SCOPE_PATIENT && strcmp (info->type, "Patient") != 0 &&
+      search->patient_id == NULL && !viewer->viewer.staff)
+    return fail (request, ALTA_PORTAL_ERROR_INVALID_REQUEST,
+                 N_("A search of %s must name the record with patient=."), info->type, error);
+
+  if (search->patient_id != NULL && !viewer_has_record (viewer, search->patient_id))
+    return refuse_record (request, "record.search", info->type, search->patient_id, error);
+
+  job = g_new0 (SearchJob, 1);
+  job->viewer = *viewer;
+  *viewer = (Viewer) { 0 };
+  job->info = info;
+  job->search = g_steal_pointer (&search);
+  job->query = g_strdup (query);
+  job->base = alta_server_fhir_dup_base_url (request);
+  job->now_text = alta_fhir_format_instant (request->now);
+  return alta_request_read (request, run_search, answer_search, job,
+                            (GDestroyNotify)search_job_free, error);
 }
 
 static gboolean

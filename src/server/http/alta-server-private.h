@@ -16,6 +16,7 @@
 #include "alta-mailer.h"
 #include "alta-password-pool.h"
 #include "alta-rate-limiter.h"
+#include "alta-read-pool.h"
 #include "alta-server.h"
 #include "alta-store.h"
 
@@ -41,12 +42,23 @@ struct _AltaServer
   AltaPasswordPool *passwords;
   GPtrArray       *hashing;     /* AltaRequest *, paused */
 
+  /* Read requests on read-only connections beside the main loop, and those waiting for it */
+  char            *db_path;
+  AltaReadPool    *reads;       /* NULL with [server] read_threads = 0 */
+  GPtrArray       *reading;     /* AltaRequest *, paused */
+
   /* Requests between "request-started" and "request-finished", for a graceful stop */
   guint            n_active_requests;
   gint64           last_request_change;
 };
 
 typedef struct _AltaRequest AltaRequest;
+
+/* A read route's second half, on the main thread once its read (AltaReadFunc) has run on a
+ * read connection: writes the audit trail and answers from what the read left in @data */
+typedef gboolean (*AltaReadThenFunc) (AltaRequest  *request,
+                                      gpointer      data,
+                                      GError      **error);
 
 /* A route's second half, on the main thread once its password job is done */
 typedef gboolean (*AltaPasswordFunc) (AltaRequest               *request,
@@ -79,6 +91,11 @@ struct _AltaRequest
   gint64             retry_after;       /* seconds, for 423, 429 and 503 */
   char              *diagnostics;       /* translated text that says more than the code */
   const char        *outcome;           /* the portal error code answered, for the log */
+
+  /* Set while the request waits for the read pool */
+  AltaReadThenFunc   read_then;
+  gpointer           read_data;
+  GDestroyNotify     read_data_free;
 
   /* Set while the request waits for the password pool */
   AltaPasswordFunc   then;
@@ -138,6 +155,12 @@ gboolean  alta_request_limit_account     (AltaRequest       *request,
                                           GError           **error);
 gboolean  alta_request_store_failed      (AltaRequest       *request,
                                           GError            *store_error,
+                                          GError           **error);
+gboolean  alta_request_read              (AltaRequest       *request,
+                                          AltaReadFunc       read,
+                                          AltaReadThenFunc   then,
+                                          gpointer           data,
+                                          GDestroyNotify     free_data,
                                           GError           **error);
 gboolean  alta_request_hash_password     (AltaRequest       *request,
                                           const char        *password,

@@ -632,6 +632,8 @@ request_free (AltaRequest *request)
   g_clear_pointer (&request->account, alta_account_free);
   g_clear_pointer (&request->actor, g_free);
   g_clear_pointer (&request->diagnostics, g_free);
+  if (request->read_data_free != NULL)
+    g_clear_pointer (&request->read_data, request->read_data_free);
   g_free (request);
 }
 
@@ -660,7 +662,7 @@ finish_request (AltaRequest  *request,
 
   log_request (request, soup_server_message_get_status (request->msg));
 
-  if (request->then != NULL)
+  if (request->then != NULL || request->read_then != NULL)
     soup_server_message_unpause (request->msg);
 
   request_free (request);
@@ -823,6 +825,108 @@ stop_hashing (AltaServer *self)
     g_main_context_iteration (NULL, TRUE);
 }
 
+static void
+read_job_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  AltaRequest *request = user_data;
+  AltaServer *self = request->server;
+  g_autoptr (GError) read_error = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean ok;
+
+  g_ptr_array_remove_fast (self->reading, request);
+  ok = alta_read_pool_run_finish (result, &read_error);
+
+  /* Nobody waits for the answer any more: nothing was disclosed, nothing is written. */
+  if (g_cancellable_is_cancelled (request->cancellable) ||
+      g_error_matches (read_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      log_request (request, 0);
+      request_free (request);
+      return;
+    }
+
+  if (!ok)
+    alta_request_store_failed (request, read_error, &error);
+  else
+    request->read_then (request, request->read_data, &error);
+
+  finish_request (request, error);
+}
+
+/**
+ * alta_request_read:
+ * @request: the request of a read route
+ * @read: the route's reads, which run on a read connection: on a worker of the read pool,
+ *   or at once on the server's store when there is none (`[server] read_threads = 0`)
+ * @then: the route's second half, on the main thread: the audit trail, and the answer
+ * @data: (transfer full): what @read fills in and @then answers from
+ * @free_data: frees @data once the request is done
+ * @error: return location for a #GError
+ *
+ * The route returns what this returns. @read sees every write committed before the call
+ * (those answered to this client included) and nothing half-written. The request's `now`
+ * (the clock tests move) is read on the main thread: @read takes the time from @data.
+ *
+ * Returns: %TRUE when the request waits for the pool, or @then's result when run at once
+ */
+gboolean
+alta_request_read (AltaRequest       *request,
+                   AltaReadFunc       read,
+                   AltaReadThenFunc   then,
+                   gpointer           data,
+                   GDestroyNotify     free_data,
+                   GError           **error)
+{
+  AltaServer *self = request->server;
+
+  g_return_val_if_fail (request->then == NULL && request->read_then == NULL, FALSE);
+
+  request->read_data = data;
+  request->read_data_free = free_data;
+
+  /* Without a pool, or inside a write transaction (whose rows a reader could not see yet) */
+  if (self->reads == NULL || alta_store_in_transaction (self->store))
+    {
+      g_autoptr (GError) store_error = NULL;
+
+      if (!read (self->store, data, &store_error))
+        return alta_request_store_failed (request, store_error, error);
+      return then (request, data, error);
+    }
+
+  request->read_then = then;
+  request->cancellable = g_cancellable_new ();
+  request->disconnected_id = g_signal_connect_swapped (request->msg, "disconnected",
+                                                       G_CALLBACK (on_client_gone_cb), request);
+  request->finished_id = g_signal_connect_swapped (request->msg, "finished",
+                                                   G_CALLBACK (on_client_gone_cb), request);
+  soup_server_message_pause (request->msg);
+  g_ptr_array_add (self->reading, request);
+
+  alta_read_pool_run_async (self->reads, read, data, request->cancellable, read_job_done_cb,
+                            request);
+  return TRUE;
+}
+
+/* Reads queued are dropped unanswered, those running finish; then the connections close. */
+static void
+stop_reading (AltaServer *self)
+{
+  if (self->reads == NULL)
+    return;
+
+  for (guint i = 0; i < self->reading->len; i++)
+    g_cancellable_cancel (((AltaRequest *)g_ptr_array_index (self->reading, i))->cancellable);
+
+  g_clear_pointer (&self->reads, alta_read_pool_free);
+
+  while (self->reading->len > 0)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 static gboolean
 run_route (AltaRequest      *request,
            const AltaRoute  *route,
@@ -918,15 +1022,15 @@ handle_request (SoupServer        *soup,
     g_set_error_literal (&error, ALTA_PORTAL_ERROR, ALTA_PORTAL_ERROR_NOT_FOUND, "No such route");
   else if (run_route (request, route, &error))
     {
-      /* The route waits for the password pool: its second half answers. */
-      if (request->then != NULL)
+      /* The route waits for the password pool or the read pool: its second half answers. */
+      if (request->then != NULL || request->read_then != NULL)
         {
           alta_store_rollback (self->store);
           return;
         }
     }
 
-  g_assert (request->then == NULL);
+  g_assert (request->then == NULL && request->read_then == NULL);
   finish_request (request, error);
 }
 
@@ -1032,6 +1136,7 @@ alta_server_dispose (GObject *object)
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   stop_hashing (self);
+  stop_reading (self);
   g_clear_pointer (&self->connections, alta_connections_free);
   g_clear_object (&self->soup);
   g_clear_object (&self->mailer);
@@ -1053,6 +1158,8 @@ alta_server_finalize (GObject *object)
   g_clear_pointer (&self->trusted_proxies, g_ptr_array_unref);
   g_clear_pointer (&self->routes, g_ptr_array_unref);
   g_clear_pointer (&self->hashing, g_ptr_array_unref);
+  g_clear_pointer (&self->reading, g_ptr_array_unref);
+  g_clear_pointer (&self->db_path, g_free);
 
   G_OBJECT_CLASS (alta_server_parent_class)->finalize (object);
 }
@@ -1071,6 +1178,7 @@ alta_server_init (AltaServer *self)
 {
   self->routes = g_ptr_array_new ();
   self->hashing = g_ptr_array_new ();
+  self->reading = g_ptr_array_new ();
   self->limiter = alta_rate_limiter_new (60);
 }
 
@@ -1135,6 +1243,7 @@ alta_server_new (const char  *data_dir,
   self->store = alta_store_open (db_path, error);
   if (self->store == NULL)
     return NULL;
+  self->db_path = g_steal_pointer (&db_path);
 
   self->mailer = alta_mailer_new (self->store, config, data_dir);
 
@@ -1220,6 +1329,18 @@ alta_server_listen (AltaServer       *self,
   g_debug ("Hashing passwords on %u threads, up to %d waiting",
            alta_password_pool_get_n_threads (self->passwords), self->config->password_queue);
 
+  if (self->config->read_threads > 0)
+    {
+      self->reads = alta_read_pool_new (self->db_path, self->store,
+                                        (guint)self->config->read_threads, error);
+      if (self->reads == NULL)
+        {
+          g_clear_pointer (&self->passwords, alta_password_pool_free);
+          return FALSE;
+        }
+    }
+  g_debug ("Reading on %d threads beside the main loop", self->config->read_threads);
+
   /* libsoup listens on nothing: AltaConnections accepts, does TLS and keep-alive, and
    * hands it one request at a time (see alta-connections.c for why).
    */
@@ -1244,6 +1365,7 @@ alta_server_listen (AltaServer       *self,
       g_clear_pointer (&self->connections, alta_connections_free);
       g_clear_object (&self->soup);
       g_clear_pointer (&self->passwords, alta_password_pool_free);
+      g_clear_pointer (&self->reads, alta_read_pool_free);
       return FALSE;
     }
 
@@ -1313,6 +1435,7 @@ alta_server_shutdown (AltaServer *self)
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   stop_hashing (self);
+  stop_reading (self);
 
   if (self->mailer != NULL && !alta_mailer_flush_sync (self->mailer, &error))
     g_message ("Mail not yet delivered stays queued: %s", error->message);

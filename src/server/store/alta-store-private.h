@@ -31,6 +31,11 @@ struct _AltaStore
   int         depth;        /* nesting of alta_store_begin() */
   guint64     fhir_generation; /* see alta_store_get_fhir_generation() */
   gint64      data_version; /* PRAGMA data_version when last asked */
+  gboolean    fhir_dirty;   /* a fhir_ row changed in the transaction under way */
+
+  /* A reader (alta_store_open_reader()): the writer it reads beside, not a reference; its
+   * generation is the writer's as the request was handed to it */
+  AltaStore  *origin;
 };
 
 /**
@@ -148,6 +153,7 @@ AltaStore    *alta_store_open_at_schema    (const char         *path,
 /* For row readers, and for what a write did: sqlite3_changes (), sqlite3_last_insert_rowid () */
 sqlite3      *alta_store_get_db            (AltaStore          *self);
 guint64       alta_store_get_fhir_generation (AltaStore        *self);
+AltaStore    *alta_store_get_origin        (AltaStore          *self);
 char         *alta_store_column_dup_text   (sqlite3_stmt       *stmt,
                                             int                 column);
 

@@ -234,7 +234,25 @@ on_row_changed (void          *data,
   AltaStore *self = data;
 
   if (strncmp (table, "fhir_", 5) == 0)
+    {
+      self->fhir_generation++;
+      self->fhir_dirty = TRUE;
+    }
+}
+
+/* A commit that wrote the clinical record moves the generation once more: a reader given
+ * the generation of a write not yet committed, which counts what was there before, must
+ * not have its total taken for what the commit left. Audit rows alone do not move it.
+ */
+static int
+on_commit (void *data)
+{
+  AltaStore *self = data;
+
+  if (self->fhir_dirty)
     self->fhir_generation++;
+  self->fhir_dirty = FALSE;
+  return 0;
 }
 
 static void
@@ -243,6 +261,7 @@ on_rollback (void *data)
   AltaStore *self = data;
 
   self->fhir_generation++;
+  self->fhir_dirty = FALSE;
 }
 
 static sqlite3_stmt *
@@ -582,6 +601,7 @@ alta_store_open_at_schema (const char  *path,
   }
   sqlite3_update_hook (self->db, on_row_changed, self);
   sqlite3_rollback_hook (self->db, on_rollback, self);
+  sqlite3_commit_hook (self->db, on_commit, self);
   sqlite3_extended_result_codes (self->db, 1);
 
   if (!run_sql (self, "PRAGMA journal_mode = WAL", error) ||
@@ -594,6 +614,113 @@ alta_store_open_at_schema (const char  *path,
     return NULL;
 
   return g_steal_pointer (&self);
+}
+
+/**
+ * alta_store_open_reader:
+ * @path: the database file the writer @origin opened
+ * @origin: the server's store, which every write goes through
+ * @error: return location for a #GError
+ *
+ * A read-only connection to the database, for one thread at a time (the read pool's):
+ * WAL lets it read while @origin writes. Every read on it runs between
+ * alta_store_begin_read() and alta_store_end_read(), so that it sees one committed state
+ * (never a half-written import: an import commits a file at a time). The search totals it
+ * counts are shared with @origin's (alta_store_get_origin()).
+ *
+ * Returns: (transfer full) (nullable): the reader
+ */
+AltaStore *
+alta_store_open_reader (const char  *path,
+                        AltaStore   *origin,
+                        GError     **error)
+{
+  g_autoptr (AltaStore) self = g_object_new (ALTA_TYPE_STORE, NULL);
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (ALTA_IS_STORE (origin) && origin->origin == NULL, NULL);
+
+  rc = sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+
+  self->origin = origin;
+  sqlite3_busy_timeout (self->db, 5000);
+  sqlite3_extended_result_codes (self->db, 1);
+
+  if (!run_sql (self, "PRAGMA query_only = ON", error) ||
+      /* As the writer's: the pages of a large record stay in memory */
+      !run_sql (self, "PRAGMA cache_size = -65536", error) ||
+      !alta_store_register_functions (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * alta_store_begin_read:
+ * @self: a reader from alta_store_open_reader()
+ * @generation: alta_store_get_fhir_generation() of the origin when the read was asked for
+ * @error: return location for a #GError
+ *
+ * Starts a read transaction: what the reader reads until alta_store_end_read() is one
+ * committed state, taken no earlier than this call, so it holds every write committed
+ * before the request was handed over. Totals it counts are kept under @generation.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+alta_store_begin_read (AltaStore  *self,
+                       guint64     generation,
+                       GError    **error)
+{
+  g_return_val_if_fail (ALTA_IS_STORE (self) && self->origin != NULL, FALSE);
+
+  self->fhir_generation = generation;
+  return run_sql (self, "BEGIN", error);
+}
+
+/**
+ * alta_store_end_read:
+ * @self: a reader in a read transaction
+ */
+void
+alta_store_end_read (AltaStore *self)
+{
+  g_return_if_fail (ALTA_IS_STORE (self) && self->origin != NULL);
+
+  if (sqlite3_get_autocommit (self->db) == 0)
+    run_sql (self, "COMMIT", NULL);
+}
+
+/**
+ * alta_store_in_transaction:
+ * @self: an #AltaStore
+ *
+ * Returns: %TRUE while a transaction is open on the connection
+ */
+gboolean
+alta_store_in_transaction (AltaStore *self)
+{
+  g_return_val_if_fail (ALTA_IS_STORE (self), FALSE);
+
+  return self->depth > 0 || (self->db != NULL && sqlite3_get_autocommit (self->db) == 0);
+}
+
+/**
+ * alta_store_get_origin:
+ * @self: an #AltaStore
+ *
+ * Returns: (transfer none): the writer a reader reads beside, or @self for the writer
+ */
+AltaStore *
+alta_store_get_origin (AltaStore *self)
+{
+  return self->origin != NULL ? self->origin : self;
 }
 
 /**
@@ -834,6 +961,10 @@ guint64
 alta_store_get_fhir_generation (AltaStore *self)
 {
   gint64 data_version = 0;
+
+  /* A reader's is the writer's, given to alta_store_begin_read() */
+  if (self->origin != NULL)
+    return self->fhir_generation;
 
   /* PRAGMA data_version changes when another connection commits */
   if (alta_store_query_each (self, "PRAGMA data_version", NULL, alta_store_copy_int64,

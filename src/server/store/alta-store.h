@@ -133,6 +133,14 @@ int                 alta_store_get_schema_version     (void);
 AltaStore          *alta_store_open                   (const char         *path,
                                                        GError            **error);
 void                alta_store_close                  (AltaStore          *self);
+AltaStore          *alta_store_open_reader            (const char         *path,
+                                                       AltaStore          *origin,
+                                                       GError            **error);
+gboolean            alta_store_begin_read             (AltaStore          *self,
+                                                       guint64             generation,
+                                                       GError            **error);
+void                alta_store_end_read               (AltaStore          *self);
+gboolean            alta_store_in_transaction         (AltaStore          *self);
 
 /* Transactions: every write of a request is one BEGIN IMMEDIATE … COMMIT. */
 gboolean            alta_store_begin                  (AltaStore          *self,
