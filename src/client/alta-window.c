@@ -79,6 +79,7 @@ struct _AltaWindow
   GtkWidget            *welcome;       /* the welcome page, in the stack */
   guint                 kiosk_retry_id;
   guint                 kiosk_retry_s;  /* the wait before the next try: 2 s, doubled to 60 */
+  GtkWidget            *welcome_button; /* back to the welcome page, in the header bar */
 };
 
 G_DEFINE_FINAL_TYPE (AltaWindow, alta_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -1124,6 +1125,35 @@ alta_window_get_idle_limit (AltaWindow *self)
   return limit;
 }
 
+/* In a kiosk, the way back to the welcome page shows on the sign-in and sign-up forms only */
+static void
+update_welcome_button (AltaWindow *self)
+{
+  gtk_widget_set_visible (self->welcome_button,
+                          self->session == NULL &&
+                          g_strcmp0 (gtk_stack_get_visible_child_name (self->stack),
+                                     "sign-in") == 0);
+}
+
+static void
+on_welcome_clicked_cb (AltaWindow *self)
+{
+  alta_window_show_sign_in_way (self, NULL);
+}
+
+static gboolean
+on_escape_cb (GtkWidget *widget,
+              GVariant  *args,
+              gpointer   user_data)
+{
+  AltaWindow *self = ALTA_WINDOW (widget);
+
+  if (!gtk_widget_get_visible (self->welcome_button))
+    return FALSE;
+  alta_window_show_sign_in_way (self, NULL);
+  return TRUE;
+}
+
 /**
  * alta_window_set_kiosk:
  * @idle_s: the site's idle limit, in seconds: the account's own applies when shorter
@@ -1149,10 +1179,32 @@ alta_window_set_kiosk (AltaWindow *self,
    * GTK 4.8 under Wayland: cage, AddressSanitizer) */
   adw_header_bar_set_show_start_title_buttons (self->header_bar, FALSE);
   adw_header_bar_set_show_end_title_buttons (self->header_bar, FALSE);
+  /* From the sign-in and sign-up forms back to the welcome page: a button, and Escape */
+  self->welcome_button = gtk_button_new_from_icon_name ("go-previous-symbolic");
+  gtk_widget_set_tooltip_text (self->welcome_button, _("Back to the Welcome Screen"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->welcome_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Back to the Welcome Screen"),
+                                  -1);
+  adw_header_bar_pack_start (self->header_bar, self->welcome_button);
+  g_signal_connect_object (self->welcome_button, "clicked", G_CALLBACK (on_welcome_clicked_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->stack, "notify::visible-child-name",
+                           G_CALLBACK (update_welcome_button), self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "notify::session", G_CALLBACK (update_welcome_button), NULL);
+  {
+    GtkEventController *escape = gtk_shortcut_controller_new ();
+
+    gtk_shortcut_controller_add_shortcut (
+      GTK_SHORTCUT_CONTROLLER (escape),
+      gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                        gtk_callback_action_new (on_escape_cb, NULL, NULL)));
+    gtk_widget_add_controller (GTK_WIDGET (self), escape);
+  }
   gtk_stack_add_named (self->stack, welcome, "welcome");
   alta_sign_in_page_set_settings (self->sign_in_page, self->settings, FALSE);
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "sign-in") == 0)
     gtk_stack_set_visible_child_name (self->stack, "welcome");
+  update_welcome_button (self);
 }
 
 /**

@@ -373,6 +373,52 @@ def the_portal_down_and_back():
 
 
 @test
+def back_to_the_welcome_page_from_the_forms():
+    app = App(portal)
+
+    def way_back():
+        """The shown "Back to the Welcome Screen" button (the header bar's, shown on the
+        sign-in page's forms only: hidden pages stay in GTK 4.8's tree, a hidden button
+        has no VISIBLE state), or None."""
+        for node in walk(app.root):
+            try:
+                if node.get_role() == Atspi.Role.PUSH_BUTTON and \
+                        node.get_name() == app._('Back to the Welcome Screen') and showing(node):
+                    return node
+            except Exception:  # noqa: BLE001 (a node that went away)
+                continue
+        return None
+    def welcome_button(way):
+        """The welcome page's own @way button (a form the patient left keeps its size in
+        the tree, and its buttons have the same names)."""
+        title = find(app.root, Atspi.Role.LABEL, app._('Welcome to MyAltaMed'))
+        page = title
+        for _ in range(6):
+            page = page.get_parent()
+            for node in walk(page):
+                if node.get_role() == Atspi.Role.PUSH_BUTTON and node.get_name() == app._(way):
+                    return node
+        raise AssertionError('no %s button on the welcome page' % way)
+    try:
+        app.shown('Welcome to MyAltaMed')
+        assert way_back() is None, 'a way back on the welcome page itself'
+        for way, back_by in (('Sign In', 'button'), ('Sign Up', 'Escape'),
+                             ('Sign In', 'Escape'), ('Sign Up', 'button')):
+            assert welcome_button(way).do_action(0)
+            button = wait_for(way_back, 'the way back on the %s form' % way)
+            if back_by == 'button':
+                assert button.do_action(0)
+            else:
+                # Escape, from the form's first field: from the sign-up form first to the
+                # sign-in form (one step back, as on the desktop), then to the welcome page
+                for _ in range(1 if way == 'Sign In' else 2):
+                    Atspi.generate_keyboard_event(0xff1b, None, Atspi.KeySynthType.SYM)
+            wait_for(lambda: way_back() is None, 'the welcome page again (%s)' % back_by)
+    finally:
+        app.stop()
+
+
+@test
 def the_welcome_page_in_spanish():
     app = App(portal, language='es')
     try:

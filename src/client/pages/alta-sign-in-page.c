@@ -345,6 +345,21 @@ sign_in_show_way_action (GtkWidget  *widget,
   show_way (self, way);
 }
 
+/* Escape goes back to the sign-in form; on the sign-in form itself it is not ours, so
+ * that a kiosk's window takes it back to its welcome page */
+static gboolean
+sign_in_escape_cb (GtkWidget *widget,
+                   GVariant  *args,
+                   gpointer   user_data)
+{
+  AltaSignInPage *self = ALTA_SIGN_IN_PAGE (widget);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->ways), "sign-in") == 0)
+    return FALSE;
+  show_way (self, "sign-in");
+  return TRUE;
+}
+
 static void
 on_enroll_cb (AltaSignInPage *self)
 {
@@ -433,8 +448,7 @@ alta_sign_in_page_class_init (AltaSignInPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "sign-in.submit", NULL, sign_in_submit_action);
   gtk_widget_class_install_action (widget_class, "sign-in.show-way", "s", sign_in_show_way_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "sign-in.show-way", "s",
-                                       "sign-in");
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, sign_in_escape_cb, NULL);
 }
 
 static void
