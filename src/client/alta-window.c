@@ -332,6 +332,8 @@ on_idle_response_cb (AdwMessageDialog *dialog,
       return;
     }
 
+  /* The record a kiosk hid behind the warning comes back */
+  gtk_widget_set_visible (GTK_WIDGET (self->stack), TRUE);
   /* "Stay" pressed after a sleep past the limit: the monitor signed out */
   if (!alta_idle_monitor_reset (self->idle_monitor))
     return;

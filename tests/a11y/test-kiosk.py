@@ -355,6 +355,31 @@ def idle_logout_hides_the_record_and_leaves_nothing():
 
 
 @test
+def staying_signed_in_shows_the_record_again():
+    config = os.path.join(portal.dir, 'kiosk.conf')
+    with open(config, 'w') as f:
+        f.write('[kiosk]\nidle-timeout-minutes=1\n')
+    app = App(portal, config=config)
+    try:
+        app.shown('Welcome to MyAltaMed')
+        sign_in(app, 'grace', 'Orchard-Lantern-42')
+        app.shown('Hello, Grace')
+        wait_for(lambda: on_screen(app, 'Hello, Grace'), 'her home page on screen')
+        wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains=app._('Are You Still There?'))
+                 is not None, 'the idle warning', timeout=50)
+        wait_for(lambda: not on_screen(app, 'Hello, Grace'), 'the record hidden', timeout=5)
+        # Escape answers the warning with its close response, "Stay Signed In"
+        Atspi.generate_keyboard_event(0xff1b, None, Atspi.KeySynthType.SYM)
+        # The patient who stays sees her record again, still signed in
+        wait_for(lambda: on_screen(app, 'Hello, Grace'), 'her record on screen again',
+                 timeout=10)
+        assert not app.said('Signing out after')
+        assert not app.warnings(), app.warnings()
+    finally:
+        app.stop()
+
+
+@test
 def the_portal_down_and_back():
     portal.halt()
     port = portal.url.rsplit(':', 1)[1].split('/')[0]
