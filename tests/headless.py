@@ -14,6 +14,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -21,52 +22,46 @@ import sys
 import tempfile
 
 
+def start_printing(argv, what, log_path, env=None):
+    """Starts @argv, which writes one line (its display, its address) to the file descriptor
+    its "{fd}" names: (the process, that line). Its output goes to @log_path; a process that
+    says nothing within 30 s is a failed start."""
+    reader, writer = os.pipe()
+    with open(log_path, 'w') as log:
+        process = subprocess.Popen([a.replace('{fd}', str(writer)) for a in argv],
+                                   pass_fds=(writer,), stdin=subprocess.DEVNULL, stdout=log,
+                                   stderr=subprocess.STDOUT, env=env)
+    os.close(writer)
+    line = b''
+    while not line.endswith(b'\n') and select.select([reader], [], [], 30)[0]:
+        chunk = os.read(reader, 256)
+        if not chunk:
+            break
+        line += chunk
+    os.close(reader)
+    if not line.strip():
+        process.kill()
+        process.wait()
+        with open(log_path, errors='replace') as log:
+            sys.stderr.write(log.read())
+        raise SystemExit('headless.py: %s did not start' % what)
+    return process, line.decode().strip()
+
+
 def start_display(log_path):
     """An Xvfb of 1280×1024 (or $HEADLESS_SCREEN, WIDTHxHEIGHT, for screenshots) on a free
     display: (its process, its DISPLAY)."""
-    reader, writer = os.pipe()
-    with open(log_path, 'w') as log:
-        xvfb = subprocess.Popen(
-            ['Xvfb', '-displayfd', str(writer), '-screen', '0',
-             os.environ.get('HEADLESS_SCREEN', '1280x1024') + 'x24',
-             '-nolisten', 'tcp', '-noreset'],
-            pass_fds=(writer,), stdout=log, stderr=subprocess.STDOUT)
-    os.close(writer)
-    number = b''
-    while not number.endswith(b'\n'):
-        chunk = os.read(reader, 16)
-        if not chunk:
-            break
-        number += chunk
-    os.close(reader)
-    if not number.strip():
-        xvfb.wait()
-        with open(log_path, errors='replace') as log:
-            sys.stderr.write(log.read())
-        raise SystemExit('headless.py: Xvfb did not start')
-    return xvfb, ':' + number.decode().strip()
+    xvfb, number = start_printing(
+        ['Xvfb', '-displayfd', '{fd}', '-screen', '0',
+         os.environ.get('HEADLESS_SCREEN', '1280x1024') + 'x24', '-nolisten', 'tcp',
+         '-noreset'], 'Xvfb', log_path)
+    return xvfb, ':' + number
 
 
 def start_bus(env, log_path):
     """A session bus of its own: (its process, its address)."""
-    reader, writer = os.pipe()
-    with open(log_path, 'w') as log:
-        bus = subprocess.Popen(
-            ['dbus-daemon', '--session', '--nofork', '--nopidfile',
-             '--print-address=%d' % writer],
-            pass_fds=(writer,), stdin=subprocess.DEVNULL, stdout=log,
-            stderr=subprocess.STDOUT, env=env)
-    os.close(writer)
-    address = b''
-    while not address.endswith(b'\n'):
-        chunk = os.read(reader, 256)
-        if not chunk:
-            break
-        address += chunk
-    os.close(reader)
-    if not address.strip():
-        raise SystemExit('headless.py: dbus-daemon did not start')
-    return bus, address.decode().strip()
+    return start_printing(['dbus-daemon', '--session', '--nofork', '--nopidfile',
+                           '--print-address={fd}'], 'dbus-daemon', log_path, env)
 
 
 def main():
