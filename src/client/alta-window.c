@@ -15,6 +15,7 @@
 #include "alta-appointments-page.h"
 #include "alta-application-private.h"
 #include "alta-bench.h"
+#include "alta-clipboard.h"
 #include "alta-connect-page.h"
 #include "alta-format.h"
 #include "alta-home-page.h"
@@ -118,23 +119,6 @@ close_idle_dialog (AltaWindow *self)
     }
 }
 
-/* Text copied from the app (a username, a value) must not outlive the session. The
- * clipboards are emptied only while they hold the app's own text, not another program's.
- */
-static void
-clear_clipboards (AltaWindow *self)
-{
-  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
-  GdkClipboard *clipboards[] = {
-    gdk_display_get_clipboard (display),
-    gdk_display_get_primary_clipboard (display),
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (clipboards); i++)
-    if (gdk_clipboard_is_local (clipboards[i]))
-      gdk_clipboard_set_content (clipboards[i], NULL);
-}
-
 /* The header bar of Preferences (a way back, its title) or of the record (the view
  * switcher, the record chooser when there is a choice) */
 static void
@@ -174,7 +158,7 @@ show_nobody (AltaWindow *self)
   gtk_revealer_set_reveal_child (self->proxy_banner, FALSE);
   gtk_label_set_text (self->proxy_label, "");
   gtk_widget_set_visible (GTK_WIDGET (self->proxy_label), FALSE);
-  clear_clipboards (self);
+  alta_clipboard_wipe_own (GTK_WIDGET (self));
   show_header_for (self, FALSE);
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", FALSE);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "alta-a11y.h"
+#include "alta-clipboard.h"
 #include "alta-connect-page.h"
 #include "alta-portal-error.h"
 #include "alta-sign-up-form.h"
@@ -111,21 +112,6 @@ set_busy (GtkSpinner *spinner,
   gtk_editable_set_editable (entry, !busy);
 }
 
-/* Only while the clipboards hold the app's own text, not another program's */
-static void
-clear_clipboards (AltaStationWindow *self)
-{
-  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
-  GdkClipboard *clipboards[] = {
-    gdk_display_get_clipboard (display),
-    gdk_display_get_primary_clipboard (display),
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (clipboards); i++)
-    if (gdk_clipboard_is_local (clipboards[i]))
-      gdk_clipboard_set_content (clipboards[i], NULL);
-}
-
 static void
 close_idle_dialog (AltaStationWindow *self)
 {
@@ -156,7 +142,7 @@ wipe_patient (AltaStationWindow *self)
       adw_bin_set_child (self->form_bin, NULL);
       self->form = NULL;
     }
-  clear_clipboards (self);
+  alta_clipboard_wipe_own (GTK_WIDGET (self));
 }
 
 static void
