@@ -297,9 +297,27 @@ def text_of(node):
     return ''
 
 
-def find(root, role, name=None, contains=None):
+def showing(node):
+    """Whether @node is on screen: of some size, and it and every parent up to its window
+    VISIBLE. GTK 4.8 keeps hidden pages in the tree and sets no SHOWING state; a button of a
+    page not shown yet is not realized, and GTK drops the click an accessible action makes on
+    it."""
+    try:
+        extents = node.get_extents(Atspi.CoordType.WINDOW)
+        if extents.width <= 0 or extents.height <= 0:
+            return False
+        while node is not None and node.get_role() != Atspi.Role.FRAME:
+            if not node.get_state_set().contains(Atspi.StateType.VISIBLE):
+                return False
+            node = node.get_parent()
+    except GLib.Error:  # a node that went away
+        return False
+    return True
+
+
+def find(root, role, name=None, contains=None, shown=False):
     """The first node of @role under @root named @name, or whose name or text holds
-    @contains."""
+    @contains; with @shown, the first of them on screen."""
     for node in walk(root):
         try:
             if node.get_role() != role:
@@ -310,6 +328,8 @@ def find(root, role, name=None, contains=None):
         if name is not None and node_name != name:
             continue
         if contains is not None and contains not in node_name and contains not in text_of(node):
+            continue
+        if shown and not showing(node):
             continue
         return node
     return None
@@ -334,8 +354,8 @@ def type_into(root, name, text, timeout=60, role=Atspi.Role.TEXT):
 
 
 def press(root, contains, timeout=60):
-    """Presses the button whose name holds @contains."""
-    button = wait_for(lambda: find(root, Atspi.Role.PUSH_BUTTON, contains=contains),
+    """Presses the button on screen whose name holds @contains."""
+    button = wait_for(lambda: find(root, Atspi.Role.PUSH_BUTTON, contains=contains, shown=True),
                       'the %s button' % contains, timeout)
     assert button.do_action(0)
     return button

@@ -81,10 +81,31 @@ def test(function):
             log(line)
         results.append((False, name))
         print('not ok %d %s: %s' % (len(results), name, error), flush=True)
+        # The end of the app's own log (which holds no patient data), last: CI shows only
+        # the end of a failed test's output
+        for line in App.last_log()[-6:]:
+            log('app: ' + line)
+    finally:
+        App.forget_logs()
     return function
 
 
 class App:
+    logs = []
+
+    @classmethod
+    def last_log(cls):
+        if not cls.logs:
+            return []
+        with open(cls.logs[-1], errors='replace') as f:
+            return f.read().splitlines()
+
+    @classmethod
+    def forget_logs(cls):
+        for path in cls.logs:
+            os.unlink(path)
+        cls.logs = []
+
     def __init__(self, portal, language=None):
         env = dict(os.environ)
         if APP_G_DEBUG:
@@ -94,9 +115,11 @@ class App:
         # cairo redraws only the spinner (see test-messages.py)
         env['GSK_RENDERER'] = 'cairo'
         self.language = language or 'en'
+        log_fd, log_path = tempfile.mkstemp(prefix='alta-enroll-app-', suffix='.log')
+        App.logs.append(log_path)
         self.process = subprocess.Popen([APP, '--server', portal.url, '--ca-file', portal.ca],
-                                        env=env, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL)
+                                        env=env, stdout=subprocess.DEVNULL, stderr=log_fd)
+        os.close(log_fd)
         self.root = wait_for(lambda: find_app(self.process.pid), 'the app on the bus')
         wait_for(lambda: find(self.root, Atspi.Role.TEXT, tr(self.language, 'Username')),
                  'the sign-in page')
@@ -110,7 +133,7 @@ class App:
     def press(self, name, root=None, timeout=60):
         """Presses the button named exactly @name (translated)."""
         name = self.tr(name)
-        button = wait_for(lambda: find(root or self.root, Atspi.Role.PUSH_BUTTON, name),
+        button = wait_for(lambda: find(root or self.root, Atspi.Role.PUSH_BUTTON, name, shown=True),
                           'the %s button' % name, timeout)
         assert button.do_action(0)
 

@@ -18,14 +18,17 @@
 
 import ctypes
 import ctypes.util
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
-from altaatspi import APP_G_DEBUG, finish, log, start_accessibility_bus, test, tr  # noqa: E402
+from altaatspi import APP_G_DEBUG, finish, log, showing, start_accessibility_bus  # noqa: E402
+from altaatspi import test, tr  # noqa: E402
 from altaatspi import Portal as DemoPortal  # noqa: E402
 from altaatspi import all_text, find, find_app, text_of, type_into, wait_for, walk  # noqa: E402
 import gi  # noqa: E402,I100
@@ -74,9 +77,9 @@ class App:
         with open(self.log.name) as f:
             return text in f.read()
 
-    def shown(self, text, timeout=60):
-        return wait_for(lambda: on_screen(self, text), 'the label “%s” on screen' % text,
-                        timeout)
+    def shown(self, text, *args, timeout=60):
+        return wait_for(lambda: on_screen(self, text, *args),
+                        'the label “%s” on screen' % (text % args if args else text), timeout)
 
     def shoot(self, screen):
         if not SHOTS:
@@ -114,10 +117,11 @@ class App:
         shutil.rmtree(self.home, ignore_errors=True)
 
 
-def on_screen(app, text):
-    """Whether a label saying @text is on the visible page (GTK 4.8 keeps hidden pages in
-    the tree: their labels, or a hidden parent's, have no size or no VISIBLE state)."""
-    wanted = app._(text)
+def on_screen(app, text, *args):
+    """Whether a label saying @text (translated, then formatted with @args) is on the
+    visible page (GTK 4.8 keeps hidden pages in the tree: their labels, or a hidden parent's,
+    have no size or no VISIBLE state)."""
+    wanted = app._(text) % args if args else app._(text)
     for node in walk(app.root):
         try:
             if node.get_role() != Atspi.Role.LABEL or \
@@ -128,18 +132,6 @@ def on_screen(app, text):
         except Exception:  # noqa: BLE001 (a node that went away)
             continue
     return False
-
-
-def showing(node):
-    """@node and every parent up to its window visible, and @node of some size."""
-    extents = node.get_extents(Atspi.CoordType.WINDOW)
-    if extents.width <= 0 or extents.height <= 0:
-        return False
-    while node is not None and node.get_role() != Atspi.Role.FRAME:
-        if not node.get_state_set().contains(Atspi.StateType.VISIBLE):
-            return False
-        node = node.get_parent()
-    return True
 
 
 def press(app, name, timeout=60, role=Atspi.Role.PUSH_BUTTON, translate=True):
@@ -240,6 +232,15 @@ wait_for(lambda: subprocess.run(['wmctrl', '-m'], capture_output=True).returncod
          'the window manager', timeout=20)
 start_accessibility_bus()
 portal = DemoPortal(PORTALD, prefix='alta-kiosk-')
+if LANGUAGE == 'es':
+    # Her account's language applies at sign-in (the welcome page's before): Spanish, for
+    # every screen of the run in Spanish
+    token = portal.request('/api/v1/sessions', {'username': 'grace',
+                                                'password': 'Orchard-Lantern-42'})['access_token']
+    urllib.request.urlopen(urllib.request.Request(
+        portal.url + '/api/v1/me', data=json.dumps({'language': 'es'}).encode(), method='PATCH',
+        headers={'Content-Type': 'application/json', 'Authorization': 'Bearer ' + token}),
+        context=portal.context).close()
 
 
 @test
@@ -307,7 +308,7 @@ def idle_logout_hides_the_record_and_leaves_nothing():
         type_into(app.root, app._('Password'), 'Orchard-Lantern-42',
                   role=Atspi.Role.PASSWORD_TEXT)
         press(app, 'Sign In')
-        app.shown('Hello, Grace')
+        app.shown('Hello, %s', 'Grace')
         app.shoot('home')
         # No "Add to Calendar" and no file chooser anywhere
         assert find(app.root, Atspi.Role.PUSH_BUTTON, app._('Add to Calendar')) is None
@@ -335,7 +336,8 @@ def idle_logout_hides_the_record_and_leaves_nothing():
         # The warning at half of the site's minute: the record hidden behind it
         wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains=app._('Are You Still There?'))
                  is not None, 'the idle warning', timeout=50)
-        wait_for(lambda: not on_screen(app, 'Hello, Grace'), 'the record hidden', timeout=5)
+        wait_for(lambda: not on_screen(app, 'Hello, %s', 'Grace'), 'the record hidden',
+                 timeout=5)
         app.shoot('idle-warning')
         # Signed out at the minute, back at the welcome page. The sign-out is waited for in
         # the app's log, not by reading the tree: GTK 4.8, asked for the tree by a screen
@@ -369,15 +371,16 @@ def staying_signed_in_shows_the_record_again():
     try:
         app.shown('Welcome to MyAltaMed')
         sign_in(app, 'grace', 'Orchard-Lantern-42')
-        app.shown('Hello, Grace')
-        wait_for(lambda: on_screen(app, 'Hello, Grace'), 'her home page on screen')
+        app.shown('Hello, %s', 'Grace')
+        wait_for(lambda: on_screen(app, 'Hello, %s', 'Grace'), 'her home page on screen')
         wait_for(lambda: find(app.root, Atspi.Role.LABEL, contains=app._('Are You Still There?'))
                  is not None, 'the idle warning', timeout=50)
-        wait_for(lambda: not on_screen(app, 'Hello, Grace'), 'the record hidden', timeout=5)
+        wait_for(lambda: not on_screen(app, 'Hello, %s', 'Grace'), 'the record hidden',
+                 timeout=5)
         # Escape answers the warning with its close response, "Stay Signed In"
         Atspi.generate_keyboard_event(0xff1b, None, Atspi.KeySynthType.SYM)
         # The patient who stays sees her record again, still signed in
-        wait_for(lambda: on_screen(app, 'Hello, Grace'), 'her record on screen again',
+        wait_for(lambda: on_screen(app, 'Hello, %s', 'Grace'), 'her record on screen again',
                  timeout=10)
         assert not app.said('Signing out after')
         assert not app.warnings(), app.warnings()
@@ -388,19 +391,24 @@ def staying_signed_in_shows_the_record_again():
 @test
 def the_portal_down_and_back():
     portal.halt()
-    port = portal.url.rsplit(':', 1)[1].split('/')[0]
+    port = int(portal.url.rsplit(':', 1)[1].split('/')[0])
     app = App(portal)
     try:
         app.shown('MyAltaMed Will Be Back Shortly')
         everything = all_text(app.root)
-        assert app._('front desk') in everything
+        assert app._('We are sorry: MyAltaMed cannot be reached right now. This screen will be '
+                     'ready again by itself in a few moments. If you need help now, please ask '
+                     'at the front desk.') in everything, 'the front desk, kindly'
         for technical in ('Try Again', 'error', 'Error', 'HTTP', 'refused', 'certificate'):
             assert technical not in everything, technical
         app.shoot('portal-down')
-        portal.start(int(port))
+        portal.start(port)
         app.shown('Welcome to MyAltaMed', timeout=90)
     finally:
         app.stop()
+        # The cases after this one need the portal, whatever happened here
+        if portal.process is None or portal.process.poll() is not None:
+            portal.start(port)
 
 
 @test

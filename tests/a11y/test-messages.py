@@ -63,8 +63,8 @@ def sign_in(app, username, password, language='en'):
 
 def press(root, name, timeout=60):
     """Presses the button named exactly @name ("New Message", not "Check for New Messages")."""
-    button = wait_for(lambda: find(root, Atspi.Role.PUSH_BUTTON, name), 'the %s button' % name,
-                      timeout)
+    button = wait_for(lambda: find(root, Atspi.Role.PUSH_BUTTON, name, shown=True),
+                      'the %s button' % name, timeout)
     assert button.do_action(0)
     return button
 

@@ -114,7 +114,7 @@ class App:
 def press(app, name, timeout=60):
     """Presses the button named exactly @name (as the app says it)."""
     try:
-        button = wait_for(lambda: find(app.root, Atspi.Role.PUSH_BUTTON, app._(name)),
+        button = wait_for(lambda: find(app.root, Atspi.Role.PUSH_BUTTON, app._(name), shown=True),
                           'the %s button' % name, timeout)
     except AssertionError:
         log('buttons: %r' % [n.get_name() for n in walk(app.root)
