@@ -323,9 +323,22 @@ test_query_dynamic (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpuint (values->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (values, 0), ==, "first");
-  g_assert_cmpuint (count_statements (fixture->store), ==, statements);
+  g_assert_cmpuint (count_statements (fixture->store), ==, statements + 2);
 
-  /* Failures to prepare, to bind and to step are errors, and leave no statement behind */
+  /* The same text again (another page of a search) runs the statement kept for it, with
+   * the new binds only */
+  g_ptr_array_set_size (values, 0);
+  g_array_index (binds, AltaBind, 1) = (AltaBind)ALTA_BIND_TEXT ("test.a");
+  g_assert_true (alta_store_query_dynamic (fixture->store, sql->str,
+                                           (const AltaBind *)binds->data, append_text, values,
+                                           &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (values->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (values, 0), ==, "second");
+  g_assert_cmpuint (count_statements (fixture->store), ==, statements + 2);
+
+  /* Failures to prepare, to bind and to step are errors, and leave no statement stepped (one
+   * that failed to prepare is not kept) */
   g_assert_false (alta_store_query_dynamic (fixture->store, "SELECT * FROM no_such_table",
                                             NULL, alta_store_copy_int64, &value, &error));
   g_assert_error (error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_FAILED);
@@ -347,7 +360,20 @@ test_query_dynamic (Fixture       *fixture,
   g_clear_error (&error);
   g_assert_cmpint (value, ==, 0);
 
-  g_assert_cmpuint (count_statements (fixture->store), ==, statements);
+  g_assert_cmpuint (count_statements (fixture->store), ==, statements + 4);
+  assert_every_statement_reset (fixture->store);
+
+  /* Texts that do not recur (a client trying every combination) do not pile up */
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("SELECT %u", i);
+
+      g_assert_true (alta_store_query_dynamic (fixture->store, text, NULL,
+                                               alta_store_copy_int64, &value, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (value, ==, i);
+    }
+  g_assert_cmpuint (count_statements (fixture->store), <=, statements + 64);
   assert_every_statement_reset (fixture->store);
 }
 
@@ -532,6 +558,117 @@ test_migrate_patient_gender (void)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+/* The audit rows of reads kept back (alta_store_audit_later()): written before a write's row
+ * and a write's transaction, even one rolled back, so that the trail keeps the order things
+ * happened in; written when the store closes, so that a clean stop loses none; and bounded,
+ * so that a database that refuses them refuses the reads rather than filling memory. */
+static void
+assert_audit_actions (AltaStore   *store,
+                      const char  *expected)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) entries = alta_store_list_audit (store, 0, &error);
+  g_autoptr (GString) actions = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      AltaAuditEntry *entry = g_ptr_array_index (entries, i);
+
+      g_string_append_printf (actions, "%s%s", i > 0 ? " " : "", entry->action);
+    }
+  g_assert_cmpstr (actions->str, ==, expected);
+}
+
+static void
+keep_read (AltaStore  *store,
+           const char *action)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (alta_store_audit_later (store, 1000, "req", "account:1", action, "Patient/p1",
+                                         "success", &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_audit_kept_back (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("test-store-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autoptr (AltaStore) store = NULL;
+  g_autoptr (AltaStore) again = NULL;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "portal.db", NULL);
+  store = alta_store_open (path, &error);
+  g_assert_no_error (error);
+
+  /* Kept back, then a write's row: the reads' rows come first */
+  keep_read (store, "read-1");
+  keep_read (store, "read-2");
+  g_assert_cmpuint (alta_store_get_n_pending_audit (store), ==, 2);
+  g_assert_true (alta_store_audit (store, 1000, "req", "account:1", "write-1", NULL, "success",
+                                   &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (alta_store_get_n_pending_audit (store), ==, 0);
+
+  /* A write's transaction rolled back does not take them with it */
+  keep_read (store, "read-3");
+  g_assert_true (alta_store_begin (store, &error));
+  g_assert_no_error (error);
+  g_assert_true (alta_store_audit (store, 1000, "req", "account:1", "rolled-back", NULL,
+                                   "success", &error));
+  alta_store_rollback (store);
+  g_assert_cmpuint (alta_store_get_n_pending_audit (store), ==, 0);
+  assert_audit_actions (store, "read-1 read-2 write-1 read-3");
+
+  /* Listing the trail writes them first */
+  keep_read (store, "read-4");
+  assert_audit_actions (store, "read-1 read-2 write-1 read-3 read-4");
+
+  /* A clean stop writes them: another connection finds them */
+  keep_read (store, "read-5");
+  keep_read (store, "read-6");
+  alta_store_close (store);
+  again = alta_store_open (path, &error);
+  g_assert_no_error (error);
+  assert_audit_actions (again, "read-1 read-2 write-1 read-3 read-4 read-5 read-6");
+
+  /* Bounded: while they cannot be written (a transaction is under way), past the bound the
+   * row is refused; once they can, the next row writes them all first */
+  g_assert_true (alta_store_begin (again, &error));
+  for (guint i = 0; i < ALTA_STORE_MAX_PENDING_AUDIT; i++)
+    keep_read (again, "bulk");
+  g_assert_false (alta_store_audit_later (again, 1000, "req", "account:1", "refused", NULL,
+                                          "success", &error));
+  g_assert_error (error, ALTA_STORE_ERROR, ALTA_STORE_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_cmpuint (alta_store_get_n_pending_audit (again), ==, ALTA_STORE_MAX_PENDING_AUDIT);
+  alta_store_rollback (again);
+  keep_read (again, "after");
+  g_assert_cmpuint (alta_store_get_n_pending_audit (again), ==, 1);
+  {
+    g_autoptr (GPtrArray) entries = alta_store_list_audit (again, 0, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (entries->len, ==, 7 + ALTA_STORE_MAX_PENDING_AUDIT + 1);
+    g_assert_cmpstr (((AltaAuditEntry *)g_ptr_array_index (entries, entries->len - 1))->action,
+                     ==, "after");
+  }
+
+  alta_store_close (again);
+  for (const char *suffix = ""; suffix != NULL;
+       suffix = g_str_equal (suffix, "") ? "-wal" : g_str_equal (suffix, "-wal") ? "-shm" : NULL)
+    {
+      g_autofree char *file = g_strconcat (path, suffix, NULL);
+
+      g_remove (file);
+    }
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -553,6 +690,7 @@ main (int    argc,
   g_test_add ("/store/helpers/errors", Fixture, NULL, fixture_set_up, test_errors,
               fixture_tear_down);
   g_test_add_func ("/store/migrations/patient-gender", test_migrate_patient_gender);
+  g_test_add_func ("/store/audit/kept-back", test_audit_kept_back);
 
   return g_test_run ();
 }

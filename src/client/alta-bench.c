@@ -12,12 +12,14 @@
 #include <adwaita.h>
 #include <glib-unix.h>
 #include <signal.h>
+#include <time.h>
 
 #include "alta-bench.h"
 
 /* With MYALTAMED_BENCH=1 in the environment the app prints lines such as
- * `bench first-frame 123456789` on stdout: an event and the monotonic clock in µs
- * (g_get_monotonic_time (), CLOCK_MONOTONIC), for the benchmark to read. Without it every
+ * `bench first-frame 123456789 45678 1` on stdout: an event, the monotonic clock in µs
+ * (g_get_monotonic_time (), CLOCK_MONOTONIC), the process's CPU time so far in µs and the
+ * frames the window has drawn so far, for the benchmark to read. Without it every
  * hook returns at once and nothing is printed. The lines carry event names, times and
  * counts only: never patient data, names or tokens.
  *
@@ -60,11 +62,18 @@ typedef struct
 } ScrollTest;
 
 static GtkWidget *watched_window;
+static guint frames_drawn;  /* by the watched window's frame clock so far */
 static GtkWidget *watched_scrollable;
 static ScrollTest *scroll_test;
 
-static gboolean
-enabled (void)
+/**
+ * alta_bench_enabled:
+ *
+ * Returns: whether the hooks print (MYALTAMED_BENCH=1), for a caller that would build an
+ *   event's name only to have it printed
+ */
+gboolean
+alta_bench_enabled (void)
 {
   static int on = -1;
 
@@ -77,7 +86,12 @@ static void
 print_event (const char *event,
              gint64      time_us)
 {
-  g_print ("bench %s %" G_GINT64_FORMAT "\n", event, time_us);
+  struct timespec cpu = { 0 };
+
+  /* The process's CPU time (all threads) beside the wall time: the machine may be shared */
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &cpu);
+  g_print ("bench %s %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %u\n", event, time_us,
+           (gint64)cpu.tv_sec * G_USEC_PER_SEC + cpu.tv_nsec / 1000, frames_drawn);
 }
 
 static guint
@@ -227,10 +241,19 @@ on_first_paint_cb (GdkFrameClock *clock,
 }
 
 static void
+on_paint_cb (GdkFrameClock *clock,
+             GtkWidget     *window)
+{
+  frames_drawn++;
+}
+
+static void
 on_window_realize_cb (GtkWidget *window)
 {
   g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
                     G_CALLBACK (on_first_paint_cb), window);
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                    G_CALLBACK (on_paint_cb), window);
 }
 
 /**
@@ -242,7 +265,7 @@ on_window_realize_cb (GtkWidget *window)
 void
 alta_bench_watch_window (GtkWindow *window)
 {
-  if (!enabled () || watched_window != NULL)
+  if (!alta_bench_enabled () || watched_window != NULL)
     return;
 
   g_set_weak_pointer (&watched_window, GTK_WIDGET (window));
@@ -258,7 +281,7 @@ alta_bench_watch_window (GtkWindow *window)
 void
 alta_bench_watch_scrollable (GtkWidget *scrollable)
 {
-  if (!enabled ())
+  if (!alta_bench_enabled ())
     return;
 
   g_set_weak_pointer (&watched_scrollable, scrollable);
@@ -272,7 +295,7 @@ alta_bench_watch_scrollable (GtkWidget *scrollable)
 void
 alta_bench_mark (const char *event)
 {
-  if (!enabled ())
+  if (!alta_bench_enabled ())
     return;
 
   print_event (event, g_get_monotonic_time ());
@@ -298,7 +321,7 @@ alta_bench_mark_next_frame (GtkWidget  *widget,
 {
   GdkFrameClock *clock;
 
-  if (!enabled ())
+  if (!alta_bench_enabled ())
     return;
 
   clock = gtk_widget_get_frame_clock (widget);

@@ -11,6 +11,7 @@
 
 G_BEGIN_DECLS
 
+gboolean alta_bench_enabled     (void);
 void alta_bench_watch_window     (GtkWindow  *window);
 void alta_bench_watch_scrollable (GtkWidget  *scrollable);
 void alta_bench_mark             (const char *event);

@@ -13,6 +13,7 @@
 #include <gtk/gtk.h>
 
 #include "alta-allergy.h"
+#include "alta-bench.h"
 #include "alta-care-team.h"
 #include "alta-format.h"
 #include "alta-clinic.h"
@@ -963,6 +964,32 @@ fill_store (AltaSession *self,
 
 static void finish_part (GTask *task);
 
+/* `bench load-PART-arrived` when a part's search has answered its last page, `-filled`
+ * once its store is filled (tests/bench/bench-client.py logs them as a timeline) */
+static void
+mark_part (PartKind    kind,
+           const char *what)
+{
+  static const char * const names[N_PARTS] = {
+    [PART_ALLERGIES] = "allergies",
+    [PART_IMMUNIZATIONS] = "immunizations",
+    [PART_MEDICATIONS] = "medications",
+    [PART_PROBLEMS] = "problems",
+    [PART_REPORTS] = "reports",
+    [PART_RESULTS] = "results",
+    [PART_VITAL_SIGNS] = "vital-signs",
+    [PART_REFILLS] = "refills",
+    [PART_MESSAGES] = "messages",
+    [PART_APPOINTMENT] = "appointment",
+  };
+  g_autofree char *event = NULL;
+
+  if (!alta_bench_enabled ())
+    return;
+  event = g_strdup_printf ("load-%s-%s", names[kind], what);
+  alta_bench_mark (event);
+}
+
 static void
 part_cb (GObject      *object,
          GAsyncResult *result,
@@ -979,6 +1006,7 @@ part_cb (GObject      *object,
 
   g_free (part);
   items = alta_portal_client_search_finish (ALTA_PORTAL_CLIENT (object), result, &error);
+  mark_part (kind, "arrived");
   /* A session being disposed has no models left to fill */
   cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
               g_cancellable_is_cancelled (g_task_get_cancellable (task)) ||
@@ -1008,6 +1036,7 @@ part_cb (GObject      *object,
   else if (error != NULL && load->error == NULL)
     load->error = g_steal_pointer (&error);
 
+  mark_part (kind, "filled");
   finish_part (task);
 }
 
@@ -1063,6 +1092,7 @@ alta_session_load_async (AltaSession         *self,
   load = g_new0 (Load, 1);
   load->pending = N_PARTS;
   g_task_set_task_data (task, load, load_free);
+  alta_bench_mark ("load-start");
 
   id = self->record_id != NULL ? self->record_id : "";
   {

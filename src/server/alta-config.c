@@ -35,6 +35,7 @@ alta_config_new_default (void)
   config->keepalive_timeout_s = 5;
   config->max_connections_per_address = 32;
   config->listen_backlog = 511;
+  config->audit_flush_ms = 100;
   config->tls_priority = g_strdup (ALTA_CONFIG_TLS_PRIORITY);
   config->idle_timeout_s = 15 * 60;
   config->session_max_s = 12 * 60 * 60;
@@ -336,6 +337,7 @@ alta_config_load (const char  *path,
       !read_int (file, "server", "max_connections_per_address", 1, 100000,
                  &config->max_connections_per_address, error) ||
       !read_int (file, "server", "listen_backlog", 1, 65535, &config->listen_backlog, error) ||
+      !read_int (file, "server", "audit_flush_ms", 0, 3600 * 1000, &config->audit_flush_ms, error) ||
       !read_int (file, "policy", "idle_timeout_s", 10, 24 * 3600, &config->idle_timeout_s, error) ||
       !read_int (file, "policy", "session_max_s", 60, 7 * 24 * 3600, &config->session_max_s, error) ||
       !read_int (file, "policy", "activation_code_ttl_days", 1, 365,

@@ -32,6 +32,7 @@ typedef struct
   int     keepalive_timeout_s;        /* 5: waiting for the next request; a request stalling */
   int     max_connections_per_address; /* 32: open at once from one client address */
   int     listen_backlog;             /* 511: connections the kernel queues before accepting */
+  int     audit_flush_ms;             /* 100: longest a read's audit row waits to be written; 0: at once */
   char   *tls_priority;               /* GnuTLS priority string: TLS 1.2+, AEAD only */
   char   *public_url;                 /* NULL: links from the listening address; no final / */
   char  **trusted_proxies;            /* addresses and networks whose X-Forwarded-For counts */

@@ -76,6 +76,17 @@ class Program:
             self.events.setdefault(item[0], item[1])
         return self.events[name]
 
+    def drain(self):
+        """Takes in the lines printed so far without waiting for more"""
+        while True:
+            try:
+                item = self.queue.get_nowait()
+            except queue.Empty:
+                return
+            if item is None:
+                return
+            self.events.setdefault(item[0], item[1])
+
     def memory(self):
         """(VmRSS, PSS) in KiB"""
         rss = pss = 0
@@ -119,20 +130,58 @@ def sign_in(app, username, password):
              15).set_text_contents(password)
     button = wait_for(lambda: find(root, Atspi.Role.PUSH_BUTTON, contains='Sign In'), 'the Sign In button', 15)
     assert button.do_action(0)
-    return app.wait('sign-in-submit', 15)[0]
+    return app.wait('sign-in-submit', 15)
 
 
-def start_and_sign_in(user):
-    """A started app, and when its sign-in action ran. Now and then a fresh app never shows
+def start_perf(app, output):
+    """perf recording the app (call graphs through DWARF) until stop_perf()"""
+    perf = subprocess.Popen(['perf', 'record', '-F', '499', '--call-graph', 'dwarf,32768',
+                             '-o', output, '-p', str(app.process.pid)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # perf says nothing when it is attached; give it the time to attach
+    time.sleep(0.5)
+    return perf
+
+
+def stop_perf(perf):
+    perf.send_signal(signal.SIGINT)
+    try:
+        perf.wait(timeout=120)
+    except subprocess.TimeoutExpired:
+        perf.kill()
+        perf.wait()
+    log('perf (exit status %d): %s' % (perf.returncode, perf.stderr.read().strip()))
+
+
+def log_timeline(app, submitted):
+    """The app's events since its sign-in action (the record's parts arriving and filled,
+    src/client/alta-session.c), each with its wall and CPU time from that action in ms and
+    the frames drawn since"""
+    app.drain()
+    for name, numbers in sorted(app.events.items(), key=lambda item: item[1][0]):
+        if numbers[0] >= submitted[0] and len(numbers) >= 3:
+            log('  %-28s %7.0f ms  cpu %7.0f ms  %4d frames' % (
+                name, (numbers[0] - submitted[0]) / 1000, (numbers[1] - submitted[1]) / 1000,
+                numbers[2] - submitted[2]))
+
+
+def start_and_sign_in(user, perf_output=None):
+    """A started app, its `bench sign-in-submit` numbers (when its sign-in action ran, and
+    its CPU time then) and perf recording it if asked. Now and then a fresh app never shows
     on the accessibility bus, or shows without its widgets (tests/a11y/test-client.py saw
     it too): then it is started again, up to five times."""
     for attempt in range(5):
         app = start_app()
+        perf = None
         try:
             app.wait('sign-in-page')
-            return app, sign_in(app, user['username'], user['password'])
+            if perf_output:
+                perf = start_perf(app, perf_output)
+            return app, sign_in(app, user['username'], user['password']), perf
         except (AssertionError, TimeoutError, GLib.Error) as error:
             log('signing in through AT-SPI, attempt %d: %s; starting the app again' % (attempt + 1, error))
+            if perf is not None:
+                stop_perf(perf)
             app.stop()
     raise TimeoutError('could not sign in through AT-SPI')
 
@@ -141,14 +190,15 @@ def start_and_sign_in(user):
 def fetch_floor(username, password):
     """Signs in and runs the app's record searches (alta-session.c) and the home page's two
     requests (alta-home-page.c) at once, each following its `next` links, one connection
-    each. Returns the time in µs from the sign-in request until the last answer is read."""
+    each. Returns the time in µs from the sign-in request until the last answer is read, and
+    the CPU time this process spent meanwhile (µs)."""
     url = urllib.parse.urlsplit(settings['portal_url'])
     context = ssl.create_default_context(cafile=settings['ca'])
 
     def connect():
         return http.client.HTTPSConnection(url.hostname, url.port, context=context)
 
-    start = now_us()
+    start, start_cpu = now_us(), time.process_time_ns() // 1000
     connection = connect()
     connection.request('POST', '/api/v1/sessions', json.dumps({'username': username, 'password': password}),
                        {'Content-Type': 'application/json'})
@@ -187,10 +237,10 @@ def fetch_floor(username, password):
         thread.start()
     for thread in threads:
         thread.join()
-    end = now_us()
+    end, end_cpu = now_us(), time.process_time_ns() // 1000
     if failures:
         raise RuntimeError('the floor requests failed: %s' % failures)
-    return end - start
+    return end - start, end_cpu - start_cpu
 
 
 def median(values):
@@ -236,13 +286,19 @@ for user in settings['users']:
     n_rounds = user.get('rounds', rounds)
     log('%s: %d rounds' % (label, n_rounds))
     for round_ in range(n_rounds):
-        app, submitted = start_and_sign_in(user)
+        # BENCH_PERF=FILE: perf records the first round of the patient with many reports
+        perf_output = settings.get('perf') if user.get('scroll') and round_ == 0 else None
+        app, submitted, perf = start_and_sign_in(user, perf_output)
         try:
             timeout = 300
-            loaded = app.wait('record-loaded', timeout)[0]
-            messages = app.wait('home-messages', timeout)[0]
-            appointment = app.wait('home-appointment', timeout)[0]
-            add(label + '.home-filled', (max(loaded, messages, appointment) - submitted) / 1000)
+            last = max((app.wait(event, timeout) for event in ('record-loaded', 'home-messages',
+                                                               'home-appointment')),
+                       key=lambda numbers: numbers[0])
+            if perf is not None:
+                stop_perf(perf)
+            log_timeline(app, submitted)
+            add(label + '.home-filled', (last[0] - submitted[0]) / 1000)
+            add(label + '.home-filled-cpu', (last[1] - submitted[1]) / 1000)
             time.sleep(SETTLE_S)
             rss, pss = app.memory()
             add(label + '.rss', rss)
@@ -260,7 +316,9 @@ for user in settings['users']:
         finally:
             app.stop()
 
-        add(label + '.floor', fetch_floor(user['username'], user['password']) / 1000)
+        floor, floor_cpu = fetch_floor(user['username'], user['password'])
+        add(label + '.floor', floor / 1000)
+        add(label + '.floor-cpu', floor_cpu / 1000)
 
         if user.get('scroll'):
             empty = start_empty()
@@ -301,6 +359,8 @@ for user in settings['users']:
     label = user['label']
     row('%s: sign-in to a filled home page, ms (reference: the same requests from Python)' % label,
         label + '.home-filled', label + '.floor')
+    row('%s: CPU time over that sign-in, ms (reference: Python\'s CPU time for its requests)' % label,
+        label + '.home-filled-cpu', label + '.floor-cpu')
     row('%s: VmRSS with the record open, MiB' % label, label + '.rss', 'empty.rss-started', mib)
     row('%s: PSS with the record open, MiB' % label, label + '.pss', 'empty.pss-started', mib)
     if user.get('scroll'):

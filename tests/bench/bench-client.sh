@@ -13,6 +13,13 @@
 #  4. frames per second while the Test Results list of that patient scrolls.
 # The app and the reference print their own times (MYALTAMED_BENCH=1, src/client/alta-bench.c).
 #   BUILD=build-release ROUNDS=7 SIGN_IN_ROUNDS=5 SCROLL_S=5 REPORTS=10000 tests/bench/bench-client.sh
+# BENCH_PERF=/abs/path/perf.data records the first sign-in of the REPORTS patient with perf
+# (from the sign-in page until the home page is filled), for `perf report -i`.
+# BENCH_USERS=grace,lab-reports runs only those patients' sign-ins (all three by default).
+# APP=/abs/path/myaltamed measures that binary (another build, a copy made before a change)
+# against BUILD's portal and empty window.
+# Each sign-in also logs the app's timeline on stderr: when the record's searches answered
+# and their lists were filled, with the CPU time and the frames drawn since the sign-in.
 # BUILD must be configured with -Dtests=true (the default), which builds empty-window.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -25,7 +32,7 @@ REPORTS=${REPORTS:-10000}
 BENCH_TOOLS="xvfb-run dbus-run-session"
 . tests/bench/lib.sh
 
-app=$BUILD/src/client/myaltamed
+app=${APP:-$BUILD/src/client/myaltamed}
 empty=$BUILD/tests/bench/empty-window
 [ -x "$app" ] && [ -x "$empty" ] || {
   echo "bench: build $BUILD with -Dtests=true first (meson compile -C $BUILD)"; exit 1; }
@@ -52,15 +59,15 @@ def account(test):
     if not found:
         sys.exit('bench: an imported account is missing from demo-accounts.json')
     return found[0]
-users = [
+users = [u for u in [
     ('grace', account(lambda a: a['username'] == 'grace'), False),
     ('carolyne', account(lambda a: a['name'].startswith('Carolyne559')), False),
     ('lab-reports', account(lambda a: a.get('patient_id') == lab_patient), True),
-]
+] if not os.environ.get('BENCH_USERS') or u[0] in os.environ['BENCH_USERS'].split(',')]
 print(json.dumps({
     'app': os.path.abspath(app), 'empty_window': os.path.abspath(empty), 'portal_url': url,
     'ca': ca, 'rounds': int(rounds), 'scroll_s': float(scroll_s),
-    'raw': os.path.join(work, 'raw.json'),
+    'raw': os.path.join(work, 'raw.json'), 'perf': os.environ.get('BENCH_PERF'),
     'users': [{'label': label, 'username': a['username'], 'password': a['password'],
                'scroll': scroll, 'rounds': int(sign_in_rounds)} for label, a, scroll in users],
 }))

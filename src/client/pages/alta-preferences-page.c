@@ -14,6 +14,7 @@
 #include "alta-a11y.h"
 #include "alta-new-password-row.h"
 #include "alta-password-policy.h"
+#include "alta-password-row.h"
 #include "alta-portal-error.h"
 #include "alta-preferences-page.h"
 #include "alta-format.h"
@@ -44,10 +45,9 @@ struct _AltaPreferencesPage
   Busy                busy;
 
   /* Template widgets */
-  GtkPasswordEntry   *current_password_entry;
   GtkSpinner         *contact_spinner;
-  GtkWidget          *email_password_entry_box;
-  GtkPasswordEntry   *email_password_entry;
+  AltaPasswordRow    *current_password_row;
+  AltaPasswordRow    *email_password_row;
   AdwEntryRow        *email_row;
   GtkSpinner         *email_spinner;
   AdwEntryRow        *city_row;
@@ -165,11 +165,11 @@ update_email (AltaPreferencesPage *self)
   g_autofree char *typed = dup_stripped (self->email_row);
 
   /* The password is asked for only once the address is a new one */
-  gtk_widget_set_visible (self->email_password_entry_box, changed);
+  gtk_widget_set_visible (GTK_WIDGET (self->email_password_row), changed);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "preferences.save-email",
                                  changed && !(self->busy & BUSY_EMAIL) &&
                                  alta_rules_is_valid_email (typed) &&
-                                 text_of (self->email_password_entry)[0] != '\0');
+                                 text_of (self->email_password_row)[0] != '\0');
 }
 
 static gboolean
@@ -225,7 +225,7 @@ update_password (AltaPreferencesPage *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "preferences.change-password",
                                  account != NULL && !(self->busy & BUSY_PASSWORD) &&
-                                 text_of (self->current_password_entry)[0] != '\0' && met);
+                                 text_of (self->current_password_row)[0] != '\0' && met);
 }
 
 static void
@@ -235,7 +235,7 @@ fill_email (AltaPreferencesPage *self)
   const char *email = account != NULL ? alta_portal_account_get_email (account) : NULL;
 
   gtk_editable_set_text (GTK_EDITABLE (self->email_row), email != NULL ? email : "");
-  gtk_editable_set_text (GTK_EDITABLE (self->email_password_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->email_password_row), "");
   update_email (self);
 }
 
@@ -270,7 +270,7 @@ fill_contact (AltaPreferencesPage *self)
 static void
 clear_passwords (AltaPreferencesPage *self)
 {
-  gtk_editable_set_text (GTK_EDITABLE (self->current_password_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->current_password_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->new_password_row), "");
   update_password (self);
 }
@@ -357,7 +357,7 @@ preferences_save_email_action (GtkWidget  *widget,
   set_busy (self, BUSY_EMAIL, TRUE);
   update_email (self);
   alta_portal_client_update_account_async (alta_session_get_client (self->session), changes,
-                                           text_of (self->email_password_entry),
+                                           text_of (self->email_password_row),
                                            self->cancellable, email_saved_cb,
                                            g_object_ref (self));
 }
@@ -475,7 +475,7 @@ preferences_change_password_action (GtkWidget  *widget,
   set_busy (self, BUSY_PASSWORD, TRUE);
   update_password (self);
   alta_portal_client_change_password_async (alta_session_get_client (self->session),
-                                            text_of (self->current_password_entry),
+                                            text_of (self->current_password_row),
                                             text_of (self->new_password_row),
                                             self->cancellable, password_changed_cb,
                                             g_object_ref (self));
@@ -616,15 +616,15 @@ alta_preferences_page_class_init (AltaPreferencesPageClass *klass)
 
   g_type_ensure (ALTA_TYPE_NEW_PASSWORD_ROW);
   g_type_ensure (ALTA_TYPE_PASSWORD_POLICY);
+  g_type_ensure (ALTA_TYPE_PASSWORD_ROW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/net/myaltamed/MyAltaMed/ui/alta-preferences-page.ui");
   /* A page is not read itself: its groups and rows are */
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GENERIC);
   gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, city_row);
   gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, contact_spinner);
-  gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, current_password_entry);
-  gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, email_password_entry);
-  gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, email_password_entry_box);
+  gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, current_password_row);
+  gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, email_password_row);
   gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, email_row);
   gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, email_spinner);
   gtk_widget_class_bind_template_child (widget_class, AltaPreferencesPage, language_dropdown);
@@ -719,18 +719,18 @@ alta_preferences_page_take_typed (AltaPreferencesPage *self,
                                   AltaPreferencesPage *from)
 {
   GtkEditable *mine[] = {
-    GTK_EDITABLE (self->email_row), GTK_EDITABLE (self->email_password_entry),
+    GTK_EDITABLE (self->email_row), GTK_EDITABLE (self->email_password_row),
     GTK_EDITABLE (self->phone_row), GTK_EDITABLE (self->street_row),
     GTK_EDITABLE (self->street2_row), GTK_EDITABLE (self->city_row),
     GTK_EDITABLE (self->state_row), GTK_EDITABLE (self->postal_code_row),
-    GTK_EDITABLE (self->current_password_entry), GTK_EDITABLE (self->new_password_row),
+    GTK_EDITABLE (self->current_password_row), GTK_EDITABLE (self->new_password_row),
   };
   GtkEditable *theirs[] = {
-    GTK_EDITABLE (from->email_row), GTK_EDITABLE (from->email_password_entry),
+    GTK_EDITABLE (from->email_row), GTK_EDITABLE (from->email_password_row),
     GTK_EDITABLE (from->phone_row), GTK_EDITABLE (from->street_row),
     GTK_EDITABLE (from->street2_row), GTK_EDITABLE (from->city_row),
     GTK_EDITABLE (from->state_row), GTK_EDITABLE (from->postal_code_row),
-    GTK_EDITABLE (from->current_password_entry), GTK_EDITABLE (from->new_password_row),
+    GTK_EDITABLE (from->current_password_row), GTK_EDITABLE (from->new_password_row),
   };
 
   g_return_if_fail (ALTA_IS_PREFERENCES_PAGE (self));

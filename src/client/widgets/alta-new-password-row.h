@@ -10,13 +10,14 @@
 #include <gtk/gtk.h>
 
 #include "alta-password-policy.h"
+#include "alta-password-row.h"
 
 G_BEGIN_DECLS
 
 #define ALTA_TYPE_NEW_PASSWORD_ROW (alta_new_password_row_get_type ())
 
 G_DECLARE_FINAL_TYPE (AltaNewPasswordRow, alta_new_password_row, ALTA, NEW_PASSWORD_ROW,
-                      GtkListBoxRow)
+                      AltaPasswordRow)
 
 void        alta_new_password_row_set_username (AltaNewPasswordRow *self,
                                                 const char         *username);

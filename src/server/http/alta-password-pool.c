@@ -18,6 +18,7 @@
 
 #include "alta-password-pool.h"
 #include "alta-secrets.h"
+#include "alta-worker-pool.h"
 
 /* One argon2id run takes tens of milliseconds and 64 MiB. On the server's one thread it
  * would stall every other patient meanwhile, so the routes that need one hand it here and
@@ -37,13 +38,12 @@
 
 struct _AltaPasswordPool
 {
-  GThreadPool *threads;
-  guint        n_threads;
-  guint        max_waiting;
+  AltaWorkerPool *workers;
+  guint           max_waiting;
 
   /* Written by the main thread and the workers */
-  int          n_in_flight;     /* pushed and not yet finished */
-  int          mean_us;         /* a moving mean of a job's duration, for Retry-After */
+  int             n_in_flight; /* pushed and not yet finished */
+  int             mean_us;     /* a moving mean of a job's duration, for Retry-After */
 };
 
 typedef struct
@@ -115,12 +115,12 @@ lower_priority_once (void)
 
 /* In a worker thread */
 static void
-run_job (gpointer data,
-         gpointer user_data)
+run_job (GTask   *task,
+         gpointer job_data,
+         gpointer pool_data)
 {
-  g_autoptr (GTask) task = data;
-  AltaPasswordPool *pool = user_data;
-  Job *job = g_task_get_task_data (task);
+  AltaPasswordPool *pool = pool_data;
+  Job              *job = job_data;
   g_autoptr (AltaPasswordResult) result = NULL;
   g_autoptr (GError) error = NULL;
   gint64 started;
@@ -174,10 +174,11 @@ alta_password_pool_new (guint    n_threads,
 {
   AltaPasswordPool *pool = g_new0 (AltaPasswordPool, 1);
 
-  pool->n_threads = n_threads > 0 ? n_threads : MAX (g_get_num_processors (), 1);
+  if (n_threads == 0)
+    n_threads = MAX (g_get_num_processors (), 1);
   pool->max_waiting = max_waiting;
-  pool->threads = g_thread_pool_new (run_job, pool, (int)pool->n_threads, TRUE, error);
-  if (pool->threads == NULL)
+  pool->workers = alta_worker_pool_new (n_threads, run_job, pool, error);
+  if (pool->workers == NULL)
     {
       g_free (pool);
       return NULL;
@@ -200,7 +201,7 @@ alta_password_pool_free (AltaPasswordPool *pool)
   if (pool == NULL)
     return;
 
-  g_thread_pool_free (pool->threads, FALSE, TRUE);
+  alta_worker_pool_free (pool->workers);
   g_free (pool);
 }
 
@@ -213,7 +214,7 @@ alta_password_pool_free (AltaPasswordPool *pool)
 guint
 alta_password_pool_get_n_threads (AltaPasswordPool *pool)
 {
-  return pool->n_threads;
+  return alta_worker_pool_get_n_threads (pool->workers);
 }
 
 /**
@@ -225,7 +226,9 @@ alta_password_pool_get_n_threads (AltaPasswordPool *pool)
 gboolean
 alta_password_pool_is_full (AltaPasswordPool *pool)
 {
-  return (guint)g_atomic_int_get (&pool->n_in_flight) >= pool->n_threads + pool->max_waiting;
+  guint n_threads = alta_worker_pool_get_n_threads (pool->workers);
+
+  return (guint)g_atomic_int_get (&pool->n_in_flight) >= n_threads + pool->max_waiting;
 }
 
 /**
@@ -240,7 +243,7 @@ alta_password_pool_estimate_wait (AltaPasswordPool *pool)
 {
   gint64 in_flight = g_atomic_int_get (&pool->n_in_flight);
   gint64 mean_us = g_atomic_int_get (&pool->mean_us);
-  gint64 total_us = in_flight * mean_us / pool->n_threads;
+  gint64 total_us = in_flight * mean_us / alta_worker_pool_get_n_threads (pool->workers);
 
   return MAX ((total_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC, 1);
 }
@@ -267,30 +270,22 @@ alta_password_pool_run_async (AltaPasswordPool    *pool,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  g_autoptr (GError) error = NULL;
   Job *job;
 
   g_return_if_fail (pool != NULL);
   g_return_if_fail (!verify || password != NULL);
   g_return_if_fail (verify || new_password != NULL);
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, alta_password_pool_run_async);
-  g_task_set_name (task, "[alta] password job");
-
   job = g_new0 (Job, 1);
   job->verify = verify;
   job->password_hash = g_strdup (password_hash);
   job->password = g_strdup (password);
   job->new_password = g_strdup (new_password);
-  g_task_set_task_data (task, job, (GDestroyNotify)job_free);
 
-  /* A failure to start a thread still queues the job, for the threads already running. */
   g_atomic_int_inc (&pool->n_in_flight);
-  if (!g_thread_pool_push (pool->threads, g_steal_pointer (&task), &error))
-    g_warning ("A password thread could not start; the job waits for another: %s",
-               error->message);
+  alta_worker_pool_run_async (pool->workers, alta_password_pool_run_async,
+                              "[alta] password job", job, (GDestroyNotify)job_free,
+                              cancellable, callback, user_data);
 }
 
 /**

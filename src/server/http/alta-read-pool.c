@@ -11,6 +11,7 @@
 
 #include "alta-read-pool.h"
 #include "alta-store-private.h"
+#include "alta-worker-pool.h"
 
 /* The main loop answers every request; with WAL, reads of the database can run on other
  * cores at the same time. A pool of threads, each job taking one of as many read-only
@@ -22,10 +23,9 @@
  */
 struct _AltaReadPool
 {
-  GThreadPool *threads;
-  GAsyncQueue *readers;   /* AltaStore *, one per thread, taken by the job that runs */
-  guint        n_threads;
-  AltaStore   *origin;
+  AltaWorkerPool *workers;
+  GAsyncQueue    *readers; /* AltaStore *, one per thread, taken by the job that runs */
+  AltaStore      *origin;
 };
 
 typedef struct
@@ -35,13 +35,14 @@ typedef struct
   guint64       generation;
 } Job;
 
+/* In a worker thread */
 static void
-run_job (gpointer task_data,
+run_job (GTask   *task,
+         gpointer job_data,
          gpointer pool_data)
 {
-  g_autoptr (GTask) task = task_data;
   AltaReadPool *pool = pool_data;
-  Job *job = g_task_get_task_data (task);
+  Job          *job = job_data;
   g_autoptr (GError) error = NULL;
   AltaStore *reader;
   gboolean ok;
@@ -81,7 +82,6 @@ alta_read_pool_new (const char  *db_path,
   g_return_val_if_fail (n_threads > 0, NULL);
 
   pool = g_new0 (AltaReadPool, 1);
-  pool->n_threads = n_threads;
   pool->origin = origin;
   pool->readers = g_async_queue_new_full (g_object_unref);
 
@@ -97,8 +97,8 @@ alta_read_pool_new (const char  *db_path,
       g_async_queue_push (pool->readers, reader);
     }
 
-  pool->threads = g_thread_pool_new (run_job, pool, (int)n_threads, TRUE, error);
-  if (pool->threads == NULL)
+  pool->workers = alta_worker_pool_new (n_threads, run_job, pool, error);
+  if (pool->workers == NULL)
     {
       alta_read_pool_free (pool);
       return NULL;
@@ -123,8 +123,7 @@ alta_read_pool_free (AltaReadPool *pool)
   if (pool == NULL)
     return;
 
-  if (pool->threads != NULL)
-    g_thread_pool_free (pool->threads, FALSE, TRUE);
+  alta_worker_pool_free (pool->workers);
 
   while ((reader = g_async_queue_try_pop (pool->readers)) != NULL)
     {
@@ -144,7 +143,7 @@ alta_read_pool_free (AltaReadPool *pool)
 guint
 alta_read_pool_get_n_threads (AltaReadPool *pool)
 {
-  return pool->n_threads;
+  return alta_worker_pool_get_n_threads (pool->workers);
 }
 
 /**
@@ -168,24 +167,14 @@ alta_read_pool_run_async (AltaReadPool        *pool,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  g_autoptr (GError) error = NULL;
   Job *job = g_new0 (Job, 1);
 
   job->func = func;
   job->data = data;
   job->generation = alta_store_get_fhir_generation (pool->origin);
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, alta_read_pool_run_async);
-  g_task_set_name (task, "[alta] read job");
-  g_task_set_task_data (task, job, g_free);
-
-  if (!g_thread_pool_push (pool->threads, g_object_ref (task), &error))
-    {
-      g_object_unref (task);
-      g_task_return_error (task, g_steal_pointer (&error));
-    }
+  alta_worker_pool_run_async (pool->workers, alta_read_pool_run_async, "[alta] read job",
+                              job, g_free, cancellable, callback, user_data);
 }
 
 /**

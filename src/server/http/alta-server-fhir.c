@@ -249,28 +249,16 @@ audit_reads (AltaRequest  *request,
 {
   g_autoptr (GError) store_error = NULL;
   g_autofree char *full_action = g_strconcat (action, ":", type, NULL);
-  AltaStore *store = request->server->store;
-  gboolean ok;
+  g_autoptr (GPtrArray) targets = g_ptr_array_new_with_free_func (g_free);
 
-  /* Reads are many: their audit rows skip the fsync (they survive a crash of the server,
-   * not a power cut of the machine). */
-  alta_store_set_relaxed (store, TRUE);
-  ok = alta_store_begin (store, &store_error);
-  for (guint i = 0; ok && i < MAX (patient_ids->len, 1); i++)
-    {
-      g_autofree char *target = NULL;
+  for (guint i = 0; i < patient_ids->len; i++)
+    g_ptr_array_add (targets, g_strconcat ("Patient/", (char *)g_ptr_array_index (patient_ids, i),
+                                           NULL));
 
-      if (patient_ids->len > 0)
-        target = g_strconcat ("Patient/", (char *)g_ptr_array_index (patient_ids, i), NULL);
-      ok = alta_store_audit (store, request->now, request->request_id, request->actor,
-                             full_action, target, outcome, &store_error);
-    }
-  ok = ok && alta_store_commit (store, &store_error);
-  if (!ok)
-    alta_store_rollback (store);
-  alta_store_set_relaxed (store, FALSE);
-
-  if (!ok)
+  /* Reads are many: their rows are written together, without an fsync (a power cut can
+   * lose them, and a crash of the server those not yet written, see
+   * alta_request_audit_reads()). When too many wait for a failing database, refused. */
+  if (!alta_request_audit_reads (request, full_action, targets, outcome, &store_error))
     return alta_request_store_failed (request, store_error, error);
 
   return TRUE;

@@ -50,6 +50,9 @@ struct _AltaServer
   /* Requests between "request-started" and "request-finished", for a graceful stop */
   guint            n_active_requests;
   gint64           last_request_change;
+
+  /* The audit rows of reads kept back in the store are written when this fires */
+  guint            audit_flush_id;
 };
 
 typedef struct _AltaRequest AltaRequest;
@@ -150,6 +153,11 @@ void      alta_request_audit             (AltaRequest       *request,
                                           const char        *action,
                                           const char        *target,
                                           const char        *outcome);
+gboolean  alta_request_audit_reads       (AltaRequest       *request,
+                                          const char        *action,
+                                          GPtrArray         *targets,
+                                          const char        *outcome,
+                                          GError           **error);
 gboolean  alta_request_limit_account     (AltaRequest       *request,
                                           const char        *account_key,
                                           GError           **error);

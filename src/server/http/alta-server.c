@@ -911,6 +911,85 @@ alta_request_read (AltaRequest       *request,
   return TRUE;
 }
 
+/* Read audit rows (alta_store_audit_later()): written together once this many wait */
+#define AUDIT_BATCH_ROWS 256
+
+static gboolean flush_audit_cb (gpointer user_data);
+
+/* Writes the read audit rows kept back, or tries again a moment later */
+static void
+flush_audit (AltaServer *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_clear_handle_id (&self->audit_flush_id, g_source_remove);
+  if (alta_store_in_transaction (self->store) || !alta_store_flush_audit (self->store, &error))
+    {
+      if (error != NULL)
+        g_warning ("%u audit rows are kept back for now: %s",
+                   alta_store_get_n_pending_audit (self->store), error->message);
+      self->audit_flush_id = g_timeout_add (MAX (self->config->audit_flush_ms, 10),
+                                            flush_audit_cb, self);
+    }
+}
+
+static gboolean
+flush_audit_cb (gpointer user_data)
+{
+  AltaServer *self = user_data;
+
+  self->audit_flush_id = 0;
+  flush_audit (self);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * alta_request_audit_reads:
+ * @request: the request of a read route
+ * @action: what ("record.search:Observation")
+ * @targets: (element-type utf8): on what ("Patient/…"), a row each; empty: one row without
+ * @outcome: "success" or the error code
+ * @error: return location for a #GError
+ *
+ * The audit rows of a read of records. Reads are many: a commit for each one's rows cost
+ * the writer a commit a request and emptied the read connections' page caches, so the
+ * rows are kept back and written together, without an fsync, in one commit: at once when
+ * no other request is under way (a trail read right after a lone request holds it), else
+ * once AUDIT_BATCH_ROWS are kept or `[server] audit_flush_ms` after the first, before any
+ * write and at a clean stop. Never pass a password, token or code here.
+ *
+ * Returns: %TRUE when the rows are kept or written; %FALSE (the read must be refused) when
+ *   too many rows already wait for a database that refuses them
+ */
+gboolean
+alta_request_audit_reads (AltaRequest  *request,
+                          const char   *action,
+                          GPtrArray    *targets,
+                          const char   *outcome,
+                          GError      **error)
+{
+  AltaServer *self = request->server;
+  gboolean alone;
+
+  for (guint i = 0; i < MAX (targets->len, 1); i++)
+    if (!alta_store_audit_later (self->store, request->now, request->request_id,
+                                 request->actor, action,
+                                 targets->len > 0 ? g_ptr_array_index (targets, i) : NULL,
+                                 outcome, error))
+      return FALSE;
+
+  /* This request is the only one started, and no other waits for a thread */
+  alone = self->n_active_requests <= 1 && self->reading->len == 0 && self->hashing->len == 0;
+  if (alone || self->config->audit_flush_ms == 0 ||
+      alta_store_get_n_pending_audit (self->store) >= AUDIT_BATCH_ROWS)
+    flush_audit (self);
+  else if (self->audit_flush_id == 0)
+    self->audit_flush_id = g_timeout_add ((guint)self->config->audit_flush_ms, flush_audit_cb,
+                                          self);
+
+  return TRUE;
+}
+
 /* Reads queued are dropped unanswered, those running finish; then the connections close. */
 static void
 stop_reading (AltaServer *self)
@@ -1137,6 +1216,7 @@ alta_server_dispose (GObject *object)
     soup_server_disconnect (self->soup);
   stop_hashing (self);
   stop_reading (self);
+  g_clear_handle_id (&self->audit_flush_id, g_source_remove);
   g_clear_pointer (&self->connections, alta_connections_free);
   g_clear_object (&self->soup);
   g_clear_object (&self->mailer);
@@ -1436,6 +1516,8 @@ alta_server_shutdown (AltaServer *self)
     soup_server_disconnect (self->soup);
   stop_hashing (self);
   stop_reading (self);
+  /* The audit rows kept back are written as the store closes */
+  g_clear_handle_id (&self->audit_flush_id, g_source_remove);
 
   if (self->mailer != NULL && !alta_mailer_flush_sync (self->mailer, &error))
     g_message ("Mail not yet delivered stays queued: %s", error->message);

@@ -32,6 +32,10 @@ struct _AltaStore
   guint64     fhir_generation; /* see alta_store_get_fhir_generation() */
   gint64      data_version; /* PRAGMA data_version when last asked */
   gboolean    fhir_dirty;   /* a fhir_ row changed in the transaction under way */
+  GPtrArray  *pending_audit; /* AltaAuditEntry *: rows not yet written (alta_store_audit_later()) */
+  gboolean    flushing;     /* alta_store_flush_audit() under way */
+  gboolean    relaxed;      /* alta_store_set_relaxed() */
+  GHashTable *dynamic;      /* SQL text (owned) → sqlite3_stmt, see alta_store_query_dynamic() */
 
   /* A reader (alta_store_open_reader()): the writer it reads beside, not a reference; its
    * generation is the writer's as the request was handed to it */

@@ -30,6 +30,9 @@
 
 G_DEFINE_FINAL_TYPE (AltaStore, alta_store, G_TYPE_OBJECT)
 
+/* Statements of built text kept per connection (alta_store_query_dynamic()) */
+#define MAX_DYNAMIC_STATEMENTS 64
+
 G_DEFINE_QUARK (alta-store-error-quark, alta_store_error)
 
 /* Each entry brings the schema from version i to version i + 1. Never edit an entry that
@@ -470,6 +473,8 @@ alta_store_finalize (GObject *object)
 
   alta_store_close (self);
   g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->dynamic, g_hash_table_unref);
+  g_clear_pointer (&self->pending_audit, g_ptr_array_unref);
 
   G_OBJECT_CLASS (alta_store_parent_class)->finalize (object);
 }
@@ -489,6 +494,9 @@ alta_store_init (AltaStore *self)
    * text on each use cost more than running many of them. */
   self->statements = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                             finalize_statement);
+  /* Statements whose text is built per call (searches): keyed by the text, which repeats */
+  self->dynamic = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
+  self->pending_audit = g_ptr_array_new_with_free_func ((GDestroyNotify)alta_audit_entry_free);
 }
 
 /* Makes @path readable by the server's user only, creating it if missing. SQLite creates
@@ -738,7 +746,19 @@ alta_store_close (AltaStore *self)
   if (self->db == NULL)
     return;
 
+  /* Audit rows kept back are written before the database closes: a clean stop loses none */
+  if (self->pending_audit->len > 0)
+    {
+      g_autoptr (GError) error = NULL;
+
+      alta_store_rollback (self);
+      if (!alta_store_flush_audit (self, &error))
+        g_warning ("%u audit rows could not be written as the database closed: %s",
+                   self->pending_audit->len, error->message);
+    }
+
   g_hash_table_remove_all (self->statements);
+  g_hash_table_remove_all (self->dynamic);
   if (sqlite3_close (self->db) != SQLITE_OK)
     g_warning ("The database did not close cleanly: %s", sqlite3_errmsg (self->db));
   self->db = NULL;
@@ -759,9 +779,24 @@ alta_store_begin (AltaStore  *self,
 {
   g_return_val_if_fail (ALTA_IS_STORE (self), FALSE);
 
-  if (self->depth++ > 0)
-    return TRUE;
+  if (self->depth > 0)
+    {
+      self->depth++;
+      return TRUE;
+    }
 
+  /* The audit rows kept back go first, in a commit of their own (a write rolled back must
+   * not take them with it), so that the trail stays in the order things happened */
+  if (self->pending_audit->len > 0 && !self->flushing)
+    {
+      g_autoptr (GError) flush_error = NULL;
+
+      if (!alta_store_flush_audit (self, &flush_error))
+        g_warning ("%u audit rows are kept back for now: %s", self->pending_audit->len,
+                   flush_error->message);
+    }
+
+  self->depth++;
   if (!run_sql (self, "BEGIN IMMEDIATE", error))
     {
       self->depth = 0;
@@ -916,6 +951,7 @@ alta_store_set_relaxed (AltaStore *self,
 {
   g_return_if_fail (self->depth == 0);
 
+  self->relaxed = relaxed;
   run_sql (self, relaxed ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL", NULL);
 }
 
@@ -938,6 +974,9 @@ alta_store_sync (AltaStore  *self,
   int rc;
 
   g_return_val_if_fail (self->depth == 0, FALSE);
+
+  if (!alta_store_flush_audit (self, error))
+    return FALSE;
 
   rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_FULL, NULL, NULL);
   if (rc != SQLITE_OK)
@@ -1142,10 +1181,10 @@ alta_store_query_each (AltaStore         *self,
  * @user_data: for @row_func
  * @error: return location for a #GError
  *
- * Like alta_store_query_each(), for SQL that is not a literal: the statement is prepared
- * for this call only and finalized afterwards, whatever happened, as caching it under the
- * address of a text that is freed would find the wrong statement. Build the text from
- * fixed fragments and bind every value; @binds can be the data of a zero-terminated
+ * Like alta_store_query_each(), for SQL that is not a literal: the statement is kept under
+ * a copy of its text (not its address, which is freed after the call), so that the next
+ * call with the same text, another page of the same search, binds and runs it without
+ * preparing it again. Build the text from fixed fragments and bind every value; @binds can be the data of a zero-terminated
  * #GArray of #AltaBind, as %ALTA_BIND_KIND_END is 0.
  *
  * Returns: %TRUE when every row was read, %FALSE with %ALTA_STORE_ERROR_FAILED
@@ -1158,16 +1197,27 @@ alta_store_query_dynamic (AltaStore         *self,
                           gpointer           user_data,
                           GError           **error)
 {
-  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->dynamic, sql);
   gboolean done;
-  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
 
-  if (rc != SQLITE_OK)
-    return set_sqlite_error (self, rc, error);
+  if (stmt == NULL)
+    {
+      int rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+
+      if (rc != SQLITE_OK)
+        return set_sqlite_error (self, rc, error);
+
+      /* A search's text depends on its parameters, not on their values: few texts recur.
+       * Past the cap (a client trying every combination) the cache starts again. */
+      if (g_hash_table_size (self->dynamic) >= MAX_DYNAMIC_STATEMENTS)
+        g_hash_table_remove_all (self->dynamic);
+      g_hash_table_insert (self->dynamic, g_strdup (sql), stmt);
+    }
 
   done = alta_store_bind (self, stmt, binds, error) &&
          step_each (self, stmt, row_func, user_data, error);
-  sqlite3_finalize (stmt);
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
 
   return done;
 }

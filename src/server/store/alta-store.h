@@ -326,6 +326,19 @@ gboolean            alta_store_audit                  (AltaStore          *self,
                                                        const char         *target,
                                                        const char         *outcome,
                                                        GError            **error);
+/* The most audit rows alta_store_audit_later() keeps back: past it, reads are refused */
+#define ALTA_STORE_MAX_PENDING_AUDIT 4096
+gboolean            alta_store_audit_later            (AltaStore          *self,
+                                                       gint64              at,
+                                                       const char         *request_id,
+                                                       const char         *actor,
+                                                       const char         *action,
+                                                       const char         *target,
+                                                       const char         *outcome,
+                                                       GError            **error);
+guint               alta_store_get_n_pending_audit    (AltaStore          *self);
+gboolean            alta_store_flush_audit            (AltaStore          *self,
+                                                       GError            **error);
 GPtrArray          *alta_store_list_audit             (AltaStore          *self,
                                                        gint64              since,
                                                        GError            **error);
