@@ -298,7 +298,7 @@ def text_of(node):
 
 
 def showing(node):
-    """Whether @node is on screen: of some size, and it and every parent up to its window
+    """Whether @node is on screen: of some size, and it and every parent below its window
     VISIBLE. GTK 4.8 keeps hidden pages in the tree and sets no SHOWING state; a button of a
     page not shown yet is not realized, and GTK drops the click an accessible action makes on
     it."""
@@ -306,10 +306,15 @@ def showing(node):
         extents = node.get_extents(Atspi.CoordType.WINDOW)
         if extents.width <= 0 or extents.height <= 0:
             return False
-        while node is not None and node.get_role() != Atspi.Role.FRAME:
+        # Up to its window, whatever that window's role (a frame, a dialog, an alert): the
+        # one whose parent is the application
+        while node is not None and node.get_role() != Atspi.Role.APPLICATION:
+            parent = node.get_parent()
+            if parent is None or parent.get_role() == Atspi.Role.APPLICATION:
+                break
             if not node.get_state_set().contains(Atspi.StateType.VISIBLE):
                 return False
-            node = node.get_parent()
+            node = parent
     except GLib.Error:  # a node that went away
         return False
     return True
