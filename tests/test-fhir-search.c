@@ -1,4 +1,5 @@
-/* test-fhir-search.c: FHIR dates, search parameters and resource indexing
+/* test-fhir-search.c: FHIR dates, search parameters, resource indexing, and the work a
+ * search's pages cost the store
  *
  * Copyright 2026 The MyAltaMed for Linux authors
  *
@@ -9,8 +10,11 @@
 
 #include <string.h>
 
+#include "alta-fhir-import.h"
 #include "alta-fhir-resource.h"
 #include "alta-fhir-search.h"
+#include "alta-fhir-store.h"
+#include "alta-store-private.h"
 
 static void
 test_date_ranges (void)
@@ -182,6 +186,130 @@ test_r4_types (void)
   g_assert_false (alta_fhir_type_is_r4 ("Zzz"));
 }
 
+/* What the statements of a connection did since the last call: SQLite's own counters,
+ * summed over every statement it keeps, and reset */
+typedef struct
+{
+  int vm_steps;
+  int fullscan_steps;
+  int sorts;
+  int autoindexes;
+} Work;
+
+static Work
+take_work (AltaStore *store)
+{
+  sqlite3 *db = alta_store_get_db (store);
+  Work work = { 0 };
+
+  for (sqlite3_stmt *stmt = sqlite3_next_stmt (db, NULL); stmt != NULL;
+       stmt = sqlite3_next_stmt (db, stmt))
+    {
+      work.vm_steps += sqlite3_stmt_status (stmt, SQLITE_STMTSTATUS_VM_STEP, TRUE);
+      work.fullscan_steps += sqlite3_stmt_status (stmt, SQLITE_STMTSTATUS_FULLSCAN_STEP, TRUE);
+      work.sorts += sqlite3_stmt_status (stmt, SQLITE_STMTSTATUS_SORT, TRUE);
+      work.autoindexes += sqlite3_stmt_status (stmt, SQLITE_STMTSTATUS_AUTOINDEX, TRUE);
+    }
+
+  return work;
+}
+
+#define N_RESULTS 1200
+
+/* One record of N_RESULTS laboratory results, one every eight hours */
+static AltaStore *
+open_lab_record (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AltaFhirImportStats) stats = alta_fhir_import_stats_new ();
+  g_autoptr (GString) bundle = g_string_new ("{\"resourceType\":\"Bundle\",\"type\":\"collection\","
+                                             "\"entry\":[{\"resource\":{\"resourceType\":"
+                                             "\"Patient\",\"id\":\"lab\"}}");
+  AltaStore *store = alta_store_open (":memory:", &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < N_RESULTS; i++)
+    {
+      g_autofree char *when = alta_fhir_format_instant (1700000000 - (gint64)i * 8 * 3600);
+
+      g_string_append_printf (bundle,
+                              ",{\"resource\":{\"resourceType\":\"Observation\",\"id\":\"r%u\","
+                              "\"status\":\"final\",\"category\":[{\"coding\":[{\"system\":"
+                              "\"http://terminology.hl7.org/CodeSystem/observation-category\","
+                              "\"code\":\"laboratory\"}]}],\"code\":{\"text\":\"Glucose\"},"
+                              "\"subject\":{\"reference\":\"Patient/lab\"},"
+                              "\"effectiveDateTime\":\"%s\",\"valueQuantity\":{\"value\":%u}}}",
+                              i, when, 80 + i % 40);
+    }
+  g_string_append (bundle, "]}");
+
+  g_assert_true (alta_fhir_import_data (store, "lab record", bundle->str, bundle->len,
+                                        ALTA_FHIR_IMPORT_STRICT, 1700000000, stats, &error));
+  g_assert_no_error (error);
+  return store;
+}
+
+/* Every page of a search costs about what the second one does, wherever its cursor is: the
+ * cursor is a seek in an index that gives the search's order (no sort of every match, no
+ * walk over the rows before it), and the total is counted once, for the first page. Page 101
+ * of a 10,000-result record took 25 times the steps of its first page while the cursor's
+ * key was two parameters; a search without _sort sorted the whole record for each page. */
+static void
+test_pages_seek (gconstpointer data)
+{
+  const char *query = data;
+  g_autoptr (AltaStore) store = open_lab_record ();
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *page_query = g_strdup (query);
+  AltaFhirViewer viewer = { TRUE, NULL, 1700000000 };
+  int second_page_steps = 0;
+  guint pages = 0;
+
+  take_work (store);
+  for (;;)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AltaFhirSearch) search = alta_fhir_search_parse ("Observation", page_query,
+                                                                  NULL, &error);
+      g_autoptr (AltaFhirPage) page = NULL;
+      g_autofree char *cursor = NULL;
+      Work work;
+
+      g_assert_no_error (error);
+      page = alta_fhir_store_search (store, &viewer, search, &error);
+      g_assert_no_error (error);
+      work = take_work (store);
+      pages++;
+
+      g_assert_cmpuint (page->total, ==, N_RESULTS);
+      for (guint i = 0; i < page->records->len; i++)
+        {
+          AltaFhirRecord *record = g_ptr_array_index (page->records, i);
+
+          g_assert_true (g_hash_table_add (seen, g_strdup (record->id)));
+        }
+
+      g_test_message ("page %u: %d steps, %d full-scan steps, %d sorts, %d automatic indexes",
+                      pages, work.vm_steps, work.fullscan_steps, work.sorts, work.autoindexes);
+      g_assert_cmpint (work.fullscan_steps, ==, 0);
+      g_assert_cmpint (work.sorts, ==, 0);
+      g_assert_cmpint (work.autoindexes, ==, 0);
+      if (pages == 2)
+        second_page_steps = work.vm_steps;
+      else if (pages > 2)
+        g_assert_cmpint (work.vm_steps, <=, second_page_steps * 3 / 2);
+
+      if (!page->has_more)
+        break;
+      cursor = alta_fhir_search_encode_cursor (page->next_key, page->next_rid);
+      g_free (page_query);
+      page_query = g_strdup_printf ("%s&_page=%s", query, cursor);
+    }
+
+  g_assert_cmpuint (g_hash_table_size (seen), ==, N_RESULTS);
+  g_assert_cmpuint (pages, ==, N_RESULTS / 50);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -193,6 +321,12 @@ main (int    argc,
   g_test_add_func ("/fhir-search/refused", test_search_refused);
   g_test_add_func ("/fhir-search/index", test_index);
   g_test_add_func ("/fhir-search/r4-types", test_r4_types);
+  g_test_add_data_func ("/fhir-search/pages-seek/by-date",
+                        "patient=lab&category=laboratory&_sort=-date&_count=50",
+                        test_pages_seek);
+  g_test_add_data_func ("/fhir-search/pages-seek/by-date-ascending",
+                        "patient=lab&category=laboratory&_sort=date&_count=50",
+                        test_pages_seek);
 
   return g_test_run ();
 }

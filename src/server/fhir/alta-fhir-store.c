@@ -928,9 +928,17 @@ alta_fhir_store_search (AltaStore             *store,
     {
       if (search->sort_by_date)
         {
-          g_string_append_printf (sql, " AND (%s %s ? OR (%s = ? AND r.rid %s ?))",
-                                  key_expression, compare, key_expression, compare);
-          add_number (binds, search->cursor_key);
+          /* The key is one parameter named twice (?N), not two with the same value: SQLite
+           * reads "key < ?N OR (key = ?N AND …)" as a bound "key <= ?N" on the sort index
+           * only when both sides compare with the same expression. With two parameters the
+           * page walked the index from the top of the record and stepped over every row
+           * before the cursor (page 101: 5,000 rows, 25 times the steps of page 1). A plain
+           * ? after ?N is N + 1, so the rid and the limit follow in order. */
+          guint key_param = binds->len + 1;
+
+          g_string_append_printf (sql, " AND (%s %s ?%u OR (%s = ?%u AND r.rid %s ?))",
+                                  key_expression, compare, key_param,
+                                  key_expression, key_param, compare);
           add_number (binds, search->cursor_key);
           add_number (binds, search->cursor_rid);
         }
