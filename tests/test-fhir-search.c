@@ -327,6 +327,8 @@ main (int    argc,
   g_test_add_data_func ("/fhir-search/pages-seek/by-date-ascending",
                         "patient=lab&category=laboratory&_sort=date&_count=50",
                         test_pages_seek);
+  g_test_add_data_func ("/fhir-search/pages-seek/unsorted",
+                        "patient=lab&category=laboratory&_count=50", test_pages_seek);
 
   return g_test_run ();
 }
